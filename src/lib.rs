@@ -1,0 +1,9 @@
+//! `cfgfmt`: a pure-Rust toolkit for the provisioning files of Cisco's legacy IP phones
+//! and adapters (7940/7960, 7905/7912, ATA 186/188).
+//!
+//! The data flows one way: a text profile is parsed ([`text`]) against a tag table
+//! ([`table`]), its values are encoded by the codecs ([`codec`]) and laid out as a binary
+//! `#ata` profile ([`profile`]); decoding walks the same path backwards. Firmware package
+//! files have one module each under [`pkg`].
+
+pub mod pkg;

@@ -1,0 +1,1 @@
+//! Firmware package inspectors, one module per format.
