@@ -7,3 +7,9 @@
 //! files have one module each under [`pkg`].
 
 pub mod pkg;
+pub mod cnum;
+pub mod codec;
+pub mod crypto;
+pub mod diag;
+pub mod table;
+pub mod text;

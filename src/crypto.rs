@@ -1,0 +1,272 @@
+//! The original's RC4 schemes and checksums.
+//!
+//! RC4 is written here rather than taken from the `rc4` crate: that crate fixes the key
+//! length at compile time, while profile keys have any length from 1 byte up.
+
+/// RC4 keystream generator.
+pub struct Rc4 {
+    s: [u8; 256],
+    i: u8,
+    j: u8,
+}
+
+impl Rc4 {
+    /// An empty key acts as a single zero byte (the original's buffer was zeroed).
+    pub fn new(key: &[u8]) -> Self {
+        let key: &[u8] = if key.is_empty() { &[0] } else { key };
+        let mut s = [0u8; 256];
+        for (i, v) in s.iter_mut().enumerate() {
+            *v = i as u8;
+        }
+        let mut j = 0u8;
+        for i in 0..256 {
+            let k = key[i % key.len()];
+            j = j.wrapping_add(s[i]).wrapping_add(k);
+            s.swap(i, usize::from(j));
+        }
+        Rc4 { s, i: 0, j: 0 }
+    }
+
+    pub fn apply(&mut self, data: &mut [u8]) {
+        for byte in data {
+            self.i = self.i.wrapping_add(1);
+            self.j = self.j.wrapping_add(self.s[usize::from(self.i)]);
+            self.s.swap(usize::from(self.i), usize::from(self.j));
+            let k = self.s[usize::from(self.s[usize::from(self.i)].wrapping_add(self.s[usize::from(self.j)]))];
+            *byte ^= k;
+        }
+    }
+}
+
+/// One key byte from two characters, as the original made it: `strtoul("0xAA" + pair, 0)`
+/// keeps the low 8 bits, so a non-hex character stops the number and lets the `AA` in.
+pub fn key_pair_to_byte(pair: [u8; 2]) -> u8 {
+    let mut value: u32 = 0xAA;
+    for c in pair {
+        match (c as char).to_digit(16) {
+            Some(d) => value = (value << 4) | d,
+            None => break,
+        }
+    }
+    value as u8
+}
+
+/// Weak key bytes from `-e` text or a profile's `EncryptKey`: an odd length gets a `0`.
+pub fn weak_key_bytes(text: &[u8]) -> Vec<u8> {
+    text.chunks(2)
+        .map(|c| key_pair_to_byte([c.first().copied().unwrap_or(b'0'), c.get(1).copied().unwrap_or(b'0')]))
+        .collect()
+}
+
+/// The original's hex rules (hex values, `-x` keys, `EncryptKeyEx`): pairs of digits make
+/// bytes, a non-hex character counts as 0, an odd last digit fills a high nibble, digits
+/// beyond the field are ignored.
+pub fn hex_into(text: &[u8], field: &mut [u8]) {
+    for (slot, pair) in field.iter_mut().zip(text.chunks(2)) {
+        let nibble = |c: Option<&u8>| c.and_then(|&c| (c as char).to_digit(16)).unwrap_or(0) as u8;
+        *slot = (nibble(pair.first()) << 4) | nibble(pair.get(1));
+    }
+}
+
+/// Whether every character is a hex digit (and there is at least one).
+pub fn is_all_hex(text: &[u8]) -> bool {
+    !text.is_empty() && text.iter().all(u8::is_ascii_hexdigit)
+}
+
+/// The strong scheme's 32-byte key from hex text.
+pub fn strong_key_bytes(text: &[u8]) -> [u8; 32] {
+    let mut key = [0u8; 32];
+    hex_into(text, &mut key);
+    key
+}
+
+/// Checksum of plain and weak files: the byte sum modulo 2^16.
+pub fn checksum_simple(data: &[u8]) -> u16 {
+    data.iter().fold(0u16, |sum, &b| sum.wrapping_add(u16::from(b)))
+}
+
+/// Checksum of strong files: the internet checksum of big-endian words, an odd last byte
+/// added as a low-order value, carries folded, one's complement.
+pub fn checksum_internet(data: &[u8]) -> u16 {
+    let mut sum: u32 = 0;
+    let mut words = data.chunks_exact(2);
+    for w in &mut words {
+        sum += u32::from(u16::from_be_bytes([w[0], w[1]]));
+        sum = (sum & 0xFFFF) + (sum >> 16);
+    }
+    if let [last] = words.remainder() {
+        sum += u32::from(*last);
+    }
+    while sum > 0xFFFF {
+        sum = (sum & 0xFFFF) + (sum >> 16);
+    }
+    !(sum as u16)
+}
+
+/// The 60-byte blob in the original's data segment that hides the 0x1105 material.
+pub const FIXED_1105_BLOB: [u8; 60] = [
+    0xb8, 0x1b, 0x45, 0x66, 0x01, 0x6b, 0x8a, 0xe4, 0xa3, 0xdc, 0xff, 0x80, 0xe1, 0xcf, 0x3c, 0xf1,
+    0x6a, 0xef, 0xd3, 0x81, 0xe3, 0x59, 0xb2, 0x55, 0x29, 0x5a, 0x66, 0x6f, 0x72, 0xb4, 0x8c, 0xd7,
+    0xaa, 0xf5, 0xe0, 0xb5, 0x97, 0x6d, 0xf7, 0xab, 0x37, 0x59, 0x65, 0x96, 0xf4, 0x3d, 0xa7, 0x4a,
+    0xb0, 0xc2, 0x2f, 0xae, 0xcc, 0xd4, 0x07, 0x37, 0x39, 0xad, 0x54, 0x08,
+];
+
+/// Unpacks the blob: RC4-decrypt its first 40 bytes with its last 20 as key, append the
+/// key, XOR byte i with byte i+20. Bytes 0..4 are the record prefix, 4..20 the RC4 key.
+pub fn fixed_1105_material() -> ([u8; 4], [u8; 16]) {
+    let mut plain = [0u8; 60];
+    plain[..40].copy_from_slice(&FIXED_1105_BLOB[..40]);
+    Rc4::new(&FIXED_1105_BLOB[40..]).apply(&mut plain[..40]);
+    plain[40..].copy_from_slice(&FIXED_1105_BLOB[40..]);
+    let mut mixed = [0u8; 20];
+    for (i, m) in mixed.iter_mut().enumerate() {
+        *m = plain[i] ^ plain[i + 20];
+    }
+    let mut prefix = [0u8; 4];
+    prefix.copy_from_slice(&mixed[..4]);
+    let mut key = [0u8; 16];
+    key.copy_from_slice(&mixed[4..20]);
+    (prefix, key)
+}
+
+/// Length of the `EncryptKeyEx` inner value: MAC (6) then key (32).
+pub const ENCRYPT_KEY_EX_INNER: usize = 38;
+
+/// Wraps an `EncryptKeyEx` inner value into the 0x1105 record value (44 bytes).
+pub fn wrap_1105(inner: &[u8; ENCRYPT_KEY_EX_INNER]) -> Vec<u8> {
+    let (prefix, key) = fixed_1105_material();
+    let mut body = Vec::with_capacity(2 + ENCRYPT_KEY_EX_INNER);
+    body.extend_from_slice(&checksum_internet(inner).to_be_bytes());
+    body.extend_from_slice(inner);
+    Rc4::new(&key).apply(&mut body);
+    let mut value = prefix.to_vec();
+    value.extend_from_slice(&body);
+    value
+}
+
+/// Undoes [`wrap_1105`]: the inner value when the prefix and checksum match.
+pub fn unwrap_1105(value: &[u8]) -> Option<[u8; ENCRYPT_KEY_EX_INNER]> {
+    let (prefix, key) = fixed_1105_material();
+    if value.len() != 4 + 2 + ENCRYPT_KEY_EX_INNER || value.get(..4)? != prefix {
+        return None;
+    }
+    let mut body = value.get(4..)?.to_vec();
+    Rc4::new(&key).apply(&mut body);
+    let mut inner = [0u8; ENCRYPT_KEY_EX_INNER];
+    inner.copy_from_slice(body.get(2..)?);
+    (body.get(..2)? == checksum_internet(&inner).to_be_bytes()).then_some(inner)
+}
+
+/// Strong encryption of header-and-payload `plain` with mask `rand8`.
+pub fn strong_encrypt(plain: &[u8], key: &[u8; 32], rand8: [u8; 8]) -> Vec<u8> {
+    let mut out: Vec<u8> = plain.iter().enumerate().map(|(i, b)| b ^ rand8[i % 8]).collect();
+    out.extend_from_slice(&rand8);
+    Rc4::new(key).apply(&mut out);
+    out
+}
+
+/// Undoes [`strong_encrypt`]; `None` when the input is shorter than 9 bytes.
+pub fn strong_decrypt(data: &[u8], key: &[u8; 32]) -> Option<Vec<u8>> {
+    if data.len() < 9 {
+        return None;
+    }
+    let mut plain = data.to_vec();
+    Rc4::new(key).apply(&mut plain);
+    let split = plain.len() - 8;
+    let mut rand8 = [0u8; 8];
+    rand8.copy_from_slice(plain.get(split..)?);
+    plain.truncate(split);
+    for (i, b) in plain.iter_mut().enumerate() {
+        *b ^= rand8[i % 8];
+    }
+    Some(plain)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn h(s: &str) -> Vec<u8> {
+        hex::decode(s).unwrap()
+    }
+
+    #[test]
+    fn rc4_known_answer_from_original() {
+        let mut data = h("23617461fffe0400160003140101");
+        Rc4::new(&weak_key_bytes(b"abcd")).apply(&mut data);
+        assert_eq!(hex::encode(data), "27fcf464801f178a96fb373a7ae0");
+    }
+
+    #[test]
+    fn odd_key_gets_a_zero() {
+        assert_eq!(weak_key_bytes(b"abc"), weak_key_bytes(b"abc0"));
+        assert_eq!(weak_key_bytes(b"abc"), vec![0xab, 0xc0]);
+    }
+
+    #[test]
+    fn pair_trick() {
+        assert_eq!(key_pair_to_byte(*b"12"), 0x12);
+        assert_eq!(key_pair_to_byte(*b"ab"), 0xab);
+        assert_eq!(key_pair_to_byte(*b"1g"), 0xa1);
+        assert_eq!(key_pair_to_byte(*b"g1"), 0xaa);
+    }
+
+    #[test]
+    fn hex_rules() {
+        let mut f = [0u8; 4];
+        hex_into(b"1zab5", &mut f);
+        assert_eq!(f, [0x10, 0xab, 0x50, 0x00]);
+        let mut f = [0u8; 2];
+        hex_into(b"11223344", &mut f);
+        assert_eq!(f, [0x11, 0x22]);
+        assert!(is_all_hex(b"0aF"));
+        assert!(!is_all_hex(b""));
+        assert!(!is_all_hex(b"0g"));
+    }
+
+    #[test]
+    fn checksums() {
+        assert_eq!(checksum_simple(&h("140101")), 22);
+        assert_eq!(checksum_simple(&h("0304c0a802aa")), 539);
+        assert_eq!(checksum_internet(&[]), 0xFFFF);
+        assert_eq!(checksum_internet(&h("140101")), 60413);
+        assert_eq!(checksum_internet(&h("fffe")), 0x0001);
+        assert_eq!(checksum_internet(&h("ffffffff01")), 0xfffe);
+    }
+
+    #[test]
+    fn fixed_material() {
+        let (prefix, key) = fixed_1105_material();
+        assert_eq!(hex::encode(prefix), "87654322");
+        assert_eq!(hex::encode(key), "e93cbf11033f9c34d7ddcc6b2ea6cb66");
+    }
+
+    #[test]
+    fn wrap_1105_prediction_and_unwrap() {
+        let mut inner = [0u8; ENCRYPT_KEY_EX_INNER];
+        hex_into(b"020000000001", &mut inner[..6]);
+        hex_into(b"0011223344556677", &mut inner[6..]);
+        let value = wrap_1105(&inner);
+        assert_eq!(
+            hex::encode(&value),
+            "87654322fa527929edeba4c238dad6235915dfc3b5151b251c7484b6d9d9db191ee544a21c8ecfe8764fbd2d"
+        );
+        assert_eq!(unwrap_1105(&value), Some(inner));
+        let mut bad = value.clone();
+        bad[10] ^= 1;
+        assert_eq!(unwrap_1105(&bad), None);
+    }
+
+    #[test]
+    fn strong_prediction_and_roundtrip() {
+        let key = strong_key_bytes(b"00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff");
+        let plain = h("fffe04ebfd0003140101");
+        let x = strong_encrypt(&plain, &key, [0, 1, 2, 3, 4, 5, 6, 7]);
+        assert_eq!(hex::encode(&x), "7aa4aabf6b226496f959b93a974679910fc2");
+        assert_eq!(strong_decrypt(&x, &key), Some(plain));
+        assert_eq!(strong_decrypt(&x[..8], &key), None);
+        let short_key = strong_key_bytes(b"00112233445566778899aabbccddeeff");
+        let x16 = strong_encrypt(&h("fffe04ebfd0003140101"), &short_key, [0, 1, 2, 3, 4, 5, 6, 7]);
+        assert_eq!(hex::encode(x16), "5fb6f590697a26791505d4606a9331a73bb2");
+    }
+}

@@ -1,0 +1,295 @@
+//! The `#txt` text profile: lines of `Name:Value`, comments and `include`s.
+
+use std::path::{Path, PathBuf};
+
+use crate::diag::{DiagKind, Diagnostic, Error, Location, Result};
+
+/// The four bytes that make an input a text profile.
+pub const TEXT_MAGIC: &[u8; 4] = b"#txt";
+/// Longest line, terminator included (the original's `fgets` buffer).
+pub const MAX_LINE: usize = 1023;
+/// Files nested below the top profile; an `include` in a file this deep is refused.
+pub const MAX_INCLUDE_DEPTH: usize = 3;
+/// Largest profile file, and the most all its included files may add up to.
+pub const MAX_PROFILE_BYTES: usize = 1 << 20;
+pub const MAX_INCLUDED_BYTES: usize = 4 << 20;
+
+/// One `Name Value` line, after includes were expanded in place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Assignment {
+    pub name: Vec<u8>,
+    pub value: Vec<u8>,
+    pub location: Location,
+}
+
+impl Assignment {
+    pub fn name_lossy(&self) -> String {
+        self.name.iter().map(|&b| char::from(b)).collect()
+    }
+}
+
+/// A profile in reading order: assignments, and diagnostics where they arose.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Item {
+    Assign(Assignment),
+    Diag(Diagnostic),
+}
+
+/// Opens the files that `include` lines name.
+pub trait IncludeLoader {
+    /// `path` as written in the profile; `including` is the file that names it.
+    /// Returns the name to show in messages and the file's bytes, or `None` if missing.
+    fn load(&mut self, path: &str, including: &Path) -> Result<Option<(String, Vec<u8>)>>;
+}
+
+/// Reads includes from the file system: relative paths against the working directory
+/// first (as the original did), then against the including file's folder.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct FsLoader;
+
+impl IncludeLoader for FsLoader {
+    fn load(&mut self, path: &str, including: &Path) -> Result<Option<(String, Vec<u8>)>> {
+        let written = PathBuf::from(path);
+        let mut candidates = vec![written.clone()];
+        if written.is_relative() {
+            if let Some(dir) = including.parent() {
+                candidates.push(dir.join(&written));
+            }
+        }
+        for candidate in candidates {
+            if candidate.is_file() {
+                let bytes = read_bounded(&candidate, MAX_PROFILE_BYTES as u64)?;
+                return Ok(Some((path.to_string(), bytes)));
+            }
+        }
+        Ok(None)
+    }
+}
+
+/// No includes at all (fuzzing, in-memory use): every include is missing.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct NoIncludes;
+
+impl IncludeLoader for NoIncludes {
+    fn load(&mut self, _path: &str, _including: &Path) -> Result<Option<(String, Vec<u8>)>> {
+        Ok(None)
+    }
+}
+
+/// Reads a whole file, refusing one larger than `limit` before reading it.
+pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let mut bytes = Vec::new();
+    // Read one byte past the limit to tell "exactly the limit" from "more".
+    file.take(limit + 1).read_to_end(&mut bytes).map_err(|source| Error::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    if bytes.len() as u64 > limit {
+        let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(bytes.len() as u64);
+        return Err(Error::InputTooLarge { size, limit });
+    }
+    Ok(bytes)
+}
+
+/// Splits one line into name and value as the original did: skip `:`/space/tab, take the
+/// name up to the next of those, skip one run of them, the rest up to CR is the value.
+fn split_line(line: &[u8]) -> Option<(&[u8], &[u8])> {
+    let is_delim = |b: &u8| matches!(b, b':' | b' ' | b'\t');
+    let content = line.split(|&b| b == b'\r').next().unwrap_or_default();
+    let start = content.iter().position(|b| !is_delim(b))?;
+    let rest = content.get(start..)?;
+    let name_len = rest.iter().position(is_delim).unwrap_or(rest.len());
+    let (name, after) = rest.split_at(name_len);
+    let value_start = after.iter().position(|b| !is_delim(b)).unwrap_or(after.len());
+    Some((name, after.get(value_start..).unwrap_or_default()))
+}
+
+struct Reader<'l, L: IncludeLoader> {
+    loader: &'l mut L,
+    included_bytes: usize,
+    items: Vec<Item>,
+}
+
+impl<L: IncludeLoader> Reader<'_, L> {
+    fn read(&mut self, bytes: &[u8], file: Option<&str>, path: &Path, depth: usize) -> Result<()> {
+        let mut lines = bytes.split(|&b| b == b'\n').peekable();
+        let mut number = 0;
+        while let Some(raw) = lines.next() {
+            number += 1;
+            let location = Location { file: file.map(str::to_string), line: number };
+            let terminated = lines.peek().is_some();
+            if raw.len() + usize::from(terminated) > MAX_LINE {
+                return Err(Error::LineTooLong { file: location.file, line: number });
+            }
+            // C strings end at NUL: the original never saw what followed one.
+            let line = raw.split(|&b| b == 0).next().unwrap_or_default();
+            if line.first() == Some(&b'#') {
+                continue;
+            }
+            let Some((name, value)) = split_line(line) else { continue };
+            if name.eq_ignore_ascii_case(b"include") {
+                self.include(value, &location, path, depth)?;
+                continue;
+            }
+            self.items.push(Item::Assign(Assignment {
+                name: name.to_vec(),
+                value: value.to_vec(),
+                location,
+            }));
+        }
+        Ok(())
+    }
+
+    fn include(&mut self, value: &[u8], at: &Location, path: &Path, depth: usize) -> Result<()> {
+        if depth >= MAX_INCLUDE_DEPTH {
+            self.items
+                .push(Item::Diag(Diagnostic::new(DiagKind::IncludeTooDeep, Some(at.clone()))));
+            return Ok(());
+        }
+        let target = value
+            .split(|b| b.is_ascii_whitespace())
+            .find(|t| !t.is_empty())
+            .unwrap_or_default();
+        let target: String = target.iter().map(|&b| char::from(b)).collect();
+        let missing = || Error::IncludeMissing {
+            file: at.file.clone(),
+            line: at.line,
+            path: target.clone(),
+        };
+        if target.is_empty() {
+            return Err(missing());
+        }
+        let Some((shown, bytes)) = self.loader.load(&target, path)? else {
+            return Err(missing());
+        };
+        self.included_bytes += bytes.len();
+        if self.included_bytes > MAX_INCLUDED_BYTES {
+            return Err(Error::IncludesTooLarge { limit: MAX_INCLUDED_BYTES });
+        }
+        let child_path = resolve_for_children(&target, path);
+        self.read(&bytes, Some(&shown), &child_path, depth + 1)
+    }
+}
+
+/// The path an included file's own includes resolve against.
+fn resolve_for_children(target: &str, including: &Path) -> PathBuf {
+    let written = PathBuf::from(target);
+    if written.is_relative() && !written.exists() {
+        if let Some(dir) = including.parent() {
+            return dir.join(written);
+        }
+    }
+    written
+}
+
+/// Reads a text profile (whose `#txt` magic the caller has checked) and every file it
+/// includes, in reading order. `path` is where the profile lives, for relative includes.
+pub fn read_profile<L: IncludeLoader>(bytes: &[u8], path: &Path, loader: &mut L) -> Result<Vec<Item>> {
+    let mut reader = Reader { loader, included_bytes: 0, items: Vec::new() };
+    reader.read(bytes, None, path, 0)?;
+    Ok(reader.items)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    #[derive(Default)]
+    struct MemLoader(HashMap<String, Vec<u8>>);
+
+    impl IncludeLoader for MemLoader {
+        fn load(&mut self, path: &str, _: &Path) -> Result<Option<(String, Vec<u8>)>> {
+            Ok(self.0.get(path).map(|b| (path.to_string(), b.clone())))
+        }
+    }
+
+    fn read(text: &str, files: &[(&str, &str)]) -> Result<Vec<Item>> {
+        let mut loader = MemLoader::default();
+        for (n, t) in files {
+            loader.0.insert(n.to_string(), t.as_bytes().to_vec());
+        }
+        read_profile(text.as_bytes(), Path::new("top.txt"), &mut loader)
+    }
+
+    fn pairs(items: &[Item]) -> Vec<(String, String)> {
+        items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Assign(a) => Some((a.name_lossy(), String::from_utf8_lossy(&a.value).into())),
+                Item::Diag(_) => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn line_grammar() {
+        assert_eq!(split_line(b"UseTftp:1"), Some((&b"UseTftp"[..], &b"1"[..])));
+        assert_eq!(split_line(b"  :DialTone 1,2 3 "), Some((&b"DialTone"[..], &b"1,2 3 "[..])));
+        assert_eq!(split_line(b"TftpURL:http://h/x"), Some((&b"TftpURL"[..], &b"http://h/x"[..])));
+        assert_eq!(split_line(b"Name: \t:value:x\r"), Some((&b"Name"[..], &b"value:x"[..])));
+        assert_eq!(split_line(b"Name"), Some((&b"Name"[..], &b""[..])));
+        assert_eq!(split_line(b" \t "), None);
+        assert_eq!(split_line(b" #x:1"), Some((&b"#x"[..], &b"1"[..])));
+    }
+
+    #[test]
+    fn comments_blank_lines_crlf() {
+        let items = read("#txt\r\n# c\r\n\r\nA:1\r\n  \nB 2\n", &[]).unwrap();
+        assert_eq!(pairs(&items), [("A".into(), "1".into()), ("B".into(), "2".into())]);
+        let Item::Assign(b) = &items[1] else { panic!() };
+        assert_eq!(b.location.line, 6);
+    }
+
+    #[test]
+    fn include_in_place_with_depth_limit() {
+        let items = read(
+            "#txt\nA:1\ninclude b1\nC:3\n",
+            &[("b1", "INCLUDE:b2\nB:2\n"), ("b2", "include b3\n"), ("b3", "include b4\nD:4\n"), ("b4", "E:5\n")],
+        )
+        .unwrap();
+        assert_eq!(
+            pairs(&items),
+            [("A".into(), "1".into()), ("D".into(), "4".into()), ("B".into(), "2".into()), ("C".into(), "3".into())]
+        );
+        let diag = items.iter().find_map(|i| match i {
+            Item::Diag(d) => Some(d.clone()),
+            Item::Assign(_) => None,
+        });
+        let diag = diag.unwrap();
+        assert_eq!(diag.kind, DiagKind::IncludeTooDeep);
+        assert_eq!(diag.location, Some(Location { file: Some("b3".into()), line: 1 }));
+    }
+
+    #[test]
+    fn missing_include_is_fatal() {
+        let err = read("#txt\ninclude nope.txt\n", &[]).unwrap_err();
+        assert_eq!(err.to_string(), "error: cannot open include file nope.txt at line 2");
+    }
+
+    #[test]
+    fn self_include_stops_at_depth() {
+        let items = read("#txt\ninclude me\n", &[("me", "include me\nX:1\n")]).unwrap();
+        assert_eq!(pairs(&items).len(), 3);
+    }
+
+    #[test]
+    fn long_lines_are_refused() {
+        let ok = format!("#txt\nA:{}\n", "x".repeat(MAX_LINE - 3));
+        assert!(read(&ok, &[]).is_ok());
+        let long = format!("#txt\nA:{}\n", "x".repeat(MAX_LINE - 2));
+        let err = read(&long, &[]).unwrap_err();
+        assert_eq!(err.to_string(), "error: line 2 is longer than 1023 bytes");
+    }
+
+    #[test]
+    fn nul_ends_the_line() {
+        let items = read("#txt\nA:1\0junk\n", &[]).unwrap();
+        assert_eq!(pairs(&items), [("A".into(), "1".into())]);
+    }
+}
