@@ -55,7 +55,8 @@ pub fn parse_c_int(text: &[u8], sign: Signedness) -> Option<CInt> {
     let mut octal = false;
     if text.get(i) == Some(&b'0') {
         let x = text.get(i + 1).copied();
-        if matches!(x, Some(b'x' | b'X')) && text.get(i + 2).is_some_and(|b| b.is_ascii_hexdigit()) {
+        if matches!(x, Some(b'x' | b'X')) && text.get(i + 2).is_some_and(|b| b.is_ascii_hexdigit())
+        {
             base = 16;
             i += 2;
         } else {
@@ -68,7 +69,9 @@ pub fn parse_c_int(text: &[u8], sign: Signedness) -> Option<CInt> {
     let mut magnitude: u64 = 0;
     let mut overflow = false;
     while let Some(&b) = text.get(i) {
-        let Some(d) = (b as char).to_digit(base) else { break };
+        let Some(d) = (b as char).to_digit(base) else {
+            break;
+        };
         magnitude = magnitude * u64::from(base) + u64::from(d);
         if magnitude > u64::from(u32::MAX) + 1 {
             overflow = true;
@@ -81,9 +84,20 @@ pub fn parse_c_int(text: &[u8], sign: Signedness) -> Option<CInt> {
     }
     let (value, clamped) = match sign {
         Signedness::Signed => {
-            let limit = if negative { 1u64 << 31 } else { (1u64 << 31) - 1 };
+            let limit = if negative {
+                1u64 << 31
+            } else {
+                (1u64 << 31) - 1
+            };
             if overflow || magnitude > limit {
-                (if negative { i32::MIN as u32 } else { i32::MAX as u32 }, true)
+                (
+                    if negative {
+                        i32::MIN as u32
+                    } else {
+                        i32::MAX as u32
+                    },
+                    true,
+                )
             } else if negative {
                 ((magnitude as u32).wrapping_neg(), false)
             } else {
@@ -100,7 +114,12 @@ pub fn parse_c_int(text: &[u8], sign: Signedness) -> Option<CInt> {
             }
         }
     };
-    Some(CInt { value, consumed: i, octal, clamped })
+    Some(CInt {
+        value,
+        consumed: i,
+        octal,
+        clamped,
+    })
 }
 
 /// C `atof`: the longest prefix that reads as a decimal floating-point number, 0.0 when
@@ -111,7 +130,11 @@ pub fn atof(text: &[u8]) -> f64 {
         i += 1;
     }
     let rest = text.get(i..).unwrap_or_default();
-    let lower: Vec<u8> = rest.iter().take(9).map(|b| b.to_ascii_lowercase()).collect();
+    let lower: Vec<u8> = rest
+        .iter()
+        .take(9)
+        .map(|b| b.to_ascii_lowercase())
+        .collect();
     let (sign, body) = match lower.first() {
         Some(b'-') => (-1.0, lower.get(1..).unwrap_or_default()),
         Some(b'+') => (1.0, lower.get(1..).unwrap_or_default()),
@@ -220,15 +243,24 @@ mod tests {
         assert_eq!((c.value, c.clamped), (0x7fff_ffff, true));
         let c = s("-2147483649").unwrap();
         assert_eq!((c.value, c.clamped), (0x8000_0000, true));
-        assert_eq!(s("-2147483648").map(|c| (c.value, c.clamped)), Some((0x8000_0000, false)));
+        assert_eq!(
+            s("-2147483648").map(|c| (c.value, c.clamped)),
+            Some((0x8000_0000, false))
+        );
         assert_eq!(s("-5").map(|c| c.value), Some(-5i32 as u32));
         assert_eq!(s("99999999999999999999999").map(|c| c.clamped), Some(true));
     }
 
     #[test]
     fn unsigned_wraps_negatives_and_clamps_overflow() {
-        assert_eq!(u("4294967295").map(|c| (c.value, c.clamped)), Some((u32::MAX, false)));
-        assert_eq!(u("4294967296").map(|c| (c.value, c.clamped)), Some((u32::MAX, true)));
+        assert_eq!(
+            u("4294967295").map(|c| (c.value, c.clamped)),
+            Some((u32::MAX, false))
+        );
+        assert_eq!(
+            u("4294967296").map(|c| (c.value, c.clamped)),
+            Some((u32::MAX, true))
+        );
         assert_eq!(u("-1").map(|c| c.value), Some(u32::MAX));
         assert_eq!(u("0xFFFFFFFF").map(|c| c.value), Some(u32::MAX));
     }

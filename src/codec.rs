@@ -74,7 +74,9 @@ impl Codec {
         } else if fmt & F::EXT_IP != 0 {
             Codec::ExtIp
         } else if fmt & F::INT != 0 {
-            Codec::Int { unsigned: fmt & F::UNSIGNED != 0 }
+            Codec::Int {
+                unsigned: fmt & F::UNSIGNED != 0,
+            }
         } else if fmt & F::OLD_TONE != 0 {
             Codec::ObsoleteTone
         } else if fmt & F::SHORTS != 0 {
@@ -95,7 +97,9 @@ impl Codec {
         } else if fmt & F::EXT_IP != 0 {
             Codec::ExtIp
         } else if fmt & F::INT != 0 {
-            Codec::Int { unsigned: fmt & F::UNSIGNED != 0 }
+            Codec::Int {
+                unsigned: fmt & F::UNSIGNED != 0,
+            }
         } else if fmt & F::HEX != 0 {
             Codec::Hex
         } else if fmt & F::SHORTS != 0 {
@@ -124,7 +128,10 @@ impl Codec {
 }
 
 fn trim_end_space(text: &[u8]) -> &[u8] {
-    let end = text.iter().rposition(|b| !b.is_ascii_whitespace()).map_or(0, |p| p + 1);
+    let end = text
+        .iter()
+        .rposition(|b| !b.is_ascii_whitespace())
+        .map_or(0, |p| p + 1);
     text.get(..end).unwrap_or_default()
 }
 
@@ -186,12 +193,16 @@ fn encode_ext_ip(text: &[u8], size: usize, notes: &mut Vec<Note>) -> Result<Vec<
     let mut out = vec![0u8; 6];
     if text != b"0" {
         let dot = text.iter().rposition(|&b| b == b'.').ok_or(Unparsable)?;
-        let (ip, port) = (text.get(..dot).unwrap_or_default(), text.get(dot + 1..).unwrap_or_default());
+        let (ip, port) = (
+            text.get(..dot).unwrap_or_default(),
+            text.get(dot + 1..).unwrap_or_default(),
+        );
         let ip = parse_ipv4(ip, notes)?;
         if port.first().is_some_and(|b| !b.is_ascii_digit()) {
             return Err(Unparsable);
         }
-        let port = u16::try_from(strict_int(port, Signedness::Signed, notes)?).map_err(|_| Unparsable)?;
+        let port =
+            u16::try_from(strict_int(port, Signedness::Signed, notes)?).map_err(|_| Unparsable)?;
         out[..4].copy_from_slice(&ip);
         out[4..].copy_from_slice(&port.to_be_bytes());
     }
@@ -200,7 +211,8 @@ fn encode_ext_ip(text: &[u8], size: usize, notes: &mut Vec<Note>) -> Result<Vec<
 }
 
 fn tokens(text: &[u8]) -> impl Iterator<Item = &[u8]> {
-    text.split(|&b| matches!(b, b',' | b' ' | b'\t')).filter(|t| !t.is_empty())
+    text.split(|&b| matches!(b, b',' | b' ' | b'\t'))
+        .filter(|t| !t.is_empty())
 }
 
 fn encode_shorts(text: &[u8], size: usize, notes: &mut Vec<Note>) -> Result<Vec<u8>, Unparsable> {
@@ -223,7 +235,8 @@ fn encode_shorts(text: &[u8], size: usize, notes: &mut Vec<Note>) -> Result<Vec<
     Ok(out)
 }
 
-/// 2π as the original's constant had it.
+/// 2π as the original's constant had it (fewer digits than `TAU`, so results match).
+#[allow(clippy::approx_constant)]
 const TWO_PI: f64 = 6.28318530717958;
 
 fn round_half_away(x: f64) -> i16 {
@@ -247,8 +260,16 @@ fn encode_obsolete_tone(text: &[u8], size: usize) -> Option<Vec<u8>> {
     for seg in 0..count {
         let mut freq = atof(toks.get(1 + 2 * seg)?);
         let mut gain = atof(toks.get(2 + 2 * seg)?);
-        freq = if freq.is_nan() { 4000.0 } else { freq.clamp(0.0, 4000.0) };
-        gain = if gain.is_nan() { 10.0 } else { gain.clamp(-60.0, 10.0) };
+        freq = if freq.is_nan() {
+            4000.0
+        } else {
+            freq.clamp(0.0, 4000.0)
+        };
+        gain = if gain.is_nan() {
+            10.0
+        } else {
+            gain.clamp(-60.0, 10.0)
+        };
         let w = TWO_PI * freq / 8000.0;
         let amp = 10f64.powf(0.05 * (gain - 10.0));
         words.push(round_half_away(32768.0 * w.cos()) as u16);
@@ -258,13 +279,21 @@ fn encode_obsolete_tone(text: &[u8], size: usize) -> Option<Vec<u8>> {
         let v = lenient_int(token, Signedness::Signed, &mut scratch).ok()?;
         words.push(v as u16);
     }
-    let mut out: Vec<u8> = words.iter().flat_map(|w| w.to_be_bytes()).take(size).collect();
+    let mut out: Vec<u8> = words
+        .iter()
+        .flat_map(|w| w.to_be_bytes())
+        .take(size)
+        .collect();
     out.resize(size, 0);
     Some(out)
 }
 
 /// Encodes one value for its descriptor. The caller handles empty values and limits.
-pub fn encode(desc: &Descriptor, text: &[u8], notes: &mut Vec<Note>) -> Result<Encoded, Unparsable> {
+pub fn encode(
+    desc: &Descriptor,
+    text: &[u8],
+    notes: &mut Vec<Note>,
+) -> Result<Encoded, Unparsable> {
     let size = usize::from(desc.size);
     let value = match Codec::for_encoding(desc.fmt) {
         Codec::Bool => {
@@ -279,7 +308,11 @@ pub fn encode(desc: &Descriptor, text: &[u8], notes: &mut Vec<Note>) -> Result<E
         }
         Codec::ExtIp => encode_ext_ip(text, size, notes)?,
         Codec::Int { unsigned } => {
-            let sign = if unsigned { Signedness::Unsigned } else { Signedness::Signed };
+            let sign = if unsigned {
+                Signedness::Unsigned
+            } else {
+                Signedness::Signed
+            };
             lenient_int(text, sign, notes)?.to_be_bytes().to_vec()
         }
         Codec::ObsoleteTone => {
@@ -297,16 +330,29 @@ pub fn encode(desc: &Descriptor, text: &[u8], notes: &mut Vec<Note>) -> Result<E
 /// Decodes one value as the original printed it. `value` is already cut to the size.
 pub fn decode(desc: &Descriptor, value: &[u8]) -> Vec<u8> {
     match Codec::for_decoding(desc.fmt) {
-        Codec::Bool => if value.first().is_some_and(|&b| b != 0) { b"1".to_vec() } else { b"0".to_vec() },
+        Codec::Bool => {
+            if value.first().is_some_and(|&b| b != 0) {
+                b"1".to_vec()
+            } else {
+                b"0".to_vec()
+            }
+        }
         Codec::Ipv4 => dotted(value.get(..4).unwrap_or(value)).into_bytes(),
         Codec::ExtIp => match value {
-            [a, b, c, d, p0, p1, ..] => format!("{a}.{b}.{c}.{d}.{}", u16::from_be_bytes([*p0, *p1])).into_bytes(),
+            [a, b, c, d, p0, p1, ..] => {
+                format!("{a}.{b}.{c}.{d}.{}", u16::from_be_bytes([*p0, *p1])).into_bytes()
+            }
             _ => dotted(value).into_bytes(),
         },
         Codec::Int { unsigned } => match value {
             [a, b, c, d, ..] => {
                 let v = u32::from_be_bytes([*a, *b, *c, *d]);
-                if unsigned { format!("0x{v:08x}") } else { (v as i32).to_string() }.into_bytes()
+                if unsigned {
+                    format!("0x{v:08x}")
+                } else {
+                    (v as i32).to_string()
+                }
+                .into_bytes()
             }
             _ => b"uimp".to_vec(),
         },
@@ -327,7 +373,11 @@ pub fn decode(desc: &Descriptor, value: &[u8]) -> Vec<u8> {
 }
 
 fn dotted(bytes: &[u8]) -> String {
-    bytes.iter().map(u8::to_string).collect::<Vec<_>>().join(".")
+    bytes
+        .iter()
+        .map(u8::to_string)
+        .collect::<Vec<_>>()
+        .join(".")
 }
 
 /// The IP as the original printed it in upgrade lines: the stored bytes reversed (it
@@ -336,7 +386,12 @@ fn upgrade_ip(bytes: &[u8], faithful: bool) -> String {
     if faithful {
         dotted(bytes)
     } else {
-        bytes.iter().rev().map(u8::to_string).collect::<Vec<_>>().join(".")
+        bytes
+            .iter()
+            .rev()
+            .map(u8::to_string)
+            .collect::<Vec<_>>()
+            .join(".")
     }
 }
 
@@ -373,7 +428,12 @@ pub fn decode_upgrade(keyword: &str, tag: u16, value: &[u8], faithful: bool) -> 
     if value.len() < 20 {
         return format!("#bad len: tag 0x{tag:x}, len 0x{:x}", value.len()).into_bytes();
     }
-    let name = value.get(19..).unwrap_or_default().split(|&b| b == 0).next().unwrap_or_default();
+    let name = value
+        .get(19..)
+        .unwrap_or_default()
+        .split(|&b| b == 0)
+        .next()
+        .unwrap_or_default();
     let mut line = format!(
         "{keyword}:{},0x{:08x},0x{:04x},0x{:04x},{},0x{:04x},0x{:08x},",
         value[0],
@@ -395,7 +455,8 @@ pub fn encode_logo(text: &[u8], notes: &mut Vec<Note>) -> Result<Vec<u8>, DiagKi
     let [a, ip, name] = toks[..] else {
         return Err(DiagKind::BadUpgradeLogoArgument);
     };
-    let a = lenient_int(a, Signedness::Unsigned, notes).map_err(|_| DiagKind::BadUpgradeLogoArgument)?;
+    let a = lenient_int(a, Signedness::Unsigned, notes)
+        .map_err(|_| DiagKind::BadUpgradeLogoArgument)?;
     if name.len() > MAX_LOGO_NAME {
         return Err(DiagKind::BadUpgradeLogoArgument);
     }
@@ -421,9 +482,18 @@ pub fn decode_logo(keyword: &str, tag: u16, value: &[u8], faithful: bool) -> Vec
     if value.len() < 9 {
         return format!("#bad len: tag 0x{tag:x}, len 0x{:x}", value.len()).into_bytes();
     }
-    let name = value.get(8..).unwrap_or_default().split(|&b| b == 0).next().unwrap_or_default();
-    let mut line =
-        format!("{keyword}:0x{:08x},{},", be(&value[..4]), upgrade_ip(&value[4..8], faithful)).into_bytes();
+    let name = value
+        .get(8..)
+        .unwrap_or_default()
+        .split(|&b| b == 0)
+        .next()
+        .unwrap_or_default();
+    let mut line = format!(
+        "{keyword}:0x{:08x},{},",
+        be(&value[..4]),
+        upgrade_ip(&value[4..8], faithful)
+    )
+    .into_bytes();
     line.extend_from_slice(name);
     line
 }
@@ -440,7 +510,10 @@ pub fn encode_encrypt_key_ex(text: &[u8]) -> (Vec<u8>, bool) {
 /// The key part of an `EncryptKeyEx` value (before `/`, space or tab).
 pub fn split_key_mac(text: &[u8]) -> (&[u8], &[u8]) {
     match text.iter().position(|&b| matches!(b, b'/' | b' ' | b'\t')) {
-        Some(p) => (text.get(..p).unwrap_or_default(), text.get(p + 1..).unwrap_or_default()),
+        Some(p) => (
+            text.get(..p).unwrap_or_default(),
+            text.get(p + 1..).unwrap_or_default(),
+        ),
         None => (text, &[]),
     }
 }
@@ -448,7 +521,14 @@ pub fn split_key_mac(text: &[u8]) -> (&[u8], &[u8]) {
 /// The text that compiles back to the same 0x1105 record; `None` if it does not unwrap.
 pub fn decode_encrypt_key_ex(value: &[u8]) -> Option<Vec<u8>> {
     let inner = crypto::unwrap_1105(value)?;
-    Some(format!("EncryptKeyEx:{}/{}", hex::encode(&inner[6..]), hex::encode(&inner[..6])).into_bytes())
+    Some(
+        format!(
+            "EncryptKeyEx:{}/{}",
+            hex::encode(&inner[6..]),
+            hex::encode(&inner[..6])
+        )
+        .into_bytes(),
+    )
 }
 
 #[cfg(test)]
@@ -456,7 +536,14 @@ mod tests {
     use super::*;
 
     fn d(fmt: u16, size: u16) -> Descriptor {
-        Descriptor { tag: 1, fmt, name: "X".into(), size, context: 0xF, line: 1 }
+        Descriptor {
+            tag: 1,
+            fmt,
+            name: "X".into(),
+            size,
+            context: 0xF,
+            line: 1,
+        }
     }
 
     fn enc(fmt: u16, size: u16, text: &str) -> Result<Encoded, Unparsable> {
@@ -498,7 +585,15 @@ mod tests {
         assert_eq!(val(0x06, 4, "192.0.2.170"), "c00002aa");
         assert_eq!(val(0x06, 4, "0"), "00000000");
         assert_eq!(val(0x06, 4, "10.0.0.1 "), "0a000001");
-        for bad in ["256.0.0.1", "1.2.3", "1.2.3.4.5", "a.b.c.d", "1..2.3", "-1.0.0.0", "1.2.3.4x"] {
+        for bad in [
+            "256.0.0.1",
+            "1.2.3",
+            "1.2.3.4.5",
+            "a.b.c.d",
+            "1..2.3",
+            "-1.0.0.0",
+            "1.2.3.4x",
+        ] {
             assert_eq!(enc(0x06, 4, bad), Err(Unparsable), "{bad}");
         }
         assert_eq!(notes(0x06, 4, "010.0.0.1"), [Note::Octal]);
@@ -570,20 +665,41 @@ mod tests {
             "00027b320379786f045600010000000003e8"
         );
         // Count above 2 is clamped; its segments still need tokens.
-        assert_eq!(enc(0x150, 18, "350,440"), Ok(Encoded::InvalidTone(vec![0; 18])));
-        assert_eq!(enc(0x150, 18, "-1,1,1,1,1"), Ok(Encoded::InvalidTone(vec![0; 18])));
-        assert_eq!(enc(0x150, 18, "1,350,-10,1,0,0,x"), Ok(Encoded::InvalidTone(vec![0; 18])));
+        assert_eq!(
+            enc(0x150, 18, "350,440"),
+            Ok(Encoded::InvalidTone(vec![0; 18]))
+        );
+        assert_eq!(
+            enc(0x150, 18, "-1,1,1,1,1"),
+            Ok(Encoded::InvalidTone(vec![0; 18]))
+        );
+        assert_eq!(
+            enc(0x150, 18, "1,350,-10,1,0,0,x"),
+            Ok(Encoded::InvalidTone(vec![0; 18]))
+        );
         // Unparsable floats are 0; out-of-range values clamp.
         // cos(0) = 1 gives 32768, clamped to the signed 16-bit range.
-        assert_eq!(val(0x150, 18, "1,zz,-10,1,2,3,4"), "00017fff0000000100020003000400000000");
-        assert_eq!(val(0x150, 18, "1,99999,99,0,0,0,0"), val(0x150, 18, "1,4000,10,0,0,0,0"));
-        assert_eq!(val(0x150, 18, "0,1,2,3,4,5,6,7,8,9,10,11"), "000000010002000300040005000600070008");
+        assert_eq!(
+            val(0x150, 18, "1,zz,-10,1,2,3,4"),
+            "00017fff0000000100020003000400000000"
+        );
+        assert_eq!(
+            val(0x150, 18, "1,99999,99,0,0,0,0"),
+            val(0x150, 18, "1,4000,10,0,0,0,0")
+        );
+        assert_eq!(
+            val(0x150, 18, "0,1,2,3,4,5,6,7,8,9,10,11"),
+            "000000010002000300040005000600070008"
+        );
     }
 
     #[test]
     fn strings_and_raw() {
         assert_eq!(val(0x10, 32, "10.0.0.2"), hex::encode("10.0.0.2"));
-        assert_eq!(val(0x10, 4, "longer than four"), hex::encode("longer than four"));
+        assert_eq!(
+            val(0x10, 4, "longer than four"),
+            hex::encode("longer than four")
+        );
         assert_eq!(val(0x08, 10, "12ab"), hex::encode("12ab"));
         assert_eq!(val(0x0, 10, "raw"), hex::encode("raw"));
         assert_eq!(dec(0x10, 8, "41420043"), "AB");
@@ -592,8 +708,11 @@ mod tests {
 
     #[test]
     fn upgradecode() {
-        let v = encode_upgrade(b"3,0x301,0x0400,0x0200,192.0.2.170,69,0x020514a,ata18x-v2-15-020927a.zup", &mut Vec::new())
-            .unwrap();
+        let v = encode_upgrade(
+            b"3,0x301,0x0400,0x0200,192.0.2.170,69,0x020514a,ata18x-v2-15-020927a.zup",
+            &mut Vec::new(),
+        )
+        .unwrap();
         assert_eq!(
             hex::encode(&v),
             "030000030104000200c00002aa00450020514a6174613138782d76322d31352d303230393237612e7a757000"
@@ -606,11 +725,23 @@ mod tests {
             String::from_utf8(decode_upgrade("upgradecode", 0x1100, &v, true)).unwrap(),
             "upgradecode:3,0x00000301,0x0400,0x0200,192.0.2.170,0x0045,0x0020514a,ata18x-v2-15-020927a.zup"
         );
-        assert_eq!(encode_upgrade(b"3,0x301,0x0400,0x0200,192.0.2.170,69,0x1", &mut Vec::new()), Err(DiagKind::BadUpgradeArgument));
-        assert_eq!(encode_upgrade(b"3,x,0x0400,0x0200,1.2.3.4,69,0x1,f", &mut Vec::new()), Err(DiagKind::BadUpgradeArgument));
-        assert_eq!(encode_upgrade(b"3,1,0x0400,0x0200,1.2.3,69,0x1,f", &mut Vec::new()), Err(DiagKind::BadTftpIp));
+        assert_eq!(
+            encode_upgrade(b"3,0x301,0x0400,0x0200,192.0.2.170,69,0x1", &mut Vec::new()),
+            Err(DiagKind::BadUpgradeArgument)
+        );
+        assert_eq!(
+            encode_upgrade(b"3,x,0x0400,0x0200,1.2.3.4,69,0x1,f", &mut Vec::new()),
+            Err(DiagKind::BadUpgradeArgument)
+        );
+        assert_eq!(
+            encode_upgrade(b"3,1,0x0400,0x0200,1.2.3,69,0x1,f", &mut Vec::new()),
+            Err(DiagKind::BadTftpIp)
+        );
         let long = format!("3,1,2,3,0,69,1,{}", "n".repeat(32));
-        assert_eq!(encode_upgrade(long.as_bytes(), &mut Vec::new()), Err(DiagKind::BadUpgradeArgument));
+        assert_eq!(
+            encode_upgrade(long.as_bytes(), &mut Vec::new()),
+            Err(DiagKind::BadUpgradeArgument)
+        );
         assert_eq!(
             String::from_utf8(decode_upgrade("upgradelang", 0x1101, &[0; 19], false)).unwrap(),
             "#bad len: tag 0x1101, len 0x13"
@@ -627,8 +758,14 @@ mod tests {
         );
         let raw = encode_logo(b"1,ab,n", &mut Vec::new()).unwrap();
         assert_eq!(hex::encode(raw), "00000001616200006e00");
-        assert_eq!(encode_logo(b"1,2", &mut Vec::new()), Err(DiagKind::BadUpgradeLogoArgument));
-        assert_eq!(encode_logo(b"x,1.2.3.4,n", &mut Vec::new()), Err(DiagKind::BadUpgradeLogoArgument));
+        assert_eq!(
+            encode_logo(b"1,2", &mut Vec::new()),
+            Err(DiagKind::BadUpgradeLogoArgument)
+        );
+        assert_eq!(
+            encode_logo(b"x,1.2.3.4,n", &mut Vec::new()),
+            Err(DiagKind::BadUpgradeLogoArgument)
+        );
         assert_eq!(
             String::from_utf8(decode_logo("upgradexml", 0x1104, &[0; 8], false)).unwrap(),
             "#bad len: tag 0x1104, len 0x8"
@@ -642,10 +779,16 @@ mod tests {
         assert_eq!(v.len(), 44);
         assert_eq!(
             decode_encrypt_key_ex(&v).map(|t| String::from_utf8(t).unwrap()),
-            Some(format!("EncryptKeyEx:0011223344556677{}/020000000001", "0".repeat(48)))
+            Some(format!(
+                "EncryptKeyEx:0011223344556677{}/020000000001",
+                "0".repeat(48)
+            ))
         );
         assert!(!encode_encrypt_key_ex(b"xyz").1);
         assert!(!encode_encrypt_key_ex(b"").1);
-        assert_eq!(encode_encrypt_key_ex(b"00 11").0, encode_encrypt_key_ex(b"00/11").0);
+        assert_eq!(
+            encode_encrypt_key_ex(b"00 11").0,
+            encode_encrypt_key_ex(b"00/11").0
+        );
     }
 }

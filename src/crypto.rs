@@ -32,7 +32,9 @@ impl Rc4 {
             self.i = self.i.wrapping_add(1);
             self.j = self.j.wrapping_add(self.s[usize::from(self.i)]);
             self.s.swap(usize::from(self.i), usize::from(self.j));
-            let k = self.s[usize::from(self.s[usize::from(self.i)].wrapping_add(self.s[usize::from(self.j)]))];
+            let k = self.s[usize::from(
+                self.s[usize::from(self.i)].wrapping_add(self.s[usize::from(self.j)]),
+            )];
             *byte ^= k;
         }
     }
@@ -54,7 +56,12 @@ pub fn key_pair_to_byte(pair: [u8; 2]) -> u8 {
 /// Weak key bytes from `-e` text or a profile's `EncryptKey`: an odd length gets a `0`.
 pub fn weak_key_bytes(text: &[u8]) -> Vec<u8> {
     text.chunks(2)
-        .map(|c| key_pair_to_byte([c.first().copied().unwrap_or(b'0'), c.get(1).copied().unwrap_or(b'0')]))
+        .map(|c| {
+            key_pair_to_byte([
+                c.first().copied().unwrap_or(b'0'),
+                c.get(1).copied().unwrap_or(b'0'),
+            ])
+        })
         .collect()
 }
 
@@ -82,7 +89,8 @@ pub fn strong_key_bytes(text: &[u8]) -> [u8; 32] {
 
 /// Checksum of plain and weak files: the byte sum modulo 2^16.
 pub fn checksum_simple(data: &[u8]) -> u16 {
-    data.iter().fold(0u16, |sum, &b| sum.wrapping_add(u16::from(b)))
+    data.iter()
+        .fold(0u16, |sum, &b| sum.wrapping_add(u16::from(b)))
 }
 
 /// Checksum of strong files: the internet checksum of big-endian words, an odd last byte
@@ -159,7 +167,11 @@ pub fn unwrap_1105(value: &[u8]) -> Option<[u8; ENCRYPT_KEY_EX_INNER]> {
 
 /// Strong encryption of header-and-payload `plain` with mask `rand8`.
 pub fn strong_encrypt(plain: &[u8], key: &[u8; 32], rand8: [u8; 8]) -> Vec<u8> {
-    let mut out: Vec<u8> = plain.iter().enumerate().map(|(i, b)| b ^ rand8[i % 8]).collect();
+    let mut out: Vec<u8> = plain
+        .iter()
+        .enumerate()
+        .map(|(i, b)| b ^ rand8[i % 8])
+        .collect();
     out.extend_from_slice(&rand8);
     Rc4::new(key).apply(&mut out);
     out
@@ -259,14 +271,19 @@ mod tests {
 
     #[test]
     fn strong_prediction_and_roundtrip() {
-        let key = strong_key_bytes(b"00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff");
+        let key =
+            strong_key_bytes(b"00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff");
         let plain = h("fffe04ebfd0003140101");
         let x = strong_encrypt(&plain, &key, [0, 1, 2, 3, 4, 5, 6, 7]);
         assert_eq!(hex::encode(&x), "7aa4aabf6b226496f959b93a974679910fc2");
         assert_eq!(strong_decrypt(&x, &key), Some(plain));
         assert_eq!(strong_decrypt(&x[..8], &key), None);
         let short_key = strong_key_bytes(b"00112233445566778899aabbccddeeff");
-        let x16 = strong_encrypt(&h("fffe04ebfd0003140101"), &short_key, [0, 1, 2, 3, 4, 5, 6, 7]);
+        let x16 = strong_encrypt(
+            &h("fffe04ebfd0003140101"),
+            &short_key,
+            [0, 1, 2, 3, 4, 5, 6, 7],
+        );
         assert_eq!(hex::encode(x16), "5fb6f590697a26791505d4606a9331a73bb2");
     }
 }

@@ -37,17 +37,29 @@ pub enum DiagKind {
     TooManyPseudo,
     EncryptKeyExNotHex,
     /// C ignored characters after a number (`5060x` is 5060).
-    TrailingIgnored { name: String },
+    TrailingIgnored {
+        name: String,
+    },
     /// A leading `0` made C read the number as octal (`010` is 8).
-    OctalNumber { name: String },
+    OctalNumber {
+        name: String,
+    },
     /// The number did not fit 32 bits and C clamped it.
-    Clamped { name: String },
+    Clamped {
+        name: String,
+    },
     /// Values beyond the array's capacity were dropped.
-    SurplusValues { name: String, kept: usize },
+    SurplusValues {
+        name: String,
+        kept: usize,
+    },
     ForcedSplit,
     AutoSplit,
     Splitting,
-    InputLenOverKnown { len: usize, known: usize },
+    InputLenOverKnown {
+        len: usize,
+        known: usize,
+    },
     Verbose(String),
 }
 
@@ -66,7 +78,10 @@ impl Diagnostic {
         use DiagKind::*;
         match self.kind {
             ForcedSplit | AutoSplit | Splitting | Verbose(_) => Severity::Info,
-            IncludeTooDeep | InvalidTone | BadUpgradeArgument | BadTftpIp
+            IncludeTooDeep
+            | InvalidTone
+            | BadUpgradeArgument
+            | BadTftpIp
             | BadUpgradeLogoArgument => Severity::Error,
             _ => Severity::Warning,
         }
@@ -99,9 +114,10 @@ impl fmt::Display for Diagnostic {
                 f,
                 "warning: leading 0 makes the number octal in {name} at line {line}"
             )?,
-            Clamped { name } => {
-                write!(f, "warning: number out of range, clamped in {name} at line {line}")?
-            }
+            Clamped { name } => write!(
+                f,
+                "warning: number out of range, clamped in {name} at line {line}"
+            )?,
             SurplusValues { name, kept } => write!(
                 f,
                 "warning: {name} holds {kept} values, the rest ignored at line {line}"
@@ -115,12 +131,19 @@ impl fmt::Display for Diagnostic {
             Verbose(text) => f.write_str(text)?,
         }
         // The original named no file; we add it for lines of included files.
-        if let Some(Location { file: Some(file), line }) = &self.location {
+        if let Some(Location {
+            file: Some(file),
+            line,
+        }) = &self.location
+        {
             match self.kind {
-                IncludeTooDeep | InvalidTone | BadUpgradeArgument | BadTftpIp
-                | BadUpgradeLogoArgument | TooManyPseudo | EncryptKeyExNotHex => {
-                    write!(f, " (line {line} of {file})")?
-                }
+                IncludeTooDeep
+                | InvalidTone
+                | BadUpgradeArgument
+                | BadTftpIp
+                | BadUpgradeLogoArgument
+                | TooManyPseudo
+                | EncryptKeyExNotHex => write!(f, " (line {line} of {file})")?,
                 _ => write!(f, " (in {file})")?,
             }
         }
@@ -144,15 +167,30 @@ pub enum Error {
     #[error("error: input too small")]
     InputTooSmall,
     #[error("error: cannot read {path}: {source}")]
-    Read { path: PathBuf, source: std::io::Error },
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("error: cannot write {path}: {source}")]
-    Write { path: PathBuf, source: std::io::Error },
+    Write {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("error: line {line}{} is longer than 1023 bytes", in_file(.file))]
     LineTooLong { file: Option<String>, line: usize },
     #[error("error: value of {name} at line {line}{} is {len} bytes; 511 is the most a profile can hold", in_file(.file))]
-    ValueTooLong { file: Option<String>, line: usize, name: String, len: usize },
+    ValueTooLong {
+        file: Option<String>,
+        line: usize,
+        name: String,
+        len: usize,
+    },
     #[error("error: cannot open include file {path} at line {line}{}", in_file(.file))]
-    IncludeMissing { file: Option<String>, line: usize, path: String },
+    IncludeMissing {
+        file: Option<String>,
+        line: usize,
+        path: String,
+    },
     #[error("error: included files add up to more than {limit} bytes")]
     IncludesTooLarge { limit: usize },
     #[error("error: profile too large: {len} bytes of records, the header holds at most 65535")]
@@ -166,7 +204,9 @@ pub enum Error {
 }
 
 fn in_file(file: &Option<String>) -> String {
-    file.as_ref().map(|f| format!(" of {f}")).unwrap_or_default()
+    file.as_ref()
+        .map(|f| format!(" of {f}"))
+        .unwrap_or_default()
 }
 
 impl Error {
@@ -213,13 +253,26 @@ mod tests {
             Diagnostic::new(DiagKind::InputLenOverKnown { len: 40, known: 32 }, None).to_string(),
             "warning: input len > known len (40>32)"
         );
-        assert_eq!(Error::BadInputSize(3).to_string(), "error: bad input size 3");
-        assert_eq!(Error::Corrupted { offset: 8, what: "x" }.to_string(), "corrupted profile");
+        assert_eq!(
+            Error::BadInputSize(3).to_string(),
+            "error: bad input size 3"
+        );
+        assert_eq!(
+            Error::Corrupted {
+                offset: 8,
+                what: "x"
+            }
+            .to_string(),
+            "corrupted profile"
+        );
     }
 
     #[test]
     fn included_files_are_named() {
-        let loc = Some(Location { file: Some("inc.txt".into()), line: 4 });
+        let loc = Some(Location {
+            file: Some("inc.txt".into()),
+            line: 4,
+        });
         assert_eq!(
             Diagnostic::new(DiagKind::UnknownAttribute, loc.clone()).to_string(),
             "warning: unknown attribute at line 4 (in inc.txt)"
@@ -232,8 +285,17 @@ mod tests {
 
     #[test]
     fn severities() {
-        assert_eq!(Diagnostic::new(DiagKind::ForcedSplit, None).severity(), Severity::Info);
-        assert_eq!(Diagnostic::new(DiagKind::InvalidTone, None).severity(), Severity::Error);
-        assert_eq!(Diagnostic::new(DiagKind::EmptyValue, None).severity(), Severity::Warning);
+        assert_eq!(
+            Diagnostic::new(DiagKind::ForcedSplit, None).severity(),
+            Severity::Info
+        );
+        assert_eq!(
+            Diagnostic::new(DiagKind::InvalidTone, None).severity(),
+            Severity::Error
+        );
+        assert_eq!(
+            Diagnostic::new(DiagKind::EmptyValue, None).severity(),
+            Severity::Warning
+        );
     }
 }

@@ -6,10 +6,13 @@
 //! `#ata` profile ([`profile`]); decoding walks the same path backwards. Firmware package
 //! files have one module each under [`pkg`].
 
-pub mod pkg;
+pub mod cli;
 pub mod cnum;
 pub mod codec;
 pub mod crypto;
 pub mod diag;
+pub mod io;
+pub mod pkg;
+pub mod profile;
 pub mod table;
 pub mod text;

@@ -91,7 +91,10 @@ fn parse_field(token: &[u8]) -> Option<u32> {
 }
 
 fn parse_line(line: &[u8], number: usize) -> Option<Descriptor> {
-    let content = line.split(|&b| b == b'\r' || b == b'\n').next().unwrap_or_default();
+    let content = line
+        .split(|&b| b == b'\r' || b == b'\n')
+        .next()
+        .unwrap_or_default();
     let mut tokens = content
         .split(|&b| matches!(b, b',' | b' ' | b'\t'))
         .filter(|t| !t.is_empty());
@@ -141,7 +144,10 @@ impl TagTable {
 
     fn push(&mut self, d: Descriptor) {
         let index = self.entries.len();
-        self.by_name.entry(d.name.to_ascii_lowercase()).or_default().push(index);
+        self.by_name
+            .entry(d.name.to_ascii_lowercase())
+            .or_default()
+            .push(index);
         self.by_tag.entry(d.tag).or_default().push(index);
         self.entries.push(d);
     }
@@ -173,7 +179,7 @@ impl TagTable {
 }
 
 /// A tag table compiled into the binary.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BuiltinTable {
     /// Canonical name, used as `-tbuiltin:<name>` or `--table builtin:<name>`.
     pub name: &'static str,
@@ -242,7 +248,8 @@ mod tests {
 
     #[test]
     fn bad_lines_warn_with_physical_line_number() {
-        let (t, w) = table("#h\n1,2,three\nx,0x10,N,4\n  \n5,0x10,Ok,4\n7,0x10,Z,0\n8,0x10,Big,513\n");
+        let (t, w) =
+            table("#h\n1,2,three\nx,0x10,N,4\n  \n5,0x10,Ok,4\n7,0x10,Z,0\n8,0x10,Big,513\n");
         assert_eq!(t.entries().len(), 1);
         let lines: Vec<usize> = w.iter().map(|w| w.line).collect();
         assert_eq!(lines, [2, 3, 4, 6, 7]);
@@ -274,16 +281,34 @@ mod tests {
     fn ata_alias_rules() {
         let (t, _) = table(BUILTIN_TABLES[0].text);
         // Decoding: last matching line.
-        assert_eq!(t.by_tag(21, context::ALL).map(|d| d.name.as_str()), Some("UseH323ID"));
-        assert_eq!(t.by_tag(21, context::SIP).map(|d| d.name.as_str()), Some("UseLoginID"));
+        assert_eq!(
+            t.by_tag(21, context::ALL).map(|d| d.name.as_str()),
+            Some("UseH323ID")
+        );
+        assert_eq!(
+            t.by_tag(21, context::SIP).map(|d| d.name.as_str()),
+            Some("UseLoginID")
+        );
         assert_eq!(t.by_tag(21, context::MGCP), None);
-        assert_eq!(t.by_tag(29, context::ALL).map(|d| d.name.as_str()), Some("CA0orCM0"));
-        assert_eq!(t.by_tag(47, context::SIP).map(|d| d.name.as_str()), Some("ConfirmTone"));
-        assert_eq!(t.by_tag(44, context::H323).map(|d| d.name.as_str()), Some("H323id0"));
+        assert_eq!(
+            t.by_tag(29, context::ALL).map(|d| d.name.as_str()),
+            Some("CA0orCM0")
+        );
+        assert_eq!(
+            t.by_tag(47, context::SIP).map(|d| d.name.as_str()),
+            Some("ConfirmTone")
+        );
+        assert_eq!(
+            t.by_tag(44, context::H323).map(|d| d.name.as_str()),
+            Some("H323id0")
+        );
         // Encoding: first match in context, any case.
         assert_eq!(t.by_name("gateway", context::ALL).map(|d| d.tag), Some(30));
         assert_eq!(t.by_name("Gateway", context::SIP), None);
-        assert_eq!(t.by_name("GKORPROXY", context::SIP).map(|d| d.tag), Some(29));
+        assert_eq!(
+            t.by_name("GKORPROXY", context::SIP).map(|d| d.tag),
+            Some(29)
+        );
     }
 
     #[test]

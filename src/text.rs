@@ -51,10 +51,8 @@ impl IncludeLoader for FsLoader {
     fn load(&mut self, path: &str, including: &Path) -> Result<Option<(String, Vec<u8>)>> {
         let written = PathBuf::from(path);
         let mut candidates = vec![written.clone()];
-        if written.is_relative() {
-            if let Some(dir) = including.parent() {
-                candidates.push(dir.join(&written));
-            }
+        if let Some(dir) = including.parent().filter(|_| written.is_relative()) {
+            candidates.push(dir.join(&written));
         }
         for candidate in candidates {
             if candidate.is_file() {
@@ -85,12 +83,16 @@ pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>> {
     })?;
     let mut bytes = Vec::new();
     // Read one byte past the limit to tell "exactly the limit" from "more".
-    file.take(limit + 1).read_to_end(&mut bytes).map_err(|source| Error::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|source| Error::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
     if bytes.len() as u64 > limit {
-        let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(bytes.len() as u64);
+        let size = std::fs::metadata(path)
+            .map(|m| m.len())
+            .unwrap_or(bytes.len() as u64);
         return Err(Error::InputTooLarge { size, limit });
     }
     Ok(bytes)
@@ -105,7 +107,10 @@ fn split_line(line: &[u8]) -> Option<(&[u8], &[u8])> {
     let rest = content.get(start..)?;
     let name_len = rest.iter().position(is_delim).unwrap_or(rest.len());
     let (name, after) = rest.split_at(name_len);
-    let value_start = after.iter().position(|b| !is_delim(b)).unwrap_or(after.len());
+    let value_start = after
+        .iter()
+        .position(|b| !is_delim(b))
+        .unwrap_or(after.len());
     Some((name, after.get(value_start..).unwrap_or_default()))
 }
 
@@ -121,17 +126,25 @@ impl<L: IncludeLoader> Reader<'_, L> {
         let mut number = 0;
         while let Some(raw) = lines.next() {
             number += 1;
-            let location = Location { file: file.map(str::to_string), line: number };
+            let location = Location {
+                file: file.map(str::to_string),
+                line: number,
+            };
             let terminated = lines.peek().is_some();
             if raw.len() + usize::from(terminated) > MAX_LINE {
-                return Err(Error::LineTooLong { file: location.file, line: number });
+                return Err(Error::LineTooLong {
+                    file: location.file,
+                    line: number,
+                });
             }
             // C strings end at NUL: the original never saw what followed one.
             let line = raw.split(|&b| b == 0).next().unwrap_or_default();
             if line.first() == Some(&b'#') {
                 continue;
             }
-            let Some((name, value)) = split_line(line) else { continue };
+            let Some((name, value)) = split_line(line) else {
+                continue;
+            };
             if name.eq_ignore_ascii_case(b"include") {
                 self.include(value, &location, path, depth)?;
                 continue;
@@ -147,8 +160,10 @@ impl<L: IncludeLoader> Reader<'_, L> {
 
     fn include(&mut self, value: &[u8], at: &Location, path: &Path, depth: usize) -> Result<()> {
         if depth >= MAX_INCLUDE_DEPTH {
-            self.items
-                .push(Item::Diag(Diagnostic::new(DiagKind::IncludeTooDeep, Some(at.clone()))));
+            self.items.push(Item::Diag(Diagnostic::new(
+                DiagKind::IncludeTooDeep,
+                Some(at.clone()),
+            )));
             return Ok(());
         }
         let target = value
@@ -169,7 +184,9 @@ impl<L: IncludeLoader> Reader<'_, L> {
         };
         self.included_bytes += bytes.len();
         if self.included_bytes > MAX_INCLUDED_BYTES {
-            return Err(Error::IncludesTooLarge { limit: MAX_INCLUDED_BYTES });
+            return Err(Error::IncludesTooLarge {
+                limit: MAX_INCLUDED_BYTES,
+            });
         }
         let child_path = resolve_for_children(&target, path);
         self.read(&bytes, Some(&shown), &child_path, depth + 1)
@@ -179,18 +196,24 @@ impl<L: IncludeLoader> Reader<'_, L> {
 /// The path an included file's own includes resolve against.
 fn resolve_for_children(target: &str, including: &Path) -> PathBuf {
     let written = PathBuf::from(target);
-    if written.is_relative() && !written.exists() {
-        if let Some(dir) = including.parent() {
-            return dir.join(written);
-        }
+    match including.parent() {
+        Some(dir) if written.is_relative() && !written.exists() => dir.join(written),
+        _ => written,
     }
-    written
 }
 
 /// Reads a text profile (whose `#txt` magic the caller has checked) and every file it
 /// includes, in reading order. `path` is where the profile lives, for relative includes.
-pub fn read_profile<L: IncludeLoader>(bytes: &[u8], path: &Path, loader: &mut L) -> Result<Vec<Item>> {
-    let mut reader = Reader { loader, included_bytes: 0, items: Vec::new() };
+pub fn read_profile<L: IncludeLoader>(
+    bytes: &[u8],
+    path: &Path,
+    loader: &mut L,
+) -> Result<Vec<Item>> {
+    let mut reader = Reader {
+        loader,
+        included_bytes: 0,
+        items: Vec::new(),
+    };
     reader.read(bytes, None, path, 0)?;
     Ok(reader.items)
 }
@@ -230,9 +253,18 @@ mod tests {
     #[test]
     fn line_grammar() {
         assert_eq!(split_line(b"UseTftp:1"), Some((&b"UseTftp"[..], &b"1"[..])));
-        assert_eq!(split_line(b"  :DialTone 1,2 3 "), Some((&b"DialTone"[..], &b"1,2 3 "[..])));
-        assert_eq!(split_line(b"TftpURL:http://h/x"), Some((&b"TftpURL"[..], &b"http://h/x"[..])));
-        assert_eq!(split_line(b"Name: \t:value:x\r"), Some((&b"Name"[..], &b"value:x"[..])));
+        assert_eq!(
+            split_line(b"  :DialTone 1,2 3 "),
+            Some((&b"DialTone"[..], &b"1,2 3 "[..]))
+        );
+        assert_eq!(
+            split_line(b"TftpURL:http://h/x"),
+            Some((&b"TftpURL"[..], &b"http://h/x"[..]))
+        );
+        assert_eq!(
+            split_line(b"Name: \t:value:x\r"),
+            Some((&b"Name"[..], &b"value:x"[..]))
+        );
         assert_eq!(split_line(b"Name"), Some((&b"Name"[..], &b""[..])));
         assert_eq!(split_line(b" \t "), None);
         assert_eq!(split_line(b" #x:1"), Some((&b"#x"[..], &b"1"[..])));
@@ -241,7 +273,10 @@ mod tests {
     #[test]
     fn comments_blank_lines_crlf() {
         let items = read("#txt\r\n# c\r\n\r\nA:1\r\n  \nB 2\n", &[]).unwrap();
-        assert_eq!(pairs(&items), [("A".into(), "1".into()), ("B".into(), "2".into())]);
+        assert_eq!(
+            pairs(&items),
+            [("A".into(), "1".into()), ("B".into(), "2".into())]
+        );
         let Item::Assign(b) = &items[1] else { panic!() };
         assert_eq!(b.location.line, 6);
     }
@@ -250,12 +285,22 @@ mod tests {
     fn include_in_place_with_depth_limit() {
         let items = read(
             "#txt\nA:1\ninclude b1\nC:3\n",
-            &[("b1", "INCLUDE:b2\nB:2\n"), ("b2", "include b3\n"), ("b3", "include b4\nD:4\n"), ("b4", "E:5\n")],
+            &[
+                ("b1", "INCLUDE:b2\nB:2\n"),
+                ("b2", "include b3\n"),
+                ("b3", "include b4\nD:4\n"),
+                ("b4", "E:5\n"),
+            ],
         )
         .unwrap();
         assert_eq!(
             pairs(&items),
-            [("A".into(), "1".into()), ("D".into(), "4".into()), ("B".into(), "2".into()), ("C".into(), "3".into())]
+            [
+                ("A".into(), "1".into()),
+                ("D".into(), "4".into()),
+                ("B".into(), "2".into()),
+                ("C".into(), "3".into())
+            ]
         );
         let diag = items.iter().find_map(|i| match i {
             Item::Diag(d) => Some(d.clone()),
@@ -263,13 +308,22 @@ mod tests {
         });
         let diag = diag.unwrap();
         assert_eq!(diag.kind, DiagKind::IncludeTooDeep);
-        assert_eq!(diag.location, Some(Location { file: Some("b3".into()), line: 1 }));
+        assert_eq!(
+            diag.location,
+            Some(Location {
+                file: Some("b3".into()),
+                line: 1
+            })
+        );
     }
 
     #[test]
     fn missing_include_is_fatal() {
         let err = read("#txt\ninclude nope.txt\n", &[]).unwrap_err();
-        assert_eq!(err.to_string(), "error: cannot open include file nope.txt at line 2");
+        assert_eq!(
+            err.to_string(),
+            "error: cannot open include file nope.txt at line 2"
+        );
     }
 
     #[test]

@@ -1,0 +1,189 @@
+//! Subcommands, parsed with `clap`.
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use super::job::{self, Job, TableSource, read_key_file};
+use crate::table::context;
+
+const AFTER_HELP: &str = "\
+The original command line works as it did with Cisco's cfgfmt:
+  cfgfmt-rs [-t<table>] [-sip|-h323|-mgcp|-sccp] [-g] [-split] [-e<key>] [-x<key>] [-E] [-X] [-v] INPUT OUTPUT
+  cfgfmt-rs -tsip_ptag.dat gkdefault.txt gkdefault.cfg
+An INPUT starting with #txt is compiled to a binary profile; any other INPUT is decoded to text.
+Tables: -t<path>, or a built-in one: -tbuiltin:7912 (7905G/7912G SIP), -tbuiltin:ata186 (ATA 186/188).
+Without -t, ptag.dat in the working directory is used, as the original did.
+Keys can come from files so they stay out of the process list: --key-file F, --xkey-file F.
+--strict fails (exit 2, nothing written) on any warning.";
+
+#[derive(Parser, Debug)]
+#[command(name = "cfgfmt-rs", version, about = "Cisco ATA 186/188 and 7905G/7912G profile compiler, decoder and firmware inspector", after_help = AFTER_HELP)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Compile a #txt text profile into a binary profile (as `cfgfmt in out`).
+    Compile(CompileArgs),
+    /// Decode a binary profile to text (to stdout when OUTPUT is omitted).
+    Decode(DecodeArgs),
+    /// List the built-in tag tables.
+    Tables,
+}
+
+#[derive(Args, Debug)]
+struct TableArgs {
+    /// Tag table: a path, or builtin:7912 / builtin:ata186. Default: ./ptag.dat
+    #[arg(long, short = 't', value_name = "TABLE")]
+    table: Option<String>,
+    /// Limit to SIP parameters (-sip).
+    #[arg(long)]
+    sip: bool,
+    /// Limit to H.323 parameters (-h323).
+    #[arg(long)]
+    h323: bool,
+    /// Limit to MGCP parameters (-mgcp).
+    #[arg(long)]
+    mgcp: bool,
+    /// Limit to SCCP parameters (-sccp).
+    #[arg(long)]
+    sccp: bool,
+    /// Weak (RC4) key in a file, hex text on the first line (-e).
+    #[arg(long, value_name = "FILE")]
+    key_file: Option<PathBuf>,
+    /// Strong key in a file, up to 64 hex digits (-x).
+    #[arg(long, value_name = "FILE")]
+    xkey_file: Option<PathBuf>,
+    /// Verbose (-v).
+    #[arg(long, short = 'v')]
+    verbose: bool,
+    /// Fail with exit status 2, writing nothing, on any warning.
+    #[arg(long)]
+    strict: bool,
+}
+
+#[derive(Args, Debug)]
+struct CompileArgs {
+    #[command(flatten)]
+    common: TableArgs,
+    /// Omit sensitive parameters such as passwords (-g).
+    #[arg(long, short = 'g')]
+    omit_sensitive: bool,
+    /// Always split into OUTPUT and OUTPUT.ex (-split).
+    #[arg(long)]
+    split: bool,
+    /// Do not encrypt with the profile's own EncryptKey (-E).
+    #[arg(long)]
+    no_profile_key: bool,
+    /// Do not write strong files for the profile's own EncryptKeyEx (-X).
+    #[arg(long)]
+    no_profile_key_ex: bool,
+    /// Text profile (starts with #txt).
+    input: PathBuf,
+    /// Binary profile to write (atomically).
+    output: String,
+}
+
+#[derive(Args, Debug)]
+struct DecodeArgs {
+    #[command(flatten)]
+    common: TableArgs,
+    /// Print upgrade IPs in stored order and long values whole, so the text compiles back
+    /// to the same bytes (the original printed upgrade IPs byte-reversed).
+    #[arg(long)]
+    reencodable: bool,
+    /// Binary profile.
+    input: PathBuf,
+    /// Text file to write; stdout when omitted.
+    output: Option<PathBuf>,
+}
+
+const SUBCOMMANDS: &[&str] = &["compile", "decode", "tables", "help"];
+
+pub fn is_subcommand(arg: &str) -> bool {
+    SUBCOMMANDS.contains(&arg)
+}
+
+pub fn print_help() -> i32 {
+    use clap::CommandFactory;
+    let _ = Cli::command().print_help();
+    0
+}
+
+fn job_from(common: &TableArgs) -> Result<Job, String> {
+    let mut job = Job::default();
+    if let Some(t) = &common.table {
+        job.table = TableSource::parse(t)?;
+    }
+    for (on, bit) in [
+        (common.sip, context::SIP),
+        (common.h323, context::H323),
+        (common.mgcp, context::MGCP),
+        (common.sccp, context::SCCP),
+    ] {
+        if on {
+            job.filter |= bit;
+        }
+    }
+    if let Some(f) = &common.key_file {
+        job.weak_key = Some(read_key_file(f).map_err(|e| e.to_string())?);
+    }
+    if let Some(f) = &common.xkey_file {
+        job.strong_key = Some(read_key_file(f).map_err(|e| e.to_string())?);
+    }
+    job.verbose = common.verbose;
+    job.strict = common.strict;
+    Ok(job)
+}
+
+pub fn run(args: Vec<OsString>) -> i32 {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { 1 } else { 0 };
+        }
+    };
+    let result = match cli.command {
+        Command::Compile(a) => job_from(&a.common).map(|mut j| {
+            j.omit_sensitive = a.omit_sensitive;
+            j.force_split = a.split;
+            j.ignore_profile_key = a.no_profile_key;
+            j.ignore_profile_key_ex = a.no_profile_key_ex;
+            j.input = a.input;
+            j.output = Some(PathBuf::from(&a.output));
+            j.output_name = a.output;
+            job::run(&j)
+        }),
+        Command::Decode(a) => job_from(&a.common).map(|mut j| {
+            j.reencodable = a.reencodable;
+            j.input = a.input;
+            j.output_name = a
+                .output
+                .as_ref()
+                .map(|p| p.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            j.output = a.output;
+            job::run(&j)
+        }),
+        Command::Tables => {
+            print!("{}", super::list_tables());
+            Ok(0)
+        }
+    };
+    result.unwrap_or_else(|e| {
+        eprintln!(
+            "{}",
+            if e.starts_with("error:") {
+                e
+            } else {
+                format!("error: {e}")
+            }
+        );
+        1
+    })
+}

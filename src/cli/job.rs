@@ -1,0 +1,248 @@
+//! One run of the original tool: load the table, read the input, compile or decode by its
+//! first bytes, print diagnostics, write outputs atomically.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::diag::{Diagnostic, Error, Result, Severity};
+use crate::profile::{self, CompileOptions, DecodeOptions};
+use crate::table::{self, BUILTIN_PREFIX, BUILTIN_TABLES, TableWarning, TagTable, context};
+use crate::text::{self, FsLoader, TEXT_MAGIC};
+
+/// Where the tag table comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TableSource {
+    /// The original's default: `ptag.dat` in the working directory.
+    Default,
+    Path(PathBuf),
+    Builtin(&'static table::BuiltinTable),
+}
+
+impl TableSource {
+    /// `-t<value>` / `--table <value>`: `builtin:<name>` or a path.
+    pub fn parse(value: &str) -> std::result::Result<TableSource, String> {
+        match value.strip_prefix(BUILTIN_PREFIX) {
+            Some(name) => table::builtin(name)
+                .map(TableSource::Builtin)
+                .ok_or_else(|| format!("no built-in table {name:?}; --list-tables shows them")),
+            None => Ok(TableSource::Path(PathBuf::from(value))),
+        }
+    }
+
+    /// Loads the table; bad lines become warnings.
+    pub fn load(&self) -> Result<(TagTable, Vec<TableWarning>)> {
+        let path = match self {
+            TableSource::Builtin(b) => return Ok(TagTable::parse(b.text.as_bytes())),
+            TableSource::Default => PathBuf::from("ptag.dat"),
+            TableSource::Path(p) => p.clone(),
+        };
+        match text::read_bounded(&path, table::MAX_TABLE_BYTES as u64) {
+            Ok(bytes) => Ok(TagTable::parse(&bytes)),
+            Err(Error::InputTooLarge { size, limit }) => Err(Error::InputTooLarge { size, limit }),
+            Err(_) => Err(Error::CannotOpenTable { path }),
+        }
+    }
+}
+
+/// Everything one run needs, whatever spelling the command line used.
+#[derive(Debug, Clone)]
+pub struct Job {
+    pub table: TableSource,
+    pub input: PathBuf,
+    pub output: Option<PathBuf>,
+    /// The output argument as typed, for the split pointer record.
+    pub output_name: String,
+    pub filter: u16,
+    pub omit_sensitive: bool,
+    pub force_split: bool,
+    pub verbose: bool,
+    pub weak_key: Option<Vec<u8>>,
+    pub strong_key: Option<Vec<u8>>,
+    pub ignore_profile_key: bool,
+    pub ignore_profile_key_ex: bool,
+    pub strict: bool,
+    pub reencodable: bool,
+}
+
+impl Default for Job {
+    fn default() -> Self {
+        Job {
+            table: TableSource::Default,
+            input: PathBuf::new(),
+            output: None,
+            output_name: String::new(),
+            filter: 0,
+            omit_sensitive: false,
+            force_split: false,
+            verbose: false,
+            weak_key: None,
+            strong_key: None,
+            ignore_profile_key: false,
+            ignore_profile_key_ex: false,
+            strict: false,
+            reencodable: false,
+        }
+    }
+}
+
+/// Reads a key from a file: the first line, surrounding white space removed.
+pub fn read_key_file(path: &Path) -> Result<Vec<u8>> {
+    let bytes = text::read_bounded(path, 4096)?;
+    let line = bytes.split(|&b| b == b'\n').next().unwrap_or_default();
+    let start = line
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(line.len());
+    let end = line
+        .iter()
+        .rposition(|b| !b.is_ascii_whitespace())
+        .map_or(start, |p| p + 1);
+    Ok(line.get(start..end).unwrap_or_default().to_vec())
+}
+
+/// The hint printed after `cannot open ptag file` when the default table is missing.
+pub fn builtin_hint() -> String {
+    let names: Vec<String> = BUILTIN_TABLES
+        .iter()
+        .map(|t| {
+            format!(
+                "-t{BUILTIN_PREFIX}{} ({}, Cisco's {})",
+                t.name, t.description, t.vendor_file
+            )
+        })
+        .collect();
+    format!(
+        "hint: no ptag.dat in this folder; use -t<file> or a built-in table: {}",
+        names.join(", ")
+    )
+}
+
+fn print_diagnostics(diags: &[Diagnostic]) {
+    let mut err = std::io::stderr().lock();
+    for d in diags {
+        let _ = writeln!(err, "{d}");
+    }
+}
+
+fn counts_against_strict(d: &Diagnostic) -> bool {
+    d.severity() >= Severity::Warning
+}
+
+/// Runs a job; messages go to stderr. Returns the process exit status.
+pub fn run(job: &Job) -> i32 {
+    match run_inner(job) {
+        Ok(()) => 0,
+        Err(e) => {
+            let mut err = std::io::stderr().lock();
+            let _ = writeln!(err, "{e}");
+            if let Some(note) = e.note() {
+                let _ = writeln!(err, "{note}");
+            }
+            if matches!(e, Error::CannotOpenTable { .. }) && job.table == TableSource::Default {
+                let _ = writeln!(err, "{}", builtin_hint());
+            }
+            e.exit_code()
+        }
+    }
+}
+
+fn run_inner(job: &Job) -> Result<()> {
+    let (table, table_warnings) = job.table.load()?;
+    let mut diags: Vec<Diagnostic> = table_warnings
+        .iter()
+        .map(|w| {
+            Diagnostic::new(
+                crate::diag::DiagKind::InvalidPtagEntry,
+                Some(crate::diag::Location {
+                    file: None,
+                    line: w.line,
+                }),
+            )
+        })
+        .collect();
+    let input = text::read_bounded(&job.input, text::MAX_PROFILE_BYTES as u64)?;
+    let filter = if job.filter == 0 {
+        context::ALL
+    } else {
+        job.filter
+    };
+    let files: Vec<(PathBuf, Vec<u8>)> = if input.starts_with(TEXT_MAGIC) {
+        let opts = CompileOptions {
+            filter,
+            omit_sensitive: job.omit_sensitive,
+            force_split: job.force_split,
+            weak_key: job.weak_key.clone(),
+            strong_key: job.strong_key.clone(),
+            ignore_profile_key: job.ignore_profile_key,
+            ignore_profile_key_ex: job.ignore_profile_key_ex,
+            output_name: job.output_name.clone(),
+            verbose: job.verbose,
+            rand8: None,
+        };
+        let out = profile::compile(&input, &job.input, &mut FsLoader, &table, &opts);
+        let out = match out {
+            Ok(out) => out,
+            Err(e) => {
+                print_diagnostics(&diags);
+                return Err(e);
+            }
+        };
+        diags.extend(out.diagnostics);
+        let base = job.output_name.clone();
+        out.files
+            .into_iter()
+            .map(|f| (PathBuf::from(format!("{base}{}", f.suffix)), f.bytes))
+            .collect()
+    } else {
+        let opts = DecodeOptions {
+            filter,
+            verbose: job.verbose,
+            weak_key: job.weak_key.clone(),
+            strong_key: job.strong_key.clone(),
+            reencodable: job.reencodable,
+        };
+        let decoded = match profile::decode(&input, &table, &opts) {
+            Ok(d) => d,
+            Err(e) => {
+                print_diagnostics(&diags);
+                return Err(e);
+            }
+        };
+        diags.extend(decoded.diagnostics);
+        match &job.output {
+            Some(path) => vec![(path.clone(), decoded.text)],
+            None => {
+                print_diagnostics(&diags);
+                return finish_stdout(job, &diags, &decoded.text);
+            }
+        }
+    };
+    print_diagnostics(&diags);
+    let strict_count = diags.iter().filter(|d| counts_against_strict(d)).count();
+    if job.strict && strict_count > 0 {
+        return Err(Error::Strict {
+            count: strict_count,
+        });
+    }
+    let refs: Vec<(PathBuf, &[u8])> = files
+        .iter()
+        .map(|(p, b)| (p.clone(), b.as_slice()))
+        .collect();
+    crate::io::write_all_atomic(&refs)
+}
+
+fn finish_stdout(job: &Job, diags: &[Diagnostic], text: &[u8]) -> Result<()> {
+    let strict_count = diags.iter().filter(|d| counts_against_strict(d)).count();
+    if job.strict && strict_count > 0 {
+        return Err(Error::Strict {
+            count: strict_count,
+        });
+    }
+    let mut out = std::io::stdout().lock();
+    out.write_all(text)
+        .and_then(|()| out.flush())
+        .map_err(|source| Error::Write {
+            path: PathBuf::from("-"),
+            source,
+        })
+}

@@ -1,0 +1,59 @@
+//! Command-line front end. `main.rs` only calls [`run`].
+//!
+//! Two spellings live side by side: the original's (`cfgfmt-rs -tsip_ptag.dat in out`),
+//! recognised whenever the first argument is not one of our subcommands, and subcommands
+//! built with `clap` (`cfgfmt-rs compile --table … IN OUT`, `dump`, `inspect`, …).
+
+pub mod commands;
+pub mod job;
+pub mod legacy;
+
+use std::ffi::OsString;
+use std::io::Write;
+
+use crate::table::{BUILTIN_PREFIX, BUILTIN_TABLES};
+
+/// Runs the program with its arguments (program name first); returns the exit status.
+pub fn run(args: Vec<OsString>) -> i32 {
+    let first = args.get(1).map(|a| a.to_string_lossy().into_owned());
+    if first.as_deref().is_some_and(commands::is_subcommand) {
+        return commands::run(args);
+    }
+    match legacy::parse(args.into_iter().skip(1).collect()) {
+        legacy::Parsed::Run(job) => job::run(&job),
+        legacy::Parsed::Usage => {
+            print!("{}", legacy::USAGE_BANNER);
+            let _ = std::io::stdout().flush();
+            1
+        }
+        legacy::Parsed::Help => commands::print_help(),
+        legacy::Parsed::ListTables => {
+            print!("{}", list_tables());
+            0
+        }
+        legacy::Parsed::Version => {
+            println!(
+                "cfgfmt-rs {} (compatible with cfgfmt version 2.3)",
+                env!("CARGO_PKG_VERSION")
+            );
+            0
+        }
+        legacy::Parsed::Error(e) => {
+            eprintln!("error: {e}");
+            1
+        }
+    }
+}
+
+/// The built-in tag tables, one a line.
+pub fn list_tables() -> String {
+    let mut out = String::new();
+    for t in BUILTIN_TABLES {
+        let aliases = t.aliases.join(", ");
+        out.push_str(&format!(
+            "{BUILTIN_PREFIX}{:<8} {} — stands for Cisco's {} (also: {aliases})\n",
+            t.name, t.description, t.vendor_file
+        ));
+    }
+    out
+}

@@ -1,0 +1,8 @@
+//! The binary `#ata` profile: layout, compiler and decoder.
+
+pub mod decode;
+pub mod encode;
+pub mod layout;
+
+pub use decode::{DecodeOptions, Decoded, decode};
+pub use encode::{CompileOptions, CompileOutput, OutputFile, compile, compile_items};
