@@ -7,3 +7,4 @@
 //! files have one module each under [`pkg`].
 
 pub mod pkg;
+pub mod report;
