@@ -14,5 +14,6 @@ pub mod diag;
 pub mod io;
 pub mod pkg;
 pub mod profile;
+pub mod report;
 pub mod table;
 pub mod text;

@@ -1,1 +1,32 @@
 //! Firmware package inspectors, one module per format.
+//!
+//! Every parser borrows the file bytes (`&[u8]`) and returns typed structures or a
+//! [`PkgError`] naming the byte offset where the input stopped making sense. Untrusted input
+//! never panics: the lints below forbid the usual ways to get it wrong.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::indexing_slicing,
+        clippy::panic
+    )
+)]
+
+pub mod bundle;
+pub mod bytes;
+pub mod cli;
+pub mod detect;
+pub mod error;
+pub mod image;
+pub mod kup;
+pub mod loads;
+pub mod names;
+pub mod sgn;
+pub mod textfiles;
+pub mod tlv;
+
+pub use error::PkgError;
+
+/// Upper bound for anything we inflate or read from an archive member (zip-bomb guard).
+pub const MAX_OUTPUT: usize = 64 * 1024 * 1024;

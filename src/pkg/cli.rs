@@ -1,0 +1,857 @@
+//! Command implementations for `inspect`, `dump`, `strip` and `extract`, as plain functions the
+//! CLI layer calls.
+use super::bundle::{self, Check};
+use super::detect::{FileKind, detect as detect_kind};
+use super::error::{PkgError, Result};
+use super::sgn::{self, SignedFile, VerifyingKey};
+use super::{MAX_OUTPUT, image, kup, loads, names, textfiles, tlv};
+use crate::report::{Span, Status};
+use serde::Serialize;
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+pub use super::detect::FileKind as Kind;
+
+/// Identify a file by content; `Unknown` when nothing matches.
+pub fn detect(name: &str, bytes: &[u8]) -> FileKind {
+    detect_kind(name, bytes)
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct InspectOptions {
+    /// PEM certificate or public key for signature verification.
+    pub cert: Option<PathBuf>,
+    pub json: bool,
+    /// Check the set of files in this folder (default: the inspected file's folder, for `.loads`).
+    pub dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Field {
+    pub label: String,
+    pub value: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<Status>,
+    /// The meaning of this field is inferred, not established.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub guess: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Section {
+    pub title: String,
+    pub fields: Vec<Field>,
+}
+
+impl Section {
+    fn new(title: impl Into<String>) -> Self {
+        Section {
+            title: title.into(),
+            fields: Vec::new(),
+        }
+    }
+    fn add(&mut self, label: &str, value: impl ToString) -> &mut Self {
+        self.fields.push(Field {
+            label: label.into(),
+            value: value.to_string(),
+            status: None,
+            guess: false,
+        });
+        self
+    }
+    fn check(&mut self, label: &str, ok: bool, value: impl ToString) -> &mut Self {
+        self.fields.push(Field {
+            label: label.into(),
+            value: value.to_string(),
+            status: Some(if ok { Status::Ok } else { Status::Bad }),
+            guess: false,
+        });
+        self
+    }
+    fn guess(&mut self, label: &str, value: impl ToString) -> &mut Self {
+        self.fields.push(Field {
+            label: label.into(),
+            value: value.to_string(),
+            status: None,
+            guess: true,
+        });
+        self
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FileReport {
+    pub name: String,
+    pub kind: FileKind,
+    pub size: usize,
+    pub sections: Vec<Section>,
+    pub warnings: Vec<String>,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PkgReport {
+    pub path: String,
+    pub files: Vec<FileReport>,
+    pub checks: Vec<Check>,
+}
+
+fn status_word(s: Option<Status>) -> &'static str {
+    match s {
+        Some(Status::Ok) => "OK  ",
+        Some(Status::Bad) => "BAD ",
+        _ => "    ",
+    }
+}
+
+impl PkgReport {
+    pub fn render_text(&self) -> String {
+        let mut out = String::new();
+        for f in &self.files {
+            let _ = writeln!(
+                out,
+                "== {} ({} bytes): {}",
+                f.name,
+                f.size,
+                f.kind.describe()
+            );
+            for s in &f.sections {
+                let _ = writeln!(out, "  [{}]", s.title);
+                for fld in &s.fields {
+                    let g = if fld.guess { "  (guess)" } else { "" };
+                    let _ = writeln!(
+                        out,
+                        "    {}{:<26} {}{g}",
+                        status_word(fld.status),
+                        fld.label,
+                        fld.value
+                    );
+                }
+            }
+            for w in &f.warnings {
+                let _ = writeln!(out, "  warning: {w}");
+            }
+            if let Some(e) = &f.error {
+                let _ = writeln!(out, "  error: {e}");
+            }
+        }
+        if !self.checks.is_empty() {
+            let _ = writeln!(out, "== checks");
+            for c in &self.checks {
+                let _ = writeln!(
+                    out,
+                    "  {}{}: {}",
+                    status_word(Some(c.status)),
+                    c.name,
+                    c.detail
+                );
+            }
+        }
+        out
+    }
+
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+
+    /// True when no file failed to parse and no check is bad.
+    pub fn all_ok(&self) -> bool {
+        self.files.iter().all(|f| f.error.is_none())
+            && self.checks.iter().all(|c| c.status != Status::Bad)
+    }
+}
+
+fn header_section(
+    s: &SignedFile<'_>,
+    name: &str,
+    key: Option<&VerifyingKey>,
+) -> (Section, Vec<String>) {
+    let h = &s.header;
+    let mut sec = Section::new("signed header");
+    sec.add("version", format!("{}.{}", h.version.0, h.version.1));
+    sec.add("header length", h.header_length);
+    if let Some((a, b)) = h.signer_version {
+        sec.add("signer version", format!("{a}.{b}"));
+    }
+    sec.add("signer", h.signer.as_deref().unwrap_or("-"));
+    sec.add("serial", h.serial_hex().unwrap_or_else(|| "-".into()));
+    sec.add("issuer", h.issuer.as_deref().unwrap_or("-"));
+    sec.add(
+        "hash",
+        h.hash.map(|x| x.describe()).unwrap_or_else(|| "-".into()),
+    );
+    sec.add(
+        "signature",
+        match (&h.signature, h.modulus_bits()) {
+            (Some(sig), Some(bits)) => format!("{} bytes, RSA-{bits} (tag 11)", sig.len),
+            (Some(sig), None) => format!("{} bytes", sig.len),
+            (None, _) => "none".into(),
+        },
+    );
+    match (h.filename.as_deref(), h.filename_matches(name)) {
+        (Some(f), Some(m)) => {
+            sec.check(
+                "embedded name",
+                m,
+                if m {
+                    format!("{f:?} (matches)")
+                } else {
+                    format!("{f:?} (file is named {name:?})")
+                },
+            );
+        }
+        _ => {
+            sec.add("embedded name", "-");
+        }
+    }
+    sec.add(
+        "timestamp",
+        h.timestamp
+            .map(|t| t.to_string())
+            .unwrap_or_else(|| "none".into()),
+    );
+    sec.add(
+        "payload",
+        format!(
+            "offset {} ({:#x}), {} bytes",
+            s.payload_offset(),
+            s.payload_offset(),
+            s.payload().len()
+        ),
+    );
+    if h.is_cisco_placeholder() {
+        sec.add(
+            "signer identity",
+            "Cisco firmware placeholder (serial 1234567890abcdef)",
+        );
+    }
+    let check = sgn::verify(s, key);
+    let ok = match check {
+        sgn::SignatureCheck::Valid(_) => Some(Status::Ok),
+        sgn::SignatureCheck::Invalid(_) => Some(Status::Bad),
+        _ => None,
+    };
+    sec.fields.push(Field {
+        label: "signature check".into(),
+        value: check.describe(),
+        status: ok,
+        guess: false,
+    });
+    let mut w = h.warnings.clone();
+    if h.filename_matches(name) == Some(false) {
+        w.push(format!(
+            "embedded name {:?} differs from the file name (renamed?)",
+            h.filename.clone().unwrap_or_default()
+        ));
+    }
+    (sec, w)
+}
+
+fn image_section(img: &image::UalImage) -> Section {
+    let mut sec = Section::new(match img.kind {
+        image::ImageKind::Loader => "UAL loader image",
+        image::ImageKind::Application => "application image",
+    });
+    sec.check(
+        "ARM vectors",
+        img.arm_vectors,
+        "eight B instructions at 0x00",
+    );
+    sec.add("load name", &img.load_name);
+    if let Some(n) = names::parse(&img.load_name) {
+        sec.add(
+            "load",
+            format!("{:?} {:?} {}", n.protocol, n.family, n.version),
+        );
+    }
+    sec.add("version tag", &img.version_tag);
+    sec.guess(
+        "field 0x118",
+        format!("{} (3 in every sample; meaning unknown)", img.field_118),
+    );
+    sec.guess(
+        "checksum? 0x128",
+        format!("{:#x} (algorithm unknown)", img.checksum_guess),
+    );
+    match img.kind {
+        image::ImageKind::Loader => {
+            sec.guess("unpacked size? 0x12c", img.field_12c);
+            sec.check(
+                "code length 0x138",
+                true,
+                format!("{:#x} = length − 0x20", img.code_length.unwrap_or(0)),
+            );
+        }
+        image::ImageKind::Application => {
+            sec.check(
+                "ARM length 0x12c",
+                true,
+                format!("{:#x} (= DSP block offset)", img.field_12c),
+            );
+            if let Some(d) = &img.dsp {
+                sec.add("DSP name", &d.name);
+                sec.check(
+                    "DSP length",
+                    true,
+                    format!("{} (ends the image)", d.total_len),
+                );
+                sec.guess("DSP checksum? +0x1c", format!("{:#x}", d.field_1c_guess));
+            }
+        }
+    }
+    sec
+}
+
+fn name_section(n: &names::LoadName) -> Section {
+    let mut sec = Section::new("load name");
+    sec.add("name", &n.stem);
+    sec.add("protocol", format!("{:?}", n.protocol));
+    sec.add("family", format!("{:?}", n.family));
+    sec.add("scheme", format!("{:?}", n.scheme));
+    sec.add("version", &n.version);
+    if n.is_loader {
+        sec.add("role", "universal application loader");
+    }
+    if let Some(d) = n.upgradecode_date() {
+        sec.add("upgradecode date", d);
+    }
+    sec
+}
+
+fn kup_sections(pkg: &kup::KupPackage<'_>) -> (Vec<Section>, Vec<String>) {
+    let mut w = Vec::new();
+    let mut hs = Section::new("kup1 header");
+    hs.add("name", format!("{:?}", pkg.header.name));
+    hs.add("base type", pkg.header.base_type);
+    hs.add(
+        "platform",
+        format!(
+            "{:#x} {}",
+            pkg.header.platform,
+            kup::platform_name(pkg.header.platform)
+        ),
+    );
+    hs.add(
+        "protocol",
+        format!(
+            "{:#x} {}",
+            pkg.header.protocol,
+            kup::protocol_name(pkg.header.protocol)
+        ),
+    );
+    hs.add(
+        "version",
+        format!(
+            "{:#06x} ({}.{})",
+            pkg.header.version,
+            pkg.header.version >> 8,
+            pkg.header.version & 0xff
+        ),
+    );
+    let mut ks = Section::new("+kxz package");
+    ks.check(
+        "checksum",
+        pkg.checksum_ok(),
+        format!(
+            "{:#010x} (computed {:#010x})",
+            pkg.checksum_stored, pkg.checksum_computed
+        ),
+    );
+    ks.check("inner length", true, pkg.inner_length);
+    ks.add(
+        "map table",
+        format!("offset {:#x}, version {}", pkg.map_offset, pkg.map_version),
+    );
+    ks.add("gap tag", format!("{:?}", pkg.gap_tag));
+    ks.guess(
+        "stored size counts trailer",
+        pkg.stored_size_includes_trailer,
+    );
+    let mut rs = Section::new("regions");
+    let checks = pkg.verify_regions();
+    for r in &pkg.regions {
+        let label = format!(
+            "#{} {}",
+            r.index,
+            if r.compressed { "deflate" } else { "raw" }
+        );
+        let c = checks
+            .as_ref()
+            .ok()
+            .and_then(|v| v.iter().find(|c| c.index == r.index));
+        match (r.compressed, c) {
+            (false, _) => {
+                rs.add(&label, format!("bank {:#07x} size {:#x}", r.dest, r.size));
+            }
+            (true, Some(c)) => {
+                let detail = format!(
+                    "bank {:#07x} size {:#x} stored {:#x} crc {:#010x}{}",
+                    r.dest,
+                    r.size,
+                    r.stored,
+                    c.crc_stored,
+                    c.error
+                        .as_ref()
+                        .map(|e| format!(": {e}"))
+                        .unwrap_or_default()
+                );
+                rs.check(&label, c.ok(), detail);
+            }
+            (true, None) => {
+                rs.check(&label, false, "could not be checked");
+            }
+        }
+    }
+    if let Err(e) = &checks {
+        w.push(e.to_string());
+    }
+    w.extend(pkg.layout_problems());
+    let mut secs = vec![hs, ks, rs];
+    if let Ok(bank) = pkg.bank() {
+        let mut bs = Section::new("bank (512 KiB)");
+        match kup::section_check(&bank) {
+            Some(sc) => {
+                bs.check(
+                    "section check",
+                    sc.stored == sc.computed,
+                    format!(
+                        "{} ranges, stored {:#010x} computed {:#010x}",
+                        sc.count, sc.stored, sc.computed
+                    ),
+                );
+            }
+            None => {
+                bs.add("section check", "no 0x1234000N header at bank 0x40000");
+            }
+        }
+        secs.push(bs);
+    }
+    (secs, w)
+}
+
+/// Inspect one file's bytes; never fails — parse errors land in `FileReport::error`.
+pub fn inspect_bytes(name: &str, bytes: &[u8], key: Option<&VerifyingKey>) -> FileReport {
+    let kind = detect_kind(name, bytes);
+    let mut rep = FileReport {
+        name: name.to_string(),
+        kind,
+        size: bytes.len(),
+        sections: Vec::new(),
+        warnings: Vec::new(),
+        error: None,
+    };
+    if let Err(e) = fill(&mut rep, name, bytes, key) {
+        rep.error = Some(e.to_string());
+    }
+    rep
+}
+
+fn fill(rep: &mut FileReport, name: &str, bytes: &[u8], key: Option<&VerifyingKey>) -> Result<()> {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    if let Some(n) = names::parse(base)
+        && !matches!(
+            rep.kind,
+            FileKind::Bundle | FileKind::SipConfig | FileKind::XmlConfig | FileKind::Unknown
+        )
+    {
+        rep.sections.push(name_section(&n));
+    }
+    let signed_header = |rep: &mut FileReport| -> Result<SignedFile<'_>> {
+        let s = sgn::parse(bytes)?;
+        let (sec, w) = header_section(&s, base, key);
+        rep.sections.push(sec);
+        rep.warnings.extend(w);
+        Ok(s)
+    };
+    match rep.kind {
+        FileKind::Loads => {
+            let s = signed_header(rep)?;
+            let lf = loads::from_signed(s)?;
+            let mut sec = Section::new("load manifest");
+            sec.add("loader", lf.loader_name());
+            sec.add("application", lf.application_name());
+            sec.add("LA_VERSION", lf.la_version_value());
+            rep.sections.push(sec);
+            rep.warnings.extend(lf.warnings());
+        }
+        FileKind::SignedLoader | FileKind::SignedApplication => {
+            let s = signed_header(rep)?;
+            let img = image::parse(s.payload(), s.payload_offset())?;
+            rep.sections.push(image_section(&img));
+        }
+        FileKind::Loader | FileKind::Application => {
+            let img = image::parse(bytes, 0)?;
+            rep.sections.push(image_section(&img));
+        }
+        FileKind::SignedKup => {
+            let s = signed_header(rep)?;
+            let pkg = kup::parse(s.payload(), s.payload_offset())?;
+            let (secs, w) = kup_sections(&pkg);
+            rep.sections.extend(secs);
+            rep.warnings.extend(w);
+        }
+        FileKind::Kup => {
+            let pkg = kup::parse(bytes, 0)?;
+            let (secs, w) = kup_sections(&pkg);
+            rep.sections.extend(secs);
+            rep.warnings.extend(w);
+        }
+        FileKind::TrustList => {
+            let s = signed_header(rep)?;
+            let t = tlv::from_signed(s)?;
+            for (i, r) in t.records.iter().enumerate() {
+                let mut sec = Section::new(format!("record {i} at {:#x}", r.offset));
+                sec.add(
+                    "role",
+                    r.role
+                        .map(|x| format!("{x} {}", tlv::role_name(x)))
+                        .unwrap_or_else(|| "-".into()),
+                );
+                if let Some(d) = &r.dns_name {
+                    sec.add("DNS name", d);
+                }
+                sec.add("subject", r.subject.as_deref().unwrap_or("-"));
+                sec.add("issuer", r.issuer.as_deref().unwrap_or("-"));
+                sec.add("serial", r.serial.as_deref().unwrap_or("-"));
+                if let Some(c) = &r.certificate {
+                    sec.add("cert subject", &c.subject);
+                    sec.add("cert issuer", &c.issuer);
+                    sec.add("cert serial", &c.serial);
+                    sec.add("valid", format!("{} .. {}", c.not_before, c.not_after));
+                    sec.add("key", &c.key);
+                }
+                rep.sections.push(sec);
+            }
+            rep.warnings.extend(t.warnings());
+        }
+        FileKind::SignedOther => {
+            let s = signed_header(rep)?;
+            if s.payload().starts_with(&[0x1f, 0x8b]) {
+                rep.warnings
+                    .push("payload is gzip (a .cop.sgn package: strip gives .tar.gz)".into());
+            }
+        }
+        FileKind::Bundle => {
+            let members = bundle::read_zip(bytes)?;
+            let mut sec = Section::new("members");
+            for m in &members {
+                let k = detect_kind(m.basename(), &m.data);
+                let mut v = format!("{} bytes, {}", m.data.len(), k.describe());
+                if m.truncated {
+                    v.push_str(" (read capped)");
+                }
+                if let Some(e) = &m.error {
+                    v.push_str(&format!(" (error: {e})"));
+                }
+                sec.add(&m.name, v);
+            }
+            rep.sections.push(sec);
+        }
+        FileKind::Os79xxTxt => {
+            let os = textfiles::parse_os79xx(bytes)?;
+            let mut sec = Section::new("OS79XX.TXT");
+            sec.add("load", &os.name);
+            rep.sections.push(sec);
+            if let Some(n) = &os.parsed {
+                rep.sections.push(name_section(n));
+            }
+            rep.warnings.extend(os.warnings);
+        }
+        FileKind::SipConfig => {
+            let mut sec = Section::new("image_version");
+            for iv in textfiles::parse_image_version(bytes) {
+                sec.add(&format!("line {}", iv.line), &iv.value);
+                if let Some(n) = &iv.parsed {
+                    sec.add(
+                        "  load",
+                        format!("{:?} {:?} {}", n.protocol, n.family, n.version),
+                    );
+                }
+                rep.warnings
+                    .extend(iv.warnings.iter().map(|w| format!("line {}: {w}", iv.line)));
+            }
+            rep.sections.push(sec);
+        }
+        FileKind::XmlConfig => {
+            let mut sec = Section::new("loadInformation");
+            for li in textfiles::parse_load_information(bytes) {
+                let label = match li.device_type {
+                    Some(n) => format!(
+                        "loadInformation{n} ({})",
+                        textfiles::device_type_model(n).unwrap_or("?")
+                    ),
+                    None => "loadInformation".into(),
+                };
+                sec.add(&label, &li.value);
+            }
+            rep.sections.push(sec);
+        }
+        FileKind::Unknown => {
+            rep.warnings
+                .push("no inspector recognises this content".into());
+        }
+    }
+    Ok(())
+}
+
+fn read_capped(path: &Path) -> Result<Vec<u8>> {
+    let meta = std::fs::metadata(path).map_err(|e| PkgError::io(path, e))?;
+    if meta.len() > MAX_OUTPUT as u64 {
+        return Err(PkgError::TooLarge {
+            offset: 0,
+            what: "input file",
+            limit: MAX_OUTPUT,
+        });
+    }
+    std::fs::read(path).map_err(|e| PkgError::io(path, e))
+}
+
+fn load_key(opts: &InspectOptions) -> Result<Option<VerifyingKey>> {
+    opts.cert
+        .as_deref()
+        .map(sgn::load_verifying_key_file)
+        .transpose()
+}
+
+/// Regular files directly inside `dir`, sorted, with their bytes (oversized files skipped).
+fn read_dir_files(dir: &Path) -> Result<Vec<(String, Vec<u8>)>> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(|e| PkgError::io(dir, e))? {
+        let entry = entry.map_err(|e| PkgError::io(dir, e))?;
+        let path = entry.path();
+        if !path.is_file() {
+            continue;
+        }
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if let Ok(bytes) = read_capped(&path) {
+            out.push((name, bytes));
+        }
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(out)
+}
+
+/// `inspect FILE|DIR`: for a folder every file plus the cross-file checks; for a `.loads`
+/// (or with `--dir`) the checks of its folder; for a zip its members and their checks.
+pub fn inspect_path(path: &Path, opts: &InspectOptions) -> Result<PkgReport> {
+    let key = load_key(opts)?;
+    let mut report = PkgReport {
+        path: path.display().to_string(),
+        files: Vec::new(),
+        checks: Vec::new(),
+    };
+    if path.is_dir() {
+        let files = read_dir_files(path)?;
+        for (name, bytes) in &files {
+            report.files.push(inspect_bytes(name, bytes, key.as_ref()));
+        }
+        let set: Vec<bundle::SetFile<'_>> = files
+            .iter()
+            .map(|(n, b)| (n.as_str(), b.as_slice()))
+            .collect();
+        report.checks = bundle::check_set(&set);
+        return Ok(report);
+    }
+    let bytes = read_capped(path)?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let file = inspect_bytes(&name, &bytes, key.as_ref());
+    let kind = file.kind;
+    report.files.push(file);
+    if kind == FileKind::Bundle {
+        let members = bundle::read_zip(&bytes)?;
+        for m in &members {
+            report
+                .files
+                .push(inspect_bytes(&m.name, &m.data, key.as_ref()));
+        }
+        let set: Vec<bundle::SetFile<'_>> = members
+            .iter()
+            .map(|m| (m.basename(), m.data.as_slice()))
+            .collect();
+        report.checks = bundle::check_set(&set);
+    } else if kind == FileKind::Loads || opts.dir.is_some() {
+        let dir = match &opts.dir {
+            Some(d) => d.clone(),
+            None => path
+                .parent()
+                .map(Path::to_path_buf)
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or_else(|| PathBuf::from(".")),
+        };
+        let files = read_dir_files(&dir)?;
+        let set: Vec<bundle::SetFile<'_>> = files
+            .iter()
+            .map(|(n, b)| (n.as_str(), b.as_slice()))
+            .collect();
+        report.checks = bundle::check_set(&set);
+    }
+    Ok(report)
+}
+
+/// Annotated regions for the hex dump.
+pub fn dump_bytes(name: &str, bytes: &[u8]) -> Result<Vec<Span>> {
+    Ok(match detect_kind(name, bytes) {
+        FileKind::Loads => loads::parse(bytes)?.spans(),
+        FileKind::SignedLoader | FileKind::SignedApplication => {
+            let s = sgn::parse(bytes)?;
+            let mut v = s.spans();
+            v.extend(image::parse(s.payload(), s.payload_offset())?.spans(s.payload_offset()));
+            v
+        }
+        FileKind::Loader | FileKind::Application => image::parse(bytes, 0)?.spans(0),
+        FileKind::SignedKup => {
+            let s = sgn::parse(bytes)?;
+            let mut v = s.spans();
+            v.extend(kup::parse(s.payload(), s.payload_offset())?.spans());
+            v
+        }
+        FileKind::Kup => kup::parse(bytes, 0)?.spans(),
+        FileKind::TrustList => tlv::parse(bytes)?.spans(),
+        FileKind::SignedOther => {
+            let s = sgn::parse(bytes)?;
+            let mut v = s.spans();
+            v.push(Span::new(
+                s.payload_offset(),
+                s.payload().len(),
+                "payload",
+                format!("{} bytes", s.payload().len()),
+            ));
+            v
+        }
+        FileKind::Os79xxTxt => {
+            let os = textfiles::parse_os79xx(bytes)?;
+            vec![Span::new(
+                0,
+                bytes.len(),
+                "OS79XX.TXT",
+                format!("{:?}", os.name),
+            )]
+        }
+        FileKind::Bundle | FileKind::SipConfig | FileKind::XmlConfig | FileKind::Unknown => {
+            Vec::new()
+        }
+    })
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StripSummary {
+    pub header_length: usize,
+    pub payload_len: usize,
+    pub embedded_name: Option<String>,
+}
+
+/// Write `output` atomically: a temp file in the same folder, then rename over the target.
+pub fn write_atomic(output: &Path, data: &[u8]) -> Result<()> {
+    let dir = output
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| PkgError::io(dir, e))?;
+    tmp.write_all(data).map_err(|e| PkgError::io(output, e))?;
+    tmp.as_file()
+        .sync_all()
+        .map_err(|e| PkgError::io(output, e))?;
+    tmp.persist(output)
+        .map_err(|e| PkgError::io(output, e.error))?;
+    Ok(())
+}
+
+/// `strip IN OUT`: the payload without the signed header (e.g. `.sbn` → `.bin`).
+pub fn strip(input: &Path, output: &Path) -> Result<StripSummary> {
+    let bytes = read_capped(input)?;
+    let s = sgn::parse(&bytes)?;
+    write_atomic(output, s.payload())?;
+    Ok(StripSummary {
+        header_length: s.payload_offset(),
+        payload_len: s.payload().len(),
+        embedded_name: s.header.filename.clone(),
+    })
+}
+
+fn safe_member_name(name: &str) -> Option<String> {
+    let base = name.rsplit(['/', '\\']).next()?;
+    (!base.is_empty() && base != "." && base != "..").then(|| base.to_string())
+}
+
+/// `extract IN DIR`: a kup1 package's regions (and the rebuilt bank), a bundle's members, or a
+/// signed file's payload. Returns the files written.
+pub fn extract(input: &Path, out_dir: &Path) -> Result<Vec<PathBuf>> {
+    let bytes = read_capped(input)?;
+    let name = input
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    std::fs::create_dir_all(out_dir).map_err(|e| PkgError::io(out_dir, e))?;
+    let mut written = Vec::new();
+    let mut put = |file: String, data: &[u8]| -> Result<()> {
+        let p = out_dir.join(file);
+        write_atomic(&p, data)?;
+        written.push(p);
+        Ok(())
+    };
+    let kind = detect_kind(&name, &bytes);
+    match kind {
+        FileKind::Kup | FileKind::SignedKup => {
+            let pkg = if kind == FileKind::Kup {
+                kup::parse(&bytes, 0)?
+            } else {
+                let s = sgn::parse(&bytes)?;
+                kup::parse(
+                    bytes.get(s.payload_offset()..).unwrap_or_default(),
+                    s.payload_offset(),
+                )?
+            };
+            for r in &pkg.regions {
+                let (out, check) = pkg.region_output(r)?;
+                if let Some(e) = check.error {
+                    return Err(PkgError::Decompress {
+                        offset: pkg.base + r.data_offset,
+                        what: format!("region {}: {e}", r.index),
+                    });
+                }
+                put(
+                    format!(
+                        "region-{:02}-{}-{:#07x}.bin",
+                        r.index,
+                        if r.compressed { "deflate" } else { "raw" },
+                        r.dest
+                    ),
+                    &out,
+                )?;
+            }
+            if let Ok(bank) = pkg.bank() {
+                put("bank.bin".into(), &bank)?;
+            }
+        }
+        FileKind::Bundle => {
+            for m in bundle::read_zip(&bytes)? {
+                if m.truncated {
+                    return Err(PkgError::TooLarge {
+                        offset: 0,
+                        what: "zip member",
+                        limit: bundle::MAX_MEMBER,
+                    });
+                }
+                if let Some(n) = safe_member_name(&m.name) {
+                    put(n, &m.data)?;
+                }
+            }
+        }
+        _ if sgn::looks_signed(&bytes) => {
+            let s = sgn::parse(&bytes)?;
+            let stem = name.rsplit_once('.').map(|(a, _)| a).unwrap_or(&name);
+            put(format!("{stem}.payload"), s.payload())?;
+        }
+        other => {
+            return Err(PkgError::Unsupported(format!(
+                "nothing to extract from {}",
+                other.describe()
+            )));
+        }
+    }
+    Ok(written)
+}

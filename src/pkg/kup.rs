@@ -1,0 +1,580 @@
+//! `kup1` packages (`.zup`, and the payload of 7905/7912 `.sbin`): a 24-byte outer header, then a
+//! `+kxz` inner package of raw and raw-DEFLATE regions described by a map table at its end.
+//! Regions are copied into a 0xFF-filled 512 KiB bank at their destinations.
+use super::MAX_OUTPUT;
+use super::bytes::{c_string, slice, u16be_at, u32be_at, u32le_at};
+use super::error::{PkgError, Result};
+use crate::report::{Span, Status};
+use serde::Serialize;
+use std::io::Read;
+
+pub const KUP_MAGIC: &[u8; 4] = b"kup1";
+pub const KXZ_MAGIC: &[u8; 4] = b"+kxz";
+pub const OUTER_LEN: usize = 24;
+pub const BANK_SIZE: usize = 0x80000;
+/// Bank offset of the section-check header (S2; 7912 observed).
+pub const SECTION_HEADER: usize = 0x40000;
+const MAX_GAP: usize = 8;
+
+pub fn looks_like_kup(data: &[u8]) -> bool {
+    data.starts_with(KUP_MAGIC)
+}
+
+pub fn platform_name(code: u32) -> &'static str {
+    match code {
+        0x201 => "ATA182",
+        0x301 => "ATA186/188",
+        0x401 => "7902G",
+        0x501 => "7905G",
+        0x601 => "7912G",
+        0x40101 => "kf200",
+        _ => "unknown",
+    }
+}
+
+pub fn protocol_name(code: u16) -> &'static str {
+    match code {
+        0x400 => "SIP (itsp2) — 7912 SCCP images say 0x400 too",
+        0x100 => "H.323",
+        _ => "unknown",
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct KupHeader {
+    pub name: String,
+    pub base_type: u32,
+    pub platform: u32,
+    pub protocol: u16,
+    /// major << 8 | minor.
+    pub version: u16,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Region {
+    pub index: usize,
+    pub compressed: bool,
+    pub dest: u32,
+    /// Bytes placed in the bank (raw size, or declared output size).
+    pub size: u32,
+    /// Stored bytes in the package (raw: = size; compressed: DEFLATE + 8-byte trailer).
+    pub stored: usize,
+    /// Offset of the stored bytes, relative to the `kup1` start.
+    pub data_offset: usize,
+    /// Table entry offset, relative to the `kup1` start.
+    pub entry_offset: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct KupPackage<'a> {
+    pub header: KupHeader,
+    pub checksum_stored: u32,
+    pub checksum_computed: u32,
+    pub inner_length: u32,
+    pub map_offset: u32,
+    pub gap_tag: String,
+    pub regions: Vec<Region>,
+    pub map_version: u32,
+    /// Whether a compressed entry's stored size counts the 8-byte trailer (decided from layout).
+    pub stored_size_includes_trailer: bool,
+    /// File offset of the `kup1` magic (non-zero inside `.sbin`).
+    pub base: usize,
+    #[serde(skip)]
+    pub data: &'a [u8],
+}
+
+pub fn parse(data: &[u8], base: usize) -> Result<KupPackage<'_>> {
+    let at = |o: usize| base + o;
+    let magic = slice(data, 0, 4, "kup1 magic").map_err(|e| rebase(e, base))?;
+    if magic != KUP_MAGIC {
+        return Err(PkgError::BadMagic {
+            offset: at(0),
+            what: "kup1 package",
+            expected: "\"kup1\"",
+            found: hex::encode(magic),
+        });
+    }
+    let r = |e: PkgError| rebase(e, base);
+    let header = KupHeader {
+        name: c_string(slice(data, 4, 8, "kup1 name").map_err(r)?).0,
+        base_type: u32be_at(data, 12, "kup1 base type").map_err(r)?,
+        platform: u32be_at(data, 16, "kup1 platform").map_err(r)?,
+        protocol: u16be_at(data, 20, "kup1 protocol").map_err(r)?,
+        version: u16be_at(data, 22, "kup1 version").map_err(r)?,
+    };
+    let inner = data.get(OUTER_LEN..).unwrap_or_default();
+    let kxz = slice(inner, 0, 4, "+kxz magic").map_err(|e| rebase(e, base + OUTER_LEN))?;
+    if kxz != KXZ_MAGIC {
+        return Err(PkgError::BadMagic {
+            offset: at(OUTER_LEN),
+            what: "+kxz package",
+            expected: "\"+kxz\"",
+            found: hex::encode(kxz),
+        });
+    }
+    let ri = |e: PkgError| rebase(e, base + OUTER_LEN);
+    let checksum_stored = u32be_at(inner, 4, "+kxz checksum").map_err(ri)?;
+    let inner_length = u32be_at(inner, 8, "+kxz length").map_err(ri)?;
+    let map_offset = u32be_at(inner, 12, "+kxz map offset").map_err(ri)?;
+    if usize::try_from(inner_length).ok() != Some(inner.len()) {
+        return Err(PkgError::invalid(
+            at(OUTER_LEN + 8),
+            format!(
+                "+kxz length {inner_length} but {} bytes follow the kup1 header (truncated or padded)",
+                inner.len()
+            ),
+        ));
+    }
+    let checksum_computed = inner
+        .get(12..)
+        .unwrap_or_default()
+        .iter()
+        .fold(0u32, |s, &b| s.wrapping_add(u32::from(b)));
+    let map = usize::try_from(map_offset).unwrap_or(usize::MAX);
+    if map < 16 || map.saturating_add(8) > inner.len() {
+        return Err(PkgError::invalid(
+            at(OUTER_LEN + 12),
+            format!("map table offset {map_offset:#x} outside the package"),
+        ));
+    }
+    let raw_count = usize::from(u16be_at(inner, map, "raw region count").map_err(ri)?);
+    let comp_count = usize::from(u16be_at(inner, map + 2, "compressed region count").map_err(ri)?);
+    let table_len = 4 + raw_count * 8 + comp_count * 12 + 4;
+    if map + table_len != inner.len() {
+        return Err(PkgError::invalid(
+            at(OUTER_LEN + map),
+            format!(
+                "map table of {raw_count} raw + {comp_count} compressed entries is {table_len} bytes, but {} remain to end of file",
+                inner.len() - map
+            ),
+        ));
+    }
+    // Counts are now bounded by the file size, so the allocation is safe.
+    let mut regions = Vec::with_capacity(raw_count + comp_count);
+    let mut entry = map + 4;
+    let mut data_pos = 16usize;
+    for index in 0..raw_count {
+        let dest = u32be_at(inner, entry, "raw entry").map_err(ri)?;
+        let size = u32be_at(inner, entry + 4, "raw entry").map_err(ri)?;
+        let stored = size as usize;
+        regions.push(Region {
+            index,
+            compressed: false,
+            dest,
+            size,
+            stored,
+            data_offset: OUTER_LEN + data_pos,
+            entry_offset: OUTER_LEN + entry,
+        });
+        data_pos = data_pos.saturating_add(stored);
+        entry += 8;
+    }
+    let mut stored_sizes = Vec::with_capacity(comp_count);
+    for index in 0..comp_count {
+        let dest = u32be_at(inner, entry, "compressed entry").map_err(ri)?;
+        let size = u32be_at(inner, entry + 4, "compressed entry").map_err(ri)?;
+        let stored = u32be_at(inner, entry + 8, "compressed entry").map_err(ri)? as usize;
+        stored_sizes.push(stored);
+        regions.push(Region {
+            index: raw_count + index,
+            compressed: true,
+            dest,
+            size,
+            stored,
+            data_offset: 0,
+            entry_offset: OUTER_LEN + entry,
+        });
+        entry += 12;
+    }
+    let map_version = u32be_at(inner, entry, "map version").map_err(ri)?;
+    let comp_sum = stored_sizes
+        .iter()
+        .fold(0usize, |a, &s| a.saturating_add(s));
+    let end_incl = data_pos.saturating_add(comp_sum);
+    let end_excl = end_incl.saturating_add(8 * comp_count);
+    // Which reading of the stored size leaves a plausible 0–8-byte gap before the table?
+    let includes = if end_incl <= map && map - end_incl <= MAX_GAP {
+        true
+    } else if end_excl <= map && map - end_excl <= MAX_GAP {
+        false
+    } else {
+        return Err(PkgError::invalid(
+            at(OUTER_LEN + map),
+            format!(
+                "region data ends at {:#x} (or {:#x}), not within {MAX_GAP} bytes before the map table at {map:#x}",
+                end_incl, end_excl
+            ),
+        ));
+    };
+    for r in regions.iter_mut().filter(|r| r.compressed) {
+        if !includes {
+            r.stored += 8;
+        }
+        if r.stored < 8 {
+            return Err(PkgError::invalid(
+                base + r.entry_offset,
+                "compressed region shorter than its 8-byte trailer",
+            ));
+        }
+        r.data_offset = OUTER_LEN + data_pos;
+        data_pos += r.stored;
+    }
+    let gap = inner.get(data_pos..map).unwrap_or_default();
+    let gap_tag = String::from_utf8_lossy(gap).into_owned();
+    Ok(KupPackage {
+        header,
+        checksum_stored,
+        checksum_computed,
+        inner_length,
+        map_offset,
+        gap_tag,
+        regions,
+        map_version,
+        stored_size_includes_trailer: includes,
+        base,
+        data,
+    })
+}
+
+fn rebase(e: PkgError, base: usize) -> PkgError {
+    match e {
+        PkgError::Truncated {
+            offset,
+            what,
+            needed,
+            available,
+        } => PkgError::Truncated {
+            offset: offset + base,
+            what,
+            needed,
+            available,
+        },
+        other => other,
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RegionCheck {
+    pub index: usize,
+    pub crc_stored: u32,
+    pub crc_computed: Option<u32>,
+    pub isize_stored: u32,
+    pub inflated: Option<usize>,
+    pub error: Option<String>,
+}
+
+impl RegionCheck {
+    pub fn ok(&self) -> bool {
+        self.error.is_none()
+            && self.crc_computed == Some(self.crc_stored)
+            && self.inflated == Some(self.isize_stored as usize)
+    }
+}
+
+const CRC32: crc::Crc<u32> = crc::Crc::<u32>::new(&crc::CRC_32_ISO_HDLC);
+
+pub fn crc32(data: &[u8]) -> u32 {
+    CRC32.checksum(data)
+}
+
+/// Inflate raw DEFLATE, refusing to produce more than `cap` bytes (zip-bomb guard).
+pub fn inflate_bounded(stream: &[u8], cap: usize, offset: usize) -> Result<Vec<u8>> {
+    let cap = cap.min(MAX_OUTPUT);
+    let mut out = Vec::new();
+    let limit = u64::try_from(cap).unwrap_or(u64::MAX).saturating_add(1);
+    flate2::read::DeflateDecoder::new(stream)
+        .take(limit)
+        .read_to_end(&mut out)
+        .map_err(|e| PkgError::Decompress {
+            offset,
+            what: e.to_string(),
+        })?;
+    if out.len() > cap {
+        return Err(PkgError::TooLarge {
+            offset,
+            what: "inflated region",
+            limit: cap,
+        });
+    }
+    Ok(out)
+}
+
+impl<'a> KupPackage<'a> {
+    pub fn stored_bytes(&self, r: &Region) -> Result<&'a [u8]> {
+        slice(self.data, r.data_offset, r.stored, "region data").map_err(|e| rebase(e, self.base))
+    }
+
+    /// The region's bank contents (raw copy, or inflated with the declared size as cap).
+    pub fn region_output(&self, r: &Region) -> Result<(Vec<u8>, RegionCheck)> {
+        let stored = self.stored_bytes(r)?;
+        if !r.compressed {
+            return Ok((
+                stored.to_vec(),
+                RegionCheck {
+                    index: r.index,
+                    crc_stored: 0,
+                    crc_computed: None,
+                    isize_stored: r.size,
+                    inflated: Some(stored.len()),
+                    error: None,
+                },
+            ));
+        }
+        let split = stored.len() - 8;
+        let (stream, trailer) = stored.split_at(split);
+        let file_off = self.base + r.data_offset;
+        let crc_stored = u32le_at(trailer, 0, "CRC-32").map_err(|e| rebase(e, file_off + split))?;
+        let isize_stored =
+            u32le_at(trailer, 4, "ISIZE").map_err(|e| rebase(e, file_off + split))?;
+        let mut check = RegionCheck {
+            index: r.index,
+            crc_stored,
+            crc_computed: None,
+            isize_stored,
+            inflated: None,
+            error: None,
+        };
+        match inflate_bounded(stream, r.size as usize, file_off) {
+            Ok(out) => {
+                check.crc_computed = Some(crc32(&out));
+                check.inflated = Some(out.len());
+                if out.len() != r.size as usize {
+                    check.error = Some(format!(
+                        "inflated {} bytes, table says {}",
+                        out.len(),
+                        r.size
+                    ));
+                } else if check.crc_computed != Some(crc_stored) {
+                    check.error = Some("CRC-32 mismatch".into());
+                } else if isize_stored as usize != out.len() {
+                    check.error = Some("ISIZE mismatch".into());
+                }
+                Ok((out, check))
+            }
+            Err(e) => {
+                check.error = Some(e.to_string());
+                Ok((Vec::new(), check))
+            }
+        }
+    }
+
+    /// Inflate and check every region.
+    pub fn verify_regions(&self) -> Result<Vec<RegionCheck>> {
+        self.regions
+            .iter()
+            .map(|r| self.region_output(r).map(|(_, c)| c))
+            .collect()
+    }
+
+    /// Destinations that overlap another region or leave the bank.
+    pub fn layout_problems(&self) -> Vec<String> {
+        let mut problems = Vec::new();
+        let mut ranges: Vec<(u64, u64, usize)> = self
+            .regions
+            .iter()
+            .map(|r| {
+                (
+                    u64::from(r.dest),
+                    u64::from(r.dest) + u64::from(r.size),
+                    r.index,
+                )
+            })
+            .collect();
+        ranges.sort_unstable();
+        for w in ranges.windows(2) {
+            if let [a, b] = w
+                && b.0 < a.1
+            {
+                problems.push(format!(
+                    "region {} [{:#x}..{:#x}) overlaps region {} at {:#x}",
+                    a.2, a.0, a.1, b.2, b.0
+                ));
+            }
+        }
+        for (start, end, idx) in &ranges {
+            if *end > BANK_SIZE as u64 {
+                problems.push(format!(
+                    "region {idx} [{start:#x}..{end:#x}) leaves the {BANK_SIZE:#x}-byte bank"
+                ));
+            }
+        }
+        problems
+    }
+
+    /// Rebuild the 512 KiB bank (0xFF-filled). Fails on overlap, out-of-bank or bad regions.
+    pub fn bank(&self) -> Result<Vec<u8>> {
+        if let Some(p) = self.layout_problems().into_iter().next() {
+            return Err(PkgError::invalid(
+                self.base + OUTER_LEN + self.map_offset as usize,
+                p,
+            ));
+        }
+        let mut bank = vec![0xffu8; BANK_SIZE];
+        for r in &self.regions {
+            let (out, check) = self.region_output(r)?;
+            if let Some(e) = check.error {
+                return Err(PkgError::Decompress {
+                    offset: self.base + r.data_offset,
+                    what: e,
+                });
+            }
+            let dest = r.dest as usize;
+            if let Some(target) = bank.get_mut(dest..dest + out.len()) {
+                target.copy_from_slice(&out);
+            }
+        }
+        Ok(bank)
+    }
+
+    pub fn checksum_ok(&self) -> bool {
+        self.checksum_stored == self.checksum_computed
+    }
+
+    pub fn spans(&self) -> Vec<Span> {
+        let b = self.base;
+        let ok = |c: bool| if c { Status::Ok } else { Status::Bad };
+        let mut v = vec![
+            Span::new(b, 4, "kup1 magic", "").with_status(Status::Ok),
+            Span::new(b + 4, 8, "name", format!("{:?}", self.header.name)),
+            Span::new(b + 12, 4, "base type", format!("{}", self.header.base_type)),
+            Span::new(
+                b + 16,
+                4,
+                "platform",
+                format!(
+                    "{:#x} {}",
+                    self.header.platform,
+                    platform_name(self.header.platform)
+                ),
+            ),
+            Span::new(
+                b + 20,
+                2,
+                "protocol",
+                format!(
+                    "{:#x} {}",
+                    self.header.protocol,
+                    protocol_name(self.header.protocol)
+                ),
+            ),
+            Span::new(
+                b + 22,
+                2,
+                "version",
+                format!(
+                    "{}.{}",
+                    self.header.version >> 8,
+                    self.header.version & 0xff
+                ),
+            ),
+            Span::new(b + 24, 4, "+kxz magic", "").with_status(Status::Ok),
+            Span::new(
+                b + 28,
+                4,
+                "checksum",
+                format!(
+                    "{:#010x} (computed {:#010x})",
+                    self.checksum_stored, self.checksum_computed
+                ),
+            )
+            .with_status(ok(self.checksum_ok())),
+            Span::new(b + 32, 4, "inner length", format!("{}", self.inner_length))
+                .with_status(Status::Ok),
+            Span::new(b + 36, 4, "map offset", format!("{:#x}", self.map_offset)),
+        ];
+        for r in &self.regions {
+            let kind = if r.compressed { "compressed" } else { "raw" };
+            v.push(Span::new(
+                b + r.data_offset,
+                r.stored,
+                format!("region {} ({kind})", r.index),
+                format!("→ bank {:#x}, {} bytes", r.dest, r.size),
+            ));
+        }
+        let data_end = self
+            .regions
+            .iter()
+            .map(|r| r.data_offset + r.stored)
+            .max()
+            .unwrap_or(OUTER_LEN + 16);
+        let map = OUTER_LEN + self.map_offset as usize;
+        if map > data_end {
+            v.push(Span::new(
+                b + data_end,
+                map - data_end,
+                "gap tag",
+                format!("{:?}", self.gap_tag),
+            ));
+        }
+        v.push(Span::new(
+            b + map,
+            4,
+            "map counts",
+            format!(
+                "{} raw, {} compressed",
+                self.regions.iter().filter(|r| !r.compressed).count(),
+                self.regions.iter().filter(|r| r.compressed).count()
+            ),
+        ));
+        for r in &self.regions {
+            let len = if r.compressed { 12 } else { 8 };
+            v.push(Span::new(
+                b + r.entry_offset,
+                len,
+                format!("map entry {}", r.index),
+                format!("dest {:#x} size {:#x}", r.dest, r.size),
+            ));
+        }
+        v.push(Span::new(
+            b + self.data.len() - 4,
+            4,
+            "map version",
+            format!("{}", self.map_version),
+        ));
+        v
+    }
+}
+
+/// The bank's section check (bank 0x40000): magic 0x1234000N, stored check, N descriptors
+/// `(start>>8)<<16 | (size>>8)`; check = 0xDEADBEEF XOR every BE word of the described ranges.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SectionCheck {
+    pub count: usize,
+    pub stored: u32,
+    pub computed: u32,
+    pub ranges: Vec<(u32, u32)>,
+}
+
+pub fn section_check(bank: &[u8]) -> Option<SectionCheck> {
+    let magic = u32be_at(bank, SECTION_HEADER, "section magic").ok()?;
+    if magic & 0xffff_ff00 != 0x1234_0000 {
+        return None;
+    }
+    let count = (magic & 0xff) as usize;
+    if count == 0 || count > 32 {
+        return None;
+    }
+    let stored = u32be_at(bank, SECTION_HEADER + 4, "section check").ok()?;
+    let mut computed = 0xdead_beefu32;
+    let mut ranges = Vec::with_capacity(count);
+    for i in 0..count {
+        let d = u32be_at(bank, SECTION_HEADER + 8 + 4 * i, "section descriptor").ok()?;
+        let (start, size) = ((d >> 16) << 8, (d & 0xffff) << 8);
+        ranges.push((start, size));
+        let range = slice(bank, start as usize, size as usize, "section").ok()?;
+        for w in range.chunks_exact(4) {
+            computed ^= u32::from_be_bytes([
+                w.first().copied()?,
+                w.get(1).copied()?,
+                w.get(2).copied()?,
+                w.get(3).copied()?,
+            ]);
+        }
+    }
+    Some(SectionCheck {
+        count,
+        stored,
+        computed,
+        ranges,
+    })
+}
