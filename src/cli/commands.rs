@@ -31,8 +31,52 @@ enum Command {
     Compile(CompileArgs),
     /// Decode a binary profile to text (to stdout when OUTPUT is omitted).
     Decode(DecodeArgs),
+    /// Summarise a profile or firmware file (or a folder of them), with findings.
+    Inspect(InspectArgs),
+    /// Annotated hex view: every byte with what it is (--raw for a plain hexdump).
+    Dump(DumpArgs),
+    /// Write a signed file's payload without its signed header (.sbn -> .bin).
+    Strip { input: PathBuf, output: PathBuf },
+    /// Extract the regions of a kup1 package (.sbin/.zup), or a bundle's members.
+    Extract { input: PathBuf, dir: PathBuf },
     /// List the built-in tag tables.
     Tables,
+}
+
+#[derive(Args, Debug)]
+struct InspectArgs {
+    #[command(flatten)]
+    common: TableArgs,
+    /// One JSON document on stdout, for scripts.
+    #[arg(long)]
+    json: bool,
+    /// Show passwords and keys instead of <hidden>.
+    #[arg(long)]
+    show_secrets: bool,
+    /// PEM certificate (or public key) to verify signed files with.
+    #[arg(long, value_name = "PEM")]
+    cert: Option<PathBuf>,
+    /// Check a .loads file's set against this folder (default: the file's own folder).
+    #[arg(long, value_name = "DIR")]
+    dir: Option<PathBuf>,
+    /// File or folder.
+    path: PathBuf,
+}
+
+#[derive(Args, Debug)]
+struct DumpArgs {
+    #[command(flatten)]
+    common: TableArgs,
+    /// Plain 16-bytes-a-row hexdump of any file.
+    #[arg(long)]
+    raw: bool,
+    /// Colours: auto (on a terminal), always, never.
+    #[arg(long, value_enum, default_value = "auto")]
+    color: super::inspect::ColorChoice,
+    /// Show passwords and keys instead of <hidden>.
+    #[arg(long)]
+    show_secrets: bool,
+    path: PathBuf,
 }
 
 #[derive(Args, Debug)]
@@ -102,7 +146,9 @@ struct DecodeArgs {
     output: Option<PathBuf>,
 }
 
-const SUBCOMMANDS: &[&str] = &["compile", "decode", "tables", "help"];
+const SUBCOMMANDS: &[&str] = &[
+    "compile", "decode", "inspect", "dump", "strip", "extract", "tables", "help",
+];
 
 pub fn is_subcommand(arg: &str) -> bool {
     SUBCOMMANDS.contains(&arg)
@@ -170,6 +216,13 @@ pub fn run(args: Vec<OsString>) -> i32 {
             j.output = a.output;
             job::run(&j)
         }),
+        Command::Inspect(a) => job_from(&a.common).map(|j| {
+            super::inspect::run_inspect(&j, &a.path, a.json, a.show_secrets, a.cert, a.dir)
+        }),
+        Command::Dump(a) => job_from(&a.common)
+            .map(|j| super::inspect::run_dump(&j, &a.path, a.raw, a.color, a.show_secrets)),
+        Command::Strip { input, output } => Ok(super::inspect::run_strip(&input, &output)),
+        Command::Extract { input, dir } => Ok(super::inspect::run_extract(&input, &dir)),
         Command::Tables => {
             print!("{}", super::list_tables());
             Ok(0)

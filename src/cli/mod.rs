@@ -5,6 +5,7 @@
 //! built with `clap` (`cfgfmt-rs compile --table … IN OUT`, `dump`, `inspect`, …).
 
 pub mod commands;
+pub mod inspect;
 pub mod job;
 pub mod legacy;
 

@@ -2,6 +2,7 @@
 
 pub mod decode;
 pub mod encode;
+pub mod inspect;
 pub mod layout;
 
 pub use decode::{DecodeOptions, Decoded, decode};
