@@ -1,0 +1,374 @@
+//! The command line as users type it: the README's example, the original's switches,
+//! messages, exit codes, atomic outputs and the additions (--strict, key files, built-in
+//! tables).
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+const TABLE_7912: &str = include_str!("../formats/tables/7905-7912-sip.dat");
+const TABLE_ATA: &str = include_str!("../formats/tables/ata186-sip-3.1.dat");
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_cfgfmt-rs"))
+}
+
+fn run(dir: &Path, args: &[&str]) -> Output {
+    bin().args(args).current_dir(dir).output().unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn scratch(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    dir
+}
+
+/// The README's first example: `cfgfmt-rs -tsip_ptag.dat gkdefault.txt gkdefault.cfg`.
+#[test]
+fn readme_example_gkdefault() {
+    let dir = scratch(&[
+        ("sip_ptag.dat", TABLE_7912),
+        (
+            "gkdefault.txt",
+            include_str!("../testdata/examples/gkdefault.txt"),
+        ),
+    ]);
+    let o = run(
+        dir.path(),
+        &["-tsip_ptag.dat", "gkdefault.txt", "gkdefault.cfg"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stderr(&o), "");
+    let written = std::fs::read(dir.path().join("gkdefault.cfg")).unwrap();
+    assert_eq!(written, include_bytes!("../testdata/golden/gkdefault.cfg"));
+    // The upgradecode record, laid out by hand from the spec (§e): tag 0x1100, length 47,
+    // n=3, platform 0x601, 0x0400, 0x0100, IP 0 (profile server), port 69, image 0x060111a.
+    let record = "91002f0300000601040001000000000000450060111a";
+    assert_eq!(&hex::encode(&written[11..11 + record.len() / 2]), record);
+    assert_eq!(&written[33..61], b"CP7912080000SIP060111A.sbin\0");
+}
+
+#[test]
+fn builtin_table_gives_the_same_bytes() {
+    let dir = scratch(&[(
+        "gkdefault.txt",
+        include_str!("../testdata/examples/gkdefault.txt"),
+    )]);
+    for spelling in [&["-tbuiltin:7912"][..], &["--table", "builtin:7905"][..]] {
+        let mut args = spelling.to_vec();
+        args.extend(["gkdefault.txt", "out.cfg"]);
+        let o = run(dir.path(), &args);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        assert_eq!(
+            std::fs::read(dir.path().join("out.cfg")).unwrap(),
+            include_bytes!("../testdata/golden/gkdefault.cfg")
+        );
+    }
+    let o = run(
+        dir.path(),
+        &[
+            "compile",
+            "--table",
+            "builtin:7912",
+            "gkdefault.txt",
+            "sub.cfg",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        std::fs::read(dir.path().join("sub.cfg")).unwrap(),
+        include_bytes!("../testdata/golden/gkdefault.cfg")
+    );
+}
+
+#[test]
+fn missing_default_table_prints_the_original_error_then_a_hint() {
+    let dir = scratch(&[("a.txt", "#txt\nUseTftp:1\n")]);
+    let o = run(dir.path(), &["a.txt", "a.cfg"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(err.starts_with("error: cannot open ptag file\n"), "{err}");
+    assert!(
+        err.contains("-tbuiltin:7912") && err.contains("-tbuiltin:ata186"),
+        "{err}"
+    );
+    assert!(!dir.path().join("a.cfg").exists());
+}
+
+#[test]
+fn list_tables() {
+    let o = bin().arg("--list-tables").output().unwrap();
+    assert_eq!(o.status.code(), Some(0));
+    let out = stdout(&o);
+    assert!(
+        out.contains("builtin:ata186")
+            && out.contains("builtin:7912")
+            && out.contains("sip_ptag.dat"),
+        "{out}"
+    );
+}
+
+#[test]
+fn usage_banner_on_stdout_for_wrong_file_count() {
+    let o = bin().args(["only-one"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).starts_with("cfgfmt version 2.3\nusage: cfgfmt [options] input output\n"));
+}
+
+#[test]
+fn unknown_switch_is_fatal() {
+    let o = bin().args(["-q", "a", "b"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(stderr(&o), "error: unknown switch -q\n");
+}
+
+#[test]
+fn warnings_keep_exit_zero_and_strict_fails_without_output() {
+    let dir = scratch(&[
+        ("ptag.dat", TABLE_ATA),
+        ("a.txt", "#txt\nNoSuchName:1\nUseTftp:1\nSIPPort:5060x\n"),
+    ]);
+    let o = run(dir.path(), &["a.txt", "a.cfg"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(
+        stderr(&o),
+        "warning: unknown attribute at line 2\nwarning: characters after the number ignored in SIPPort at line 4\n"
+    );
+    assert!(dir.path().join("a.cfg").exists());
+    let o = run(dir.path(), &["--strict", "a.txt", "b.cfg"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).ends_with("error: 2 warning(s) and --strict is set; no output written\n"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!dir.path().join("b.cfg").exists());
+}
+
+#[test]
+fn fatal_errors_leave_existing_output_untouched() {
+    let long = format!("#txt\nUseTftp:1\nCallCmd:{}\n", "A".repeat(600));
+    let dir = scratch(&[
+        ("ptag.dat", TABLE_ATA),
+        ("a.txt", &long),
+        ("a.cfg", "previous"),
+    ]);
+    let o = run(dir.path(), &["a.txt", "a.cfg"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        stderr(&o),
+        "error: value of CallCmd at line 3 is 600 bytes; 511 is the most a profile can hold\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("a.cfg")).unwrap(),
+        "previous"
+    );
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names.len(), 3, "no temporary file left: {names:?}");
+}
+
+#[test]
+fn long_lines_are_an_error_naming_the_line() {
+    let text = format!("#txt\n#{}\n", "c".repeat(1100));
+    let dir = scratch(&[("ptag.dat", TABLE_ATA), ("a.txt", &text)]);
+    let o = run(dir.path(), &["a.txt", "a.cfg"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(stderr(&o), "error: line 2 is longer than 1023 bytes\n");
+}
+
+#[test]
+fn successful_compile_replaces_an_existing_output() {
+    let dir = scratch(&[
+        ("ptag.dat", TABLE_ATA),
+        ("a.txt", "#txt\nUseTftp:1\n"),
+        ("a.cfg", "old"),
+    ]);
+    let o = run(dir.path(), &["a.txt", "a.cfg"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(
+        hex::encode(std::fs::read(dir.path().join("a.cfg")).unwrap()),
+        "23617461fffe0400160003140101"
+    );
+}
+
+#[test]
+fn includes_resolve_against_cwd_then_the_including_folder() {
+    let dir = scratch(&[("ptag.dat", TABLE_ATA)]);
+    std::fs::create_dir(dir.path().join("profiles")).unwrap();
+    std::fs::write(
+        dir.path().join("profiles/top.txt"),
+        "#txt\ninclude common.txt\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("profiles/common.txt"),
+        "UseTftp:1\nBogus:1\n",
+    )
+    .unwrap();
+    let o = run(dir.path(), &["profiles/top.txt", "a.cfg"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        stderr(&o),
+        "warning: unknown attribute at line 2 (in common.txt)\n"
+    );
+    assert_eq!(
+        hex::encode(std::fs::read(dir.path().join("a.cfg")).unwrap()),
+        "23617461fffe0400160003140101"
+    );
+    // The working directory wins over the including file's folder.
+    std::fs::write(dir.path().join("common.txt"), "Dhcp:1\n").unwrap();
+    let o = run(dir.path(), &["profiles/top.txt", "b.cfg"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(
+        hex::encode(std::fs::read(dir.path().join("b.cfg")).unwrap()),
+        "23617461fffe04001100030f0101"
+    );
+}
+
+#[test]
+fn missing_include_is_fatal() {
+    let dir = scratch(&[
+        ("ptag.dat", TABLE_ATA),
+        ("a.txt", "#txt\nUseTftp:1\ninclude nowhere.txt\n"),
+    ]);
+    let o = run(dir.path(), &["a.txt", "a.cfg"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        stderr(&o),
+        "error: cannot open include file nowhere.txt at line 3\n"
+    );
+    assert!(!dir.path().join("a.cfg").exists());
+}
+
+#[test]
+fn key_files_keep_keys_out_of_argv_and_messages() {
+    let dir = scratch(&[
+        ("ptag.dat", TABLE_ATA),
+        ("a.txt", "#txt\nUseTftp:1\n"),
+        ("weak.key", "abcd\n"),
+    ]);
+    let o = run(
+        dir.path(),
+        &["-v", "--key-file", "weak.key", "a.txt", "a.cfg"],
+    );
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(
+        hex::encode(std::fs::read(dir.path().join("a.cfg")).unwrap()),
+        "27fcf464801f178a96fb373a7ae0"
+    );
+    assert!(!stderr(&o).contains("abcd"), "{}", stderr(&o));
+    let o = run(dir.path(), &["--key-file=weak.key", "a.cfg", "a.back"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("a.back")).unwrap(),
+        "#txt\n\nUseTftp:1\n"
+    );
+}
+
+#[test]
+fn secrets_never_reach_messages() {
+    let dir = scratch(&[
+        ("ptag.dat", TABLE_ATA),
+        (
+            "a.txt",
+            "#txt\nUIPassword:hunter2x\nPWD0:s3cr3t-pw\nSIPPort:hunter2\n",
+        ),
+    ]);
+    let o = run(dir.path(), &["-v", "a.txt", "a.cfg"]);
+    let err = stderr(&o);
+    assert!(!err.contains("hunter2") && !err.contains("s3cr3t"), "{err}");
+    let o = run(dir.path(), &["inspect", "--table", "ptag.dat", "a.cfg"]);
+    let out = stdout(&o);
+    assert!(
+        !out.contains("hunter2x") && !out.contains("s3cr3t"),
+        "{out}"
+    );
+    assert!(out.contains("<hidden>"));
+}
+
+#[test]
+fn protocol_filter_and_decode_aliases() {
+    let dir = scratch(&[
+        ("ptag.dat", TABLE_ATA),
+        (
+            "a.txt",
+            "#txt\nGateway:1.2.3.4\nGkOrProxy:10.0.0.2\nUseLoginID:1\n",
+        ),
+    ]);
+    let o = run(dir.path(), &["-sip", "a.txt", "a.cfg"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(stderr(&o), "warning: unknown attribute at line 2\n");
+    let o = run(dir.path(), &["-sip", "a.cfg", "sip.txt"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("sip.txt")).unwrap(),
+        "#txt\n\nUseLoginID:1\nGkOrProxy:10.0.0.2\n"
+    );
+    let o = run(dir.path(), &["a.cfg", "any.txt"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("any.txt")).unwrap(),
+        "#txt\n\nUseH323ID:1\nCA0orCM0:10.0.0.2\n"
+    );
+}
+
+#[test]
+fn decode_subcommand_writes_stdout() {
+    let dir = scratch(&[("ptag.dat", TABLE_ATA)]);
+    std::fs::write(
+        dir.path().join("a.cfg"),
+        hex::decode("23617461fffe0400160003140101").unwrap(),
+    )
+    .unwrap();
+    let o = run(dir.path(), &["decode", "a.cfg"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(stdout(&o), "#txt\n\nUseTftp:1\n");
+}
+
+#[test]
+fn automatic_split_over_the_threshold() {
+    let mut text = String::from("#txt\nDisplayName0:front desk\n");
+    for (name, _) in [("CallCmd", 0), ("DialPlan", 0), ("CodecName", 0)] {
+        text.push_str(&format!("{name}:{}\n", "x".repeat(200)));
+    }
+    text.push_str(&format!("DialPlanEx:{}\n", "9".repeat(480)));
+    text.push_str(&format!(
+        "GkOrProxy:{}\nGkId:{}\nTftpURL:{}\n",
+        "p".repeat(300),
+        "g".repeat(300),
+        "t".repeat(300)
+    ));
+    let dir = scratch(&[("ptag.dat", TABLE_ATA), ("a.txt", &text)]);
+    let o = run(dir.path(), &["a.txt", "big.cfg"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        stderr(&o),
+        "#i: output binary file too big\n#i: splitting output binary file into 2 files\n"
+    );
+    let o = run(dir.path(), &["big.cfg", "base.txt"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let base = std::fs::read_to_string(dir.path().join("base.txt")).unwrap();
+    assert!(
+        base.ends_with("#extended:big.cfg.ex\n") && !base.contains("DialPlanEx"),
+        "{base}"
+    );
+    let o = run(dir.path(), &["big.cfg.ex", "ex.txt"]);
+    assert_eq!(o.status.code(), Some(0));
+    let ex = std::fs::read_to_string(dir.path().join("ex.txt")).unwrap();
+    assert!(
+        ex.contains("DialPlanEx:") && ex.contains("DisplayName0:front desk"),
+        "{ex}"
+    );
+}
