@@ -165,14 +165,18 @@ fn decrypt_view(
             return (plain, Encryption::Weak, MAGIC.len());
         }
     }
-    if let Some(key) = &opts.strong_key {
-        if let Some(mut plain) = crypto::strong_decrypt(bytes, &crypto::strong_key_bytes(key)) {
-            if plain.starts_with(&[0xff, 0xfe, 0x04]) {
-                // Keep the 8 mask bytes so offsets stay the file's.
-                plain.extend_from_slice(bytes.get(bytes.len() - 8..).unwrap_or_default());
-                return (plain, Encryption::Strong, 0);
-            }
-        }
+    let strong = opts
+        .strong_key
+        .as_ref()
+        .and_then(|key| crypto::strong_decrypt(bytes, &crypto::strong_key_bytes(key)));
+    if let Some(mut plain) = strong.filter(|p| p.starts_with(&[0xff, 0xfe, 0x04])) {
+        // Keep the 8 mask bytes so offsets stay the file's.
+        plain.extend_from_slice(
+            bytes
+                .get(bytes.len().saturating_sub(8)..)
+                .unwrap_or_default(),
+        );
+        return (plain, Encryption::Strong, 0);
     }
     let message = if opts.weak_key.is_some() || opts.strong_key.is_some() {
         "no #ata profile, and the key given does not decrypt it to one"
