@@ -66,8 +66,17 @@ fn options(job: &Job, show_secrets: bool) -> InspectOptions {
     }
 }
 
-fn is_profile(bytes: &[u8], opts: &InspectOptions) -> bool {
-    pinspect::looks_like_profile(bytes) || opts.weak_key.is_some() || opts.strong_key.is_some()
+/// Profiles (and files no package inspector knows, which may be encrypted profiles) go to
+/// the profile inspector, which says what it found.
+fn is_profile(path: &Path, bytes: &[u8], opts: &InspectOptions) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    pinspect::looks_like_profile(bytes)
+        || opts.weak_key.is_some()
+        || opts.strong_key.is_some()
+        || pkg::cli::detect(&name, bytes) == pkg::detect::FileKind::Unknown
 }
 
 fn read(path: &Path) -> Result<Vec<u8>, String> {
@@ -122,7 +131,7 @@ pub fn render_profile(name: &str, ins: &Inspection) -> String {
     } else {
         let _ = writeln!(out, "findings: {}", ins.findings.len());
         for f in &ins.findings {
-            let _ = writeln!(out, "  {:?} at offset {}: {}", f.level, f.offset, f.message);
+            let _ = writeln!(out, "  {} at offset {}: {}", f.level, f.offset, f.message);
         }
     }
     out.replace("Error at", "error at")
@@ -148,7 +157,7 @@ pub fn run_inspect(
         if bytes.starts_with(TEXT_MAGIC) {
             return fail("this is a text profile (#txt): compile it, or decode its binary form");
         }
-        if is_profile(&bytes, &opts) {
+        if is_profile(path, &bytes, &opts) {
             let (table, table_name) = match profile_table(job, &bytes, &opts) {
                 Ok(t) => t,
                 Err(e) => return fail(&e),
@@ -190,7 +199,7 @@ pub fn run_dump(job: &Job, path: &Path, raw: bool, color: ColorChoice, show_secr
         return 0;
     }
     let opts = options(job, show_secrets);
-    if is_profile(&bytes, &opts) {
+    if is_profile(path, &bytes, &opts) {
         let (table, table_name) = match profile_table(job, &bytes, &opts) {
             Ok(t) => t,
             Err(e) => return fail(&e),
@@ -211,7 +220,7 @@ pub fn run_dump(job: &Job, path: &Path, raw: bool, color: ColorChoice, show_secr
             report::render_annotated(&ins.plain, &pinspect::spans(&ins), &style)
         );
         for f in &ins.findings {
-            println!("# {:?} at offset {}: {}", f.level, f.offset, f.message);
+            println!("# {} at offset {}: {}", f.level, f.offset, f.message);
         }
         return i32::from(ins.has_errors());
     }

@@ -27,6 +27,16 @@ pub enum FindingLevel {
     Error,
 }
 
+impl std::fmt::Display for FindingLevel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            FindingLevel::Info => "info",
+            FindingLevel::Warning => "warning",
+            FindingLevel::Error => "error",
+        })
+    }
+}
+
 /// Something wrong (or notable) at a place in the file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
@@ -80,6 +90,9 @@ pub struct Inspection {
     /// Where the record stream starts in `plain`.
     #[serde(skip)]
     pub records_start: usize,
+    /// Where the record stream broke, if it did.
+    #[serde(skip)]
+    pub corrupt_from: Option<usize>,
 }
 
 impl Inspection {
@@ -347,6 +360,7 @@ pub fn inspect(
         findings,
         plain,
         records_start: start,
+        corrupt_from: corruption.map(|c| c.offset),
     }
 }
 
@@ -477,6 +491,22 @@ pub fn spans(ins: &Inspection) -> Vec<Span> {
                 format!("{}, len {}: {}", r.format, r.length, r.value),
             )
             .with_status(status),
+        );
+    }
+    if let Some(from) = ins.corrupt_from {
+        let end = if ins.encryption == Encryption::Strong {
+            ins.plain.len().saturating_sub(8)
+        } else {
+            ins.plain.len()
+        };
+        out.push(
+            Span::new(
+                from,
+                end.saturating_sub(from),
+                "corrupted record",
+                "runs past the end of the file",
+            )
+            .with_status(Status::Bad),
         );
     }
     if ins.encryption == Encryption::Strong && ins.plain.len() >= 8 {
