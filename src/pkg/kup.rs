@@ -83,18 +83,19 @@ pub struct KupPackage<'a> {
     pub data: &'a [u8],
 }
 
-pub fn parse(data: &[u8], base: usize) -> Result<KupPackage<'_>> {
-    let at = |o: usize| base + o;
-    let magic = slice(data, 0, 4, "kup1 magic").map_err(|e| rebase(e, base))?;
+/// The 24-byte `kup1` header and the first 16 bytes of `+kxz` (magic, checksum, length, map
+/// offset), without looking further.
+pub fn parse_outer(data: &[u8], base: usize) -> Result<(KupHeader, u32, u32, u32)> {
+    let r = |e: PkgError| rebase(e, base);
+    let magic = slice(data, 0, 4, "kup1 magic").map_err(r)?;
     if magic != KUP_MAGIC {
         return Err(PkgError::BadMagic {
-            offset: at(0),
+            offset: base,
             what: "kup1 package",
             expected: "\"kup1\"",
             found: hex::encode(magic),
         });
     }
-    let r = |e: PkgError| rebase(e, base);
     let header = KupHeader {
         name: c_string(slice(data, 4, 8, "kup1 name").map_err(r)?).0,
         base_type: u32be_at(data, 12, "kup1 base type").map_err(r)?,
@@ -102,20 +103,26 @@ pub fn parse(data: &[u8], base: usize) -> Result<KupPackage<'_>> {
         protocol: u16be_at(data, 20, "kup1 protocol").map_err(r)?,
         version: u16be_at(data, 22, "kup1 version").map_err(r)?,
     };
-    let inner = data.get(OUTER_LEN..).unwrap_or_default();
-    let kxz = slice(inner, 0, 4, "+kxz magic").map_err(|e| rebase(e, base + OUTER_LEN))?;
+    let kxz = slice(data, OUTER_LEN, 4, "+kxz magic").map_err(r)?;
     if kxz != KXZ_MAGIC {
         return Err(PkgError::BadMagic {
-            offset: at(OUTER_LEN),
+            offset: base + OUTER_LEN,
             what: "+kxz package",
             expected: "\"+kxz\"",
             found: hex::encode(kxz),
         });
     }
+    let checksum = u32be_at(data, OUTER_LEN + 4, "+kxz checksum").map_err(r)?;
+    let inner_length = u32be_at(data, OUTER_LEN + 8, "+kxz length").map_err(r)?;
+    let map_offset = u32be_at(data, OUTER_LEN + 12, "+kxz map offset").map_err(r)?;
+    Ok((header, checksum, inner_length, map_offset))
+}
+
+pub fn parse(data: &[u8], base: usize) -> Result<KupPackage<'_>> {
+    let at = |o: usize| base + o;
+    let (header, checksum_stored, inner_length, map_offset) = parse_outer(data, base)?;
+    let inner = data.get(OUTER_LEN..).unwrap_or_default();
     let ri = |e: PkgError| rebase(e, base + OUTER_LEN);
-    let checksum_stored = u32be_at(inner, 4, "+kxz checksum").map_err(ri)?;
-    let inner_length = u32be_at(inner, 8, "+kxz length").map_err(ri)?;
-    let map_offset = u32be_at(inner, 12, "+kxz map offset").map_err(ri)?;
     if usize::try_from(inner_length).ok() != Some(inner.len()) {
         return Err(PkgError::invalid(
             at(OUTER_LEN + 8),
