@@ -199,19 +199,37 @@ pub fn parse(data: &[u8], base: usize) -> Result<KupPackage<'_>> {
         .fold(0usize, |a, &s| a.saturating_add(s));
     let end_incl = data_pos.saturating_add(comp_sum);
     let end_excl = end_incl.saturating_add(8 * comp_count);
-    // Which reading of the stored size leaves a plausible 0–8-byte gap before the table?
-    let includes = if end_incl <= map && map - end_incl <= MAX_GAP {
-        true
-    } else if end_excl <= map && map - end_excl <= MAX_GAP {
-        false
-    } else {
-        return Err(PkgError::invalid(
-            at(OUTER_LEN + map),
-            format!(
-                "region data ends at {:#x} (or {:#x}), not within {MAX_GAP} bytes before the map table at {map:#x}",
-                end_incl, end_excl
-            ),
-        ));
+    // Which reading of the stored size (with or without the 8-byte trailer) lays the regions
+    // out so that a 0–8-byte gap is left before the table and every trailer's ISIZE matches?
+    let fits = |end: usize| end <= map && map - end <= MAX_GAP;
+    let isize_ok = |includes: bool| {
+        let mut pos = data_pos;
+        regions.iter().filter(|r| r.compressed).all(|r| {
+            let stored = if includes {
+                r.stored
+            } else {
+                r.stored.saturating_add(8)
+            };
+            let trailer_isize = pos
+                .checked_add(stored)
+                .and_then(|e| e.checked_sub(4))
+                .and_then(|o| u32le_at(inner, o, "ISIZE").ok());
+            pos = pos.saturating_add(stored);
+            trailer_isize == Some(r.size)
+        })
+    };
+    let includes = match (fits(end_incl), fits(end_excl)) {
+        (true, true) => isize_ok(true) || !isize_ok(false),
+        (true, false) => true,
+        (false, true) => false,
+        (false, false) => {
+            return Err(PkgError::invalid(
+                at(OUTER_LEN + map),
+                format!(
+                    "region data ends at {end_incl:#x} (or {end_excl:#x}), not within {MAX_GAP} bytes before the map table at {map:#x}"
+                ),
+            ));
+        }
     };
     for r in regions.iter_mut().filter(|r| r.compressed) {
         if !includes {
@@ -263,6 +281,7 @@ fn rebase(e: PkgError, base: usize) -> PkgError {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RegionCheck {
     pub index: usize,
+    pub compressed: bool,
     pub crc_stored: u32,
     pub crc_computed: Option<u32>,
     pub isize_stored: u32,
@@ -273,7 +292,7 @@ pub struct RegionCheck {
 impl RegionCheck {
     pub fn ok(&self) -> bool {
         self.error.is_none()
-            && self.crc_computed == Some(self.crc_stored)
+            && (!self.compressed || self.crc_computed == Some(self.crc_stored))
             && self.inflated == Some(self.isize_stored as usize)
     }
 }
@@ -319,6 +338,7 @@ impl<'a> KupPackage<'a> {
                 stored.to_vec(),
                 RegionCheck {
                     index: r.index,
+                    compressed: false,
                     crc_stored: 0,
                     crc_computed: None,
                     isize_stored: r.size,
@@ -335,6 +355,7 @@ impl<'a> KupPackage<'a> {
             u32le_at(trailer, 4, "ISIZE").map_err(|e| rebase(e, file_off + split))?;
         let mut check = RegionCheck {
             index: r.index,
+            compressed: true,
             crc_stored,
             crc_computed: None,
             isize_stored,
