@@ -134,7 +134,7 @@ impl SgnBuilder {
         if let Some(ts) = self.timestamp {
             h.extend(tlv(15, &ts.to_be_bytes()));
         }
-        while h.len() % 4 != 0 {
+        while !h.len().is_multiple_of(4) {
             h.push(13);
         }
         (h, sig_off)
