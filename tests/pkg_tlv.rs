@@ -1,7 +1,7 @@
 //! `.tlv` trust lists (§2).
 mod pkg_fixtures;
 
-use cfgfmt::pkg::detect::{detect, FileKind};
+use cfgfmt::pkg::detect::{FileKind, detect};
 use cfgfmt::pkg::sgn::{self, SignatureCheck};
 use cfgfmt::pkg::tlv;
 use pkg_fixtures::*;
@@ -21,7 +21,12 @@ fn quoted_itl_prefix() {
     b.serial = vec![0x5a; 16];
     b.sig_len = 256;
     b.modulus_index = 2;
-    let f = b.build(&tlv_record(0, "CN=SAST,O=SAST,OU=SAST", &[0x5a; 16], b"not a certificate"));
+    let f = b.build(&tlv_record(
+        0,
+        "CN=SAST,O=SAST,OU=SAST",
+        &[0x5a; 16],
+        b"not a certificate",
+    ));
     let mut want = hex("01 00 02 01 02 02 00 02 01 84 1c 00 02 01 00 03 00 47 04 00 17");
     want.extend(b"CN=SAST,O=SAST,OU=SAST\0");
     assert_eq!(&f[..want.len()], &want[..]);
@@ -54,14 +59,36 @@ fn records_roles_and_certificates() {
     assert_eq!(t.signer_record().map(|r| r.offset), Some(r.offset));
     assert!(t.warnings().is_empty(), "{:?}", t.warnings());
     // Signed by the SAST key with certutils' rule.
-    let key = sgn::load_verifying_key(test_cert_pem(test_key(), "CN=SAST,O=SAST,OU=SAST", 0x42).as_bytes()).unwrap();
-    assert!(matches!(sgn::verify(&t.signed, Some(&key)), SignatureCheck::Valid(_)));
+    let key = sgn::load_verifying_key(
+        test_cert_pem(test_key(), "CN=SAST,O=SAST,OU=SAST", 0x42).as_bytes(),
+    )
+    .unwrap();
+    assert!(matches!(
+        sgn::verify(&t.signed, Some(&key)),
+        SignatureCheck::Valid(_)
+    ));
 }
 
 #[test]
 fn role_table() {
-    let roles: Vec<&str> = [0, 1, 2, 3, 4, 5, 7, 21, 9].iter().map(|r| tlv::role_name(*r)).collect();
-    assert_eq!(roles, ["SAST", "CCM", "CCM+TFTP", "TFTP", "CAPF", "SRST", "APP-SERVER", "TVS", "unknown"]);
+    let roles: Vec<&str> = [0, 1, 2, 3, 4, 5, 7, 21, 9]
+        .iter()
+        .map(|r| tlv::role_name(*r))
+        .collect();
+    assert_eq!(
+        roles,
+        [
+            "SAST",
+            "CCM",
+            "CCM+TFTP",
+            "TFTP",
+            "CAPF",
+            "SRST",
+            "APP-SERVER",
+            "TVS",
+            "unknown"
+        ]
+    );
 }
 
 #[test]
