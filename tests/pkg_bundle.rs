@@ -120,7 +120,7 @@ fn case_and_renames_are_reported() {
 #[test]
 fn sccp_set_needs_no_os79xx_and_7912_bundle_is_checked() {
     let bin = loader_payload("P0030801SR02", "PAS30831", 0x200);
-    let set = vec![
+    let set = [
         ("P0030801SR02.bin".to_string(), bin.clone()),
         (
             "P0030801SR02.loads".to_string(),
