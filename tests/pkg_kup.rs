@@ -241,3 +241,60 @@ fn sbin_is_header_plus_kup_and_extracts() {
     );
     assert_eq!(std::fs::read(out.join("bank.bin")).unwrap().len(), 0x80000);
 }
+
+fn kbz(payload: &[u8], stored_counts_trailer: bool) -> Vec<u8> {
+    let mut stored = deflate_raw(payload);
+    let stream_len = stored.len();
+    stored.extend(crc32(payload).to_le_bytes());
+    stored.extend((payload.len() as u32).to_le_bytes());
+    let sum = |d: &[u8]| d.iter().fold(0u32, |s, &b| s.wrapping_add(b as u32));
+    let counted = if stored_counts_trailer {
+        &stored[..]
+    } else {
+        &stored[..stream_len]
+    };
+    let mut h = b"+kbz".to_vec();
+    h.extend(2u32.to_be_bytes());
+    h.extend(sum(counted).to_be_bytes());
+    h.extend((counted.len() as u32).to_be_bytes());
+    h.extend(sum(payload).to_be_bytes());
+    h.extend((payload.len() as u32).to_be_bytes());
+    h.extend(&stored);
+    h
+}
+
+/// Nested `+kbz` payloads in the bank (S2; all five validate in the 7912 SCCP bank).
+#[test]
+fn nested_kbz_payloads_validate() {
+    let a = kbz(&b"MIPS code ".repeat(50), true);
+    let b = kbz(&[0u8; 300], false);
+    let mut damaged = kbz(b"third payload third payload", true);
+    let n = damaged.len();
+    damaged[n - 9] ^= 0x55; // inside the DEFLATE stream or CRC
+    let regions = vec![
+        KupRegion {
+            dest: 0x10000,
+            data: a,
+            compress: true,
+        },
+        KupRegion {
+            dest: 0x20000,
+            data: b,
+            compress: false,
+        },
+        KupRegion {
+            dest: 0x30000,
+            data: damaged,
+            compress: false,
+        },
+    ];
+    let k = build_kup(0x601, 0x400, 0x800, &regions, b"", true);
+    let bank = kup::parse(&k, 0).unwrap().bank().unwrap();
+    let found = kup::scan_kbz(&bank);
+    assert_eq!(found.len(), 3);
+    let checks: Vec<&kup::KbzCheck> = found.iter().map(|r| r.as_ref().unwrap()).collect();
+    assert_eq!(checks[0].offset, 0x10000);
+    assert!(checks[0].ok() && checks[1].ok(), "{checks:?}");
+    assert!(!checks[2].ok());
+    assert!(kup::check_kbz(&bank, 0x10001).is_err());
+}

@@ -289,3 +289,67 @@ fn strip_writes_the_payload_atomically() {
     assert!(cli::strip(&bad, &dir.path().join("x")).is_err());
     assert!(!dir.path().join("x").exists());
 }
+
+/// §1.6 `.enc.sgn`: version 2.0, containers 16 { 17 {18,19,20}, 21 {22,23,24,25} }, 26, 27.
+#[test]
+fn enc_sgn_block_is_walked() {
+    fn t(tag: u8, v: &[u8]) -> Vec<u8> {
+        let mut o = vec![tag];
+        o.extend((v.len() as u16).to_be_bytes());
+        o.extend(v);
+        o
+    }
+    let iv_block = [t(18, &[0]), t(19, &[0x11; 16]), t(20, &3u16.to_be_bytes())].concat();
+    let key_block = [
+        t(22, &[0]),
+        t(23, &1024u16.to_be_bytes()),
+        t(24, &[1]),
+        t(25, &[0x22; 128]),
+    ]
+    .concat();
+    let enc = [
+        t(16, &[t(17, &iv_block), t(21, &key_block)].concat()),
+        t(26, &[1]),
+        t(27, &[0x33; 20]),
+    ]
+    .concat();
+    let mut b = SgnBuilder::certutils("SEP001122334455.cnf.xml.enc.sgn", 1);
+    b.version = (2, 0);
+    b.extra = Vec::new();
+    let plain = b.build(b"0123456789abcdef");
+    // The builder places extra elements before tag 12 rather than after tag 15; the walk does
+    // not depend on element position.
+    b.extra = enc.clone();
+    let f = b.build(b"0123456789abcdef");
+    assert!(sgn::parse(&plain).is_ok());
+    let s = sgn::parse(&f).unwrap();
+    assert_eq!(s.header.version, (2, 0));
+    assert!(s.header.unknown.is_empty());
+    let containers: Vec<u8> = s
+        .header
+        .elements
+        .iter()
+        .filter(|e| e.container)
+        .map(|e| e.tag)
+        .collect();
+    assert_eq!(containers, vec![3, 7, 9, 16, 17, 21]);
+    let depth = |tag: u8| {
+        s.header
+            .elements
+            .iter()
+            .find(|e| e.tag == tag)
+            .unwrap()
+            .depth
+    };
+    assert_eq!((depth(16), depth(19), depth(25), depth(26)), (0, 2, 2, 0));
+    assert_eq!(s.payload(), b"0123456789abcdef");
+}
+
+#[test]
+fn child_overrunning_its_container_names_offset() {
+    let mut f = SgnBuilder::cisco("a.sbn").build(b"xx");
+    // Shrink container 3 (at 0x0a) by one byte: tag 6 then overruns it.
+    f[0x0c] -= 1;
+    let e = sgn::parse(&f).unwrap_err();
+    assert_eq!(e.offset(), Some(0x42), "{e}");
+}

@@ -425,6 +425,32 @@ fn kup_sections(pkg: &kup::KupPackage<'_>) -> (Vec<Section>, Vec<String>) {
                 bs.add("section check", "no 0x1234000N header at bank 0x40000");
             }
         }
+        for (i, k) in kup::scan_kbz(&bank).iter().enumerate() {
+            match k {
+                Ok(k) => {
+                    bs.check(
+                        &format!("+kbz #{i} at {:#x}", k.offset),
+                        k.ok(),
+                        format!(
+                            "v{} stored {} → {} bytes, crc {}, sums {}/{}{}",
+                            k.version,
+                            k.stored_len,
+                            k.output_len,
+                            if k.crc_ok { "ok" } else { "BAD" },
+                            if k.stored_sum_ok { "ok" } else { "BAD" },
+                            if k.output_sum_ok { "ok" } else { "BAD" },
+                            k.error
+                                .as_ref()
+                                .map(|e| format!(": {e}"))
+                                .unwrap_or_default()
+                        ),
+                    );
+                }
+                Err(e) => {
+                    bs.check(&format!("+kbz #{i}"), false, e);
+                }
+            }
+        }
         secs.push(bs);
     }
     (secs, w)
@@ -527,6 +553,10 @@ fn fill(rep: &mut FileReport, name: &str, bytes: &[u8], key: Option<&VerifyingKe
         }
         FileKind::SignedOther => {
             let s = signed_header(rep)?;
+            if s.payload().starts_with(b"CNU_File_Archive") {
+                rep.warnings
+                    .push("payload is a 79x1 CNU_File_Archive (not inspected further)".into());
+            }
             if s.payload().starts_with(&[0x1f, 0x8b]) {
                 rep.warnings
                     .push("payload is gzip (a .cop.sgn package: strip gives .tar.gz)".into());

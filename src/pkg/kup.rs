@@ -606,3 +606,107 @@ pub fn section_check(bank: &[u8]) -> Option<SectionCheck> {
         ranges,
     })
 }
+
+pub const KBZ_MAGIC: &[u8; 4] = b"+kbz";
+const KBZ_HEADER: usize = 24;
+const MAX_KBZ: usize = 64;
+
+/// A nested `+kbz` payload inside a bank: `"+kbz", u32 version (2), u32 Σ stored bytes,
+/// u32 stored length, u32 Σ output bytes, u32 output length` (BE, like the MIPS bank), then raw
+/// DEFLATE + LE CRC-32 + LE ISIZE.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct KbzCheck {
+    pub offset: usize,
+    pub version: u32,
+    pub stored_len: u32,
+    pub output_len: u32,
+    /// Σ of the stored bytes matches (guess: summed over the `stored_len` bytes after the header).
+    pub stored_sum_ok: bool,
+    pub output_sum_ok: bool,
+    pub crc_ok: bool,
+    pub error: Option<String>,
+}
+
+impl KbzCheck {
+    pub fn ok(&self) -> bool {
+        self.error.is_none() && self.crc_ok && self.output_sum_ok && self.stored_sum_ok
+    }
+}
+
+fn byte_sum(data: &[u8]) -> u32 {
+    data.iter().fold(0u32, |s, &b| s.wrapping_add(u32::from(b)))
+}
+
+/// Check one `+kbz` payload at `offset` of `bank`.
+pub fn check_kbz(bank: &[u8], offset: usize) -> Result<KbzCheck> {
+    let magic = slice(bank, offset, 4, "+kbz magic")?;
+    if magic != KBZ_MAGIC {
+        return Err(PkgError::BadMagic {
+            offset,
+            what: "+kbz payload",
+            expected: "\"+kbz\"",
+            found: hex::encode(magic),
+        });
+    }
+    let version = u32be_at(bank, offset + 4, "+kbz version")?;
+    let stored_sum = u32be_at(bank, offset + 8, "+kbz stored sum")?;
+    let stored_len = u32be_at(bank, offset + 12, "+kbz stored length")?;
+    let output_sum = u32be_at(bank, offset + 16, "+kbz output sum")?;
+    let output_len = u32be_at(bank, offset + 20, "+kbz output length")?;
+    let start = offset + KBZ_HEADER;
+    let stored = slice(bank, start, stored_len as usize, "+kbz stored data")?;
+    // Does the stored length count the 8-byte trailer? Decide by where ISIZE matches.
+    let (stream, trailer) = if stored.len() >= 8
+        && u32le_at(stored, stored.len() - 4, "ISIZE").ok() == Some(output_len)
+    {
+        stored.split_at(stored.len() - 8)
+    } else {
+        (
+            stored,
+            slice(bank, start + stored.len(), 8, "+kbz trailer")?,
+        )
+    };
+    let crc = u32le_at(trailer, 0, "+kbz CRC-32")?;
+    let mut check = KbzCheck {
+        offset,
+        version,
+        stored_len,
+        output_len,
+        stored_sum_ok: byte_sum(stored) == stored_sum,
+        output_sum_ok: false,
+        crc_ok: false,
+        error: None,
+    };
+    match inflate_bounded(stream, output_len as usize, start) {
+        Ok(out) => {
+            check.crc_ok = crc32(&out) == crc;
+            check.output_sum_ok = byte_sum(&out) == output_sum;
+            if out.len() != output_len as usize {
+                check.error = Some(format!(
+                    "inflated {} bytes, header says {output_len}",
+                    out.len()
+                ));
+            }
+        }
+        Err(e) => check.error = Some(e.to_string()),
+    }
+    Ok(check)
+}
+
+/// Every `+kbz` payload found in a bank (at most 64).
+pub fn scan_kbz(bank: &[u8]) -> Vec<std::result::Result<KbzCheck, String>> {
+    let mut out = Vec::new();
+    let mut from = 0usize;
+    while out.len() < MAX_KBZ {
+        let Some(found) = bank
+            .get(from..)
+            .and_then(|b| b.windows(4).position(|w| w == KBZ_MAGIC))
+        else {
+            break;
+        };
+        let at = from + found;
+        out.push(check_kbz(bank, at).map_err(|e| e.to_string()));
+        from = at + 4;
+    }
+    out
+}
