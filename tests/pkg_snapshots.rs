@@ -101,3 +101,40 @@ fn report_text_files() {
 fn raw_dump() {
     insta::assert_snapshot!(render_raw(&small_kup()[..64], &DumpStyle::default()));
 }
+
+/// Writes the fixtures to `$CFGFMT_WRITE_FIXTURES` (for docs/packages.md examples):
+/// `CFGFMT_WRITE_FIXTURES=/tmp/fx cargo test --test pkg_snapshots -- --ignored`.
+#[test]
+#[ignore]
+fn write_fixtures_for_docs() {
+    let Some(dir) = std::env::var_os("CFGFMT_WRITE_FIXTURES") else {
+        return;
+    };
+    let dir = std::path::PathBuf::from(dir);
+    let set = dir.join("P0S3-8-12-00");
+    std::fs::create_dir_all(&set).unwrap();
+    // Real sizes (130552-byte loader, 756524-byte .sb2) so the reports look like the real thing.
+    let mut files = sip812_set(130552);
+    let app = app_payload("P0S3-8-12-00", "PAS3ARM1", 0xa1624, 0x17374);
+    files[4].1 = SgnBuilder::cisco("P0S3-8-12-00.sb2").build(&app);
+    for (n, b) in &files {
+        std::fs::write(set.join(n), b).unwrap();
+    }
+    std::fs::write(
+        dir.join("P0S3-8-12-00.zip"),
+        zip_of(&files, "P0S3-8-12-00/"),
+    )
+    .unwrap();
+    std::fs::write(dir.join("CP7912080000SIP060111A.sbin"), small_sbin()).unwrap();
+    std::fs::write(dir.join("ITLFile.tlv"), small_itl()).unwrap();
+    std::fs::write(
+        dir.join("SAST.pem"),
+        test_cert_pem(test_key(), "CN=SAST,O=SAST,OU=SAST", 0x42),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("SIPDefault.cnf"),
+        b"image_version: \"P0S3-8-12-00\";\n",
+    )
+    .unwrap();
+}

@@ -365,8 +365,12 @@ fn kup_sections(pkg: &kup::KupPackage<'_>) -> (Vec<Section>, Vec<String>) {
     );
     ks.add("gap tag", format!("{:?}", pkg.gap_tag));
     ks.guess(
-        "stored size counts trailer",
-        pkg.stored_size_includes_trailer,
+        "stored size",
+        if pkg.stored_size_includes_trailer {
+            "counts the 8-byte trailer (decided from layout)"
+        } else {
+            "excludes the 8-byte trailer (decided from layout)"
+        },
     );
     let mut rs = Section::new("regions");
     let checks = pkg.verify_regions();
