@@ -160,7 +160,11 @@ pub fn render_annotated(bytes: &[u8], spans: &[Span], style: &DumpStyle) -> Stri
             // A container only announces itself; its children print the bytes.
             let header = Span {
                 len: 0,
-                detail: format!("{} ({} bytes)", span.detail, span.len),
+                detail: if span.detail.is_empty() {
+                    format!("({} bytes)", span.len)
+                } else {
+                    format!("{} ({} bytes)", span.detail, span.len)
+                },
                 ..(*span).clone()
             };
             push_rows(&mut out, bytes, &header, style);

@@ -189,12 +189,7 @@ pub fn check_set(set: &[SetFile<'_>]) -> Vec<Check> {
                     .map(|p| kup::parse(p, base))
                     .map(|r| match r {
                         Ok(pkg) => match pkg.verify_regions() {
-                            Ok(v) => {
-                                pkg.checksum_ok()
-                                    && v.iter().all(|c| {
-                                        c.ok() || c.crc_computed.is_none() && c.error.is_none()
-                                    })
-                            }
+                            Ok(v) => pkg.checksum_ok() && v.iter().all(|c| c.ok()),
                             Err(_) => false,
                         },
                         Err(_) => false,

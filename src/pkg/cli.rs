@@ -365,8 +365,12 @@ fn kup_sections(pkg: &kup::KupPackage<'_>) -> (Vec<Section>, Vec<String>) {
     );
     ks.add("gap tag", format!("{:?}", pkg.gap_tag));
     ks.guess(
-        "stored size counts trailer",
-        pkg.stored_size_includes_trailer,
+        "stored size",
+        if pkg.stored_size_includes_trailer {
+            "counts the 8-byte trailer (decided from layout)"
+        } else {
+            "excludes the 8-byte trailer (decided from layout)"
+        },
     );
     let mut rs = Section::new("regions");
     let checks = pkg.verify_regions();
@@ -423,6 +427,32 @@ fn kup_sections(pkg: &kup::KupPackage<'_>) -> (Vec<Section>, Vec<String>) {
             }
             None => {
                 bs.add("section check", "no 0x1234000N header at bank 0x40000");
+            }
+        }
+        for (i, k) in kup::scan_kbz(&bank).iter().enumerate() {
+            match k {
+                Ok(k) => {
+                    bs.check(
+                        &format!("+kbz #{i} at {:#x}", k.offset),
+                        k.ok(),
+                        format!(
+                            "v{} stored {} → {} bytes, crc {}, sums {}/{}{}",
+                            k.version,
+                            k.stored_len,
+                            k.output_len,
+                            if k.crc_ok { "ok" } else { "BAD" },
+                            if k.stored_sum_ok { "ok" } else { "BAD" },
+                            if k.output_sum_ok { "ok" } else { "BAD" },
+                            k.error
+                                .as_ref()
+                                .map(|e| format!(": {e}"))
+                                .unwrap_or_default()
+                        ),
+                    );
+                }
+                Err(e) => {
+                    bs.check(&format!("+kbz #{i}"), false, e);
+                }
             }
         }
         secs.push(bs);
@@ -527,6 +557,10 @@ fn fill(rep: &mut FileReport, name: &str, bytes: &[u8], key: Option<&VerifyingKe
         }
         FileKind::SignedOther => {
             let s = signed_header(rep)?;
+            if s.payload().starts_with(b"CNU_File_Archive") {
+                rep.warnings
+                    .push("payload is a 79x1 CNU_File_Archive (not inspected further)".into());
+            }
             if s.payload().starts_with(&[0x1f, 0x8b]) {
                 rep.warnings
                     .push("payload is gzip (a .cop.sgn package: strip gives .tar.gz)".into());

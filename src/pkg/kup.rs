@@ -83,18 +83,19 @@ pub struct KupPackage<'a> {
     pub data: &'a [u8],
 }
 
-pub fn parse(data: &[u8], base: usize) -> Result<KupPackage<'_>> {
-    let at = |o: usize| base + o;
-    let magic = slice(data, 0, 4, "kup1 magic").map_err(|e| rebase(e, base))?;
+/// The 24-byte `kup1` header and the first 16 bytes of `+kxz` (magic, checksum, length, map
+/// offset), without looking further.
+pub fn parse_outer(data: &[u8], base: usize) -> Result<(KupHeader, u32, u32, u32)> {
+    let r = |e: PkgError| rebase(e, base);
+    let magic = slice(data, 0, 4, "kup1 magic").map_err(r)?;
     if magic != KUP_MAGIC {
         return Err(PkgError::BadMagic {
-            offset: at(0),
+            offset: base,
             what: "kup1 package",
             expected: "\"kup1\"",
             found: hex::encode(magic),
         });
     }
-    let r = |e: PkgError| rebase(e, base);
     let header = KupHeader {
         name: c_string(slice(data, 4, 8, "kup1 name").map_err(r)?).0,
         base_type: u32be_at(data, 12, "kup1 base type").map_err(r)?,
@@ -102,20 +103,26 @@ pub fn parse(data: &[u8], base: usize) -> Result<KupPackage<'_>> {
         protocol: u16be_at(data, 20, "kup1 protocol").map_err(r)?,
         version: u16be_at(data, 22, "kup1 version").map_err(r)?,
     };
-    let inner = data.get(OUTER_LEN..).unwrap_or_default();
-    let kxz = slice(inner, 0, 4, "+kxz magic").map_err(|e| rebase(e, base + OUTER_LEN))?;
+    let kxz = slice(data, OUTER_LEN, 4, "+kxz magic").map_err(r)?;
     if kxz != KXZ_MAGIC {
         return Err(PkgError::BadMagic {
-            offset: at(OUTER_LEN),
+            offset: base + OUTER_LEN,
             what: "+kxz package",
             expected: "\"+kxz\"",
             found: hex::encode(kxz),
         });
     }
+    let checksum = u32be_at(data, OUTER_LEN + 4, "+kxz checksum").map_err(r)?;
+    let inner_length = u32be_at(data, OUTER_LEN + 8, "+kxz length").map_err(r)?;
+    let map_offset = u32be_at(data, OUTER_LEN + 12, "+kxz map offset").map_err(r)?;
+    Ok((header, checksum, inner_length, map_offset))
+}
+
+pub fn parse(data: &[u8], base: usize) -> Result<KupPackage<'_>> {
+    let at = |o: usize| base + o;
+    let (header, checksum_stored, inner_length, map_offset) = parse_outer(data, base)?;
+    let inner = data.get(OUTER_LEN..).unwrap_or_default();
     let ri = |e: PkgError| rebase(e, base + OUTER_LEN);
-    let checksum_stored = u32be_at(inner, 4, "+kxz checksum").map_err(ri)?;
-    let inner_length = u32be_at(inner, 8, "+kxz length").map_err(ri)?;
-    let map_offset = u32be_at(inner, 12, "+kxz map offset").map_err(ri)?;
     if usize::try_from(inner_length).ok() != Some(inner.len()) {
         return Err(PkgError::invalid(
             at(OUTER_LEN + 8),
@@ -192,19 +199,37 @@ pub fn parse(data: &[u8], base: usize) -> Result<KupPackage<'_>> {
         .fold(0usize, |a, &s| a.saturating_add(s));
     let end_incl = data_pos.saturating_add(comp_sum);
     let end_excl = end_incl.saturating_add(8 * comp_count);
-    // Which reading of the stored size leaves a plausible 0–8-byte gap before the table?
-    let includes = if end_incl <= map && map - end_incl <= MAX_GAP {
-        true
-    } else if end_excl <= map && map - end_excl <= MAX_GAP {
-        false
-    } else {
-        return Err(PkgError::invalid(
-            at(OUTER_LEN + map),
-            format!(
-                "region data ends at {:#x} (or {:#x}), not within {MAX_GAP} bytes before the map table at {map:#x}",
-                end_incl, end_excl
-            ),
-        ));
+    // Which reading of the stored size (with or without the 8-byte trailer) lays the regions
+    // out so that a 0–8-byte gap is left before the table and every trailer's ISIZE matches?
+    let fits = |end: usize| end <= map && map - end <= MAX_GAP;
+    let isize_ok = |includes: bool| {
+        let mut pos = data_pos;
+        regions.iter().filter(|r| r.compressed).all(|r| {
+            let stored = if includes {
+                r.stored
+            } else {
+                r.stored.saturating_add(8)
+            };
+            let trailer_isize = pos
+                .checked_add(stored)
+                .and_then(|e| e.checked_sub(4))
+                .and_then(|o| u32le_at(inner, o, "ISIZE").ok());
+            pos = pos.saturating_add(stored);
+            trailer_isize == Some(r.size)
+        })
+    };
+    let includes = match (fits(end_incl), fits(end_excl)) {
+        (true, true) => isize_ok(true) || !isize_ok(false),
+        (true, false) => true,
+        (false, true) => false,
+        (false, false) => {
+            return Err(PkgError::invalid(
+                at(OUTER_LEN + map),
+                format!(
+                    "region data ends at {end_incl:#x} (or {end_excl:#x}), not within {MAX_GAP} bytes before the map table at {map:#x}"
+                ),
+            ));
+        }
     };
     for r in regions.iter_mut().filter(|r| r.compressed) {
         if !includes {
@@ -256,6 +281,7 @@ fn rebase(e: PkgError, base: usize) -> PkgError {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RegionCheck {
     pub index: usize,
+    pub compressed: bool,
     pub crc_stored: u32,
     pub crc_computed: Option<u32>,
     pub isize_stored: u32,
@@ -266,7 +292,7 @@ pub struct RegionCheck {
 impl RegionCheck {
     pub fn ok(&self) -> bool {
         self.error.is_none()
-            && self.crc_computed == Some(self.crc_stored)
+            && (!self.compressed || self.crc_computed == Some(self.crc_stored))
             && self.inflated == Some(self.isize_stored as usize)
     }
 }
@@ -312,6 +338,7 @@ impl<'a> KupPackage<'a> {
                 stored.to_vec(),
                 RegionCheck {
                     index: r.index,
+                    compressed: false,
                     crc_stored: 0,
                     crc_computed: None,
                     isize_stored: r.size,
@@ -328,6 +355,7 @@ impl<'a> KupPackage<'a> {
             u32le_at(trailer, 4, "ISIZE").map_err(|e| rebase(e, file_off + split))?;
         let mut check = RegionCheck {
             index: r.index,
+            compressed: true,
             crc_stored,
             crc_computed: None,
             isize_stored,
@@ -577,4 +605,108 @@ pub fn section_check(bank: &[u8]) -> Option<SectionCheck> {
         computed,
         ranges,
     })
+}
+
+pub const KBZ_MAGIC: &[u8; 4] = b"+kbz";
+const KBZ_HEADER: usize = 24;
+const MAX_KBZ: usize = 64;
+
+/// A nested `+kbz` payload inside a bank: `"+kbz", u32 version (2), u32 Σ stored bytes,
+/// u32 stored length, u32 Σ output bytes, u32 output length` (BE, like the MIPS bank), then raw
+/// DEFLATE + LE CRC-32 + LE ISIZE.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct KbzCheck {
+    pub offset: usize,
+    pub version: u32,
+    pub stored_len: u32,
+    pub output_len: u32,
+    /// Σ of the stored bytes matches (guess: summed over the `stored_len` bytes after the header).
+    pub stored_sum_ok: bool,
+    pub output_sum_ok: bool,
+    pub crc_ok: bool,
+    pub error: Option<String>,
+}
+
+impl KbzCheck {
+    pub fn ok(&self) -> bool {
+        self.error.is_none() && self.crc_ok && self.output_sum_ok && self.stored_sum_ok
+    }
+}
+
+fn byte_sum(data: &[u8]) -> u32 {
+    data.iter().fold(0u32, |s, &b| s.wrapping_add(u32::from(b)))
+}
+
+/// Check one `+kbz` payload at `offset` of `bank`.
+pub fn check_kbz(bank: &[u8], offset: usize) -> Result<KbzCheck> {
+    let magic = slice(bank, offset, 4, "+kbz magic")?;
+    if magic != KBZ_MAGIC {
+        return Err(PkgError::BadMagic {
+            offset,
+            what: "+kbz payload",
+            expected: "\"+kbz\"",
+            found: hex::encode(magic),
+        });
+    }
+    let version = u32be_at(bank, offset + 4, "+kbz version")?;
+    let stored_sum = u32be_at(bank, offset + 8, "+kbz stored sum")?;
+    let stored_len = u32be_at(bank, offset + 12, "+kbz stored length")?;
+    let output_sum = u32be_at(bank, offset + 16, "+kbz output sum")?;
+    let output_len = u32be_at(bank, offset + 20, "+kbz output length")?;
+    let start = offset + KBZ_HEADER;
+    let stored = slice(bank, start, stored_len as usize, "+kbz stored data")?;
+    // Does the stored length count the 8-byte trailer? Decide by where ISIZE matches.
+    let (stream, trailer) = if stored.len() >= 8
+        && u32le_at(stored, stored.len() - 4, "ISIZE").ok() == Some(output_len)
+    {
+        stored.split_at(stored.len() - 8)
+    } else {
+        (
+            stored,
+            slice(bank, start + stored.len(), 8, "+kbz trailer")?,
+        )
+    };
+    let crc = u32le_at(trailer, 0, "+kbz CRC-32")?;
+    let mut check = KbzCheck {
+        offset,
+        version,
+        stored_len,
+        output_len,
+        stored_sum_ok: byte_sum(stored) == stored_sum,
+        output_sum_ok: false,
+        crc_ok: false,
+        error: None,
+    };
+    match inflate_bounded(stream, output_len as usize, start) {
+        Ok(out) => {
+            check.crc_ok = crc32(&out) == crc;
+            check.output_sum_ok = byte_sum(&out) == output_sum;
+            if out.len() != output_len as usize {
+                check.error = Some(format!(
+                    "inflated {} bytes, header says {output_len}",
+                    out.len()
+                ));
+            }
+        }
+        Err(e) => check.error = Some(e.to_string()),
+    }
+    Ok(check)
+}
+
+/// Every `+kbz` payload found in a bank (at most 64).
+pub fn scan_kbz(bank: &[u8]) -> Vec<std::result::Result<KbzCheck, String>> {
+    let mut out = Vec::new();
+    let mut from = 0usize;
+    while out.len() < MAX_KBZ {
+        let Some(found) = bank
+            .get(from..)
+            .and_then(|b| b.windows(4).position(|w| w == KBZ_MAGIC))
+        else {
+            break;
+        };
+        let at = from + found;
+        out.push(check_kbz(bank, at).map_err(|e| e.to_string()));
+        from = at + 4;
+    }
+    out
 }

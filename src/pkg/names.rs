@@ -97,6 +97,9 @@ impl fmt::Display for Version {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.service_release {
             Some(sr) => write!(f, "{}.{}SR{}", self.major, self.minor, sr),
+            None if self.maint == 0 && self.build == 0 => {
+                write!(f, "{}.{}", self.major, self.minor)
+            }
             None if self.build != 0 => write!(
                 f,
                 "{}.{}({}.{})",

@@ -252,10 +252,11 @@ impl<'a> SignedFile<'a> {
                 .bytes
                 .get(e.value_offset()..e.value_offset() + e.len)
                 .unwrap_or_default();
-            let detail = if e.container {
-                String::new()
+            // A container shows only its 3-byte prefix; its children follow as their own rows.
+            let (len, detail) = if e.container {
+                (3, format!("container of {} bytes", e.len))
             } else {
-                describe_value(e.tag, value)
+                (e.total_len(), describe_value(e.tag, value))
             };
             let status = if is_known(e.tag) {
                 Status::Info
@@ -265,7 +266,7 @@ impl<'a> SignedFile<'a> {
             spans.push(
                 Span::new(
                     e.offset,
-                    e.total_len(),
+                    len,
                     format!("tag {} {}", e.tag, tag_name(e.tag)),
                     detail,
                 )

@@ -97,14 +97,23 @@ pub fn summarize_certificate(der: &[u8]) -> std::result::Result<CertSummary, Str
     let cert = x509_cert::Certificate::from_der(der).map_err(|e| e.to_string())?;
     let tbs = &cert.tbs_certificate;
     let spki = &tbs.subject_public_key_info;
-    let bits = spki.subject_public_key.raw_bytes().len() * 8;
+    let key = {
+        use rsa::pkcs8::DecodePublicKey;
+        use rsa::traits::PublicKeyParts;
+        use x509_cert::der::Encode;
+        spki.to_der()
+            .ok()
+            .and_then(|d| rsa::RsaPublicKey::from_public_key_der(&d).ok())
+            .map(|k| format!("RSA-{}", k.size() * 8))
+            .unwrap_or_else(|| format!("{}", spki.algorithm.oid))
+    };
     Ok(CertSummary {
         subject: tbs.subject.to_string(),
         issuer: tbs.issuer.to_string(),
         serial: hex::encode(tbs.serial_number.as_bytes()),
         not_before: tbs.validity.not_before.to_string(),
         not_after: tbs.validity.not_after.to_string(),
-        key: format!("{} (~{bits}-bit key field)", spki.algorithm.oid),
+        key,
     })
 }
 

@@ -1,0 +1,25 @@
+//! Opt-in: run the inspectors on real firmware the user supplies (never committed):
+//! `CFGFMT_REAL_FIRMWARE_DIR=/path/to/tftp cargo test --test pkg_real_files -- --nocapture`.
+//! Checks the fact-sheet invariants: signed headers parse, `.sbn` minus header equals `.bin`,
+//! `LA_VERSION` equals the loader tag, kup1 regions inflate with good CRCs.
+use cfgfmt::pkg::cli::{self, InspectOptions};
+use cfgfmt::report::Status;
+
+#[test]
+fn real_firmware_folder_if_given() {
+    let Some(dir) = std::env::var_os("CFGFMT_REAL_FIRMWARE_DIR") else {
+        eprintln!("CFGFMT_REAL_FIRMWARE_DIR not set: skipped");
+        return;
+    };
+    let rep = cli::inspect_path(std::path::Path::new(&dir), &InspectOptions::default()).unwrap();
+    println!("{}", rep.render_text());
+    for f in &rep.files {
+        assert!(f.error.is_none(), "{}: {:?}", f.name, f.error);
+    }
+    let bad: Vec<_> = rep
+        .checks
+        .iter()
+        .filter(|c| c.status == Status::Bad)
+        .collect();
+    assert!(bad.is_empty(), "{bad:?}");
+}
