@@ -203,8 +203,7 @@ fn encode_ext_ip(text: &[u8], size: usize, notes: &mut Vec<Note>) -> Result<Vec<
         }
         let port =
             u16::try_from(strict_int(port, Signedness::Signed, notes)?).map_err(|_| Unparsable)?;
-        out[..4].copy_from_slice(&ip);
-        out[4..].copy_from_slice(&port.to_be_bytes());
+        out = [&ip[..], &port.to_be_bytes()].concat();
     }
     out.resize(size, 0);
     Ok(out)
@@ -221,8 +220,11 @@ fn encode_shorts(text: &[u8], size: usize, notes: &mut Vec<Note>) -> Result<Vec<
     let mut count = 0;
     for token in tokens(text) {
         let v = lenient_int(token, Signedness::Signed, notes)?;
-        if count < capacity {
-            out[count * 2..count * 2 + 2].copy_from_slice(&(v as u16).to_be_bytes());
+        if let Some(slot) = out
+            .get_mut(count * 2..count * 2 + 2)
+            .filter(|_| count < capacity)
+        {
+            slot.copy_from_slice(&(v as u16).to_be_bytes());
         }
         count += 1;
     }
@@ -363,7 +365,7 @@ pub fn decode(desc: &Descriptor, value: &[u8]) -> Vec<u8> {
                 if i > 0 {
                     s.push(',');
                 }
-                let _ = write!(s, "{}", u16::from_be_bytes([w[0], w[1]]));
+                let _ = write!(s, "{}", be(w));
             }
             s.into_bytes()
         }
@@ -434,15 +436,16 @@ pub fn decode_upgrade(keyword: &str, tag: u16, value: &[u8], faithful: bool) -> 
         .split(|&b| b == 0)
         .next()
         .unwrap_or_default();
+    let field = |from: usize, to: usize| value.get(from..to).unwrap_or_default();
     let mut line = format!(
         "{keyword}:{},0x{:08x},0x{:04x},0x{:04x},{},0x{:04x},0x{:08x},",
-        value[0],
-        be(&value[1..5]),
-        be(&value[5..7]),
-        be(&value[7..9]),
-        upgrade_ip(&value[9..13], faithful),
-        be(&value[13..15]),
-        be(&value[15..19]),
+        be(field(0, 1)),
+        be(field(1, 5)),
+        be(field(5, 7)),
+        be(field(7, 9)),
+        upgrade_ip(field(9, 13), faithful),
+        be(field(13, 15)),
+        be(field(15, 19)),
     )
     .into_bytes();
     line.extend_from_slice(name);
@@ -488,10 +491,11 @@ pub fn decode_logo(keyword: &str, tag: u16, value: &[u8], faithful: bool) -> Vec
         .split(|&b| b == 0)
         .next()
         .unwrap_or_default();
+    let field = |from: usize, to: usize| value.get(from..to).unwrap_or_default();
     let mut line = format!(
         "{keyword}:0x{:08x},{},",
-        be(&value[..4]),
-        upgrade_ip(&value[4..8], faithful)
+        be(field(0, 4)),
+        upgrade_ip(field(4, 8), faithful)
     )
     .into_bytes();
     line.extend_from_slice(name);

@@ -4,12 +4,15 @@
 //! length at compile time, while profile keys have any length from 1 byte up.
 
 /// RC4 keystream generator.
+// Every index is a `u8` (or `i < 256`) into a 256-entry array, so none can be out of range.
+#[allow(clippy::indexing_slicing)]
 pub struct Rc4 {
     s: [u8; 256],
     i: u8,
     j: u8,
 }
 
+#[allow(clippy::indexing_slicing)]
 impl Rc4 {
     /// An empty key acts as a single zero byte (the original's buffer was zeroed).
     pub fn new(key: &[u8]) -> Self {
@@ -99,7 +102,9 @@ pub fn checksum_internet(data: &[u8]) -> u16 {
     let mut sum: u32 = 0;
     let mut words = data.chunks_exact(2);
     for w in &mut words {
-        sum += u32::from(u16::from_be_bytes([w[0], w[1]]));
+        if let [hi, lo] = w {
+            sum += u32::from(u16::from_be_bytes([*hi, *lo]));
+        }
         sum = (sum & 0xFFFF) + (sum >> 16);
     }
     if let [last] = words.remainder() {
@@ -121,6 +126,8 @@ pub const FIXED_1105_BLOB: [u8; 60] = [
 
 /// Unpacks the blob: RC4-decrypt its first 40 bytes with its last 20 as key, append the
 /// key, XOR byte i with byte i+20. Bytes 0..4 are the record prefix, 4..20 the RC4 key.
+// Fixed-size arrays with constant indices: nothing here depends on input.
+#[allow(clippy::indexing_slicing)]
 pub fn fixed_1105_material() -> ([u8; 4], [u8; 16]) {
     let mut plain = [0u8; 60];
     plain[..40].copy_from_slice(&FIXED_1105_BLOB[..40]);
@@ -169,8 +176,8 @@ pub fn unwrap_1105(value: &[u8]) -> Option<[u8; ENCRYPT_KEY_EX_INNER]> {
 pub fn strong_encrypt(plain: &[u8], key: &[u8; 32], rand8: [u8; 8]) -> Vec<u8> {
     let mut out: Vec<u8> = plain
         .iter()
-        .enumerate()
-        .map(|(i, b)| b ^ rand8[i % 8])
+        .zip(rand8.iter().cycle())
+        .map(|(b, r)| b ^ r)
         .collect();
     out.extend_from_slice(&rand8);
     Rc4::new(key).apply(&mut out);
@@ -188,8 +195,8 @@ pub fn strong_decrypt(data: &[u8], key: &[u8; 32]) -> Option<Vec<u8>> {
     let mut rand8 = [0u8; 8];
     rand8.copy_from_slice(plain.get(split..)?);
     plain.truncate(split);
-    for (i, b) in plain.iter_mut().enumerate() {
-        *b ^= rand8[i % 8];
+    for (b, r) in plain.iter_mut().zip(rand8.iter().cycle()) {
+        *b ^= r;
     }
     Some(plain)
 }

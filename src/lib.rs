@@ -6,6 +6,16 @@
 //! `#ata` profile ([`profile`]); decoding walks the same path backwards. Firmware package
 //! files have one module each under [`pkg`].
 
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )
+)]
+
 pub mod cli;
 pub mod cnum;
 pub mod codec;

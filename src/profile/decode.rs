@@ -118,7 +118,7 @@ pub fn record_line(
                 let word = |i: usize| {
                     value
                         .get(i..i + 2)
-                        .map_or(0, |w| u16::from_be_bytes([w[0], w[1]]))
+                        .map_or(0, |w| w.iter().fold(0u16, |a, &b| a << 8 | u16::from(b)))
                 };
                 format!("#sum_len:{},{}", word(0), word(2)).into_bytes()
             } else {

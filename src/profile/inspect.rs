@@ -243,8 +243,13 @@ pub fn inspect(
             } else {
                 layout::Checksum::Simple
             };
-            let stored_checksum = u16::from_be_bytes([first.value[0], first.value[1]]);
-            let stored_length = u16::from_be_bytes([first.value[2], first.value[3]]);
+            let word = |i: usize| {
+                first
+                    .value
+                    .get(i..i + 2)
+                    .map_or(0, |w| w.iter().fold(0u16, |a, &b| a << 8 | u16::from(b)))
+            };
+            let (stored_checksum, stored_length) = (word(0), word(2));
             let computed_checksum = checksum.of(payload);
             let h = HeaderCheck {
                 offset: first.offset,
