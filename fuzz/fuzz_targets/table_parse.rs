@@ -1,0 +1,15 @@
+#![no_main]
+//! Tag tables: any bytes load (bad lines become warnings), and lookups never panic.
+use cfgfmt::table::{TagTable, context};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let (table, warnings) = TagTable::parse(data);
+    for w in &warnings {
+        let _ = w.to_string();
+    }
+    for d in table.entries() {
+        assert!(table.by_name(&d.name, context::ALL).is_some());
+        let _ = table.by_tag(d.tag, context::SIP);
+    }
+});
