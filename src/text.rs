@@ -81,8 +81,14 @@ pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>> {
         path: path.to_path_buf(),
         source,
     })?;
+    // Refuse a large regular file before reading any of it.
+    if let Ok(meta) = file.metadata() {
+        if meta.is_file() && meta.len() > limit {
+            return Err(Error::InputTooLarge { size: meta.len(), limit });
+        }
+    }
     let mut bytes = Vec::new();
-    // Read one byte past the limit to tell "exactly the limit" from "more".
+    // Read one byte past the limit to tell "exactly the limit" from "more" (pipes, devices).
     file.take(limit + 1)
         .read_to_end(&mut bytes)
         .map_err(|source| Error::Read {
