@@ -429,7 +429,12 @@ fn kup_sections(pkg: &kup::KupPackage<'_>) -> (Vec<Section>, Vec<String>) {
                 bs.add("section check", "no 0x1234000N header at bank 0x40000");
             }
         }
-        for (i, k) in kup::scan_kbz(&bank).iter().enumerate() {
+        let ranges: Vec<(usize, usize)> = pkg
+            .regions
+            .iter()
+            .map(|r| (r.dest as usize, r.size as usize))
+            .collect();
+        for (i, k) in kup::scan_kbz_in(&bank, &ranges).iter().enumerate() {
             match k {
                 Ok(k) => {
                     bs.check(

@@ -2,7 +2,7 @@
 //! `+kxz` inner package of raw and raw-DEFLATE regions described by a map table at its end.
 //! Regions are copied into a 0xFF-filled 512 KiB bank at their destinations.
 use super::MAX_OUTPUT;
-use super::bytes::{c_string, slice, u16be_at, u32be_at, u32le_at};
+use super::bytes::{c_string, rebase, slice, u16be_at, u32be_at, u32le_at};
 use super::error::{PkgError, Result};
 use crate::report::{Span, Status};
 use serde::Serialize;
@@ -259,23 +259,6 @@ pub fn parse(data: &[u8], base: usize) -> Result<KupPackage<'_>> {
         base,
         data,
     })
-}
-
-fn rebase(e: PkgError, base: usize) -> PkgError {
-    match e {
-        PkgError::Truncated {
-            offset,
-            what,
-            needed,
-            available,
-        } => PkgError::Truncated {
-            offset: offset + base,
-            what,
-            needed,
-            available,
-        },
-        other => other,
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -695,18 +678,31 @@ pub fn check_kbz(bank: &[u8], offset: usize) -> Result<KbzCheck> {
 
 /// Every `+kbz` payload found in a bank (at most 64).
 pub fn scan_kbz(bank: &[u8]) -> Vec<std::result::Result<KbzCheck, String>> {
+    scan_kbz_in(bank, &[(0, bank.len())])
+}
+
+/// `+kbz` payloads starting inside the given `(start, len)` bank ranges (the 0xFF fill
+/// between regions cannot hold one, so callers pass the region destinations).
+pub fn scan_kbz_in(
+    bank: &[u8],
+    ranges: &[(usize, usize)],
+) -> Vec<std::result::Result<KbzCheck, String>> {
     let mut out = Vec::new();
-    let mut from = 0usize;
-    while out.len() < MAX_KBZ {
-        let Some(found) = bank
-            .get(from..)
-            .and_then(|b| b.windows(4).position(|w| w == KBZ_MAGIC))
-        else {
-            break;
+    for &(start, len) in ranges {
+        let Some(area) = bank.get(start..start.saturating_add(len).min(bank.len())) else {
+            continue;
         };
-        let at = from + found;
-        out.push(check_kbz(bank, at).map_err(|e| e.to_string()));
-        from = at + 4;
+        let mut from = 0usize;
+        while out.len() < MAX_KBZ {
+            let Some(found) = area
+                .get(from..)
+                .and_then(|b| b.windows(4).position(|w| w == KBZ_MAGIC))
+            else {
+                break;
+            };
+            out.push(check_kbz(bank, start + from + found).map_err(|e| e.to_string()));
+            from += found + 4;
+        }
     }
     out
 }
