@@ -417,3 +417,11 @@ fn cnu_archive_is_recognised_as_other_signed_file() {
     assert_eq!(rep.kind, cfgfmt::pkg::detect::FileKind::SignedOther);
     assert!(rep.warnings.iter().any(|w| w.contains("CNU_File_Archive")));
 }
+
+#[test]
+fn timestamps_render_as_utc() {
+    assert_eq!(cli::utc_date(0), "1970-01-01 00:00:00 UTC");
+    assert_eq!(cli::utc_date(1_200_000_000), "2008-01-10 21:20:00 UTC");
+    assert_eq!(cli::utc_date(951_782_400), "2000-02-29 00:00:00 UTC");
+    assert_eq!(cli::utc_date(u32::MAX), "2106-02-07 06:28:15 UTC");
+}

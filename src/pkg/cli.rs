@@ -208,7 +208,7 @@ fn header_section(
     sec.add(
         "timestamp",
         h.timestamp
-            .map(|t| t.to_string())
+            .map(|t| format!("{t} ({})", utc_date(t)))
             .unwrap_or_else(|| "none".into()),
     );
     sec.add(
@@ -634,6 +634,9 @@ fn fill(rep: &mut FileReport, name: &str, bytes: &[u8], key: Option<&VerifyingKe
     Ok(())
 }
 
+/// Bytes of a folder held at once for the cross-file checks.
+pub const MAX_DIR_TOTAL: usize = 4 * MAX_OUTPUT;
+
 fn read_capped(path: &Path) -> Result<Vec<u8>> {
     let meta = std::fs::metadata(path).map_err(|e| PkgError::io(path, e))?;
     if meta.len() > MAX_OUTPUT as u64 {
@@ -656,6 +659,7 @@ fn load_key(opts: &InspectOptions) -> Result<Option<VerifyingKey>> {
 /// Regular files directly inside `dir`, sorted, with their bytes (oversized files skipped).
 fn read_dir_files(dir: &Path) -> Result<Vec<(String, Vec<u8>)>> {
     let mut out = Vec::new();
+    let mut total = 0usize;
     for entry in std::fs::read_dir(dir).map_err(|e| PkgError::io(dir, e))? {
         let entry = entry.map_err(|e| PkgError::io(dir, e))?;
         let path = entry.path();
@@ -664,6 +668,11 @@ fn read_dir_files(dir: &Path) -> Result<Vec<(String, Vec<u8>)>> {
         }
         let name = entry.file_name().to_string_lossy().into_owned();
         if let Ok(bytes) = read_capped(&path) {
+            // A TFTP root can be large: stop holding files past the folder budget.
+            if total.saturating_add(bytes.len()) > MAX_DIR_TOTAL {
+                break;
+            }
+            total += bytes.len();
             out.push((name, bytes));
         }
     }
@@ -893,4 +902,25 @@ pub fn extract(input: &Path, out_dir: &Path) -> Result<Vec<PathBuf>> {
         }
     }
     Ok(written)
+}
+
+/// `YYYY-MM-DD HH:MM:SS UTC` for Unix seconds (days-to-civil conversion, proleptic Gregorian).
+pub fn utc_date(secs: u32) -> String {
+    let secs = i64::from(secs);
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02} UTC",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
 }
