@@ -367,3 +367,33 @@ fn section_check_with_four_descriptors() {
     let sc = kup::section_check(&kup::parse(&k, 0).unwrap().bank().unwrap()).unwrap();
     assert_eq!((sc.count, sc.stored == sc.computed), (4, true));
 }
+
+#[test]
+fn total_declared_output_is_bounded() {
+    // Tiny streams declaring 40 MiB each: refused before any inflating.
+    let regions = vec![
+        KupRegion {
+            dest: 0,
+            data: vec![0; 16],
+            compress: true,
+        },
+        KupRegion {
+            dest: 0x100,
+            data: vec![0; 16],
+            compress: true,
+        },
+    ];
+    let mut k = build_kup(0x601, 0x400, 0x800, &regions, b"", true);
+    let pkg = kup::parse(&k, 0).unwrap();
+    let (map, entries): (usize, Vec<usize>) = (
+        pkg.map_offset as usize,
+        pkg.regions.iter().map(|r| r.entry_offset).collect(),
+    );
+    for entry in entries {
+        let size_at = entry + 4;
+        k[size_at..size_at + 4].copy_from_slice(&(40u32 << 20).to_be_bytes());
+    }
+    let e = kup::parse(&k, 0).unwrap_err();
+    assert!(matches!(e, PkgError::TooLarge { .. }), "{e}");
+    assert_eq!(e.offset(), Some(24 + map));
+}

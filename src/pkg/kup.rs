@@ -194,6 +194,15 @@ pub fn parse(data: &[u8], base: usize) -> Result<KupPackage<'_>> {
         entry += 12;
     }
     let map_version = u32be_at(inner, entry, "map version").map_err(ri)?;
+    // Bound the total work of inflating, not just each region (many small bombs add up).
+    let declared: u64 = regions.iter().map(|r| u64::from(r.size)).sum();
+    if declared > MAX_OUTPUT as u64 {
+        return Err(PkgError::TooLarge {
+            offset: at(OUTER_LEN + map),
+            what: "sum of declared region sizes",
+            limit: MAX_OUTPUT,
+        });
+    }
     let comp_sum = stored_sizes
         .iter()
         .fold(0usize, |a, &s| a.saturating_add(s));
@@ -688,6 +697,7 @@ pub fn scan_kbz_in(
     ranges: &[(usize, usize)],
 ) -> Vec<std::result::Result<KbzCheck, String>> {
     let mut out = Vec::new();
+    let mut budget = MAX_OUTPUT;
     for &(start, len) in ranges {
         let Some(area) = bank.get(start..start.saturating_add(len).min(bank.len())) else {
             continue;
@@ -700,7 +710,16 @@ pub fn scan_kbz_in(
             else {
                 break;
             };
-            out.push(check_kbz(bank, start + from + found).map_err(|e| e.to_string()));
+            let at = start + from + found;
+            let declared = u32be_at(bank, at + 20, "+kbz output length").map_or(0, |v| v as usize);
+            if budget < declared {
+                out.push(Err(format!(
+                    "+kbz at {at:#x}: skipped, inflate budget exhausted"
+                )));
+            } else {
+                budget -= declared;
+                out.push(check_kbz(bank, at).map_err(|e| e.to_string()));
+            }
             from += found + 4;
         }
     }
