@@ -262,7 +262,7 @@ fn image_section(img: &image::UalImage) -> Section {
     if let Some(n) = names::parse(&img.load_name) {
         sec.add(
             "load",
-            format!("{:?} {:?} {}", n.protocol, n.family, n.version),
+            format!("{} {} {}", n.protocol, n.family, n.version),
         );
     }
     sec.add("version tag", &img.version_tag);
@@ -306,8 +306,8 @@ fn image_section(img: &image::UalImage) -> Section {
 fn name_section(n: &names::LoadName) -> Section {
     let mut sec = Section::new("load name");
     sec.add("name", &n.stem);
-    sec.add("protocol", format!("{:?}", n.protocol));
-    sec.add("family", format!("{:?}", n.family));
+    sec.add("protocol", n.protocol);
+    sec.add("family", &n.family);
     sec.add("scheme", format!("{:?}", n.scheme));
     sec.add("version", &n.version);
     if n.is_loader {
@@ -604,7 +604,7 @@ fn fill(rep: &mut FileReport, name: &str, bytes: &[u8], key: Option<&VerifyingKe
                 if let Some(n) = &iv.parsed {
                     sec.add(
                         "  load",
-                        format!("{:?} {:?} {}", n.protocol, n.family, n.version),
+                        format!("{} {} {}", n.protocol, n.family, n.version),
                     );
                 }
                 rep.warnings
