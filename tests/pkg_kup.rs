@@ -397,3 +397,44 @@ fn total_declared_output_is_bounded() {
     assert!(matches!(e, PkgError::TooLarge { .. }), "{e}");
     assert_eq!(e.offset(), Some(24 + map));
 }
+
+/// The first 7912 raw region (bank 0x70000, 0x7000 bytes) starts with the aux launch header
+/// quoted in §8 (`00 01 21 02 0c ff 6e e0 00 00 00 12 00 00 00 06`): table 0x0CFF6EE0 with 18
+/// records. Reading it is a best-effort path (ATA-derived semantics): guess_launch_tables.
+#[test]
+fn guess_launch_tables_from_the_quoted_aux_header() {
+    let mut region = vec![0u8; 0x7000];
+    region[..16].copy_from_slice(&hex("00 01 21 02 0c ff 6e e0 00 00 00 12 00 00 00 06"));
+    let table = 0x0CFF_6EE0 - kup::RUNTIME_BASE as usize - 0x70000;
+    for i in 0..18usize {
+        let ty: u32 = if i == 17 { 3 } else { 1 + (i as u32 % 13) };
+        region[table + i * 16..table + i * 16 + 4].copy_from_slice(&ty.to_be_bytes());
+    }
+    let regions = vec![KupRegion {
+        dest: 0x70000,
+        data: region,
+        compress: false,
+    }];
+    let k = build_kup(0x601, 0x400, 0x800, &regions, b"LD61LDR6", true);
+    let bank = kup::parse(&k, 0).unwrap().bank().unwrap();
+    let tables = kup::launch_tables_guess(&bank);
+    assert_eq!(tables.len(), 1);
+    let t = &tables[0];
+    assert_eq!(
+        (t.header_offset, t.table_address, t.table_offset),
+        (0x70000, 0x0CFF_6EE0, 0x76EE0)
+    );
+    assert_eq!(t.records.len(), 18);
+    assert!(t.types_in_range && t.ends_with_type_3);
+    let rep = cli::inspect_bytes("x.zup", &k, None);
+    let text = cli::PkgReport {
+        path: "x".into(),
+        files: vec![rep],
+        checks: vec![],
+    }
+    .render_text();
+    assert!(
+        text.contains("launch table @0x70000") && text.contains("(guess)"),
+        "{text}"
+    );
+}

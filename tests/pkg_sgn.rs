@@ -425,3 +425,19 @@ fn timestamps_render_as_utc() {
     assert_eq!(cli::utc_date(951_782_400), "2000-02-29 00:00:00 UTC");
     assert_eq!(cli::utc_date(u32::MAX), "2106-02-07 06:28:15 UTC");
 }
+
+/// §11: 79x1 `.loads` (comment block, one `.sbn` per line, CRLF) is listed as a text payload.
+#[test]
+fn other_text_manifests_are_listed() {
+    let body = b"# SIP41.8-5-4S load\r\n#\r\napps41.8-5-4TH1-6.sbn \r\ncnu41.8-5-4TH1-6.sbn\r\n";
+    let f = SgnBuilder::cisco("SIP41.8-5-4S.loads").build(body);
+    assert_eq!(sgn::parse(&f).unwrap().header.header_length, 404);
+    let rep = cli::inspect_bytes("SIP41.8-5-4S.loads", &f, None);
+    assert_eq!(rep.kind, cfgfmt::pkg::detect::FileKind::SignedOther);
+    let text = rep
+        .sections
+        .iter()
+        .find(|s| s.title == "text payload")
+        .unwrap();
+    assert_eq!(text.fields[2].value, "apps41.8-5-4TH1-6.sbn");
+}

@@ -260,10 +260,7 @@ fn image_section(img: &image::UalImage) -> Section {
     );
     sec.add("load name", &img.load_name);
     if let Some(n) = names::parse(&img.load_name) {
-        sec.add(
-            "load",
-            format!("{} {} {}", n.protocol, n.family, n.version),
-        );
+        sec.add("load", format!("{} {} {}", n.protocol, n.family, n.version));
     }
     sec.add("version tag", &img.version_tag);
     sec.guess(
@@ -429,6 +426,19 @@ fn kup_sections(pkg: &kup::KupPackage<'_>) -> (Vec<Section>, Vec<String>) {
                 bs.add("section check", "no 0x1234000N header at bank 0x40000");
             }
         }
+        for t in kup::launch_tables_guess(&bank) {
+            bs.guess(
+                &format!("launch table @{:#x}", t.header_offset),
+                format!(
+                    "{} records at {:#010x} (bank {:#x}); types 1–13: {}; last is type 3: {} (ATA-derived semantics)",
+                    t.records.len(),
+                    t.table_address,
+                    t.table_offset,
+                    if t.types_in_range { "yes" } else { "no" },
+                    if t.ends_with_type_3 { "yes" } else { "no" }
+                ),
+            );
+        }
         let ranges: Vec<(usize, usize)> = pkg
             .regions
             .iter()
@@ -565,6 +575,14 @@ fn fill(rep: &mut FileReport, name: &str, bytes: &[u8], key: Option<&VerifyingKe
             if s.payload().starts_with(b"CNU_File_Archive") {
                 rep.warnings
                     .push("payload is a 79x1 CNU_File_Archive (not inspected further)".into());
+            }
+            if let Some(lines) = text_lines(s.payload()) {
+                // 79x1 `.loads` and 7921 `.LOADS` are text manifests of another shape.
+                let mut sec = Section::new("text payload");
+                for (i, l) in lines.iter().take(40).enumerate() {
+                    sec.add(&format!("line {}", i + 1), l);
+                }
+                rep.sections.push(sec);
             }
             if s.payload().starts_with(&[0x1f, 0x8b]) {
                 rep.warnings
@@ -922,5 +940,19 @@ pub fn utc_date(secs: u32) -> String {
         rem / 3600,
         rem % 3600 / 60,
         rem % 60
+    )
+}
+
+/// The payload's lines if it is small printable text.
+fn text_lines(payload: &[u8]) -> Option<Vec<String>> {
+    let printable = |b: &u8| b.is_ascii_graphic() || b.is_ascii_whitespace();
+    if payload.is_empty() || payload.len() > 64 * 1024 || !payload.iter().all(printable) {
+        return None;
+    }
+    Some(
+        String::from_utf8_lossy(payload)
+            .lines()
+            .map(|l| l.trim_end().to_string())
+            .collect(),
     )
 }

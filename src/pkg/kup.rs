@@ -725,3 +725,61 @@ pub fn scan_kbz_in(
     }
     out
 }
+
+/// Runtime address of bank byte 0 (ATA analysis, S2; the 7912 tables point into the same
+/// window). Used only by the best-effort launch-table reader.
+pub const RUNTIME_BASE: u32 = 0x0CF8_0000;
+/// Bank offsets where launch headers sit (ATA analysis; 7912 shows the same design).
+pub const LAUNCH_HEADERS: [usize; 3] = [0x0, 0x40100, 0x70000];
+const MAX_LAUNCH_RECORDS: u32 = 256;
+
+/// A launch table as the ATA analysis describes it — semantics are a guess for 7905/7912:
+/// header `{u32, u32 table_address, u32 count, u32}` and `count` 16-byte records
+/// `{u32 type, u32 f1, u32 f2, u32 f3}` with types 1–13, the last of type 3.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LaunchTableGuess {
+    pub header_offset: usize,
+    pub table_address: u32,
+    pub table_offset: usize,
+    pub records: Vec<[u32; 4]>,
+    pub types_in_range: bool,
+    pub ends_with_type_3: bool,
+}
+
+/// Launch tables found at the known header offsets (those whose table maps into the bank).
+pub fn launch_tables_guess(bank: &[u8]) -> Vec<LaunchTableGuess> {
+    let mut out = Vec::new();
+    for header_offset in LAUNCH_HEADERS {
+        let (Ok(table_address), Ok(count)) = (
+            u32be_at(bank, header_offset + 4, "launch table address"),
+            u32be_at(bank, header_offset + 8, "launch record count"),
+        ) else {
+            continue;
+        };
+        if count == 0 || count > MAX_LAUNCH_RECORDS || table_address < RUNTIME_BASE {
+            continue;
+        }
+        let table_offset = (table_address - RUNTIME_BASE) as usize;
+        let Ok(table) = slice(bank, table_offset, count as usize * 16, "launch records") else {
+            continue;
+        };
+        let records: Vec<[u32; 4]> = table
+            .chunks_exact(16)
+            .map(|r| {
+                let w = |i: usize| u32be_at(r, i * 4, "launch record").unwrap_or(0);
+                [w(0), w(1), w(2), w(3)]
+            })
+            .collect();
+        let types_in_range = records.iter().all(|r| (1..=13).contains(&r[0]));
+        let ends_with_type_3 = records.last().is_some_and(|r| r[0] == 3);
+        out.push(LaunchTableGuess {
+            header_offset,
+            table_address,
+            table_offset,
+            records,
+            types_in_range,
+            ends_with_type_3,
+        });
+    }
+    out
+}
