@@ -88,6 +88,9 @@ pub struct FileReport {
     pub sections: Vec<Section>,
     pub warnings: Vec<String>,
     pub error: Option<String>,
+    /// The typed parse result (header fields, image fields, regions, records…) for `--json`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub details: Option<serde_json::Value>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -482,6 +485,7 @@ pub fn inspect_bytes(name: &str, bytes: &[u8], key: Option<&VerifyingKey>) -> Fi
         name: name.to_string(),
         kind,
         size: bytes.len(),
+        details: None,
         sections: Vec::new(),
         warnings: Vec::new(),
         error: None,
@@ -519,15 +523,21 @@ fn fill(rep: &mut FileReport, name: &str, bytes: &[u8], key: Option<&VerifyingKe
             sec.add("LA_VERSION", lf.la_version_value());
             rep.sections.push(sec);
             rep.warnings.extend(lf.warnings());
+            rep.details = serde_json::to_value(&lf).ok();
         }
         FileKind::SignedLoader | FileKind::SignedApplication => {
             let s = signed_header(rep)?;
             let img = image::parse(s.payload(), s.payload_offset())?;
             rep.sections.push(image_section(&img));
+            rep.details = details(vec![
+                ("header", serde_json::to_value(&s.header)),
+                ("image", serde_json::to_value(&img)),
+            ]);
         }
         FileKind::Loader | FileKind::Application => {
             let img = image::parse(bytes, 0)?;
             rep.sections.push(image_section(&img));
+            rep.details = details(vec![("image", serde_json::to_value(&img))]);
         }
         FileKind::SignedKup => {
             let s = signed_header(rep)?;
@@ -535,12 +545,17 @@ fn fill(rep: &mut FileReport, name: &str, bytes: &[u8], key: Option<&VerifyingKe
             let (secs, w) = kup_sections(&pkg);
             rep.sections.extend(secs);
             rep.warnings.extend(w);
+            rep.details = details(vec![
+                ("header", serde_json::to_value(&s.header)),
+                ("kup", serde_json::to_value(&pkg)),
+            ]);
         }
         FileKind::Kup => {
             let pkg = kup::parse(bytes, 0)?;
             let (secs, w) = kup_sections(&pkg);
             rep.sections.extend(secs);
             rep.warnings.extend(w);
+            rep.details = details(vec![("kup", serde_json::to_value(&pkg))]);
         }
         FileKind::TrustList => {
             let s = signed_header(rep)?;
@@ -569,6 +584,7 @@ fn fill(rep: &mut FileReport, name: &str, bytes: &[u8], key: Option<&VerifyingKe
                 rep.sections.push(sec);
             }
             rep.warnings.extend(t.warnings());
+            rep.details = serde_json::to_value(&t).ok();
         }
         FileKind::SignedOther => {
             let s = signed_header(rep)?;
@@ -588,6 +604,7 @@ fn fill(rep: &mut FileReport, name: &str, bytes: &[u8], key: Option<&VerifyingKe
                 rep.warnings
                     .push("payload is gzip (a .cop.sgn package: strip gives .tar.gz)".into());
             }
+            rep.details = details(vec![("header", serde_json::to_value(&s.header))]);
         }
         FileKind::Bundle => {
             let members = bundle::read_zip(bytes)?;
@@ -613,6 +630,7 @@ fn fill(rep: &mut FileReport, name: &str, bytes: &[u8], key: Option<&VerifyingKe
             if let Some(n) = &os.parsed {
                 rep.sections.push(name_section(n));
             }
+            rep.details = serde_json::to_value(&os).ok();
             rep.warnings.extend(os.warnings);
         }
         FileKind::SipConfig => {
@@ -955,4 +973,13 @@ fn text_lines(payload: &[u8]) -> Option<Vec<String>> {
             .map(|l| l.trim_end().to_string())
             .collect(),
     )
+}
+
+/// A JSON object from named parts (a part that fails to serialise is left out).
+fn details(parts: Vec<(&str, serde_json::Result<serde_json::Value>)>) -> Option<serde_json::Value> {
+    let map: serde_json::Map<String, serde_json::Value> = parts
+        .into_iter()
+        .filter_map(|(k, v)| v.ok().map(|v| (k.to_string(), v)))
+        .collect();
+    Some(serde_json::Value::Object(map))
 }
