@@ -11,8 +11,6 @@ use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
-pub use super::detect::FileKind as Kind;
-
 /// Identify a file by content; `Unknown` when nothing matches.
 pub fn detect(name: &str, bytes: &[u8]) -> FileKind {
     detect_kind(name, bytes)

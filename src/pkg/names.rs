@@ -231,8 +231,7 @@ fn parse_p0(stem: &str) -> Option<Parts> {
         }
         8 => {
             let (maj, min) = (num(rest.get(0..2)?)?, num(rest.get(2..4)?)?);
-            if let Some(sr) = rest.get(4..6).filter(|s| *s == "SR") {
-                let _ = sr;
+            if rest.get(4..6) == Some("SR") {
                 let v = Version {
                     major: maj,
                     minor: min,
