@@ -68,7 +68,9 @@ fn main() -> ExitCode {
             cli::strip(Path::new(input), Path::new(output)).map(|s| {
                 format!(
                     "wrote {} payload bytes (header {} bytes, signed name {:?})\n",
-                    s.payload_len, s.header_length, s.embedded_name
+                    s.payload_len,
+                    s.header_length,
+                    s.embedded_name.as_deref().unwrap_or("-")
                 )
             })
         }

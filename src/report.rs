@@ -87,6 +87,14 @@ fn hex_cell(chunk: &[u8]) -> String {
     s
 }
 
+fn annotation(span: &Span) -> String {
+    if span.detail.is_empty() {
+        span.label.clone()
+    } else {
+        format!("{}: {}", span.label, span.detail)
+    }
+}
+
 /// Print one span: first row carries the label, further rows only bytes.
 fn push_rows(out: &mut String, bytes: &[u8], span: &Span, style: &DumpStyle) {
     let start = span.offset.min(bytes.len());
@@ -98,12 +106,11 @@ fn push_rows(out: &mut String, bytes: &[u8], span: &Span, style: &DumpStyle) {
         // Zero-length or out-of-file span: still show the annotation.
         let _ = writeln!(
             out,
-            "{:08x}  {:<47}  {} {}: {}",
+            "{:08x}  {:<47}  {} {}",
             span.offset,
             "",
             marker(span.status, style),
-            span.label,
-            span.detail
+            annotation(span)
         );
         return;
     }
@@ -113,12 +120,11 @@ fn push_rows(out: &mut String, bytes: &[u8], span: &Span, style: &DumpStyle) {
         if first {
             let _ = writeln!(
                 out,
-                "{:08x}  {:<47}  {} {}: {}",
+                "{:08x}  {:<47}  {} {}",
                 off,
                 hex,
                 marker(span.status, style),
-                span.label,
-                span.detail
+                annotation(span)
             );
             first = false;
         } else if style.color {

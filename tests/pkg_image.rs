@@ -106,3 +106,38 @@ fn sbn_payload_equals_bin() {
     assert_eq!(sgn::parse(&sbn).unwrap().payload(), &bin[..]);
     assert_eq!(&sbn[404..], &bin[..]);
 }
+
+/// Field meanings the fact sheet calls unknown/guessed are labelled as guesses in reports.
+#[test]
+fn guess_image_fields_are_labelled() {
+    use cfgfmt::pkg::cli;
+    let bin = loader_payload("P003-8-12-00", "PAS30830", 0x200);
+    let app = app_payload("P0S3-8-12-00", "PAS3ARM1", 0x200, 0x40);
+    let guessed = |name: &str, bytes: &[u8]| -> Vec<String> {
+        cli::inspect_bytes(name, bytes, None)
+            .sections
+            .iter()
+            .flat_map(|s| s.fields.iter())
+            .filter(|f| f.guess)
+            .map(|f| f.label.clone())
+            .collect()
+    };
+    assert_eq!(
+        guessed("P003-8-12-00.bin", &bin),
+        ["field 0x118", "checksum? 0x128", "unpacked size? 0x12c"]
+    );
+    assert_eq!(
+        guessed("P0S3-8-12-00.sb2", &app),
+        ["field 0x118", "checksum? 0x128", "DSP checksum? +0x1c"]
+    );
+    // The facts the sheet proves are checked, not guessed.
+    let rep = cli::inspect_bytes("P003-8-12-00.bin", &bin, None);
+    let checked: Vec<&str> = rep
+        .sections
+        .iter()
+        .flat_map(|s| s.fields.iter())
+        .filter(|f| f.status.is_some())
+        .map(|f| f.label.as_str())
+        .collect();
+    assert_eq!(checked, ["ARM vectors", "code length 0x138"]);
+}

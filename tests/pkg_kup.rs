@@ -298,3 +298,143 @@ fn nested_kbz_payloads_validate() {
     assert!(!checks[2].ok());
     assert!(kup::check_kbz(&bank, 0x10001).is_err());
 }
+
+/// §8: the 7912 SCCP map table starts `00 05 00 06 00 07 00 00 00 00 70 00` after the
+/// `LD61LDR6` gap (5 raw, 6 compressed; first raw dest 0x70000 size 0x7000).
+#[test]
+fn seven_912_table_shape() {
+    let mut regions = vec![KupRegion {
+        dest: 0x70000,
+        data: vec![0xab; 0x7000],
+        compress: false,
+    }];
+    for i in 0..4u32 {
+        regions.push(KupRegion {
+            dest: 0x1000 * i,
+            data: vec![i as u8; 0x100],
+            compress: false,
+        });
+    }
+    for i in 0..6u32 {
+        regions.push(KupRegion {
+            dest: 0x10000 + 0x1000 * i,
+            data: vec![i as u8; 0x200],
+            compress: true,
+        });
+    }
+    let k = build_kup(0x601, 0x400, 0x800, &regions, b"LD61LDR6", true);
+    let pkg = kup::parse(&k, 0).unwrap();
+    let map = 24 + pkg.map_offset as usize;
+    assert_eq!(&k[map - 8..map], b"LD61LDR6");
+    assert_eq!(
+        &k[map..map + 12],
+        &hex("00 05 00 06 00 07 00 00 00 00 70 00")[..]
+    );
+    assert_eq!(k.len() - map, 120);
+    assert!(pkg.verify_regions().unwrap().iter().all(|c| c.ok()));
+}
+
+/// S2's ATA bank uses magic 0x12340004 with four descriptors.
+#[test]
+fn section_check_with_four_descriptors() {
+    let code: Vec<u8> = (0..0x100u32).map(|i| (i * 31) as u8).collect();
+    let mut expect = 0xdead_beefu32;
+    for _ in 0..4 {
+        for w in code.chunks(4) {
+            expect ^= u32::from_be_bytes([w[0], w[1], w[2], w[3]]);
+        }
+    }
+    let starts = [0x0u32, 0x1000, 0x2000, 0x3000];
+    let mut header = 0x1234_0004u32.to_be_bytes().to_vec();
+    header.extend(expect.to_be_bytes());
+    for s in starts {
+        header.extend((((s >> 8) << 16) | (code.len() as u32 >> 8)).to_be_bytes());
+    }
+    let mut regions: Vec<KupRegion> = starts
+        .iter()
+        .map(|s| KupRegion {
+            dest: *s,
+            data: code.clone(),
+            compress: true,
+        })
+        .collect();
+    regions.push(KupRegion {
+        dest: 0x40000,
+        data: header,
+        compress: false,
+    });
+    let k = build_kup(0x301, 0x400, 0x0301, &regions, b"ATA4", true);
+    let sc = kup::section_check(&kup::parse(&k, 0).unwrap().bank().unwrap()).unwrap();
+    assert_eq!((sc.count, sc.stored == sc.computed), (4, true));
+}
+
+#[test]
+fn total_declared_output_is_bounded() {
+    // Tiny streams declaring 40 MiB each: refused before any inflating.
+    let regions = vec![
+        KupRegion {
+            dest: 0,
+            data: vec![0; 16],
+            compress: true,
+        },
+        KupRegion {
+            dest: 0x100,
+            data: vec![0; 16],
+            compress: true,
+        },
+    ];
+    let mut k = build_kup(0x601, 0x400, 0x800, &regions, b"", true);
+    let pkg = kup::parse(&k, 0).unwrap();
+    let (map, entries): (usize, Vec<usize>) = (
+        pkg.map_offset as usize,
+        pkg.regions.iter().map(|r| r.entry_offset).collect(),
+    );
+    for entry in entries {
+        let size_at = entry + 4;
+        k[size_at..size_at + 4].copy_from_slice(&(40u32 << 20).to_be_bytes());
+    }
+    let e = kup::parse(&k, 0).unwrap_err();
+    assert!(matches!(e, PkgError::TooLarge { .. }), "{e}");
+    assert_eq!(e.offset(), Some(24 + map));
+}
+
+/// The first 7912 raw region (bank 0x70000, 0x7000 bytes) starts with the aux launch header
+/// quoted in §8 (`00 01 21 02 0c ff 6e e0 00 00 00 12 00 00 00 06`): table 0x0CFF6EE0 with 18
+/// records. Reading it is a best-effort path (ATA-derived semantics): guess_launch_tables.
+#[test]
+fn guess_launch_tables_from_the_quoted_aux_header() {
+    let mut region = vec![0u8; 0x7000];
+    region[..16].copy_from_slice(&hex("00 01 21 02 0c ff 6e e0 00 00 00 12 00 00 00 06"));
+    let table = 0x0CFF_6EE0 - kup::RUNTIME_BASE as usize - 0x70000;
+    for i in 0..18usize {
+        let ty: u32 = if i == 17 { 3 } else { 1 + (i as u32 % 13) };
+        region[table + i * 16..table + i * 16 + 4].copy_from_slice(&ty.to_be_bytes());
+    }
+    let regions = vec![KupRegion {
+        dest: 0x70000,
+        data: region,
+        compress: false,
+    }];
+    let k = build_kup(0x601, 0x400, 0x800, &regions, b"LD61LDR6", true);
+    let bank = kup::parse(&k, 0).unwrap().bank().unwrap();
+    let tables = kup::launch_tables_guess(&bank);
+    assert_eq!(tables.len(), 1);
+    let t = &tables[0];
+    assert_eq!(
+        (t.header_offset, t.table_address, t.table_offset),
+        (0x70000, 0x0CFF_6EE0, 0x76EE0)
+    );
+    assert_eq!(t.records.len(), 18);
+    assert!(t.types_in_range && t.ends_with_type_3);
+    let rep = cli::inspect_bytes("x.zup", &k, None);
+    let text = cli::PkgReport {
+        path: "x".into(),
+        files: vec![rep],
+        checks: vec![],
+    }
+    .render_text();
+    assert!(
+        text.contains("launch table @0x70000") && text.contains("(guess)"),
+        "{text}"
+    );
+}

@@ -184,14 +184,13 @@ fn zip_fixture() {
         ),
     ];
     let z = zip_of(&set, "");
-    // Bit flips only (every truncation of a zip is just "no central directory").
     let mut buf = z.clone();
     for i in 0..z.len() {
         buf[i] ^= 0xff;
         exercise("bundle.zip", &buf, p_none);
         buf[i] ^= 0xff;
     }
-    for len in (0..z.len()).step_by(7) {
+    for len in 0..z.len() {
         exercise("bundle.zip", &z[..len], p_none);
     }
 }

@@ -353,3 +353,91 @@ fn child_overrunning_its_container_names_offset() {
     let e = sgn::parse(&f).unwrap_err();
     assert_eq!(e.offset(), Some(0x42), "{e}");
 }
+
+#[test]
+fn modulus_index_maps_to_key_sizes() {
+    for (idx, bits) in [(0u8, 512usize), (1, 1024), (2, 2048), (3, 4096)] {
+        let mut b = SgnBuilder::cisco("a.sgn");
+        b.modulus_index = idx;
+        b.sig_len = bits / 8;
+        let f = b.build(b"");
+        let s = sgn::parse(&f).unwrap();
+        assert_eq!(s.header.modulus_bits(), Some(bits));
+        assert!(s.header.warnings.is_empty(), "{:?}", s.header.warnings);
+    }
+    // A signature whose size disagrees with tag 11 is flagged.
+    let mut b = SgnBuilder::cisco("a.sgn");
+    b.sig_len = 128;
+    let s_bytes = b.build(b"");
+    let s = sgn::parse(&s_bytes).unwrap();
+    assert!(
+        s.header
+            .warnings
+            .iter()
+            .any(|w| w.contains("tag 11 says 2048"))
+    );
+}
+
+/// §1.5: tag 14 may carry a sub-directory; `.cop.sgn` payloads are gzip'd tars.
+#[test]
+fn sgn_subdirectory_name_and_cop_payload() {
+    let f = SgnBuilder::certutils("New_Zealand/g3-tones.xml.sgn", 1).build(b"<tones/>");
+    let s = sgn::parse(&f).unwrap();
+    assert_eq!(s.header.filename_matches("g3-tones.xml.sgn"), Some(true));
+    let cop = SgnBuilder::certutils("cmterm-7940.cop.sgn", 3).build(&[0x1f, 0x8b, 8, 0, 0, 0]);
+    let rep = cli::inspect_bytes("cmterm-7940.cop.sgn", &cop, None);
+    assert!(
+        rep.warnings.iter().any(|w| w.contains("gzip")),
+        "{:?}",
+        rep.warnings
+    );
+}
+
+/// §3.1: CRLF is accepted; with it Cisco's documented 461-byte `P00307020300.loads` adds up.
+#[test]
+fn crlf_loads_body_matches_the_documented_size() {
+    let body = b"P00307020300.sbn\r\nP00307020300.sb2\r\nLA_VERSION=PAS30723\r\n";
+    let f = SgnBuilder::cisco("P00307020300.loads").build(body);
+    assert_eq!(f.len(), 461);
+    let l = loads::parse(&f).unwrap();
+    assert!(l.crlf);
+    assert_eq!(l.loader_name(), "P00307020300.sbn");
+    assert_eq!(l.la_version_value(), "PAS30723");
+    assert!(l.warnings().iter().any(|w| w.contains("CRLF")));
+}
+
+/// §11: a 79x1 `.sbn` (header + CNU_File_Archive) is a signed file with a note, not a loader.
+#[test]
+fn cnu_archive_is_recognised_as_other_signed_file() {
+    let mut payload = b"CNU_File_Archive_3.0".to_vec();
+    payload.resize(584, 0);
+    let f = SgnBuilder::cisco("cnu41.9-4-2ES9.sbn").build(&payload);
+    assert_eq!(sgn::parse(&f).unwrap().header.header_length, 404);
+    let rep = cli::inspect_bytes("cnu41.9-4-2ES9.sbn", &f, None);
+    assert_eq!(rep.kind, cfgfmt::pkg::detect::FileKind::SignedOther);
+    assert!(rep.warnings.iter().any(|w| w.contains("CNU_File_Archive")));
+}
+
+#[test]
+fn timestamps_render_as_utc() {
+    assert_eq!(cli::utc_date(0), "1970-01-01 00:00:00 UTC");
+    assert_eq!(cli::utc_date(1_200_000_000), "2008-01-10 21:20:00 UTC");
+    assert_eq!(cli::utc_date(951_782_400), "2000-02-29 00:00:00 UTC");
+    assert_eq!(cli::utc_date(u32::MAX), "2106-02-07 06:28:15 UTC");
+}
+
+/// §11: 79x1 `.loads` (comment block, one `.sbn` per line, CRLF) is listed as a text payload.
+#[test]
+fn other_text_manifests_are_listed() {
+    let body = b"# SIP41.8-5-4S load\r\n#\r\napps41.8-5-4TH1-6.sbn \r\ncnu41.8-5-4TH1-6.sbn\r\n";
+    let f = SgnBuilder::cisco("SIP41.8-5-4S.loads").build(body);
+    assert_eq!(sgn::parse(&f).unwrap().header.header_length, 404);
+    let rep = cli::inspect_bytes("SIP41.8-5-4S.loads", &f, None);
+    assert_eq!(rep.kind, cfgfmt::pkg::detect::FileKind::SignedOther);
+    let text = rep
+        .sections
+        .iter()
+        .find(|s| s.title == "text payload")
+        .unwrap();
+    assert_eq!(text.fields[2].value, "apps41.8-5-4TH1-6.sbn");
+}

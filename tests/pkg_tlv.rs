@@ -101,3 +101,23 @@ fn record_overrun_names_offset() {
     let e = tlv::parse(&f).unwrap_err();
     assert_eq!(e.offset(), Some(rec + 3), "{e}");
 }
+
+#[test]
+fn more_than_two_sast_records_are_flagged() {
+    let mut records = Vec::new();
+    for s in [1u8, 2, 3] {
+        records.extend(tlv_record(0, "CN=SAST", &[s], b""));
+    }
+    let mut b = SgnBuilder::certutils("CTLFile.tlv", 1);
+    b.version = (1, 2);
+    b.signer_version = Some((1, 1));
+    b.serial = vec![1];
+    let t_bytes = b.build(&records);
+    let t = tlv::parse(&t_bytes).unwrap();
+    assert!(
+        t.warnings().iter().any(|w| w.contains("3 SAST records")),
+        "{:?}",
+        t.warnings()
+    );
+    assert_eq!(t.signer_record().unwrap().serial.as_deref(), Some("01"));
+}

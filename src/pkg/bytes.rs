@@ -63,3 +63,21 @@ pub fn ascii_tag(value: &[u8]) -> Option<String> {
 pub fn hex_bytes(value: &[u8]) -> String {
     hex::encode(value)
 }
+
+/// Shift a `Truncated` error's offset from a sub-slice to file offsets.
+pub fn rebase(e: PkgError, base: usize) -> PkgError {
+    match e {
+        PkgError::Truncated {
+            offset,
+            what,
+            needed,
+            available,
+        } => PkgError::Truncated {
+            offset: offset + base,
+            what,
+            needed,
+            available,
+        },
+        other => other,
+    }
+}

@@ -11,8 +11,6 @@ use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
-pub use super::detect::FileKind as Kind;
-
 /// Identify a file by content; `Unknown` when nothing matches.
 pub fn detect(name: &str, bytes: &[u8]) -> FileKind {
     detect_kind(name, bytes)
@@ -88,6 +86,9 @@ pub struct FileReport {
     pub sections: Vec<Section>,
     pub warnings: Vec<String>,
     pub error: Option<String>,
+    /// The typed parse result (header fields, image fields, regions, records…) for `--json`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub details: Option<serde_json::Value>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -208,7 +209,7 @@ fn header_section(
     sec.add(
         "timestamp",
         h.timestamp
-            .map(|t| t.to_string())
+            .map(|t| format!("{t} ({})", utc_date(t)))
             .unwrap_or_else(|| "none".into()),
     );
     sec.add(
@@ -260,10 +261,7 @@ fn image_section(img: &image::UalImage) -> Section {
     );
     sec.add("load name", &img.load_name);
     if let Some(n) = names::parse(&img.load_name) {
-        sec.add(
-            "load",
-            format!("{:?} {:?} {}", n.protocol, n.family, n.version),
-        );
+        sec.add("load", format!("{} {} {}", n.protocol, n.family, n.version));
     }
     sec.add("version tag", &img.version_tag);
     sec.guess(
@@ -306,8 +304,8 @@ fn image_section(img: &image::UalImage) -> Section {
 fn name_section(n: &names::LoadName) -> Section {
     let mut sec = Section::new("load name");
     sec.add("name", &n.stem);
-    sec.add("protocol", format!("{:?}", n.protocol));
-    sec.add("family", format!("{:?}", n.family));
+    sec.add("protocol", n.protocol);
+    sec.add("family", &n.family);
     sec.add("scheme", format!("{:?}", n.scheme));
     sec.add("version", &n.version);
     if n.is_loader {
@@ -429,7 +427,25 @@ fn kup_sections(pkg: &kup::KupPackage<'_>) -> (Vec<Section>, Vec<String>) {
                 bs.add("section check", "no 0x1234000N header at bank 0x40000");
             }
         }
-        for (i, k) in kup::scan_kbz(&bank).iter().enumerate() {
+        for t in kup::launch_tables_guess(&bank) {
+            bs.guess(
+                &format!("launch table @{:#x}", t.header_offset),
+                format!(
+                    "{} records at {:#010x} (bank {:#x}); types 1–13: {}; last is type 3: {} (ATA-derived semantics)",
+                    t.records.len(),
+                    t.table_address,
+                    t.table_offset,
+                    if t.types_in_range { "yes" } else { "no" },
+                    if t.ends_with_type_3 { "yes" } else { "no" }
+                ),
+            );
+        }
+        let ranges: Vec<(usize, usize)> = pkg
+            .regions
+            .iter()
+            .map(|r| (r.dest as usize, r.size as usize))
+            .collect();
+        for (i, k) in kup::scan_kbz_in(&bank, &ranges).iter().enumerate() {
             match k {
                 Ok(k) => {
                     bs.check(
@@ -467,6 +483,7 @@ pub fn inspect_bytes(name: &str, bytes: &[u8], key: Option<&VerifyingKey>) -> Fi
         name: name.to_string(),
         kind,
         size: bytes.len(),
+        details: None,
         sections: Vec::new(),
         warnings: Vec::new(),
         error: None,
@@ -504,15 +521,21 @@ fn fill(rep: &mut FileReport, name: &str, bytes: &[u8], key: Option<&VerifyingKe
             sec.add("LA_VERSION", lf.la_version_value());
             rep.sections.push(sec);
             rep.warnings.extend(lf.warnings());
+            rep.details = serde_json::to_value(&lf).ok();
         }
         FileKind::SignedLoader | FileKind::SignedApplication => {
             let s = signed_header(rep)?;
             let img = image::parse(s.payload(), s.payload_offset())?;
             rep.sections.push(image_section(&img));
+            rep.details = details(vec![
+                ("header", serde_json::to_value(&s.header)),
+                ("image", serde_json::to_value(&img)),
+            ]);
         }
         FileKind::Loader | FileKind::Application => {
             let img = image::parse(bytes, 0)?;
             rep.sections.push(image_section(&img));
+            rep.details = details(vec![("image", serde_json::to_value(&img))]);
         }
         FileKind::SignedKup => {
             let s = signed_header(rep)?;
@@ -520,12 +543,17 @@ fn fill(rep: &mut FileReport, name: &str, bytes: &[u8], key: Option<&VerifyingKe
             let (secs, w) = kup_sections(&pkg);
             rep.sections.extend(secs);
             rep.warnings.extend(w);
+            rep.details = details(vec![
+                ("header", serde_json::to_value(&s.header)),
+                ("kup", serde_json::to_value(&pkg)),
+            ]);
         }
         FileKind::Kup => {
             let pkg = kup::parse(bytes, 0)?;
             let (secs, w) = kup_sections(&pkg);
             rep.sections.extend(secs);
             rep.warnings.extend(w);
+            rep.details = details(vec![("kup", serde_json::to_value(&pkg))]);
         }
         FileKind::TrustList => {
             let s = signed_header(rep)?;
@@ -554,6 +582,7 @@ fn fill(rep: &mut FileReport, name: &str, bytes: &[u8], key: Option<&VerifyingKe
                 rep.sections.push(sec);
             }
             rep.warnings.extend(t.warnings());
+            rep.details = serde_json::to_value(&t).ok();
         }
         FileKind::SignedOther => {
             let s = signed_header(rep)?;
@@ -561,10 +590,19 @@ fn fill(rep: &mut FileReport, name: &str, bytes: &[u8], key: Option<&VerifyingKe
                 rep.warnings
                     .push("payload is a 79x1 CNU_File_Archive (not inspected further)".into());
             }
+            if let Some(lines) = text_lines(s.payload()) {
+                // 79x1 `.loads` and 7921 `.LOADS` are text manifests of another shape.
+                let mut sec = Section::new("text payload");
+                for (i, l) in lines.iter().take(40).enumerate() {
+                    sec.add(&format!("line {}", i + 1), l);
+                }
+                rep.sections.push(sec);
+            }
             if s.payload().starts_with(&[0x1f, 0x8b]) {
                 rep.warnings
                     .push("payload is gzip (a .cop.sgn package: strip gives .tar.gz)".into());
             }
+            rep.details = details(vec![("header", serde_json::to_value(&s.header))]);
         }
         FileKind::Bundle => {
             let members = bundle::read_zip(bytes)?;
@@ -590,6 +628,7 @@ fn fill(rep: &mut FileReport, name: &str, bytes: &[u8], key: Option<&VerifyingKe
             if let Some(n) = &os.parsed {
                 rep.sections.push(name_section(n));
             }
+            rep.details = serde_json::to_value(&os).ok();
             rep.warnings.extend(os.warnings);
         }
         FileKind::SipConfig => {
@@ -599,7 +638,7 @@ fn fill(rep: &mut FileReport, name: &str, bytes: &[u8], key: Option<&VerifyingKe
                 if let Some(n) = &iv.parsed {
                     sec.add(
                         "  load",
-                        format!("{:?} {:?} {}", n.protocol, n.family, n.version),
+                        format!("{} {} {}", n.protocol, n.family, n.version),
                     );
                 }
                 rep.warnings
@@ -629,6 +668,9 @@ fn fill(rep: &mut FileReport, name: &str, bytes: &[u8], key: Option<&VerifyingKe
     Ok(())
 }
 
+/// Bytes of a folder held at once for the cross-file checks.
+pub const MAX_DIR_TOTAL: usize = 4 * MAX_OUTPUT;
+
 fn read_capped(path: &Path) -> Result<Vec<u8>> {
     let meta = std::fs::metadata(path).map_err(|e| PkgError::io(path, e))?;
     if meta.len() > MAX_OUTPUT as u64 {
@@ -651,6 +693,7 @@ fn load_key(opts: &InspectOptions) -> Result<Option<VerifyingKey>> {
 /// Regular files directly inside `dir`, sorted, with their bytes (oversized files skipped).
 fn read_dir_files(dir: &Path) -> Result<Vec<(String, Vec<u8>)>> {
     let mut out = Vec::new();
+    let mut total = 0usize;
     for entry in std::fs::read_dir(dir).map_err(|e| PkgError::io(dir, e))? {
         let entry = entry.map_err(|e| PkgError::io(dir, e))?;
         let path = entry.path();
@@ -659,6 +702,11 @@ fn read_dir_files(dir: &Path) -> Result<Vec<(String, Vec<u8>)>> {
         }
         let name = entry.file_name().to_string_lossy().into_owned();
         if let Ok(bytes) = read_capped(&path) {
+            // A TFTP root can be large: stop holding files past the folder budget.
+            if total.saturating_add(bytes.len()) > MAX_DIR_TOTAL {
+                break;
+            }
+            total += bytes.len();
             out.push((name, bytes));
         }
     }
@@ -888,4 +936,48 @@ pub fn extract(input: &Path, out_dir: &Path) -> Result<Vec<PathBuf>> {
         }
     }
     Ok(written)
+}
+
+/// `YYYY-MM-DD HH:MM:SS UTC` for Unix seconds (days-to-civil conversion, proleptic Gregorian).
+pub fn utc_date(secs: u32) -> String {
+    let secs = i64::from(secs);
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02} UTC",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+/// The payload's lines if it is small printable text.
+fn text_lines(payload: &[u8]) -> Option<Vec<String>> {
+    let printable = |b: &u8| b.is_ascii_graphic() || b.is_ascii_whitespace();
+    if payload.is_empty() || payload.len() > 64 * 1024 || !payload.iter().all(printable) {
+        return None;
+    }
+    Some(
+        String::from_utf8_lossy(payload)
+            .lines()
+            .map(|l| l.trim_end().to_string())
+            .collect(),
+    )
+}
+
+/// A JSON object from named parts (a part that fails to serialise is left out).
+fn details(parts: Vec<(&str, serde_json::Result<serde_json::Value>)>) -> Option<serde_json::Value> {
+    let map: serde_json::Map<String, serde_json::Value> = parts
+        .into_iter()
+        .filter_map(|(k, v)| v.ok().map(|v| (k.to_string(), v)))
+        .collect();
+    Some(serde_json::Value::Object(map))
 }

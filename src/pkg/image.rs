@@ -2,7 +2,7 @@
 //! application (`.sb2` payload). Offsets are from the payload start; integers are LE here.
 //! Only the load name, the version tag and the lengths are understood; the other fields are
 //! reported raw and labelled as guesses.
-use super::bytes::{ascii_tag, c_string, slice, u32le_at};
+use super::bytes::{ascii_tag, c_string, rebase, slice, u32le_at};
 use super::error::{PkgError, Result};
 use crate::report::{Span, Status};
 use serde::Serialize;
@@ -63,10 +63,15 @@ pub fn looks_like_image(data: &[u8]) -> bool {
 
 /// Parse a loader or application payload. `base` is the payload's offset in the file (for errors).
 pub fn parse(data: &[u8], base: usize) -> Result<UalImage> {
+    parse_relative(data, base).map_err(|e| rebase(e, base))
+}
+
+/// Truncation errors come out payload-relative; [`parse`] shifts them.
+fn parse_relative(data: &[u8], base: usize) -> Result<UalImage> {
     let err = |off: usize, what: String| PkgError::invalid(base + off, what);
     if data.len() < MIN_LEN {
         return Err(PkgError::Truncated {
-            offset: base,
+            offset: 0,
             what: "UAL image header",
             needed: MIN_LEN,
             available: data.len(),

@@ -2,7 +2,7 @@
 //! `+kxz` inner package of raw and raw-DEFLATE regions described by a map table at its end.
 //! Regions are copied into a 0xFF-filled 512 KiB bank at their destinations.
 use super::MAX_OUTPUT;
-use super::bytes::{c_string, slice, u16be_at, u32be_at, u32le_at};
+use super::bytes::{c_string, rebase, slice, u16be_at, u32be_at, u32le_at};
 use super::error::{PkgError, Result};
 use crate::report::{Span, Status};
 use serde::Serialize;
@@ -194,6 +194,15 @@ pub fn parse(data: &[u8], base: usize) -> Result<KupPackage<'_>> {
         entry += 12;
     }
     let map_version = u32be_at(inner, entry, "map version").map_err(ri)?;
+    // Bound the total work of inflating, not just each region (many small bombs add up).
+    let declared: u64 = regions.iter().map(|r| u64::from(r.size)).sum();
+    if declared > MAX_OUTPUT as u64 {
+        return Err(PkgError::TooLarge {
+            offset: at(OUTER_LEN + map),
+            what: "sum of declared region sizes",
+            limit: MAX_OUTPUT,
+        });
+    }
     let comp_sum = stored_sizes
         .iter()
         .fold(0usize, |a, &s| a.saturating_add(s));
@@ -259,23 +268,6 @@ pub fn parse(data: &[u8], base: usize) -> Result<KupPackage<'_>> {
         base,
         data,
     })
-}
-
-fn rebase(e: PkgError, base: usize) -> PkgError {
-    match e {
-        PkgError::Truncated {
-            offset,
-            what,
-            needed,
-            available,
-        } => PkgError::Truncated {
-            offset: offset + base,
-            what,
-            needed,
-            available,
-        },
-        other => other,
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -695,18 +687,99 @@ pub fn check_kbz(bank: &[u8], offset: usize) -> Result<KbzCheck> {
 
 /// Every `+kbz` payload found in a bank (at most 64).
 pub fn scan_kbz(bank: &[u8]) -> Vec<std::result::Result<KbzCheck, String>> {
+    scan_kbz_in(bank, &[(0, bank.len())])
+}
+
+/// `+kbz` payloads starting inside the given `(start, len)` bank ranges (the 0xFF fill
+/// between regions cannot hold one, so callers pass the region destinations).
+pub fn scan_kbz_in(
+    bank: &[u8],
+    ranges: &[(usize, usize)],
+) -> Vec<std::result::Result<KbzCheck, String>> {
     let mut out = Vec::new();
-    let mut from = 0usize;
-    while out.len() < MAX_KBZ {
-        let Some(found) = bank
-            .get(from..)
-            .and_then(|b| b.windows(4).position(|w| w == KBZ_MAGIC))
-        else {
-            break;
+    let mut budget = MAX_OUTPUT;
+    for &(start, len) in ranges {
+        let Some(area) = bank.get(start..start.saturating_add(len).min(bank.len())) else {
+            continue;
         };
-        let at = from + found;
-        out.push(check_kbz(bank, at).map_err(|e| e.to_string()));
-        from = at + 4;
+        let mut from = 0usize;
+        while out.len() < MAX_KBZ {
+            let Some(found) = area
+                .get(from..)
+                .and_then(|b| b.windows(4).position(|w| w == KBZ_MAGIC))
+            else {
+                break;
+            };
+            let at = start + from + found;
+            let declared = u32be_at(bank, at + 20, "+kbz output length").map_or(0, |v| v as usize);
+            if budget < declared {
+                out.push(Err(format!(
+                    "+kbz at {at:#x}: skipped, inflate budget exhausted"
+                )));
+            } else {
+                budget -= declared;
+                out.push(check_kbz(bank, at).map_err(|e| e.to_string()));
+            }
+            from += found + 4;
+        }
+    }
+    out
+}
+
+/// Runtime address of bank byte 0 (ATA analysis, S2; the 7912 tables point into the same
+/// window). Used only by the best-effort launch-table reader.
+pub const RUNTIME_BASE: u32 = 0x0CF8_0000;
+/// Bank offsets where launch headers sit (ATA analysis; 7912 shows the same design).
+pub const LAUNCH_HEADERS: [usize; 3] = [0x0, 0x40100, 0x70000];
+const MAX_LAUNCH_RECORDS: u32 = 256;
+
+/// A launch table as the ATA analysis describes it — semantics are a guess for 7905/7912:
+/// header `{u32, u32 table_address, u32 count, u32}` and `count` 16-byte records
+/// `{u32 type, u32 f1, u32 f2, u32 f3}` with types 1–13, the last of type 3.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LaunchTableGuess {
+    pub header_offset: usize,
+    pub table_address: u32,
+    pub table_offset: usize,
+    pub records: Vec<[u32; 4]>,
+    pub types_in_range: bool,
+    pub ends_with_type_3: bool,
+}
+
+/// Launch tables found at the known header offsets (those whose table maps into the bank).
+pub fn launch_tables_guess(bank: &[u8]) -> Vec<LaunchTableGuess> {
+    let mut out = Vec::new();
+    for header_offset in LAUNCH_HEADERS {
+        let (Ok(table_address), Ok(count)) = (
+            u32be_at(bank, header_offset + 4, "launch table address"),
+            u32be_at(bank, header_offset + 8, "launch record count"),
+        ) else {
+            continue;
+        };
+        if count == 0 || count > MAX_LAUNCH_RECORDS || table_address < RUNTIME_BASE {
+            continue;
+        }
+        let table_offset = (table_address - RUNTIME_BASE) as usize;
+        let Ok(table) = slice(bank, table_offset, count as usize * 16, "launch records") else {
+            continue;
+        };
+        let records: Vec<[u32; 4]> = table
+            .chunks_exact(16)
+            .map(|r| {
+                let w = |i: usize| u32be_at(r, i * 4, "launch record").unwrap_or(0);
+                [w(0), w(1), w(2), w(3)]
+            })
+            .collect();
+        let types_in_range = records.iter().all(|r| (1..=13).contains(&r[0]));
+        let ends_with_type_3 = records.last().is_some_and(|r| r[0] == 3);
+        out.push(LaunchTableGuess {
+            header_offset,
+            table_address,
+            table_offset,
+            records,
+            types_in_range,
+            ends_with_type_3,
+        });
     }
     out
 }

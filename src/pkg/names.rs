@@ -231,8 +231,7 @@ fn parse_p0(stem: &str) -> Option<Parts> {
         }
         8 => {
             let (maj, min) = (num(rest.get(0..2)?)?, num(rest.get(2..4)?)?);
-            if let Some(sr) = rest.get(4..6).filter(|s| *s == "SR") {
-                let _ = sr;
+            if rest.get(4..6) == Some("SR") {
                 let v = Version {
                     major: maj,
                     minor: min,
@@ -333,4 +332,28 @@ fn parse_cnu(stem: &str) -> Option<Parts> {
         false,
         None,
     ))
+}
+
+impl fmt::Display for Protocol {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Protocol::Sccp => "SCCP",
+            Protocol::Sip => "SIP",
+            Protocol::Mgcp => "MGCP",
+            Protocol::Unknown => "unknown",
+        })
+    }
+}
+
+impl fmt::Display for Family {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Family::Phone7940_7960 => f.write_str("7940/7960"),
+            Family::Phone7910 => f.write_str("7910"),
+            Family::Cp(model) => write!(f, "{model}"),
+            Family::Ata => f.write_str("ATA 186/188"),
+            Family::Cnu(n) => write!(f, "79x1 ({n})"),
+            Family::Other(s) => f.write_str(s),
+        }
+    }
 }

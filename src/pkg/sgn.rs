@@ -169,6 +169,8 @@ pub struct SgnHeader<'a> {
     pub timestamp: Option<u32>,
     pub padding: usize,
     pub unknown: Vec<UnknownTag>,
+    /// Every element in walk order (for dumps; left out of JSON).
+    #[serde(skip)]
     pub elements: Vec<Element>,
     pub warnings: Vec<String>,
 }

@@ -280,12 +280,34 @@ impl TrustList<'_> {
                         f.offset,
                         3 + f.len,
                         format!("rec tag {} {}", f.tag, record_tag_name(f.tag)),
-                        format!("{} bytes", f.len),
+                        describe_field(
+                            f.tag,
+                            self.signed
+                                .bytes
+                                .get(f.offset + 3..f.offset + 3 + f.len)
+                                .unwrap_or_default(),
+                        ),
                     )
                     .with_status(status),
                 );
             }
         }
         v
+    }
+}
+
+fn describe_field(tag: u8, value: &[u8]) -> String {
+    match tag {
+        1 | 4 => match value {
+            [a, b] if tag == 4 => {
+                let role = u16::from_be_bytes([*a, *b]);
+                format!("{role} {}", role_name(role))
+            }
+            [a, b] => format!("{}", u16::from_be_bytes([*a, *b])),
+            _ => hex_bytes(value),
+        },
+        2 | 3 | 5 => format!("{:?}", c_string(value).0),
+        6 | 11 => hex_bytes(value),
+        _ => format!("{} bytes", value.len()),
     }
 }
