@@ -82,10 +82,15 @@ pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>> {
         source,
     })?;
     // Refuse a large regular file before reading any of it.
-    if let Ok(meta) = file.metadata() {
-        if meta.is_file() && meta.len() > limit {
-            return Err(Error::InputTooLarge { size: meta.len(), limit });
-        }
+    if let Some(meta) = file
+        .metadata()
+        .ok()
+        .filter(|m| m.is_file() && m.len() > limit)
+    {
+        return Err(Error::InputTooLarge {
+            size: meta.len(),
+            limit,
+        });
     }
     let mut bytes = Vec::new();
     // Read one byte past the limit to tell "exactly the limit" from "more" (pipes, devices).

@@ -80,7 +80,7 @@ fn profile(t: &TagTable) -> BoxedStrategy<String> {
             "upgradelogo:{a},{}.{}.{}.{},{name}",
             ip[0], ip[1], ip[2], ip[3]
         )),
-        "[A-Za-z0-9:/._-]{1,80}".prop_map(|u| format!("tftpurl2:{u}")),
+        "[A-Za-z0-9/._-][A-Za-z0-9:/._-]{0,79}".prop_map(|u| format!("tftpurl2:{u}")),
         ("[0-9a-f]{64}", "[0-9a-f]{12}").prop_map(|(k, m)| format!("EncryptKeyEx:{k}/{m}")),
     ];
     proptest::collection::vec(prop_oneof![4 => line, 1 => pseudo], 0..40)
