@@ -30,10 +30,18 @@ for t in pkg_inspect sgn loads kup tlv bundle; do
   find "$seeds/pkg" -type f -size -2M -exec cp {} "$seeds/$t/" \;
 done
 
+failed=()
 for t in "${targets[@]}"; do
   mkdir -p "corpus/$t" "$seeds/$t"
   echo "== $t: ${seconds}s"
+  # A crash stops only its own target; the summary at the end lists it.
   cargo fuzz run --sanitizer "${SANITIZER:-none}" "$t" "corpus/$t" "$seeds/$t" -- \
     -max_total_time="$seconds" -timeout=5 -rss_limit_mb=2048 -max_len=1048576 \
-    ${JOBS:+-jobs=$JOBS -workers=$JOBS} -print_final_stats=1 2>&1 | tail -n 25
+    ${JOBS:+-jobs=$JOBS -workers=$JOBS} -print_final_stats=1 2>&1 | tail -n 25 || failed+=("$t")
+  echo "corpus/$t: $(find "corpus/$t" -type f | wc -l) inputs"
 done
+if [ ${#failed[@]} -gt 0 ]; then
+  echo "FAILED: ${failed[*]} (inputs in fuzz/artifacts/)"
+  exit 1
+fi
+echo "all targets ran ${seconds}s without a finding"

@@ -317,6 +317,17 @@ mod tests {
         assert_eq!(t.by_name("dup", context::ALL).map(|d| d.tag), Some(5));
     }
 
+    /// Found by fuzzing (`table_parse`): a line with context 0 is in no protocol, so no
+    /// filter reaches it, by name or by tag.
+    #[test]
+    fn context_zero_is_never_found() {
+        let (t, w) = table("5,0x10,Nowhere,4,0\n");
+        assert!(w.is_empty());
+        assert_eq!(t.entries().len(), 1);
+        assert!(t.by_name("Nowhere", context::ALL).is_none());
+        assert!(t.by_tag(5, context::ALL).is_none());
+    }
+
     #[test]
     fn builtin_lookup_by_alias() {
         assert_eq!(builtin("ATA").map(|b| b.name), Some("ata186"));
