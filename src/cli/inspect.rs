@@ -255,11 +255,14 @@ pub fn run_dump(job: &Job, path: &Path, raw: bool, color: ColorChoice, show_secr
 pub fn run_strip(input: &Path, output: &Path) -> i32 {
     match pkg::cli::strip(input, output) {
         Ok(s) => {
-            eprintln!(
-                "strip: {} header bytes removed, {} payload bytes written to {}",
-                s.header_length,
-                s.payload_len,
-                output.display()
+            let name = s
+                .embedded_name
+                .as_deref()
+                .map(|n| format!(", signed name {n:?}"))
+                .unwrap_or_default();
+            println!(
+                "wrote {} payload bytes (header {} bytes{name})",
+                s.payload_len, s.header_length
             );
             0
         }
