@@ -418,3 +418,201 @@ pub fn compile<L: IncludeLoader>(
     let items = read_profile(text, path, loader)?;
     compile_items(&items, table, opts)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::table::BUILTIN_TABLES;
+    use crate::text::NoIncludes;
+
+    fn ata() -> TagTable {
+        TagTable::parse(BUILTIN_TABLES[0].text.as_bytes()).0
+    }
+
+    fn messages(text: &str) -> Vec<String> {
+        let out = compile(
+            text.as_bytes(),
+            Path::new("t"),
+            &mut NoIncludes,
+            &ata(),
+            &CompileOptions::default(),
+        )
+        .unwrap();
+        out.diagnostics.iter().map(ToString::to_string).collect()
+    }
+
+    fn payload_hex(text: &str, opts: &CompileOptions) -> String {
+        let out = compile(
+            text.as_bytes(),
+            Path::new("t"),
+            &mut NoIncludes,
+            &ata(),
+            opts,
+        )
+        .unwrap();
+        hex::encode(&out.files[0].bytes[11..])
+    }
+
+    #[test]
+    fn every_line_message() {
+        assert_eq!(
+            messages("#txt\nUseTftp:\n"),
+            ["warning: empty attribute value at line 2"]
+        );
+        assert_eq!(
+            messages("#txt\nupgradecode\n"),
+            ["warning: empty attribute value at line 2"]
+        );
+        assert_eq!(
+            messages("#txt\nNope:1\n"),
+            ["warning: unknown attribute at line 2"]
+        );
+        assert_eq!(
+            messages("#txt\nStaticIP:1.2.3\n"),
+            ["warning: unknown attribute at line 2"]
+        );
+        assert_eq!(
+            messages("#txt\nupgradecode:1,2\n"),
+            ["error: bad argument for upgrade tag"]
+        );
+        assert_eq!(
+            messages("#txt\nupgradelang:3,1,2,3,1.2.3,69,1,f\n"),
+            ["error: invalid tftp IP address"]
+        );
+        assert_eq!(
+            messages("#txt\nupgradexml:1\n"),
+            ["error: bad argument for upgradelogo tag"]
+        );
+        assert_eq!(
+            messages("#txt\nDialToneFreq:1\n"),
+            ["error: invalid tone specification"]
+        );
+        assert_eq!(
+            messages("#txt\nEncryptKeyEx:xyz\n"),
+            [
+                "WARNING: EncryptKeyEx in input text profile must all be Hex characters!\n !!! Using non-Hex characters will reduce the strength of profile encryption !!!"
+            ]
+        );
+        assert_eq!(
+            messages("#txt\nRxCodec:010\n"),
+            ["warning: leading 0 makes the number octal in RxCodec at line 2"]
+        );
+        assert_eq!(
+            messages("#txt\nTimeZone:99999999999\n"),
+            ["warning: number out of range, clamped in TimeZone at line 2"]
+        );
+        assert_eq!(
+            messages("#txt\nRingOnOffTime:1,2,3,4\n"),
+            ["warning: RingOnOffTime holds 3 values, the rest ignored at line 2"]
+        );
+    }
+
+    #[test]
+    fn too_many_pseudo_tags() {
+        let table = TagTable::parse(
+            (0..300)
+                .map(|i| format!("{},0x10,N{i},4\n", 0x100 + i))
+                .collect::<String>()
+                .as_bytes(),
+        )
+        .0;
+        let text: String = std::iter::once("#txt\n".to_string())
+            .chain((0..300).map(|i| format!("N{i}:x\n")))
+            .collect();
+        let out = compile(
+            text.as_bytes(),
+            Path::new("t"),
+            &mut NoIncludes,
+            &table,
+            &CompileOptions::default(),
+        )
+        .unwrap();
+        let too_many: Vec<_> = out
+            .diagnostics
+            .iter()
+            .filter(|d| d.kind == DiagKind::TooManyPseudo)
+            .collect();
+        assert_eq!(too_many.len(), 45);
+        assert_eq!(
+            too_many[0].to_string(),
+            "warning: too many pseudo parameter."
+        );
+    }
+
+    #[test]
+    fn last_value_wins_and_big_tags_keep_first_position() {
+        let t = TagTable::parse(b"1,0x10,Small,8\n300,0x10,BigA,8\n400,0x10,BigB,8\n").0;
+        let out = compile(
+            b"#txt\nBigB:1\nSmall:s\nBigA:2\nbigb:3\n",
+            Path::new("t"),
+            &mut NoIncludes,
+            &t,
+            &CompileOptions::default(),
+        )
+        .unwrap();
+        // BigB (first seen) with its last value, then BigA, then the small tag.
+        assert_eq!(
+            hex::encode(&out.files[0].bytes[11..]),
+            "81900133812c0132010173"
+        );
+    }
+
+    #[test]
+    fn omit_sensitive_and_filters() {
+        let g = CompileOptions {
+            omit_sensitive: true,
+            ..CompileOptions::default()
+        };
+        assert_eq!(payload_hex("#txt\nPWD0:x\nUseTftp:1\n", &g), "140101");
+        let sip = CompileOptions {
+            filter: context::SIP,
+            ..CompileOptions::default()
+        };
+        assert_eq!(payload_hex("#txt\nMGCPPort:1\nUseTftp:1\n", &sip), "140101");
+    }
+
+    #[test]
+    fn profile_key_zero_means_no_encryption() {
+        let out = compile(
+            b"#txt\nEncryptKey:0\nUseTftp:1\n",
+            Path::new("t"),
+            &mut NoIncludes,
+            &ata(),
+            &CompileOptions::default(),
+        )
+        .unwrap();
+        assert!(out.files[0].bytes.starts_with(b"#ata"));
+        let out = compile(
+            b"#txt\nEncryptKeyEx:00/112233445566\nUseTftp:1\n",
+            Path::new("t"),
+            &mut NoIncludes,
+            &ata(),
+            &CompileOptions::default(),
+        )
+        .unwrap();
+        assert_eq!(
+            out.files.len(),
+            1,
+            "an all-zero EncryptKeyEx writes no strong file"
+        );
+    }
+
+    #[test]
+    fn command_line_key_wins_over_the_profile_key() {
+        let opts = CompileOptions {
+            weak_key: Some(b"abcd".to_vec()),
+            ..CompileOptions::default()
+        };
+        let out = compile(
+            b"#txt\nEncryptKey:1234\nUseTftp:1\n",
+            Path::new("t"),
+            &mut NoIncludes,
+            &ata(),
+            &opts,
+        )
+        .unwrap();
+        let mut plain = out.files[0].bytes.clone();
+        Rc4::new(&crypto::weak_key_bytes(b"abcd")).apply(&mut plain);
+        assert!(plain.starts_with(b"#ata"));
+    }
+}
