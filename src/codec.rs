@@ -64,51 +64,50 @@ pub enum Codec {
 }
 
 impl Codec {
-    pub fn for_encoding(fmt: u16) -> Codec {
-        if fmt & F::BOOL != 0 {
-            Codec::Bool
-        } else if fmt & F::IPV4 != 0 {
-            Codec::Ipv4
-        } else if fmt & F::HEX != 0 {
-            Codec::Hex
-        } else if fmt & F::EXT_IP != 0 {
-            Codec::ExtIp
-        } else if fmt & F::INT != 0 {
-            Codec::Int {
+    /// The first format bit of `order` that `fmt` has picks the codec.
+    fn select(fmt: u16, order: &[u16]) -> Codec {
+        let bit = order.iter().copied().find(|&b| fmt & b != 0).unwrap_or(0);
+        match bit {
+            F::BOOL => Codec::Bool,
+            F::IPV4 => Codec::Ipv4,
+            F::HEX => Codec::Hex,
+            F::EXT_IP => Codec::ExtIp,
+            F::INT => Codec::Int {
                 unsigned: fmt & F::UNSIGNED != 0,
-            }
-        } else if fmt & F::OLD_TONE != 0 {
-            Codec::ObsoleteTone
-        } else if fmt & F::SHORTS != 0 {
-            Codec::Shorts
-        } else if fmt & (F::DIGITS | F::STRING) != 0 {
-            Codec::String
-        } else {
-            Codec::Raw
+            },
+            F::OLD_TONE => Codec::ObsoleteTone,
+            F::SHORTS => Codec::Shorts,
+            0 => Codec::Raw,
+            _ => Codec::String,
         }
+    }
+
+    pub fn for_encoding(fmt: u16) -> Codec {
+        const ORDER: [u16; 8] = [
+            F::BOOL,
+            F::IPV4,
+            F::HEX,
+            F::EXT_IP,
+            F::INT,
+            F::OLD_TONE,
+            F::SHORTS,
+            F::DIGITS | F::STRING,
+        ];
+        Codec::select(fmt, &ORDER)
     }
 
     /// The decoder tests the bits in another order, and has no obsolete-tone decoder.
     pub fn for_decoding(fmt: u16) -> Codec {
-        if fmt & F::BOOL != 0 {
-            Codec::Bool
-        } else if fmt & F::IPV4 != 0 {
-            Codec::Ipv4
-        } else if fmt & F::EXT_IP != 0 {
-            Codec::ExtIp
-        } else if fmt & F::INT != 0 {
-            Codec::Int {
-                unsigned: fmt & F::UNSIGNED != 0,
-            }
-        } else if fmt & F::HEX != 0 {
-            Codec::Hex
-        } else if fmt & F::SHORTS != 0 {
-            Codec::Shorts
-        } else if fmt & (F::DIGITS | F::STRING) != 0 {
-            Codec::String
-        } else {
-            Codec::Raw
-        }
+        const ORDER: [u16; 7] = [
+            F::BOOL,
+            F::IPV4,
+            F::EXT_IP,
+            F::INT,
+            F::HEX,
+            F::SHORTS,
+            F::DIGITS | F::STRING,
+        ];
+        Codec::select(fmt, &ORDER)
     }
 
     pub fn name(self) -> &'static str {
@@ -569,6 +568,17 @@ mod tests {
 
     fn dec(fmt: u16, size: u16, hex_value: &str) -> String {
         String::from_utf8(decode(&d(fmt, size), &hex::decode(hex_value).unwrap())).unwrap()
+    }
+
+    #[test]
+    fn selection_orders() {
+        assert_eq!(Codec::for_encoding(0x0150), Codec::ObsoleteTone);
+        assert_eq!(Codec::for_decoding(0x0150), Codec::Shorts);
+        assert_eq!(Codec::for_encoding(0x0404), Codec::Hex);
+        assert_eq!(Codec::for_decoding(0x0404), Codec::Int { unsigned: false });
+        assert_eq!(Codec::for_encoding(0x020C), Codec::Int { unsigned: true });
+        assert_eq!(Codec::for_encoding(0x0008), Codec::String);
+        assert_eq!(Codec::for_encoding(0x4000), Codec::Raw);
     }
 
     #[test]

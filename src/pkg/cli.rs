@@ -8,7 +8,6 @@ use super::{MAX_OUTPUT, image, kup, loads, names, textfiles, tlv};
 use crate::report::{Span, Status};
 use serde::Serialize;
 use std::fmt::Write as _;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 /// Identify a file by content; `Unknown` when nothing matches.
@@ -828,18 +827,10 @@ pub struct StripSummary {
 
 /// Write `output` atomically: a temp file in the same folder, then rename over the target.
 pub fn write_atomic(output: &Path, data: &[u8]) -> Result<()> {
-    let dir = output
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| PkgError::io(dir, e))?;
-    tmp.write_all(data).map_err(|e| PkgError::io(output, e))?;
-    tmp.as_file()
-        .sync_all()
-        .map_err(|e| PkgError::io(output, e))?;
-    tmp.persist(output)
-        .map_err(|e| PkgError::io(output, e.error))?;
-    Ok(())
+    crate::io::write_atomic(output, data).map_err(|e| match e {
+        crate::diag::Error::Write { path, source } => PkgError::io(&path, source),
+        other => PkgError::io(output, std::io::Error::other(other.to_string())),
+    })
 }
 
 /// `strip IN OUT`: the payload without the signed header (e.g. `.sbn` → `.bin`).
