@@ -6,6 +6,7 @@
 //! `#ata` profile ([`profile`]); decoding walks the same path backwards. Firmware package
 //! files have one module each under [`pkg`].
 
+pub mod batch;
 pub mod cli;
 pub mod cnum;
 pub mod codec;
