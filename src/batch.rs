@@ -532,7 +532,7 @@ impl TermProgress {
             indicatif::ProgressBar::hidden()
         };
         if let Ok(style) = indicatif::ProgressStyle::with_template(
-            "{msg:>9} [{bar:40}] {pos}/{len} devices ({per_sec}, {eta} left)",
+            "{msg:>9} [{bar:40}] {pos}/{len} devices ({eta} left)",
         ) {
             bar.set_style(style.progress_chars("=> "));
         }
