@@ -31,8 +31,7 @@ use crate::profile::{CompileOptions, CompileOutput, compile_items};
 use crate::table::TagTable;
 use crate::text::{self, FsLoader, IncludeLoader, Item, TEXT_MAGIC};
 
-/// Largest devices file read (about a million devices of 60 parameters would not fit;
-/// nobody provisions that many phones from one spreadsheet).
+/// Largest devices file read: room for over 100,000 devices of 60 parameters.
 pub const MAX_DEVICES_BYTES: u64 = 64 << 20;
 /// Most columns in a devices file: far above any table's parameter count.
 pub const MAX_COLUMNS: usize = 1024;
@@ -96,7 +95,7 @@ pub enum BatchError {
     TooManyRows { path: String, limit: usize },
     #[error("error: {path}: column {column} has no name")]
     EmptyColumnName { path: String, column: usize },
-    #[error("error: {path}: column {name:?} appears twice (columns {first} and {second})")]
+    #[error("error: {path}: column {} appears twice (columns {first} and {second})", shown(.name))]
     DuplicateColumn {
         path: String,
         name: String,
@@ -131,10 +130,20 @@ fn bare(e: &diag::Error) -> String {
         .unwrap_or(text)
 }
 
+/// A header name for a message: quoted, control characters escaped, and cut short, since
+/// a malformed file can hold a name of megabytes.
+fn shown(name: &str) -> String {
+    const MAX: usize = 64;
+    match name.char_indices().nth(MAX) {
+        Some((cut, _)) => format!("{:?}…", name.get(..cut).unwrap_or_default()),
+        None => format!("{name:?}"),
+    }
+}
+
 fn list_columns(columns: &[(String, usize)]) -> String {
     let names: Vec<String> = columns
         .iter()
-        .map(|(n, i)| format!("column {n:?} (column {i})"))
+        .map(|(n, i)| format!("column {} (column {i})", shown(n)))
         .collect();
     let verb = if columns.len() == 1 {
         "is not a parameter"
@@ -1102,6 +1111,14 @@ mod tests {
         ] {
             assert_eq!(normalize_mac(bad), None, "{bad:?}");
         }
+    }
+
+    #[test]
+    fn long_column_names_are_cut_in_messages() {
+        assert_eq!(shown("UID"), "\"UID\"");
+        assert_eq!(shown("a\tb"), "\"a\\tb\"");
+        let long = shown(&"x".repeat(10_000));
+        assert_eq!(long, format!("{:?}…", "x".repeat(64)));
     }
 
     #[test]

@@ -80,10 +80,6 @@ impl Staged {
             source: e.error,
         })
     }
-
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
 }
 
 /// Makes staged files durable before they are committed. On Linux one `syncfs` of the

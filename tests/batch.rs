@@ -585,3 +585,46 @@ fn library_rejects_unknown_columns_for_another_table() {
          compiler keyword; no device compiled"
     );
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+    /// Whatever the devices file holds, parsing and compiling it reports, never panics.
+    #[test]
+    fn any_devices_bytes_are_handled(
+        body in proptest::collection::vec(
+            proptest::sample::select(&b"0123456789abcdefABCDEF:-.,\"\n\r \t\0xq"[..]),
+            0..400,
+        ),
+        header in proptest::sample::select(vec![
+            "mac,UID,PWD\n", "MAC\n", "mac,DisplayName,SIPPort,EncryptKey\n", "UID\n", "",
+        ]),
+    ) {
+        let table = table_7912();
+        let bytes = [header.as_bytes(), &body].concat();
+        if let Ok(devices) = Devices::parse(&bytes, "d.csv", &table, context::ALL) {
+            let template = Template::from_bytes(
+                TEMPLATE.as_bytes(),
+                "t.txt",
+                Path::new("t.txt"),
+                &mut NoIncludes,
+                &table,
+                &CompileOptions::default(),
+            )
+            .unwrap();
+            let rows = devices.len();
+            let batch = Batch::new(
+                &table,
+                template,
+                devices,
+                BatchOptions {
+                    compile: CompileOptions::default(),
+                    prefix: Prefix::None,
+                    force: false,
+                },
+            );
+            let report = batch.check(&NoProgress);
+            proptest::prop_assert_eq!(report.rows.len(), rows);
+        }
+    }
+}
