@@ -42,6 +42,69 @@ pub fn write_all_atomic(files: &[(PathBuf, &[u8])]) -> Result<()> {
     Ok(())
 }
 
+/// A file written next to its destination but not yet renamed into place. Dropping it
+/// removes the temporary file.
+#[derive(Debug)]
+pub struct Staged {
+    tmp: tempfile::TempPath,
+    path: PathBuf,
+}
+
+impl Staged {
+    /// Writes `bytes` to a temporary file beside `path` without syncing it: the caller
+    /// makes the data durable before [`Staged::commit`], one sync for many files.
+    pub fn new(path: &Path, bytes: &[u8]) -> Result<Staged> {
+        let mut tmp = tempfile::Builder::new()
+            .prefix(".cfgfmt-")
+            .tempfile_in(folder_of(path))
+            .map_err(write_err(path))?;
+        tmp.write_all(bytes).map_err(write_err(path))?;
+        Ok(Staged {
+            tmp: tmp.into_temp_path(),
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// Flushes this file's data to the disk.
+    pub fn sync(&self) -> Result<()> {
+        std::fs::File::open(&self.tmp)
+            .and_then(|f| f.sync_all())
+            .map_err(write_err(&self.path))
+    }
+
+    /// Renames the file into place.
+    pub fn commit(self) -> Result<()> {
+        let path = self.path;
+        self.tmp.persist(&path).map_err(|e| Error::Write {
+            path: path.clone(),
+            source: e.error,
+        })
+    }
+}
+
+/// Makes staged files durable before they are committed. On Linux one `syncfs` of the
+/// file system holding `dir` (where they all are) replaces one `fsync` per file: for
+/// 10,000 small files that is one journal flush instead of 10,000.
+pub fn sync_staged<'a>(dir: &Path, staged: impl Iterator<Item = &'a Staged>) -> Result<()> {
+    let mut staged = staged.peekable();
+    if staged.peek().is_none() {
+        return Ok(());
+    }
+    #[cfg(target_os = "linux")]
+    {
+        let folder = std::fs::File::open(dir).map_err(write_err(dir))?;
+        rustix::fs::syncfs(&folder).map_err(|e| Error::Write {
+            path: dir.to_path_buf(),
+            source: e.into(),
+        })
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = dir;
+        staged.try_for_each(Staged::sync)
+    }
+}
+
 /// Writes one file atomically.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     write_all_atomic(&[(path.to_path_buf(), bytes)])
@@ -63,6 +126,25 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names.len(), 2);
+    }
+
+    #[test]
+    fn staged_files_appear_only_when_committed() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join("a");
+        std::fs::write(&a, b"old").unwrap();
+        let staged = Staged::new(&a, b"new").unwrap();
+        let dropped = Staged::new(&dir.path().join("b"), b"bee").unwrap();
+        assert_eq!(std::fs::read(&a).unwrap(), b"old");
+        sync_staged(dir.path(), [&staged, &dropped].into_iter()).unwrap();
+        staged.commit().unwrap();
+        drop(dropped);
+        assert_eq!(std::fs::read(&a).unwrap(), b"new");
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["a"]);
     }
 
     #[test]

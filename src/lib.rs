@@ -16,6 +16,7 @@
     )
 )]
 
+pub mod batch;
 pub mod cli;
 pub mod cnum;
 pub mod codec;

@@ -6,6 +6,8 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use super::job::{self, Job, TableSource, read_key_file};
+use crate::batch::{self, BatchConfig, BatchOptions, Prefix};
+use crate::profile::CompileOptions;
 use crate::table::context;
 
 const AFTER_HELP: &str = "\
@@ -39,6 +41,9 @@ enum Command {
     Strip { input: PathBuf, output: PathBuf },
     /// Extract the regions of a kup1 package (.sbin/.zup), or a bundle's members.
     Extract { input: PathBuf, dir: PathBuf },
+    /// Compile one profile per device: a template plus each CSV row's values, written as
+    /// DIR/<prefix><mac>.
+    Batch(BatchArgs),
     /// List the built-in tag tables.
     Tables,
 }
@@ -146,8 +151,50 @@ struct DecodeArgs {
     output: Option<PathBuf>,
 }
 
+#[derive(Args, Debug)]
+struct BatchArgs {
+    #[command(flatten)]
+    common: TableArgs,
+    /// Text profile every device starts from (starts with #txt; includes allowed).
+    #[arg(long, value_name = "FILE")]
+    template: PathBuf,
+    /// CSV: a `mac` column plus one column per parameter; an empty cell keeps the template's value.
+    #[arg(long, value_name = "CSV")]
+    devices: PathBuf,
+    /// Folder for the profiles (created if missing).
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+    /// File name prefix: ata (ATA 186/188), gk (7912G), ld (7905G) or none.
+    #[arg(long, value_enum)]
+    prefix: Prefix,
+    /// Omit sensitive parameters such as passwords (-g).
+    #[arg(long, short = 'g')]
+    omit_sensitive: bool,
+    /// Always split into <name> and <name>.ex (-split).
+    #[arg(long)]
+    split: bool,
+    /// Do not encrypt with the profile's own EncryptKey (-E).
+    #[arg(long)]
+    no_profile_key: bool,
+    /// Do not write strong files for the profile's own EncryptKeyEx (-X).
+    #[arg(long)]
+    no_profile_key_ex: bool,
+    /// Rewrite every file, even those whose contents are unchanged.
+    #[arg(long)]
+    force: bool,
+    /// No progress bar.
+    #[arg(long, short = 'q')]
+    quiet: bool,
+    /// Print a JSON summary with each row's status on stdout.
+    #[arg(long)]
+    json: bool,
+    /// Worker threads (default: one per core).
+    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    jobs: Option<u16>,
+}
+
 const SUBCOMMANDS: &[&str] = &[
-    "compile", "decode", "inspect", "dump", "strip", "extract", "tables", "help",
+    "compile", "decode", "inspect", "dump", "strip", "extract", "batch", "tables", "help",
 ];
 
 pub fn is_subcommand(arg: &str) -> bool {
@@ -223,6 +270,7 @@ pub fn run(args: Vec<OsString>) -> i32 {
             .map(|j| super::inspect::run_dump(&j, &a.path, a.raw, a.color, a.show_secrets)),
         Command::Strip { input, output } => Ok(super::inspect::run_strip(&input, &output)),
         Command::Extract { input, dir } => Ok(super::inspect::run_extract(&input, &dir)),
+        Command::Batch(a) => job_from(&a.common).map(|j| run_batch(&a, &j)),
         Command::Tables => {
             print!("{}", super::list_tables());
             Ok(0)
@@ -238,5 +286,53 @@ pub fn run(args: Vec<OsString>) -> i32 {
             }
         );
         1
+    })
+}
+
+fn run_batch(a: &BatchArgs, job: &Job) -> i32 {
+    let (table, warnings) = match job.table.load() {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("{e}");
+            if let Some(note) = e.note() {
+                eprintln!("{note}");
+            }
+            if job.table == TableSource::Default {
+                eprintln!("{}", job::builtin_hint());
+            }
+            return 1;
+        }
+    };
+    let table_warnings = job::table_diagnostics(&warnings);
+    let compile = CompileOptions {
+        filter: if job.filter == 0 {
+            context::ALL
+        } else {
+            job.filter
+        },
+        omit_sensitive: a.omit_sensitive,
+        force_split: a.split,
+        weak_key: job.weak_key.clone(),
+        strong_key: job.strong_key.clone(),
+        ignore_profile_key: a.no_profile_key,
+        ignore_profile_key_ex: a.no_profile_key_ex,
+        ..CompileOptions::default()
+    };
+    batch::run_cli(&BatchConfig {
+        table,
+        table_warnings,
+        template: a.template.clone(),
+        devices: a.devices.clone(),
+        out_dir: a.out.clone(),
+        options: BatchOptions {
+            compile,
+            prefix: a.prefix,
+            force: a.force,
+        },
+        strict: job.strict,
+        verbose: job.verbose,
+        quiet: a.quiet,
+        json: a.json,
+        jobs: a.jobs.map(usize::from),
     })
 }

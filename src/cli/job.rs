@@ -117,6 +117,22 @@ pub fn builtin_hint() -> String {
     )
 }
 
+/// The table's bad lines as the diagnostics the original printed for them.
+pub fn table_diagnostics(warnings: &[TableWarning]) -> Vec<Diagnostic> {
+    warnings
+        .iter()
+        .map(|w| {
+            Diagnostic::new(
+                crate::diag::DiagKind::InvalidPtagEntry,
+                Some(crate::diag::Location {
+                    file: None,
+                    line: w.line,
+                }),
+            )
+        })
+        .collect()
+}
+
 fn print_diagnostics(diags: &[Diagnostic]) {
     let mut err = std::io::stderr().lock();
     for d in diags {
@@ -148,18 +164,7 @@ pub fn run(job: &Job) -> i32 {
 
 fn run_inner(job: &Job) -> Result<()> {
     let (table, table_warnings) = job.table.load()?;
-    let mut diags: Vec<Diagnostic> = table_warnings
-        .iter()
-        .map(|w| {
-            Diagnostic::new(
-                crate::diag::DiagKind::InvalidPtagEntry,
-                Some(crate::diag::Location {
-                    file: None,
-                    line: w.line,
-                }),
-            )
-        })
-        .collect();
+    let mut diags = table_diagnostics(&table_warnings);
     let input = text::read_bounded(&job.input, text::MAX_PROFILE_BYTES as u64)?;
     let filter = if job.filter == 0 {
         context::ALL

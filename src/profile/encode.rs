@@ -140,6 +140,14 @@ const KEYWORDS: [(&str, u16); 6] = [
     ("encryptkeyex", layout::TAG_ENCRYPT_KEY_EX),
 ];
 
+/// Whether `name` is one of the compiler's own keywords (`upgradecode`, `EncryptKeyEx`, …),
+/// which are handled before the tag table and so are valid in any table.
+pub fn is_keyword(name: &[u8]) -> bool {
+    KEYWORDS
+        .iter()
+        .any(|(k, _)| name.eq_ignore_ascii_case(k.as_bytes()))
+}
+
 impl Compiler<'_> {
     fn diag(&mut self, kind: DiagKind, at: &Location) {
         self.diags.push(Diagnostic::new(kind, Some(at.clone())));
@@ -281,12 +289,17 @@ fn random8(opts: &CompileOptions) -> [u8; 8] {
     r
 }
 
-/// Compiles items (from [`read_profile`]) into the output files.
-pub fn compile_items(
-    items: &[Item],
+/// Compiles items (from [`read_profile`]) into the output files. Any iterator of item
+/// references works, so a caller can chain a shared template and per-device items
+/// without copying the template.
+pub fn compile_items<'i, I>(
+    items: I,
     table: &TagTable,
     opts: &CompileOptions,
-) -> Result<CompileOutput> {
+) -> Result<CompileOutput>
+where
+    I: IntoIterator<Item = &'i Item>,
+{
     let mut c = Compiler {
         table,
         opts,
