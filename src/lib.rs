@@ -6,6 +6,7 @@
 //! `#ata` profile ([`profile`]); decoding walks the same path backwards. Firmware package
 //! files have one module each under [`pkg`].
 
+pub mod assist;
 pub mod cli;
 pub mod cnum;
 pub mod codec;

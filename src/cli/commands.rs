@@ -41,6 +41,12 @@ enum Command {
     Extract { input: PathBuf, dir: PathBuf },
     /// List the built-in tag tables.
     Tables,
+    /// Check a TFTP root against Cisco's SCCP/SIP conversion guide (exit 1 on errors).
+    Doctor(super::assist::DoctorArgs),
+    /// The ordered steps to convert a phone from one load to another.
+    Plan(super::assist::PlanArgs),
+    /// The upgradecode line for a 7905G/7912G/ATA image (--write puts it into gkdefault.txt).
+    Upgradecode(super::assist::UpgradecodeArgs),
 }
 
 #[derive(Args, Debug)]
@@ -149,9 +155,11 @@ struct DecodeArgs {
 const SUBCOMMANDS: &[&str] = &[
     "compile", "decode", "inspect", "dump", "strip", "extract", "tables", "help",
 ];
+/// The conversion assistant's subcommands (kept apart so the list above stays as it was).
+const ASSIST_SUBCOMMANDS: &[&str] = &["doctor", "plan", "upgradecode"];
 
 pub fn is_subcommand(arg: &str) -> bool {
-    SUBCOMMANDS.contains(&arg)
+    SUBCOMMANDS.contains(&arg) || ASSIST_SUBCOMMANDS.contains(&arg)
 }
 
 pub fn print_help() -> i32 {
@@ -227,6 +235,9 @@ pub fn run(args: Vec<OsString>) -> i32 {
             print!("{}", super::list_tables());
             Ok(0)
         }
+        Command::Doctor(a) => Ok(super::assist::run_doctor(&a)),
+        Command::Plan(a) => super::assist::run_plan(&a),
+        Command::Upgradecode(a) => super::assist::run_upgradecode(&a),
     };
     result.unwrap_or_else(|e| {
         eprintln!(
