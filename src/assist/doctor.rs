@@ -410,6 +410,8 @@ struct Doctor<'a> {
     any_image_version: bool,
     any_load_information: bool,
     table: TagTable,
+    /// Profiles that are damaged or unreadable: already reported, not compared with their text.
+    bad_profiles: BTreeSet<String>,
 }
 
 impl Doctor<'_> {
@@ -1063,6 +1065,7 @@ impl Doctor<'_> {
             return;
         };
         if !profile::inspect::looks_like_profile(&bytes) {
+            self.bad_profiles.insert(name.to_string());
             self.push(
                 "gk-profile-encrypted",
                 "R31",
@@ -1079,6 +1082,7 @@ impl Doctor<'_> {
             .iter()
             .find(|f| f.level == profile::inspect::FindingLevel::Error)
         {
+            self.bad_profiles.insert(name.to_string());
             self.push(
                 "gk-profile-undecodable",
                 "R31",
@@ -1252,6 +1256,9 @@ impl Doctor<'_> {
     }
 
     fn stale(&mut self, txt: &Entry, cfg: &Entry) {
+        if self.bad_profiles.contains(&cfg.name) {
+            return;
+        }
         let Ok(text) = self.folder.read(txt, crate::text::MAX_PROFILE_BYTES as u64) else {
             return;
         };
@@ -1265,8 +1272,11 @@ impl Doctor<'_> {
             output_name: cfg.name.clone(),
             ..Default::default()
         };
+        // A second of slack: files written one after the other are not "older".
         let older = match (txt.modified, cfg.modified) {
-            (Some(t), Some(c)) => c < t,
+            (Some(t), Some(c)) => t
+                .duration_since(c)
+                .is_ok_and(|d| d >= std::time::Duration::from_secs(1)),
             _ => false,
         };
         // Includes are not followed (they could name any file); a profile with includes is
@@ -1477,6 +1487,7 @@ pub fn doctor(dir: &Path, opts: &DoctorOptions) -> Result<Report, DoctorError> {
         any_image_version: false,
         any_load_information: false,
         table,
+        bad_profiles: BTreeSet::new(),
     };
     d.fixed_name_case();
     d.os79xx();
