@@ -231,7 +231,7 @@ pub fn parse_load(arg: &str, model: Option<Model>) -> Result<(Load, Option<Model
         }
         if !matches!(n.protocol, Protocol::Sip | Protocol::Sccp) {
             return Err(PlanError::Unsupported(format!(
-                "{arg:?} is an MGCP load; the guide covers SCCP and SIP only"
+                "{arg:?} is not an SCCP or SIP load; the guide covers those two only"
             )));
         }
         let label = format!("{} {}", proto_word(n.protocol), n.version);
@@ -270,21 +270,33 @@ pub fn parse_load(arg: &str, model: Option<Model>) -> Result<(Load, Option<Model
                     Some(implied),
                 ))
             }
-            _ => Err(PlanError::Unsupported(format!(
-                "{arg:?} is not a 7940/7960, 7905G or 7912G load"
-            ))),
+            // `SIP8.11` reads as a 79x1 name too: the PROTOCOL-VERSION form wins.
+            _ => parse_protocol_version(arg, model)
+                .map(|l| (l, None))
+                .ok_or_else(|| {
+                    PlanError::Unsupported(format!(
+                        "{arg:?} is not a 7940/7960, 7905G or 7912G load"
+                    ))
+                }),
         };
     }
+    parse_protocol_version(arg, model)
+        .map(|l| (l, None))
+        .ok_or_else(bad)
+}
+
+/// `SIP-8.12`, `SCCP-8.1(2)`: the load name is made for the model.
+fn parse_protocol_version(arg: &str, model: Option<Model>) -> Option<Load> {
     let upper = arg.to_ascii_uppercase();
     let (protocol, rest) = if let Some(r) = upper.strip_prefix("SCCP") {
         (Protocol::Sccp, r)
     } else if let Some(r) = upper.strip_prefix("SIP") {
         (Protocol::Sip, r)
     } else {
-        return Err(bad());
+        return None;
     };
     let rest = rest.trim_start_matches(['-', '_', ' ', ':']);
-    let version = parse_version(rest).ok_or_else(bad)?;
+    let version = parse_version(rest)?;
     let label = format!("{} {}", proto_word(protocol), version);
     let m = model.unwrap_or(Model::M7940);
     let (name, derived, placeholder) = if m.is_7940_family() {
@@ -305,17 +317,14 @@ pub fn parse_load(arg: &str, model: Option<Model>) -> Result<(Load, Option<Model
             true,
         )
     };
-    Ok((
-        Load {
-            protocol,
-            version,
-            label,
-            name,
-            derived,
-            placeholder,
-        },
-        None,
-    ))
+    Some(Load {
+        protocol,
+        version,
+        label,
+        name,
+        derived,
+        placeholder,
+    })
 }
 
 /// How a stage is carried out.
@@ -868,6 +877,16 @@ fn stage(model: Model, from: &Load, to: &Load, method: Method, rules: Vec<&'stat
                     loadinfo_line(model, &to.name),
                 ));
             }
+            if from.protocol != to.protocol {
+                actions.push(act(
+                    "R12",
+                    if sip {
+                        "Remove the SCCP configuration files of these phones (SEP<MAC>.cnf.xml; XMLDefault.cnf.xml if no SCCP phone uses this TFTP root)."
+                    } else {
+                        "Remove the SIP configuration files of these phones (SIP<MAC>.cnf; SIPDefault.cnf if no SIP phone uses this TFTP root)."
+                    },
+                ));
+            }
             check_and_reset(
                 &mut actions,
                 "R13",
@@ -956,7 +975,7 @@ fn stage(model: Model, from: &Load, to: &Load, method: Method, rules: Vec<&'stat
     if to.protocol == Protocol::Sccp
         && from.protocol == Protocol::Sip
         && model.is_7940_family()
-        && method != Method::ConfigImage
+        && matches!(method, Method::Os79xxImage | Method::ReleaseZip)
     {
         notes.push(note(
             "R22",
@@ -1083,32 +1102,49 @@ pub fn plan(from: &str, to: &str, model: Option<Model>, via: &[String]) -> Resul
             }
         }
     }
-    let troubleshooting = vec![
-        note(
-            "R25",
-            "\"Protocol Application Invalid\": the application image could not be written or is missing — the zip was not unpacked into the TFTP root, files were copied by hand, the loader could not fetch or authenticate the image, OS79XX.TXT holds more than the bare name, or image_version does not name the image. Run cfgfmt-rs doctor on the TFTP root.",
-        ),
-        note(
-            "R26",
-            "\"Image Authentication Failed\": the new image's signature check failed — unpack it from the release zip again.",
-        ),
-        note(
-            "R27",
-            "\"No Load Specified\": no image in flash and no configuration file names one — name it in OS79XX.TXT or the protocol configuration.",
-        ),
-        note(
-            "R28",
-            "The phone goes \"unprovisioned\": most often OS79XX.TXT syntax — only the file name: SIP ≤ 2.3 P0S3xxyy, SIP ≥ 3.0 P0S3-xx-y-zz, SCCP P003aabbccdd.",
-        ),
-        note(
-            "R29",
-            "To fix application-image problems, name the image in the configuration file and restart the phone.",
-        ),
-        note(
-            "R30",
-            "Most failures come from old firmware or bad OS79XX.TXT syntax; converting to the newest firmware first solves many problems.",
-        ),
-    ];
+    let troubleshooting = if !model.is_7940_family() {
+        vec![
+            note(
+                "R32",
+                "The phone stays on its old image: the upgradecode line names a file that is not on the server, or its platform, date code or fixed fields are not the image's — run cfgfmt-rs doctor on the TFTP root.",
+            ),
+            note(
+                "R31",
+                "Changes to gkdefault.txt do nothing until it is compiled again to gkdefault.cfg (lddefault for 7905G).",
+            ),
+            note(
+                "R30",
+                "Most failures come from old firmware; converting to the newest firmware first solves many problems.",
+            ),
+        ]
+    } else {
+        vec![
+            note(
+                "R25",
+                "\"Protocol Application Invalid\": the application image could not be written or is missing — the zip was not unpacked into the TFTP root, files were copied by hand, the loader could not fetch or authenticate the image, OS79XX.TXT holds more than the bare name, or image_version does not name the image. Run cfgfmt-rs doctor on the TFTP root.",
+            ),
+            note(
+                "R26",
+                "\"Image Authentication Failed\": the new image's signature check failed — unpack it from the release zip again.",
+            ),
+            note(
+                "R27",
+                "\"No Load Specified\": no image in flash and no configuration file names one — name it in OS79XX.TXT or the protocol configuration.",
+            ),
+            note(
+                "R28",
+                "The phone goes \"unprovisioned\": most often OS79XX.TXT syntax — only the file name: SIP ≤ 2.3 P0S3xxyy, SIP ≥ 3.0 P0S3-xx-y-zz, SCCP P003aabbccdd.",
+            ),
+            note(
+                "R29",
+                "To fix application-image problems, name the image in the configuration file and restart the phone.",
+            ),
+            note(
+                "R30",
+                "Most failures come from old firmware or bad OS79XX.TXT syntax; converting to the newest firmware first solves many problems.",
+            ),
+        ]
+    };
     Ok(Plan {
         model,
         from: from_load,
