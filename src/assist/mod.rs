@@ -254,7 +254,7 @@ pub const CHECKS: &[CheckDef] = &[
         ["R12", "R1"],
         Warning,
         "SIP (SIPDefault.cnf, SIP<MAC>.cnf) and SCCP (XMLDefault.cnf.xml, SEP<MAC>.cnf.xml) configuration files are present at once",
-        "The guide says to remove the other protocol's configuration when converting; with both present the phone may pick up the configuration (and image) of the protocol you are leaving."
+        "The guide says to remove the other protocol's configuration when converting; with both present the phone may pick up the configuration (and image) of the protocol you are leaving (symptom inferred)."
     ),
     check!(
         "no-load-specified",
@@ -317,7 +317,7 @@ pub const CHECKS: &[CheckDef] = &[
         ["R32"],
         Error,
         "an upgradecode record's fixed fields are not the guide's: type 3, 0x0400, 0x0100 (7905/7912) or 0x0200 (ATA), port 69, a known platform",
-        "The phone ignores an upgradecode it does not accept and stays on its old image."
+        "The phone ignores an upgradecode it does not accept and stays on its old image (symptom inferred)."
     ),
     check!(
         "upgradecode-image-missing",
@@ -331,14 +331,14 @@ pub const CHECKS: &[CheckDef] = &[
         ["R18", "R32"],
         Error,
         "an upgradecode record's date code is not the one in its image's name (yymmdd + build letter)",
-        "The phone compares the date code with its own image: a wrong code makes it skip the upgrade, or download the image at every boot."
+        "The phone compares the date code with its own image (symptom inferred): a wrong code makes it skip the upgrade, or download the image at every boot."
     ),
     check!(
         "upgradecode-platform-mismatch",
         ["R32"],
         Error,
         "an upgradecode record's platform is not the image's (kup1 header, or the model in its name), or the image is for the other model of the profile (gk = 7912G, ld = 7905G)",
-        "The phone ignores an upgrade for another platform and stays on its old image."
+        "The phone ignores an upgrade for another platform and stays on its old image (symptom inferred)."
     ),
     check!(
         "entry-skipped",
@@ -358,63 +358,63 @@ pub fn check_def(id: &str) -> Option<&'static CheckDef> {
 pub const PLAN_RULES: &[(&str, &str)] = &[
     (
         "R1",
-        "plan: a protocol change is an image change (every path ends with the target image named)",
+        "A protocol change is an image change (every path ends with the target image named)",
     ),
     (
         "R2",
-        "plan note: DHCP option 66 (SIP) / 150 (SCCP) when the protocol changes",
+        "Note: DHCP option 66 (SIP) / 150 (SCCP) when the protocol changes",
     ),
-    ("R3", "plan step of R10: the files fetched, in boot order"),
+    ("R3", "Step of R10: the files fetched, in boot order"),
     (
         "R7",
-        "plan: refuses any path below 5.0 from 5.0 or later; no intermediate stage goes below 5.0 either",
+        "Refuses any path below 5.0 from 5.0 or later; no intermediate stage goes below 5.0 either",
     ),
     (
         "R10",
-        "plan step `os79xx-image` (SCCP ≤ 4.x → SIP ≤ 6.x, SCCP 5.x → SIP 5.x/6.x)",
+        "Step `os79xx-image` (SCCP ≤ 4.x → SIP ≤ 6.x, SCCP 5.x → SIP 5.x/6.x)",
     ),
     (
         "R11",
-        "plan note on R10 steps to SIP 3.x/4.x: go through SIP 2.3 if the transfer ends in \"State Error\"",
+        "Note on R10 steps to SIP 3.x/4.x: go through SIP 2.3 if the transfer ends in \"State Error\"",
     ),
-    ("R12", "plan step `config-image` (SCCP ≤ 5.x → SIP ≥ 7.x)"),
+    ("R12", "Step `config-image` (SCCP ≤ 5.x → SIP ≥ 7.x)"),
     (
         "R13",
-        "plan step `release-zip` (SCCP ≥ 6.x ↔ SIP ≥ 7.x, and the second stage of R17)",
+        "Step `release-zip` (SCCP ≥ 6.x ↔ SIP ≥ 7.x, and the second stage of R17)",
     ),
-    ("R14", "plan step `os79xx-image` towards SCCP"),
+    ("R14", "Step `os79xx-image` towards SCCP"),
     (
         "R15",
         "plan: SIP ≤ 3.x → SCCP ≥ 5.x goes through the latest SCCP 4.x, then 5.x",
     ),
-    ("R16", "plan step `os79xx-image` (SIP ≤ 4.x → SCCP ≤ 5.x)"),
+    ("R16", "Step `os79xx-image` (SIP ≤ 4.x → SCCP ≤ 5.x)"),
     (
         "R17",
         "plan: SIP ≤ 4.x → SCCP ≥ 6.x goes through SCCP 6.3 (`os79xx-image` naming it in OS79XX.TXT and the SCCP configuration), then `release-zip`",
     ),
     (
         "R18",
-        "plan step `gkdefault-upgradecode` (SIP 5.x/6.x → SCCP): the edited upgradecode line and the compile command",
+        "Step `gkdefault-upgradecode` (SIP 5.x/6.x → SCCP): the edited upgradecode line and the compile command",
     ),
     (
         "R19",
-        "plan step `config-image` (SIP ≥ 7.x → SCCP): the image_version line naming the SCCP load",
+        "Step `config-image` (SIP ≥ 7.x → SCCP): the image_version line naming the SCCP load",
     ),
     (
         "R20",
-        "plan note on UAL-era conversions: CallManager 5.x/6.x Bulk Administration",
+        "Note on UAL-era conversions: CallManager 5.x/6.x Bulk Administration",
     ),
     (
         "R21",
-        "plan note: convert one phone through an alternate TFTP server",
+        "Note: convert one phone through an alternate TFTP server",
     ),
     (
         "R22",
-        "plan note on SCCP targets: the installer does not edit OS79XX.TXT",
+        "Note on SCCP targets: the installer does not edit OS79XX.TXT",
     ),
     (
         "R23",
-        "plan note on SIP 2.x targets: SIPDefault.cnf holding only image_version",
+        "Note on SIP 2.x targets: SIPDefault.cnf holding only image_version",
     ),
     (
         "R24",
@@ -422,29 +422,29 @@ pub const PLAN_RULES: &[(&str, &str)] = &[
     ),
     (
         "R25",
-        "plan troubleshooting list: \"Protocol Application Invalid\"",
+        "Troubleshooting list: \"Protocol Application Invalid\"",
     ),
     (
         "R26",
-        "plan troubleshooting list: \"Image Authentication Failed\"",
+        "Troubleshooting list: \"Image Authentication Failed\"",
     ),
-    ("R27", "plan troubleshooting list: \"No Load Specified\""),
-    ("R28", "plan troubleshooting list: unprovisioned phone"),
+    ("R27", "Troubleshooting list: \"No Load Specified\""),
+    ("R28", "Troubleshooting list: unprovisioned phone"),
     (
         "R29",
-        "plan step `release-zip`: unpack the release zip, do not copy images by hand",
+        "Step `release-zip`: unpack the release zip, do not copy images by hand",
     ),
     (
         "R30",
-        "plan troubleshooting list: convert to the newest firmware first",
+        "Troubleshooting list: convert to the newest firmware first",
     ),
     (
         "R31",
-        "plan step `gkdefault-upgradecode` (7905G/7912G): compile, and copy to gk<mac> for one phone",
+        "Step `gkdefault-upgradecode` (7905G/7912G): compile, and copy to gk<mac> for one phone",
     ),
     (
         "R32",
-        "plan step `gkdefault-upgradecode`: the eight upgradecode fields; `cfgfmt-rs upgradecode`",
+        "Step `gkdefault-upgradecode`: the eight upgradecode fields; `cfgfmt-rs upgradecode`",
     ),
 ];
 
@@ -483,4 +483,31 @@ pub fn render_findings(root: &str, findings: &[Finding]) -> String {
 
 fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
+}
+
+/// The documentation table: every rule of `conversion-rules.md` with the checks and plan
+/// steps that implement it (`docs/assist.md` holds this text; a test keeps them equal).
+pub fn rules_table() -> String {
+    let mut out = String::from(
+        "| rule | check / plan step | severity | what it reports |\n| --- | --- | --- | --- |\n",
+    );
+    // Markdown would take `<MAC>` for an HTML tag.
+    let esc = |s: &str| s.replace('<', "&lt;").replace('>', "&gt;");
+    for n in 1..=32 {
+        let rule = format!("R{n}");
+        for c in CHECKS.iter().filter(|c| c.rules.contains(&rule.as_str())) {
+            let mark = if c.inferred { " (inferred)" } else { "" };
+            let _ = writeln!(
+                out,
+                "| {rule} | `{}` | {} | {}{mark} |",
+                c.id,
+                c.severity,
+                esc(c.title)
+            );
+        }
+        for (_, text) in PLAN_RULES.iter().filter(|(r, _)| *r == rule) {
+            let _ = writeln!(out, "| {rule} | plan | — | {} |", esc(text));
+        }
+    }
+    out
 }
