@@ -582,6 +582,75 @@ fn lddefault_for_7905() {
     expect(&fx, &["gkdefault-missing"]);
 }
 
+/// R18's folder for a 7940 on SIP 6.3 going to SCCP: gkdefault.cfg names the SCCP image the
+/// guide quotes. Its layout is unknown (no kup1 check), its signed header is checked.
+#[test]
+fn r18_folder_for_7940_is_clean() {
+    let img = "CP7940080001SCCP051117A.sbin";
+    let txt = example_with_upgradecode(&format!(
+        "upgradecode:3,0x601,0x0400,0x0100,0.0.0.0,69,0x051117a,{img}"
+    ));
+    let mut fx = Fx::default();
+    fx.set("OS79XX.TXT", "P0S3-06-3-00\r\n")
+        .set(
+            "P0S3-06-3-00.sbn",
+            SgnBuilder::cisco("P0S3-06-3-00.sbn").build(&[0x11u8; 300]),
+        )
+        .set("SIPDefault.cnf", "image_version: P0S3-06-3-00\n")
+        .set(img, SgnBuilder::cisco(img).build(&[0x22u8; 300]))
+        .set("gkdefault.cfg", compile_gk(&txt))
+        .set("gkdefault.txt", txt);
+    expect(&fx, &[]);
+    let mut bad = fx.clone();
+    bad.set(img, vec![0x22u8; 300]);
+    expect(&bad, &["image-damaged"]);
+}
+
+/// Arbitrary bytes under every name doctor reads never panic it.
+#[test]
+fn arbitrary_content_never_panics() {
+    let names = [
+        "OS79XX.TXT",
+        "SIPDefault.cnf",
+        "SIP0006D7AA2A2E.cnf",
+        "RINGLIST.DAT",
+        "gkdefault.cfg",
+        "gkdefault.txt",
+        "gk0006d7aa2a2e",
+        "lddefault.txt",
+        "P0S3-8-12-00.loads",
+        "CP7912080000SIP060111A.sbin",
+        "XMLDefault.cnf.xml",
+        "sip_ptag.dat",
+    ];
+    let mut x: u32 = 0x1234_5678;
+    let mut next = || {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        x
+    };
+    for round in 0..40 {
+        let mut fx = Fx::default();
+        for n in names {
+            let len = (next() % 700) as usize;
+            let text = round % 2 == 0;
+            let bytes: Vec<u8> = (0..len)
+                .map(|_| {
+                    let b = next() as u8;
+                    if text {
+                        b"P0S3-8.12:# \n\"<>ab#txt"[(b % 21) as usize]
+                    } else {
+                        b
+                    }
+                })
+                .collect();
+            fx.set(n, bytes);
+        }
+        let _ = fx.doctor();
+    }
+}
+
 // ---------------------------------------------------------------- bounds
 
 #[cfg(unix)]

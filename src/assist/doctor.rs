@@ -1354,7 +1354,11 @@ impl Doctor<'_> {
             let signed = [".sbn", ".sb2", ".sbin", ".loads"]
                 .iter()
                 .any(|x| lower.ends_with(x));
-            let kup_ext = lower.ends_with(".zup") || lower.ends_with(".sbin");
+            // kup1 is known for 7902/7905/7912 and ATA images only; the CP7940 .sbin of R18's
+            // example is of unknown layout, so only its signed header is checked.
+            let kup_family = names::parse(&name)
+                .is_none_or(|n| matches!(n.family, Family::Cp(7902 | 7905 | 7912) | Family::Ata));
+            let kup_ext = (lower.ends_with(".zup") || lower.ends_with(".sbin")) && kup_family;
             if !signed && !kup_ext {
                 continue;
             }
