@@ -110,7 +110,7 @@ pub const CHECKS: &[CheckDef] = &[
         ["R4", "R23", "R28"],
         Error,
         "OS79XX.TXT names the image with an extension (.bin, .sbn, .loads, .sb2)",
-        "The phone appends the extension itself and asks for e.g. P0S30203.bin.bin, which does not exist: \"Protocol Application Invalid\" or an unprovisioned phone."
+        "The phone expects the bare name and adds the extension itself; with one already there it asks for a file that does not exist: \"Protocol Application Invalid\" or an unprovisioned phone."
     ),
     check!(
         "os79xx-extra-content",
