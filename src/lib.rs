@@ -16,6 +16,7 @@
     )
 )]
 
+pub mod assist;
 pub mod batch;
 pub mod cli;
 pub mod cnum;

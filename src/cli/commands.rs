@@ -46,6 +46,12 @@ enum Command {
     Batch(BatchArgs),
     /// List the built-in tag tables.
     Tables,
+    /// Check a TFTP root against Cisco's SCCP/SIP conversion guide (exit 1 on errors).
+    Doctor(super::assist::DoctorArgs),
+    /// The ordered steps to convert a phone from one load to another.
+    Plan(super::assist::PlanArgs),
+    /// The upgradecode line for a 7905G/7912G/ATA image (--write puts it into gkdefault.txt).
+    Upgradecode(super::assist::UpgradecodeArgs),
 }
 
 #[derive(Args, Debug)]
@@ -194,7 +200,18 @@ struct BatchArgs {
 }
 
 const SUBCOMMANDS: &[&str] = &[
-    "compile", "decode", "inspect", "dump", "strip", "extract", "batch", "tables", "help",
+    "compile",
+    "decode",
+    "inspect",
+    "dump",
+    "strip",
+    "extract",
+    "batch",
+    "doctor",
+    "plan",
+    "upgradecode",
+    "tables",
+    "help",
 ];
 
 pub fn is_subcommand(arg: &str) -> bool {
@@ -275,6 +292,9 @@ pub fn run(args: Vec<OsString>) -> i32 {
             print!("{}", super::list_tables());
             Ok(0)
         }
+        Command::Doctor(a) => Ok(super::assist::run_doctor(&a)),
+        Command::Plan(a) => super::assist::run_plan(&a),
+        Command::Upgradecode(a) => super::assist::run_upgradecode(&a),
     };
     result.unwrap_or_else(|e| {
         eprintln!(

@@ -4,6 +4,7 @@
 //! recognised whenever the first argument is not one of our subcommands, and subcommands
 //! built with `clap` (`cfgfmt-rs compile --table … IN OUT`, `dump`, `inspect`, …).
 
+pub mod assist;
 pub mod commands;
 pub mod inspect;
 pub mod job;

@@ -1,0 +1,1224 @@
+//! `plan --from LOAD --to LOAD`: the ordered steps of a conversion, following the paths of
+//! Cisco's guide (R10–R19 for 7940/7960, R31/R32 for 7905G/7912G), with the exact contents
+//! of the files to write at each step and the commands to run.
+//!
+//! Load names the guide and the fact sheet quote are used as they are; other names are made
+//! from the version by the grammar of R5 and marked `derived`. Intermediate loads the guide
+//! names only by version ("the latest SCCP 4.x", "SCCP 6.3") are placeholders unless given
+//! with `--via`.
+use super::upgradecode::{self, PLATFORM_7905, PLATFORM_7912};
+use crate::pkg::names::{self, Family, Protocol, Version};
+use serde::Serialize;
+use std::fmt::Write as _;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Model {
+    #[serde(rename = "7940")]
+    M7940,
+    #[serde(rename = "7960")]
+    M7960,
+    #[serde(rename = "7905")]
+    M7905,
+    #[serde(rename = "7912")]
+    M7912,
+}
+
+impl Model {
+    pub fn parse(s: &str) -> Option<Model> {
+        match s.trim().to_ascii_uppercase().trim_end_matches('G') {
+            "7940" => Some(Model::M7940),
+            "7960" => Some(Model::M7960),
+            "7905" => Some(Model::M7905),
+            "7912" => Some(Model::M7912),
+            _ => None,
+        }
+    }
+    fn is_7940_family(self) -> bool {
+        matches!(self, Model::M7940 | Model::M7960)
+    }
+    fn label(self) -> &'static str {
+        match self {
+            Model::M7940 => "7940",
+            Model::M7960 => "7960",
+            Model::M7905 => "7905G",
+            Model::M7912 => "7912G",
+        }
+    }
+    /// XMLDefault.cnf.xml device-type number (fact sheet §5.3).
+    fn device_type(self) -> u32 {
+        match self {
+            Model::M7940 => 8,
+            Model::M7960 => 7,
+            Model::M7905 => 20000,
+            Model::M7912 => 30007,
+        }
+    }
+    /// Profile names of 7905G (ld…) and 7912G (gk…).
+    fn profile(self) -> (&'static str, &'static str, &'static str) {
+        match self {
+            Model::M7905 => ("lddefault.txt", "lddefault.cfg", "ld"),
+            _ => ("gkdefault.txt", "gkdefault.cfg", "gk"),
+        }
+    }
+    fn platform(self) -> u32 {
+        match self {
+            Model::M7905 => PLATFORM_7905,
+            _ => PLATFORM_7912,
+        }
+    }
+}
+
+/// A load at one end of a stage.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Load {
+    pub protocol: Protocol,
+    pub version: Version,
+    /// "SIP 8.12", "SCCP 8.1(2)", "the latest SCCP 4.x".
+    pub label: String,
+    /// The load name (`P0S3-8-12-00`), or for 7905G/7912G the image file
+    /// (`CP7912080000SIP060111A.sbin`); a `<…>` placeholder when not known.
+    pub name: String,
+    /// Made from the version by the naming rules (R5), not quoted by a Cisco source.
+    pub derived: bool,
+    /// Not known: the user must supply it (`--via`).
+    pub placeholder: bool,
+}
+
+impl Load {
+    fn major(&self) -> u16 {
+        self.version.major
+    }
+    fn at_least(&self, major: u16, minor: u16) -> bool {
+        (self.version.major, self.version.minor) >= (major, minor)
+    }
+    fn same(&self, other: &Load) -> bool {
+        self.protocol == other.protocol && self.version == other.version
+    }
+    fn describe(&self) -> String {
+        if self.placeholder {
+            self.label.clone()
+        } else {
+            format!("{} ({})", self.label, self.name)
+        }
+    }
+}
+
+/// Names quoted by the guide and the fact sheet (R5, R10, R16, §6.1).
+const KNOWN_NAMES: &[&str] = &[
+    "P0S30100",
+    "P0S30202",
+    "P0S30203",
+    "P0S3-03-0-00",
+    "P0S3-04-4-00",
+    "P0S3-05-2-00",
+    "P0S3-06-0-00",
+    "P0S3-06-3-00",
+    "P0S3-07-1-00",
+    "P0S3-07-4-00",
+    "P0S3-07-5-00",
+    "P0S3-08-4-00",
+    "P0S3-08-9-00",
+    "P0S3-08-11-00",
+    "P0S3-8-12-00",
+    "P00303030300",
+    "P00305000101",
+    "P00305000200",
+    "P00306000100",
+    "P00306000200",
+    "P00307020300",
+    "P00308000500",
+    "P00308010200",
+    "P0030801SR02",
+];
+
+fn proto_word(p: Protocol) -> &'static str {
+    match p {
+        Protocol::Sip => "SIP",
+        Protocol::Sccp => "SCCP",
+        Protocol::Mgcp => "MGCP",
+        Protocol::Unknown => "?",
+    }
+}
+
+/// The 7940/7960 name of a version: a quoted one if known, else made by R5's grammar.
+fn name_for(protocol: Protocol, v: &Version) -> (String, bool) {
+    for k in KNOWN_NAMES {
+        if let Some(n) = names::parse(k)
+            && n.protocol == protocol
+            && n.version == *v
+        {
+            return (n.stem, false);
+        }
+    }
+    let made = match (protocol, v.service_release) {
+        (Protocol::Sip, _) if v.major <= 2 => format!("P0S3{:02}{:02}", v.major, v.minor),
+        (Protocol::Sip, _) => format!("P0S3-{:02}-{}-{:02}", v.major, v.minor, v.maint),
+        (_, Some(sr)) => format!("P003{:02}{:02}SR{sr:02}", v.major, v.minor),
+        _ => format!(
+            "P003{:02}{:02}{:02}{:02}",
+            v.major, v.minor, v.maint, v.build
+        ),
+    };
+    (made, true)
+}
+
+/// The universal loader a SIP ≥ 7 load ships with: `P0S3-8-12-00` → `P003-8-12-00`
+/// (observed for 8.12, and CME pairs P0S3-08-4-00 with P003-08-4-00; inferred for others).
+fn loader_of(load: &Load) -> String {
+    match load.name.strip_prefix("P0S3") {
+        Some(rest) if !load.placeholder => format!("P003{rest}"),
+        _ => format!("<loader of {}, named in its .loads>", load.label),
+    }
+}
+
+fn parse_version(text: &str) -> Option<Version> {
+    let (main, sr) = match text.to_ascii_uppercase().split_once("SR") {
+        Some((m, s)) => (m.to_string(), Some(s.parse::<u16>().ok()?)),
+        None => (text.to_string(), None),
+    };
+    let (mm, paren) = match main.split_once('(') {
+        Some((a, b)) => (a.to_string(), Some(b.strip_suffix(')')?.to_string())),
+        None => (main.clone(), None),
+    };
+    let mut it = mm.split('.');
+    let major = it.next()?.trim().parse().ok()?;
+    let minor = match it.next() {
+        Some(m) => m.trim().parse().ok()?,
+        None => 0,
+    };
+    if it.next().is_some() {
+        return None;
+    }
+    let (maint, build) = match &paren {
+        Some(p) => match p.split_once('.') {
+            Some((a, b)) => (a.parse().ok()?, b.parse().ok()?),
+            None => (p.parse().ok()?, 0),
+        },
+        None => (0, 0),
+    };
+    let mut v = Version::new(major, minor, maint, build);
+    if sr.is_some() {
+        // Service-release names drop the maintenance number (P0030801SR02 = 8.1(2)SR2).
+        v = Version::new(major, minor, 0, 0);
+        v.service_release = sr;
+    }
+    Some(v)
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum PlanError {
+    #[error(
+        "cannot read the load {0:?}: give a load name (P0S3-8-12-00, P00308010200, CP7912080000SIP060111A.sbin) or PROTOCOL-VERSION (SIP-8.12, SCCP-8.1(2))"
+    )]
+    BadLoad(String),
+    #[error("{0}")]
+    Unsupported(String),
+    #[error("{rule}: {message}")]
+    Rule { rule: &'static str, message: String },
+}
+
+/// Parses `--from`/`--to`/`--via`: any name the load-name parser knows, or `SIP-8.12`,
+/// `SCCP-8.1(2)`, `SCCP-5.0(1.1)`, `SCCP-8.1(2)SR2`. Returns the load and the model family the
+/// name implies, if any.
+pub fn parse_load(arg: &str, model: Option<Model>) -> Result<(Load, Option<Model>), PlanError> {
+    let arg = arg.trim();
+    let bad = || PlanError::BadLoad(arg.to_string());
+    if let Some(n) = names::parse(arg) {
+        if n.is_loader {
+            return Err(PlanError::Unsupported(format!(
+                "{arg:?} is a universal loader, not a load; give the load it belongs to (e.g. P0S3-8-12-00 for P003-8-12-00)"
+            )));
+        }
+        if !matches!(n.protocol, Protocol::Sip | Protocol::Sccp) {
+            return Err(PlanError::Unsupported(format!(
+                "{arg:?} is not an SCCP or SIP load; the guide covers those two only"
+            )));
+        }
+        let label = format!("{} {}", proto_word(n.protocol), n.version);
+        return match n.family {
+            Family::Phone7940_7960 => Ok((
+                Load {
+                    protocol: n.protocol,
+                    version: n.version,
+                    label,
+                    name: n.stem,
+                    derived: false,
+                    placeholder: false,
+                },
+                Some(Model::M7940),
+            )),
+            Family::Cp(m @ (7905 | 7912 | 7940 | 7960)) => {
+                let file = if n.extension.is_some() {
+                    n.raw
+                } else {
+                    format!("{}.sbin", n.stem)
+                };
+                let implied = match m {
+                    7905 => Model::M7905,
+                    7912 => Model::M7912,
+                    _ => Model::M7940,
+                };
+                Ok((
+                    Load {
+                        protocol: n.protocol,
+                        version: n.version,
+                        label,
+                        name: file,
+                        derived: false,
+                        placeholder: false,
+                    },
+                    Some(implied),
+                ))
+            }
+            // `SIP8.11` reads as a 79x1 name too: the PROTOCOL-VERSION form wins.
+            _ => parse_protocol_version(arg, model)
+                .map(|l| (l, None))
+                .ok_or_else(|| {
+                    PlanError::Unsupported(format!(
+                        "{arg:?} is not a 7940/7960, 7905G or 7912G load"
+                    ))
+                }),
+        };
+    }
+    parse_protocol_version(arg, model)
+        .map(|l| (l, None))
+        .ok_or_else(bad)
+}
+
+/// `SIP-8.12`, `SCCP-8.1(2)`: the load name is made for the model.
+fn parse_protocol_version(arg: &str, model: Option<Model>) -> Option<Load> {
+    let upper = arg.to_ascii_uppercase();
+    let (protocol, rest) = if let Some(r) = upper.strip_prefix("SCCP") {
+        (Protocol::Sccp, r)
+    } else if let Some(r) = upper.strip_prefix("SIP") {
+        (Protocol::Sip, r)
+    } else {
+        return None;
+    };
+    let rest = rest.trim_start_matches(['-', '_', ' ', ':']);
+    let version = parse_version(rest)?;
+    let label = format!("{} {}", proto_word(protocol), version);
+    let m = model.unwrap_or(Model::M7940);
+    let (name, derived, placeholder) = if m.is_7940_family() {
+        let (n, d) = name_for(protocol, &version);
+        (n, d, false)
+    } else {
+        (
+            format!(
+                "<{} image file of {label}, e.g. CP{}{:02}{:02}{:02}{}<yymmdd><letter>.sbin>",
+                m.label(),
+                m.label().get(..4).unwrap_or_default(),
+                version.major,
+                version.minor,
+                version.maint,
+                proto_word(protocol)
+            ),
+            false,
+            true,
+        )
+    };
+    Some(Load {
+        protocol,
+        version,
+        label,
+        name,
+        derived,
+        placeholder,
+    })
+}
+
+/// How a stage is carried out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Method {
+    /// Name the image in OS79XX.TXT (R10, R14, R16; R17's first stage also names it in the
+    /// SCCP configuration).
+    Os79xxImage,
+    /// Name the image in the protocol configuration: image_version / loadInformation (R12, R19).
+    ConfigImage,
+    /// Unpack the release zip into the TFTP root and reset (R13).
+    ReleaseZip,
+    /// Edit the upgradecode line of gkdefault.txt and compile it (R18, R31, R32).
+    GkdefaultUpgradecode,
+}
+
+impl Method {
+    pub fn id(self) -> &'static str {
+        match self {
+            Method::Os79xxImage => "os79xx-image",
+            Method::ConfigImage => "config-image",
+            Method::ReleaseZip => "release-zip",
+            Method::GkdefaultUpgradecode => "gkdefault-upgradecode",
+        }
+    }
+}
+
+/// A file to write (whole) or a line to put into a file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FileContent {
+    pub file: String,
+    /// The whole file (`true`) or one line to set in it (`false`).
+    pub whole: bool,
+    pub contents: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Action {
+    pub rule: &'static str,
+    pub text: String,
+    pub content: Option<FileContent>,
+    pub command: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Note {
+    pub rule: &'static str,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Stage {
+    pub from: Load,
+    pub to: Load,
+    pub method: Method,
+    pub rules: Vec<&'static str>,
+    pub actions: Vec<Action>,
+    pub notes: Vec<Note>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Plan {
+    pub model: Model,
+    pub from: Load,
+    pub to: Load,
+    pub stages: Vec<Stage>,
+    pub before: Vec<Note>,
+    /// Placeholders left in the plan, with how to fill them in.
+    pub fill_in: Vec<String>,
+    pub troubleshooting: Vec<Note>,
+}
+
+fn note(rule: &'static str, text: impl Into<String>) -> Note {
+    Note {
+        rule,
+        text: text.into(),
+    }
+}
+
+fn act(rule: &'static str, text: impl Into<String>) -> Action {
+    Action {
+        rule,
+        text: text.into(),
+        content: None,
+        command: None,
+    }
+}
+
+fn write_file(rule: &'static str, text: impl Into<String>, file: &str, contents: String) -> Action {
+    Action {
+        content: Some(FileContent {
+            file: file.into(),
+            whole: true,
+            contents,
+        }),
+        ..act(rule, text)
+    }
+}
+
+fn set_line(rule: &'static str, text: impl Into<String>, file: &str, line: String) -> Action {
+    Action {
+        content: Some(FileContent {
+            file: file.into(),
+            whole: false,
+            contents: line,
+        }),
+        ..act(rule, text)
+    }
+}
+
+fn run(rule: &'static str, text: impl Into<String>, command: String) -> Action {
+    Action {
+        command: Some(command),
+        ..act(rule, text)
+    }
+}
+
+/// What an intermediate load must be: protocol, major, and minor when the guide names one.
+#[derive(Debug, Clone, Copy)]
+struct Want {
+    protocol: Protocol,
+    major: u16,
+    minor: Option<u16>,
+    label: &'static str,
+    example: &'static str,
+}
+
+const SCCP4_LATEST: Want = Want {
+    protocol: Protocol::Sccp,
+    major: 4,
+    minor: None,
+    label: "the latest SCCP 4.x",
+    example: "--via SCCP-4.1(x) or its P00304… name",
+};
+const SCCP5: Want = Want {
+    protocol: Protocol::Sccp,
+    major: 5,
+    minor: None,
+    label: "an SCCP 5.x",
+    example: "--via P00305000200 (5.0(2)) or another 5.x load",
+};
+const SCCP63: Want = Want {
+    protocol: Protocol::Sccp,
+    major: 6,
+    minor: Some(3),
+    label: "SCCP 6.3",
+    example: "--via SCCP-6.3(x) or its P0030603… name",
+};
+const SIP23: Want = Want {
+    protocol: Protocol::Sip,
+    major: 2,
+    minor: Some(3),
+    label: "SIP 2.3",
+    example: "P0S30203",
+};
+
+fn resolve(want: Want, via: &[Load]) -> Load {
+    if let Some(v) = via.iter().find(|l| {
+        l.protocol == want.protocol
+            && l.major() == want.major
+            && want.minor.is_none_or(|m| l.version.minor == m)
+    }) {
+        return v.clone();
+    }
+    // SIP 2.3's name is quoted by the guide (R5).
+    if want.protocol == Protocol::Sip
+        && let Some(n) = names::parse(want.example)
+    {
+        return Load {
+            protocol: n.protocol,
+            version: n.version,
+            label: want.label.into(),
+            name: n.stem,
+            derived: false,
+            placeholder: false,
+        };
+    }
+    Load {
+        protocol: want.protocol,
+        version: Version::new(want.major, want.minor.unwrap_or(0), 0, 0),
+        label: want.label.into(),
+        name: format!("<name of {} load>", want.label),
+        derived: false,
+        placeholder: true,
+    }
+}
+
+type Hop = (Load, Method, Vec<&'static str>);
+
+fn is_63(l: &Load) -> bool {
+    l.protocol == Protocol::Sccp && l.version.major == 6 && l.version.minor == 3
+}
+
+/// The guide's path for a 7940/7960 from one load to another, as hops.
+fn route_7940(from: &Load, to: &Load, via: &[Load]) -> Result<Vec<Hop>, PlanError> {
+    if from.same(to) {
+        return Err(PlanError::Unsupported(format!(
+            "{} is both the start and the target: nothing to do",
+            from.label
+        )));
+    }
+    if from.major() >= 5 && to.major() < 5 {
+        return Err(PlanError::Rule {
+            rule: "R7",
+            message: format!(
+                "a phone on {} (5.0 or later, signed) cannot go back to {}, older than 5.0, in either protocol",
+                from.label, to.label
+            ),
+        });
+    }
+    let mut hops: Vec<Hop> = Vec::new();
+    match (from.protocol, to.protocol) {
+        (Protocol::Sccp, Protocol::Sip) => {
+            if from.major() >= 6 {
+                if to.major() >= 7 {
+                    hops.push((to.clone(), Method::ReleaseZip, vec!["R13"]));
+                } else {
+                    return Err(PlanError::Rule {
+                        rule: "R13",
+                        message: format!(
+                            "from SCCP 6.x or later the guide converts to SIP 7.x or later only, not to {}",
+                            to.label
+                        ),
+                    });
+                }
+            } else if to.major() >= 7 {
+                hops.push((to.clone(), Method::ConfigImage, vec!["R12"]));
+            } else {
+                hops.push((to.clone(), Method::Os79xxImage, vec!["R10"]));
+            }
+        }
+        (Protocol::Sip, Protocol::Sccp) => {
+            if from.major() >= 7 {
+                hops.push((to.clone(), Method::ConfigImage, vec!["R19"]));
+            } else if from.major() >= 5 {
+                hops.push((to.clone(), Method::GkdefaultUpgradecode, vec!["R18"]));
+            } else {
+                // R24: SIP 2.1 and earlier refuse SCCP names longer than eight characters.
+                if !from.at_least(2, 2) {
+                    let first_sccp = if from.major() <= 3 && to.major() >= 5 {
+                        resolve(SCCP4_LATEST, via)
+                    } else {
+                        to.clone()
+                    };
+                    if first_sccp.placeholder || first_sccp.name.len() > 8 {
+                        hops.push((resolve(SIP23, via), Method::Os79xxImage, vec!["R24"]));
+                    }
+                }
+                if from.major() <= 3 && to.major() >= 5 {
+                    hops.push((
+                        resolve(SCCP4_LATEST, via),
+                        Method::Os79xxImage,
+                        vec!["R15", "R16"],
+                    ));
+                    if to.major() == 5 {
+                        hops.push((to.clone(), Method::Os79xxImage, vec!["R15", "R14"]));
+                    } else {
+                        hops.push((resolve(SCCP5, via), Method::Os79xxImage, vec!["R15", "R14"]));
+                        push_via_63(&mut hops, to, via);
+                    }
+                } else if to.major() <= 5 {
+                    hops.push((to.clone(), Method::Os79xxImage, vec!["R16"]));
+                } else {
+                    push_via_63(&mut hops, to, via);
+                }
+            }
+        }
+        (Protocol::Sip, Protocol::Sip) | (Protocol::Sccp, Protocol::Sccp) => {
+            let ual = |l: &Load| match l.protocol {
+                Protocol::Sip => l.major() >= 7,
+                _ => l.major() >= 6,
+            };
+            if ual(from) && ual(to) {
+                hops.push((to.clone(), Method::ReleaseZip, vec!["R13"]));
+            } else {
+                return Err(PlanError::Unsupported(format!(
+                    "{} → {} stays in one protocol; the guide covers such changes only between SCCP 6.x+ / SIP 7.x+ images (R13)",
+                    from.label, to.label
+                )));
+            }
+        }
+        _ => {
+            return Err(PlanError::Unsupported(
+                "the guide covers SCCP and SIP only".into(),
+            ));
+        }
+    }
+    Ok(hops)
+}
+
+/// R17: first SCCP 6.3 (named in OS79XX.TXT and the SCCP configuration), then the target's zip.
+fn push_via_63(hops: &mut Vec<Hop>, to: &Load, via: &[Load]) {
+    if is_63(to) {
+        hops.push((to.clone(), Method::Os79xxImage, vec!["R17"]));
+        return;
+    }
+    hops.push((resolve(SCCP63, via), Method::Os79xxImage, vec!["R17"]));
+    hops.push((to.clone(), Method::ReleaseZip, vec!["R17", "R13"]));
+}
+
+fn route_79xx_cp(from: &Load, to: &Load) -> Result<Vec<Hop>, PlanError> {
+    if from.same(to) {
+        return Err(PlanError::Unsupported(format!(
+            "{} is both the start and the target: nothing to do",
+            from.label
+        )));
+    }
+    match from.protocol {
+        Protocol::Sip => Ok(vec![(
+            to.clone(),
+            Method::GkdefaultUpgradecode,
+            vec!["R31", "R32"],
+        )]),
+        _ => Ok(vec![(to.clone(), Method::ConfigImage, vec!["R31"])]),
+    }
+}
+
+fn loadinfo_line(model: Model, name: &str) -> String {
+    let n = model.device_type();
+    format!(
+        "<loadInformation{n} model=\"IP Phone {}\">{name}</loadInformation{n}>",
+        model.label()
+    )
+}
+
+fn check_and_reset(actions: &mut Vec<Action>, rule: &'static str, reset: &str) {
+    actions.push(run(
+        "R25",
+        "Check the TFTP root for the guide's traps (run it in the TFTP root):",
+        "cfgfmt-rs doctor .".into(),
+    ));
+    actions.push(act(rule, reset));
+}
+
+fn os79xx_contents(name: &str) -> String {
+    format!("{name}\r\n")
+}
+
+fn image_files(load: &Load) -> String {
+    if load.placeholder {
+        return format!("the image files of {}", load.label);
+    }
+    let signed = load.major() >= 5;
+    match load.protocol {
+        Protocol::Sip if signed => format!("{}.sbn", load.name),
+        _ if signed => format!("{0}.bin and {0}.sbn (as the release has them)", load.name),
+        _ => format!("{}.bin", load.name),
+    }
+}
+
+fn stage(model: Model, from: &Load, to: &Load, method: Method, rules: Vec<&'static str>) -> Stage {
+    let mut actions = Vec::new();
+    let mut notes = Vec::new();
+    let primary = rules.first().copied().unwrap_or("R14");
+    let sip = to.protocol == Protocol::Sip;
+    let cfg_line = format!("image_version: {}", to.name);
+    match method {
+        Method::Os79xxImage => {
+            actions.push(act(
+                primary,
+                format!(
+                    "Copy {} into the TFTP root (top level){}.",
+                    image_files(to),
+                    if sip {
+                        ""
+                    } else {
+                        " — all of the CallManager load's files, before any phone is reset (R16)"
+                    }
+                ),
+            ));
+            actions.push(write_file(
+                "R4",
+                "Write OS79XX.TXT: only the image name, no .bin, case as in the file name:",
+                "OS79XX.TXT",
+                os79xx_contents(&to.name),
+            ));
+            if sip {
+                if to.major() <= 2 {
+                    actions.push(write_file(
+                        "R23",
+                        "Write SIPDefault.cnf holding only the image line for the upgrade (SIP 2.x fails on a large file); restore the full file afterwards:",
+                        "SIPDefault.cnf",
+                        format!("{cfg_line}\r\n"),
+                    ));
+                } else {
+                    actions.push(set_line(
+                        "R10",
+                        "Provide SIPDefault.cnf (settings for all phones) with the image line:",
+                        "SIPDefault.cnf",
+                        cfg_line.clone(),
+                    ));
+                }
+                actions.push(act(
+                    "R8",
+                    "Provide SIP<MAC>.cnf for each phone: SIP and the MAC in upper case, .cnf in lower case (e.g. SIP002094D245CB.cnf); all files readable by the TFTP server.",
+                ));
+                actions.push(act(
+                    "R9",
+                    "If you use RINGLIST.DAT, put every ring file it lists (e.g. ringer1.pcm) into the TFTP root.",
+                ));
+            } else if rules.contains(&"R17") {
+                actions.push(set_line(
+                    "R17",
+                    format!(
+                        "Name it in the SCCP configuration too (SEP<MAC>.cnf.xml, or XMLDefault.cnf.xml for all {} phones; CallManager: the device's phone load name):",
+                        model.label()
+                    ),
+                    "XMLDefault.cnf.xml",
+                    loadinfo_line(model, &to.name),
+                ));
+            }
+            check_and_reset(
+                &mut actions,
+                primary,
+                "Reset the phone(s). The phone fetches OS79XX.TXT, then the image it names, then its configuration files (R3).",
+            );
+            if sip && (3..=4).contains(&to.major()) {
+                notes.push(note(
+                    "R11",
+                    "If the TFTP log shows the image transfer ending in \"State Error\" and being retried (common with very old SCCP images), convert to SIP 2.3 (P0S30203) first, then to this image.",
+                ));
+            }
+            if from.protocol == Protocol::Sccp && from.major() == 4 && sip {
+                notes.push(note(
+                    "R10",
+                    "The guide names SCCP ≤ 3.x and 5.x as starting points; SCCP 4.x is treated like ≤ 3.x here (inferred).",
+                ));
+            }
+        }
+        Method::ConfigImage if model.is_7940_family() => {
+            if sip {
+                actions.push(act(
+                    "R12",
+                    format!(
+                        "Unpack the release zip of {} into the TFTP root, top level: {}.loads, {}.sb2 and the loader {}.sbn/.bin (R6, R29).",
+                        to.label,
+                        to.name,
+                        to.name,
+                        loader_of(to)
+                    ),
+                ));
+                actions.push(set_line(
+                    "R12",
+                    "Name the SIP image in SIPDefault.cnf:",
+                    "SIPDefault.cnf",
+                    cfg_line.clone(),
+                ));
+                actions.push(write_file(
+                    "R6",
+                    "OS79XX.TXT names the loader, as in the release zip:",
+                    "OS79XX.TXT",
+                    os79xx_contents(&loader_of(to)),
+                ));
+                actions.push(act(
+                    "R12",
+                    "Remove the SCCP configuration files of these phones (SEP<MAC>.cnf.xml; XMLDefault.cnf.xml if no SCCP phone uses this TFTP root).",
+                ));
+                check_and_reset(
+                    &mut actions,
+                    "R12",
+                    "Reset the phone(s): the configured image differs from the running one, so the phone fetches it.",
+                );
+            } else {
+                actions.push(act(
+                    "R19",
+                    format!(
+                        "Put the files of {} into the TFTP root (the release zip, or Cisco's installer on CallManager, R22).",
+                        to.describe()
+                    ),
+                ));
+                actions.push(set_line(
+                    "R19",
+                    "In the configuration of the running protocol (SIPDefault.cnf, and SIP<MAC>.cnf where it sets image_version), name the SCCP image:",
+                    "SIPDefault.cnf",
+                    cfg_line.clone(),
+                ));
+                actions.push(write_file(
+                    "R14",
+                    "Write OS79XX.TXT naming the SCCP load, so a phone reading it later stays on SCCP:",
+                    "OS79XX.TXT",
+                    os79xx_contents(&to.name),
+                ));
+                check_and_reset(&mut actions, "R19", "Reset the phone(s).");
+            }
+        }
+        Method::ConfigImage => {
+            // 7905G/7912G from SCCP: not in the guide; CallManager's load setting.
+            actions.push(act("R31", format!("Copy {} into the TFTP root.", to.name)));
+            actions.push(set_line(
+                "R31",
+                "Name the image in the SCCP configuration (XMLDefault.cnf.xml, or the device's phone load in CallManager):",
+                "XMLDefault.cnf.xml",
+                loadinfo_line(model, to.name.split('.').next().unwrap_or(&to.name)),
+            ));
+            let (txt, cfg, _) = model.profile();
+            actions.push(run(
+                "R31",
+                format!("Have the SIP profile ready: {txt} compiled to {cfg}:"),
+                format!("cfgfmt-rs -tsip_ptag.dat {txt} {cfg}"),
+            ));
+            check_and_reset(&mut actions, "R31", "Reset the phone(s).");
+            notes.push(note(
+                "R31",
+                "The guide covers 7905G/7912G conversions through the SIP profile only; this SCCP-side step (loadInformation, device type from the fact sheet) is inferred. Some CallManager Express versions want the file name with .sbin here.",
+            ));
+        }
+        Method::ReleaseZip => {
+            let files = if to.placeholder {
+                format!("the files of {}", to.label)
+            } else if sip {
+                format!(
+                    "{0}.loads, {0}.sb2, {1}.sbn, {1}.bin and OS79XX.TXT",
+                    to.name,
+                    loader_of(to)
+                )
+            } else {
+                format!("{0}.loads, {0}.sb2, {0}.sbn and {0}.bin", to.name)
+            };
+            actions.push(act(
+                "R13",
+                format!(
+                    "Unpack the release zip of {} into the TFTP root, top level (not a subfolder), as it is — do not copy images by hand (R29): {files}.",
+                    to.label
+                ),
+            ));
+            let os_name = if sip { loader_of(to) } else { to.name.clone() };
+            actions.push(write_file(
+                if sip { "R6" } else { "R14" },
+                if sip {
+                    "OS79XX.TXT names the loader (the zip's own file does):"
+                } else {
+                    "Write OS79XX.TXT naming the SCCP load:"
+                },
+                "OS79XX.TXT",
+                os79xx_contents(&os_name),
+            ));
+            if sip {
+                actions.push(set_line(
+                    "R13",
+                    "Name the load in SIPDefault.cnf:",
+                    "SIPDefault.cnf",
+                    cfg_line.clone(),
+                ));
+            } else {
+                actions.push(set_line(
+                    "R13",
+                    "Name the load in the SCCP configuration (SEP<MAC>.cnf.xml or XMLDefault.cnf.xml; CallManager: the phone load name):",
+                    "XMLDefault.cnf.xml",
+                    loadinfo_line(model, &to.name),
+                ));
+            }
+            if from.protocol != to.protocol {
+                actions.push(act(
+                    "R12",
+                    if sip {
+                        "Remove the SCCP configuration files of these phones (SEP<MAC>.cnf.xml; XMLDefault.cnf.xml if no SCCP phone uses this TFTP root)."
+                    } else {
+                        "Remove the SIP configuration files of these phones (SIP<MAC>.cnf; SIPDefault.cnf if no SIP phone uses this TFTP root)."
+                    },
+                ));
+            }
+            check_and_reset(
+                &mut actions,
+                "R13",
+                "Reset the phone(s): each compares the images named with its flash, downloads what differs, writes it and reboots.",
+            );
+        }
+        Method::GkdefaultUpgradecode => {
+            let (txt, cfg, prefix) = model.profile();
+            let is_cp = !to.placeholder
+                && names::parse(&to.name).is_some_and(|n| matches!(n.family, Family::Cp(_)));
+            let file = if is_cp {
+                to.name.clone()
+            } else if model.is_7940_family() {
+                format!(
+                    "<{} image file (.sbin) of {}, e.g. CP7940080001SCCP051117A.sbin>",
+                    proto_word(to.protocol),
+                    to.label
+                )
+            } else {
+                to.name.clone()
+            };
+            let date = if is_cp {
+                upgradecode::date_code_of(&file).map(|d| format!("{d:#09x}"))
+            } else {
+                None
+            }
+            .unwrap_or_else(|| {
+                "<its date code: 0x + yymmdd + build letter, e.g. 0x051117a>".into()
+            });
+            let platform = if model.is_7940_family() {
+                // The guide's R18 example keeps the SIP load's fields, 0x601 included.
+                PLATFORM_7912
+            } else {
+                model.platform()
+            };
+            let line =
+                format!("upgradecode:3,{platform:#x},0x0400,0x0100,0.0.0.0,69,{date},{file}");
+            if model.is_7940_family() {
+                actions.push(act(
+                    "R18",
+                    format!(
+                        "Unpack the latest SIP load and the latest SCCP load ({}) into the TFTP root.",
+                        to.describe()
+                    ),
+                ));
+                actions.push(set_line(
+                    "R18",
+                    "In the SIP load's gkdefault.txt, change the upgradecode line from the SIP image to the SCCP one (date code and file name change; keep the other fields as the SIP load has them):",
+                    txt,
+                    line,
+                ));
+            } else {
+                actions.push(act("R32", format!("Copy {file} into the TFTP root.")));
+                actions.push(set_line(
+                    "R32",
+                    format!("Set the upgradecode line in {txt} (platform {platform:#x} = {}, fixed fields of the guide, 0.0.0.0 = the server that served the profile):", model.label()),
+                    txt,
+                    line,
+                ));
+                if is_cp {
+                    actions.push(run(
+                        "R32",
+                        "or let the tool write it from the image's header and name:",
+                        format!("cfgfmt-rs upgradecode {file} --write {txt}"),
+                    ));
+                }
+            }
+            actions.push(run(
+                if model.is_7940_family() { "R18" } else { "R31" },
+                "Compile it with the SIP load's tag table (or -tbuiltin:7912, the same table built in):",
+                format!("cfgfmt-rs -tsip_ptag.dat {txt} {cfg}"),
+            ));
+            if !model.is_7940_family() {
+                actions.push(act(
+                    "R31",
+                    format!("To upgrade one phone only, copy {cfg} to {prefix}<mac> (MAC in lower case) instead of replacing {cfg}."),
+                ));
+            }
+            check_and_reset(
+                &mut actions,
+                primary,
+                format!("Make sure the phone can reach the TFTP server and reset it: it downloads {cfg} and the image it names.").as_str(),
+            );
+        }
+    }
+    if to.protocol == Protocol::Sccp
+        && from.protocol == Protocol::Sip
+        && model.is_7940_family()
+        && matches!(method, Method::Os79xxImage | Method::ReleaseZip)
+    {
+        notes.push(note(
+            "R22",
+            "Cisco's SCCP firmware installer copies all files into CallManager's TFTP folder; OS79XX.TXT must still be edited as above.",
+        ));
+    }
+    if model.is_7940_family() && from.major() < 5 && to.major() >= 5 {
+        notes.push(note(
+            "R7",
+            format!(
+                "{} is signed (5.0 or later): after this step the phone can no longer load any image older than 5.0.",
+                to.label
+            ),
+        ));
+    }
+    if to.derived {
+        notes.push(note(
+            "R5",
+            format!(
+                "{} was made from the version by the naming rule; check it against the release's file names.",
+                to.name
+            ),
+        ));
+    }
+    Stage {
+        from: from.clone(),
+        to: to.clone(),
+        method,
+        rules,
+        actions,
+        notes,
+    }
+}
+
+/// Builds the plan. `model` defaults to what the names imply, else 7940/7960.
+pub fn plan(from: &str, to: &str, model: Option<Model>, via: &[String]) -> Result<Plan, PlanError> {
+    let (_, from_model) = parse_load(from, model)?;
+    let implied = model.or(from_model);
+    let (_, to_model) = parse_load(to, implied)?;
+    let family = |m: Option<Model>| m.map(Model::is_7940_family);
+    let model = match (model, from_model, to_model) {
+        (Some(m), f, t) => {
+            for (arg, im) in [(from, f), (to, t)] {
+                if im.is_some() && family(im) != Some(m.is_7940_family()) {
+                    return Err(PlanError::Unsupported(format!(
+                        "{arg:?} is not a load for the {} given with --model",
+                        m.label()
+                    )));
+                }
+            }
+            m
+        }
+        (None, Some(f), Some(t)) if f.is_7940_family() != t.is_7940_family() => {
+            return Err(PlanError::Unsupported(format!(
+                "{from:?} and {to:?} are loads of different phone models"
+            )));
+        }
+        (None, f, t) => f.or(t).unwrap_or(Model::M7940),
+    };
+    // Version-only arguments were read before the model was known.
+    let (from_load, _) = parse_load(from, Some(model))?;
+    let (to_load, _) = parse_load(to, Some(model))?;
+    let mut via_loads = Vec::new();
+    for v in via {
+        via_loads.push(parse_load(v, Some(model))?.0);
+    }
+    let hops = if model.is_7940_family() {
+        route_7940(&from_load, &to_load, &via_loads)?
+    } else {
+        route_79xx_cp(&from_load, &to_load)?
+    };
+    let mut stages = Vec::new();
+    let mut cur = from_load.clone();
+    for (target, method, rules) in hops {
+        stages.push(stage(model, &cur, &target, method, rules));
+        cur = target;
+    }
+    let mut before = vec![note(
+        "R21",
+        "To convert one phone only, serve these files from a TFTP server other than the one DHCP hands out and set it as that phone's alternate TFTP server; files on the shared server convert every phone that fetches them.",
+    )];
+    if from_load.protocol != to_load.protocol {
+        before.push(note(
+            "R1",
+            format!(
+                "The phone runs one protocol at a time; loading the {} image is what converts it.",
+                proto_word(to_load.protocol)
+            ),
+        ));
+        before.push(note(
+            "R2",
+            "SIP phones learn the TFTP server from DHCP option 66, CallManager (SCCP) phones from option 150: make sure the option the target protocol reads points to this TFTP server, or set the alternate TFTP server on the phone.",
+        ));
+        if model.is_7940_family() && to_load.major() >= 6 && from_load.major() >= 6 {
+            before.push(note(
+                "R20",
+                "With CallManager 5.x/6.x: Bulk Administration can migrate the phone records from SCCP to SIP (reset the phones afterwards); back to SCCP, delete the SIP phone, set the auto-registration protocol to SCCP and let the phone re-register.",
+            ));
+        }
+    }
+    let mut fill_in = Vec::new();
+    for s in &stages {
+        if s.to.placeholder && !fill_in.iter().any(|f: &String| f.contains(&s.to.name)) {
+            let hint = [SCCP4_LATEST, SCCP5, SCCP63]
+                .iter()
+                .find(|w| w.label == s.to.label)
+                .map(|w| w.example)
+                .unwrap_or("--to with the image file name");
+            fill_in.push(format!(
+                "{}: not known to this tool; give it with {hint}",
+                s.to.name
+            ));
+        }
+        for a in &s.actions {
+            if let Some(c) = &a.content
+                && c.contents.contains("<")
+                && !c.contents.contains("<loadInformation")
+                && s.method == Method::GkdefaultUpgradecode
+                && !fill_in.iter().any(|f| f.starts_with("upgradecode"))
+            {
+                fill_in.push(
+                    "upgradecode image and date code: give the image file with --to (e.g. --to CP7940080001SCCP051117A.sbin); the date code is yymmdd and build letter of its name".into(),
+                );
+            }
+        }
+    }
+    let troubleshooting = if !model.is_7940_family() {
+        vec![
+            note(
+                "R32",
+                "The phone stays on its old image: the upgradecode line names a file that is not on the server, or its platform, date code or fixed fields are not the image's — run cfgfmt-rs doctor on the TFTP root.",
+            ),
+            note(
+                "R31",
+                "Changes to gkdefault.txt do nothing until it is compiled again to gkdefault.cfg (lddefault for 7905G).",
+            ),
+            note(
+                "R30",
+                "Most failures come from old firmware; converting to the newest firmware first solves many problems.",
+            ),
+        ]
+    } else {
+        vec![
+            note(
+                "R25",
+                "\"Protocol Application Invalid\": the application image could not be written or is missing — the zip was not unpacked into the TFTP root, files were copied by hand, the loader could not fetch or authenticate the image, OS79XX.TXT holds more than the bare name, or image_version does not name the image. Run cfgfmt-rs doctor on the TFTP root.",
+            ),
+            note(
+                "R26",
+                "\"Image Authentication Failed\": the new image's signature check failed — unpack it from the release zip again.",
+            ),
+            note(
+                "R27",
+                "\"No Load Specified\": no image in flash and no configuration file names one — name it in OS79XX.TXT or the protocol configuration.",
+            ),
+            note(
+                "R28",
+                "The phone goes \"unprovisioned\": most often OS79XX.TXT syntax — only the file name: SIP ≤ 2.3 P0S3xxyy, SIP ≥ 3.0 P0S3-xx-y-zz, SCCP P003aabbccdd.",
+            ),
+            note(
+                "R29",
+                "To fix application-image problems, name the image in the configuration file and restart the phone.",
+            ),
+            note(
+                "R30",
+                "Most failures come from old firmware or bad OS79XX.TXT syntax; converting to the newest firmware first solves many problems.",
+            ),
+        ]
+    };
+    Ok(Plan {
+        model,
+        from: from_load,
+        to: to_load,
+        stages,
+        before,
+        fill_in,
+        troubleshooting,
+    })
+}
+
+impl Plan {
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+
+    pub fn render_text(&self) -> String {
+        let mut o = String::new();
+        let models = if self.model.is_7940_family() {
+            "7940/7960".to_string()
+        } else {
+            self.model.label().to_string()
+        };
+        let _ = writeln!(
+            o,
+            "Plan: {} → {} on a {models}",
+            self.from.describe(),
+            self.to.describe()
+        );
+        let mut path = vec![self.from.label.clone()];
+        path.extend(self.stages.iter().map(|s| s.to.label.clone()));
+        let _ = writeln!(o, "Path: {}", path.join(" → "));
+        o.push_str("\nBefore you start\n");
+        for n in &self.before {
+            let _ = writeln!(o, "  [{}] {}", n.rule, n.text);
+        }
+        let count = self.stages.len();
+        for (i, s) in self.stages.iter().enumerate() {
+            let _ = writeln!(
+                o,
+                "\nStep {} of {count}: {} → {}  ({}; {})",
+                i + 1,
+                s.from.label,
+                s.to.label,
+                s.method.id(),
+                s.rules.join(", ")
+            );
+            for (j, a) in s.actions.iter().enumerate() {
+                let _ = writeln!(o, "  {}.{} [{}] {}", i + 1, j + 1, a.rule, a.text);
+                if let Some(c) = &a.content {
+                    let what = if c.whole { "whole file" } else { "line" };
+                    let _ = writeln!(o, "        {} ({what}):", c.file);
+                    for l in c.contents.lines() {
+                        let _ = writeln!(o, "          {l}");
+                    }
+                }
+                if let Some(cmd) = &a.command {
+                    let _ = writeln!(o, "          $ {cmd}");
+                }
+            }
+            for n in &s.notes {
+                let _ = writeln!(o, "  note [{}] {}", n.rule, n.text);
+            }
+        }
+        if !self.fill_in.is_empty() {
+            o.push_str("\nFill in\n");
+            for f in &self.fill_in {
+                let _ = writeln!(o, "  - {f}");
+            }
+        }
+        o.push_str("\nIf something goes wrong\n");
+        for n in &self.troubleshooting {
+            let _ = writeln!(o, "  [{}] {}", n.rule, n.text);
+        }
+        o
+    }
+}

@@ -1,0 +1,115 @@
+//! Glue for `doctor`, `plan` and `upgradecode`; the work is in [`crate::assist`].
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use crate::assist::{doctor, plan, upgradecode};
+
+#[derive(Args, Debug)]
+pub struct DoctorArgs {
+    /// One JSON document on stdout, for scripts.
+    #[arg(long)]
+    json: bool,
+    /// The TFTP root to check.
+    dir: PathBuf,
+}
+
+#[derive(Args, Debug)]
+pub struct PlanArgs {
+    /// The load the phone runs: a load name (P0S3-8-12-00, P00308010200,
+    /// CP7912080000SIP060111A.sbin) or PROTOCOL-VERSION (SIP-8.12, SCCP-8.1(2)).
+    #[arg(long, value_name = "LOAD")]
+    from: String,
+    /// The load to convert to (same forms).
+    #[arg(long, value_name = "LOAD")]
+    to: String,
+    /// Phone model: 7940, 7960, 7905 or 7912 (default: what the names say, else 7940/7960).
+    #[arg(long, value_name = "MODEL")]
+    model: Option<String>,
+    /// An intermediate load to use where the guide names only a version (the latest SCCP
+    /// 4.x, SCCP 5.x, SCCP 6.3); repeatable.
+    #[arg(long, value_name = "LOAD")]
+    via: Vec<String>,
+    /// One JSON document on stdout.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct UpgradecodeArgs {
+    /// The image: a 7905G/7912G .sbin (or an ATA/7905G .zup).
+    image: PathBuf,
+    /// TFTP server the phone downloads the image from (default 0.0.0.0: the server that
+    /// served the profile).
+    #[arg(long, value_name = "IP")]
+    tftp: Option<String>,
+    /// Put the line into this text profile (replacing its upgradecode line, or adding one),
+    /// atomically.
+    #[arg(long, value_name = "GKDEFAULT_TXT")]
+    write: Option<PathBuf>,
+}
+
+/// Exit status: 0 no error findings, 1 error findings, 2 the folder cannot be read.
+pub fn run_doctor(a: &DoctorArgs) -> i32 {
+    match doctor::doctor(&a.dir, &doctor::DoctorOptions::default()) {
+        Ok(report) => {
+            if a.json {
+                println!("{}", report.to_json());
+            } else {
+                print!("{}", report.render_text());
+            }
+            i32::from(report.has_errors())
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            2
+        }
+    }
+}
+
+pub fn run_plan(a: &PlanArgs) -> Result<i32, String> {
+    let model = match &a.model {
+        Some(m) => Some(
+            plan::Model::parse(m)
+                .ok_or_else(|| format!("--model {m:?}: expected 7940, 7960, 7905 or 7912"))?,
+        ),
+        None => None,
+    };
+    let p = plan::plan(&a.from, &a.to, model, &a.via).map_err(|e| e.to_string())?;
+    if a.json {
+        println!("{}", p.to_json());
+    } else {
+        print!("{}", p.render_text());
+    }
+    Ok(0)
+}
+
+pub fn run_upgradecode(a: &UpgradecodeArgs) -> Result<i32, String> {
+    let tftp = match &a.tftp {
+        Some(t) => upgradecode::parse_ip(t)
+            .ok_or_else(|| format!("--tftp {t:?}: expected an IPv4 address"))?,
+        None => [0; 4],
+    };
+    let code = upgradecode::for_image_path(&a.image, tftp).map_err(|e| e.to_string())?;
+    let line = code.line();
+    println!("{line}");
+    if let Some(path) = &a.write {
+        let shown = path.display();
+        match upgradecode::write_into(path, &line).map_err(|e| e.to_string())? {
+            upgradecode::Edit::Replaced(lines) => {
+                let list: Vec<String> = lines.iter().map(usize::to_string).collect();
+                eprintln!(
+                    "{shown}: upgradecode line replaced (line {})",
+                    list.join(", ")
+                );
+            }
+            upgradecode::Edit::Added(n) => eprintln!("{shown}: upgradecode line added (line {n})"),
+            upgradecode::Edit::Unchanged(n) => {
+                eprintln!("{shown}: line {n} already holds this upgradecode line")
+            }
+        }
+        eprintln!("now compile it: cfgfmt-rs -tsip_ptag.dat {shown} <profile>.cfg");
+    }
+    Ok(0)
+}
