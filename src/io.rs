@@ -25,21 +25,30 @@ fn write_err(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
 pub fn write_all_atomic(files: &[(PathBuf, &[u8])]) -> Result<()> {
     let mut staged = Vec::with_capacity(files.len());
     for (path, bytes) in files {
-        let mut tmp = tempfile::Builder::new()
-            .prefix(".cfgfmt-")
-            .tempfile_in(folder_of(path))
-            .map_err(write_err(path))?;
-        tmp.write_all(bytes).map_err(write_err(path))?;
-        tmp.as_file().sync_all().map_err(write_err(path))?;
-        staged.push((path, tmp));
+        let file = Staged::new(path, bytes)?;
+        file.sync()?;
+        staged.push(file);
     }
-    for (path, tmp) in staged {
-        tmp.persist(path).map_err(|e| Error::Write {
-            path: path.clone(),
-            source: e.error,
-        })?;
+    staged.into_iter().try_for_each(Staged::commit)
+}
+
+/// A temporary file beside `path`, created with the mode a plain `fopen` would give (0666
+/// less the umask) so a TFTP server can read it, or with the mode of the file it replaces.
+fn temp_beside(path: &Path) -> Result<tempfile::NamedTempFile> {
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".cfgfmt-");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
     }
-    Ok(())
+    let tmp = builder
+        .tempfile_in(folder_of(path))
+        .map_err(write_err(path))?;
+    if let Ok(existing) = std::fs::metadata(path) {
+        std::fs::set_permissions(tmp.path(), existing.permissions()).map_err(write_err(path))?;
+    }
+    Ok(tmp)
 }
 
 /// A file written next to its destination but not yet renamed into place. Dropping it
@@ -54,10 +63,7 @@ impl Staged {
     /// Writes `bytes` to a temporary file beside `path` without syncing it: the caller
     /// makes the data durable before [`Staged::commit`], one sync for many files.
     pub fn new(path: &Path, bytes: &[u8]) -> Result<Staged> {
-        let mut tmp = tempfile::Builder::new()
-            .prefix(".cfgfmt-")
-            .tempfile_in(folder_of(path))
-            .map_err(write_err(path))?;
+        let mut tmp = temp_beside(path)?;
         tmp.write_all(bytes).map_err(write_err(path))?;
         Ok(Staged {
             tmp: tmp.into_temp_path(),
@@ -145,6 +151,27 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names, ["a"]);
+    }
+
+    /// A TFTP server runs as another user: profiles must be readable like any file the
+    /// original tool wrote, and a replaced file keeps its mode.
+    #[cfg(unix)]
+    #[test]
+    fn modes_are_those_of_a_plain_file() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let new = dir.path().join("new");
+        write_atomic(&new, b"x").unwrap();
+        let mode = std::fs::metadata(&new).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode & 0o444, 0o444, "{mode:o}");
+        let kept = dir.path().join("kept");
+        std::fs::write(&kept, b"old").unwrap();
+        std::fs::set_permissions(&kept, std::fs::Permissions::from_mode(0o640)).unwrap();
+        write_atomic(&kept, b"new").unwrap();
+        assert_eq!(
+            std::fs::metadata(&kept).unwrap().permissions().mode() & 0o777,
+            0o640
+        );
     }
 
     #[test]
