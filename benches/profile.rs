@@ -1,6 +1,6 @@
 //! `cargo bench`: the compiler and decoder on a realistic 60-parameter 7912G profile, and
 //! `batch`'s compile stage over 10,000 devices in memory (no files written; the
-//! end-to-end run with writes is `benches/batch-e2e.sh`, see docs/batch.md).
+//! end-to-end run with writes is `benches/batch-e2e.sh`, see the README's batch section).
 
 use std::hint::black_box;
 use std::path::Path;

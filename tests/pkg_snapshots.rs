@@ -102,7 +102,7 @@ fn raw_dump() {
     insta::assert_snapshot!(render_raw(&small_kup()[..64], &DumpStyle::default()));
 }
 
-/// Writes the fixtures to `$CFGFMT_WRITE_FIXTURES` (for docs/packages.md examples):
+/// Writes the fixtures to `$CFGFMT_WRITE_FIXTURES` (for the README's package examples):
 /// `CFGFMT_WRITE_FIXTURES=/tmp/fx cargo test --test pkg_snapshots -- --ignored`.
 #[test]
 #[ignore]

@@ -3,7 +3,7 @@
 //! steps of a conversion, [`upgradecode`] writes the 7905G/7912G/ATA `upgradecode:` line.
 //!
 //! Every finding and every plan step cites the rule it comes from; [`CHECKS`] is the
-//! catalogue the documentation table (`docs/assist.md`) is checked against.
+//! catalogue the documentation table (the README) is checked against.
 #![cfg_attr(
     not(test),
     deny(
@@ -486,7 +486,7 @@ fn plural(n: usize) -> &'static str {
 }
 
 /// The documentation table: every rule of `conversion-rules.md` with the checks and plan
-/// steps that implement it (`docs/assist.md` holds this text; a test keeps them equal).
+/// steps that implement it (the README holds this text; a test keeps them equal).
 pub fn rules_table() -> String {
     let mut out = String::from(
         "| rule | check / plan step | severity | what it reports |\n| --- | --- | --- | --- |\n",
