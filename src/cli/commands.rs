@@ -121,14 +121,13 @@ struct TableArgs {
     strict: bool,
 }
 
+/// The compiler's own switches, shared by `compile` and `batch`.
 #[derive(Args, Debug)]
-struct CompileArgs {
-    #[command(flatten)]
-    common: TableArgs,
+struct CompilerSwitches {
     /// Omit sensitive parameters such as passwords (-g).
     #[arg(long, short = 'g')]
     omit_sensitive: bool,
-    /// Always split into OUTPUT and OUTPUT.ex (-split).
+    /// Always split into OUTPUT and OUTPUT.ex (-split; automatic above the original's size threshold).
     #[arg(long)]
     split: bool,
     /// Do not encrypt with the profile's own EncryptKey (-E).
@@ -137,6 +136,14 @@ struct CompileArgs {
     /// Do not write strong files for the profile's own EncryptKeyEx (-X).
     #[arg(long)]
     no_profile_key_ex: bool,
+}
+
+#[derive(Args, Debug)]
+struct CompileArgs {
+    #[command(flatten)]
+    common: TableArgs,
+    #[command(flatten)]
+    switches: CompilerSwitches,
     /// Text profile (starts with #txt).
     input: PathBuf,
     /// Binary profile to write (atomically).
@@ -173,18 +180,8 @@ struct BatchArgs {
     /// File name prefix: ata (ATA 186/188), gk (7912G), ld (7905G) or none.
     #[arg(long, value_enum)]
     prefix: Prefix,
-    /// Omit sensitive parameters such as passwords (-g).
-    #[arg(long, short = 'g')]
-    omit_sensitive: bool,
-    /// Always split into <name> and <name>.ex (-split).
-    #[arg(long)]
-    split: bool,
-    /// Do not encrypt with the profile's own EncryptKey (-E).
-    #[arg(long)]
-    no_profile_key: bool,
-    /// Do not write strong files for the profile's own EncryptKeyEx (-X).
-    #[arg(long)]
-    no_profile_key_ex: bool,
+    #[command(flatten)]
+    switches: CompilerSwitches,
     /// Rewrite every file, even those whose contents are unchanged.
     #[arg(long)]
     force: bool,
@@ -260,10 +257,10 @@ pub fn run(args: Vec<OsString>) -> i32 {
     };
     let result = match cli.command {
         Command::Compile(a) => job_from(&a.common).map(|mut j| {
-            j.omit_sensitive = a.omit_sensitive;
-            j.force_split = a.split;
-            j.ignore_profile_key = a.no_profile_key;
-            j.ignore_profile_key_ex = a.no_profile_key_ex;
+            j.omit_sensitive = a.switches.omit_sensitive;
+            j.force_split = a.switches.split;
+            j.ignore_profile_key = a.switches.no_profile_key;
+            j.ignore_profile_key_ex = a.switches.no_profile_key_ex;
             j.input = a.input;
             j.output = Some(PathBuf::from(&a.output));
             j.output_name = a.output;
@@ -330,12 +327,12 @@ fn run_batch(a: &BatchArgs, job: &Job) -> i32 {
         } else {
             job.filter
         },
-        omit_sensitive: a.omit_sensitive,
-        force_split: a.split,
+        omit_sensitive: a.switches.omit_sensitive,
+        force_split: a.switches.split,
         weak_key: job.weak_key.clone(),
         strong_key: job.strong_key.clone(),
-        ignore_profile_key: a.no_profile_key,
-        ignore_profile_key_ex: a.no_profile_key_ex,
+        ignore_profile_key: a.switches.no_profile_key,
+        ignore_profile_key_ex: a.switches.no_profile_key_ex,
         ..CompileOptions::default()
     };
     batch::run_cli(&BatchConfig {
