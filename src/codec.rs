@@ -427,14 +427,8 @@ pub fn encode_upgrade(text: &[u8], notes: &mut Vec<Note>) -> Result<Vec<u8>, Dia
 
 pub fn decode_upgrade(keyword: &str, tag: u16, value: &[u8], faithful: bool) -> Vec<u8> {
     if value.len() < 20 {
-        return format!("#bad len: tag 0x{tag:x}, len 0x{:x}", value.len()).into_bytes();
+        return bad_len(tag, value);
     }
-    let name = value
-        .get(19..)
-        .unwrap_or_default()
-        .split(|&b| b == 0)
-        .next()
-        .unwrap_or_default();
     let field = |from: usize, to: usize| value.get(from..to).unwrap_or_default();
     let mut line = format!(
         "{keyword}:{},0x{:08x},0x{:04x},0x{:04x},{},0x{:04x},0x{:08x},",
@@ -447,8 +441,23 @@ pub fn decode_upgrade(keyword: &str, tag: u16, value: &[u8], faithful: bool) -> 
         be(field(15, 19)),
     )
     .into_bytes();
-    line.extend_from_slice(name);
+    line.extend_from_slice(name_from(value, 19));
     line
+}
+
+/// The original's line for a pseudo record too short for its layout.
+fn bad_len(tag: u16, value: &[u8]) -> Vec<u8> {
+    format!("#bad len: tag 0x{tag:x}, len 0x{:x}", value.len()).into_bytes()
+}
+
+/// The NUL-terminated file name that ends an upgrade record.
+fn name_from(value: &[u8], at: usize) -> &[u8] {
+    value
+        .get(at..)
+        .unwrap_or_default()
+        .split(|&b| b == 0)
+        .next()
+        .unwrap_or_default()
 }
 
 /// `upgradelogo`/`upgradexml`: `a,ip,name`.
@@ -482,14 +491,8 @@ pub fn encode_logo(text: &[u8], notes: &mut Vec<Note>) -> Result<Vec<u8>, DiagKi
 
 pub fn decode_logo(keyword: &str, tag: u16, value: &[u8], faithful: bool) -> Vec<u8> {
     if value.len() < 9 {
-        return format!("#bad len: tag 0x{tag:x}, len 0x{:x}", value.len()).into_bytes();
+        return bad_len(tag, value);
     }
-    let name = value
-        .get(8..)
-        .unwrap_or_default()
-        .split(|&b| b == 0)
-        .next()
-        .unwrap_or_default();
     let field = |from: usize, to: usize| value.get(from..to).unwrap_or_default();
     let mut line = format!(
         "{keyword}:0x{:08x},{},",
@@ -497,7 +500,7 @@ pub fn decode_logo(keyword: &str, tag: u16, value: &[u8], faithful: bool) -> Vec
         upgrade_ip(field(4, 8), faithful)
     )
     .into_bytes();
-    line.extend_from_slice(name);
+    line.extend_from_slice(name_from(value, 8));
     line
 }
 
