@@ -279,7 +279,7 @@ fn row_options(base: &CompileOptions, output_name: &str) -> CompileOptions {
 struct Column {
     name: Vec<u8>,
     /// What diagnostics name as the "file": `devices.csv, column UID`.
-    label: String,
+    label: std::sync::Arc<str>,
 }
 
 #[derive(Debug, Clone)]
@@ -370,7 +370,7 @@ impl Devices {
                 unknown.push((text.clone(), number));
             }
             columns.push(Column {
-                label: format!("{name}, column {text}"),
+                label: format!("{name}, column {text}").into(),
                 name: name_bytes,
             });
         }

@@ -11,7 +11,8 @@ use std::path::PathBuf;
 /// included file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Location {
-    pub file: Option<String>,
+    /// Shared: every line of an included file points at one name.
+    pub file: Option<std::sync::Arc<str>>,
     pub line: usize,
 }
 

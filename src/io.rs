@@ -21,26 +21,67 @@ fn write_err(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
     }
 }
 
-/// Writes several files; none is replaced unless every one could be staged first.
+/// Who may read a file we write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Access {
+    /// As a plain `fopen` made it (0666 less the umask): a TFTP server must read profiles.
+    Shared,
+    /// Owner only (0600): decoded text holds passwords in clear.
+    Private,
+}
+
+/// Writes several files; none is replaced unless every one could be staged first. The
+/// first file is the main one: it is renamed last, so it never points at companions
+/// (`.ex`, `.x`) that failed to arrive.
 pub fn write_all_atomic(files: &[(PathBuf, &[u8])]) -> Result<()> {
+    write_files(files, Access::Shared)
+}
+
+/// Writes one file atomically, readable by its owner only (for text that holds secrets).
+pub fn write_private_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_files(&[(path.to_path_buf(), bytes)], Access::Private)
+}
+
+fn write_files(files: &[(PathBuf, &[u8])], access: Access) -> Result<()> {
     let mut staged = Vec::with_capacity(files.len());
     for (path, bytes) in files {
-        let file = Staged::new(path, bytes)?;
+        let file = Staged::create(path, bytes, access)?;
         file.sync()?;
         staged.push(file);
     }
-    staged.into_iter().try_for_each(Staged::commit)
+    let folders: Vec<PathBuf> = files
+        .iter()
+        .map(|(p, _)| folder_of(p).to_path_buf())
+        .collect();
+    staged.into_iter().rev().try_for_each(Staged::commit)?;
+    // The renames themselves become durable with their folder.
+    for folder in folders {
+        if let Ok(dir) = std::fs::File::open(&folder) {
+            let _ = dir.sync_all();
+        }
+    }
+    Ok(())
 }
 
-/// A temporary file beside `path`, created with the mode a plain `fopen` would give (0666
-/// less the umask) so a TFTP server can read it, or with the mode of the file it replaces.
-fn temp_beside(path: &Path) -> Result<tempfile::NamedTempFile> {
+/// A temporary file beside `path` with the access asked for; a shared file that replaces
+/// another keeps the replaced file's mode.
+fn temp_beside(path: &Path, access: Access) -> Result<tempfile::NamedTempFile> {
     let mut builder = tempfile::Builder::new();
     builder.prefix(".cfgfmt-");
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        builder.permissions(std::fs::Permissions::from_mode(0o666));
+        let mode = if access == Access::Shared {
+            0o666
+        } else {
+            0o600
+        };
+        builder.permissions(std::fs::Permissions::from_mode(mode));
+    }
+    if access == Access::Private {
+        return builder
+            .tempfile_in(folder_of(path))
+            .map_err(write_err(path));
     }
     let tmp = builder
         .tempfile_in(folder_of(path))
@@ -63,7 +104,11 @@ impl Staged {
     /// Writes `bytes` to a temporary file beside `path` without syncing it: the caller
     /// makes the data durable before [`Staged::commit`], one sync for many files.
     pub fn new(path: &Path, bytes: &[u8]) -> Result<Staged> {
-        let mut tmp = temp_beside(path)?;
+        Staged::create(path, bytes, Access::Shared)
+    }
+
+    fn create(path: &Path, bytes: &[u8], access: Access) -> Result<Staged> {
+        let mut tmp = temp_beside(path, access)?;
         tmp.write_all(bytes).map_err(write_err(path))?;
         Ok(Staged {
             tmp: tmp.into_temp_path(),
@@ -171,6 +216,19 @@ mod tests {
         assert_eq!(
             std::fs::metadata(&kept).unwrap().permissions().mode() & 0o777,
             0o640
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn private_files_are_for_their_owner() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let text = dir.path().join("decoded.txt");
+        write_private_atomic(&text, b"#txt\nPWD0:secret\n").unwrap();
+        assert_eq!(
+            std::fs::metadata(&text).unwrap().permissions().mode() & 0o777,
+            0o600
         );
     }
 

@@ -1,6 +1,7 @@
 //! The `#txt` text profile: lines of `Name:Value`, comments and `include`s.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::diag::{DiagKind, Diagnostic, Error, Location, Result};
 
@@ -37,9 +38,32 @@ pub enum Item {
 
 /// Opens the files that `include` lines name.
 pub trait IncludeLoader {
-    /// `path` as written in the profile; `including` is the file that names it.
-    /// Returns the name to show in messages and the file's bytes, or `None` if missing.
-    fn load(&mut self, path: &str, including: &Path) -> Result<Option<(String, Vec<u8>)>>;
+    /// `path` as written in the profile (raw bytes); `including` is the file that names
+    /// it. `None` when there is no such file.
+    fn load(&mut self, path: &[u8], including: &Path) -> Result<Option<Included>>;
+}
+
+/// A file an `include` line brought in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Included {
+    /// The name to show in messages (the path as written).
+    pub shown: String,
+    /// Where it was found: its own includes resolve against this file's folder.
+    pub resolved: PathBuf,
+    pub bytes: Vec<u8>,
+}
+
+/// A path from the bytes a profile or command line holds: on Unix exactly those bytes.
+pub fn path_from_bytes(bytes: &[u8]) -> PathBuf {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        PathBuf::from(std::ffi::OsStr::from_bytes(bytes))
+    }
+    #[cfg(not(unix))]
+    {
+        PathBuf::from(String::from_utf8_lossy(bytes).into_owned())
+    }
 }
 
 /// Reads includes from the file system: relative paths against the working directory
@@ -48,8 +72,8 @@ pub trait IncludeLoader {
 pub struct FsLoader;
 
 impl IncludeLoader for FsLoader {
-    fn load(&mut self, path: &str, including: &Path) -> Result<Option<(String, Vec<u8>)>> {
-        let written = PathBuf::from(path);
+    fn load(&mut self, path: &[u8], including: &Path) -> Result<Option<Included>> {
+        let written = path_from_bytes(path);
         let mut candidates = vec![written.clone()];
         if let Some(dir) = including.parent().filter(|_| written.is_relative()) {
             candidates.push(dir.join(&written));
@@ -57,7 +81,11 @@ impl IncludeLoader for FsLoader {
         for candidate in candidates {
             if candidate.is_file() {
                 let bytes = read_bounded(&candidate, MAX_PROFILE_BYTES as u64)?;
-                return Ok(Some((path.to_string(), bytes)));
+                return Ok(Some(Included {
+                    shown: String::from_utf8_lossy(path).into_owned(),
+                    resolved: candidate,
+                    bytes,
+                }));
             }
         }
         Ok(None)
@@ -69,7 +97,7 @@ impl IncludeLoader for FsLoader {
 pub struct NoIncludes;
 
 impl IncludeLoader for NoIncludes {
-    fn load(&mut self, _path: &str, _including: &Path) -> Result<Option<(String, Vec<u8>)>> {
+    fn load(&mut self, _path: &[u8], _including: &Path) -> Result<Option<Included>> {
         Ok(None)
     }
 }
@@ -132,19 +160,26 @@ struct Reader<'l, L: IncludeLoader> {
 }
 
 impl<L: IncludeLoader> Reader<'_, L> {
-    fn read(&mut self, bytes: &[u8], file: Option<&str>, path: &Path, depth: usize) -> Result<()> {
+    fn read(
+        &mut self,
+        bytes: &[u8],
+        file: Option<Arc<str>>,
+        path: &Path,
+        depth: usize,
+    ) -> Result<()> {
         let mut lines = bytes.split(|&b| b == b'\n').peekable();
         let mut number = 0;
         while let Some(raw) = lines.next() {
             number += 1;
+            // One shared name per file: a long include path is not copied per line.
             let location = Location {
-                file: file.map(str::to_string),
+                file: file.clone(),
                 line: number,
             };
             let terminated = lines.peek().is_some();
             if raw.len() + usize::from(terminated) > MAX_LINE {
                 return Err(Error::LineTooLong {
-                    file: location.file,
+                    file: location.file.as_deref().map(str::to_string),
                     line: number,
                 });
             }
@@ -181,35 +216,25 @@ impl<L: IncludeLoader> Reader<'_, L> {
             .split(|b| b.is_ascii_whitespace())
             .find(|t| !t.is_empty())
             .unwrap_or_default();
-        let target: String = target.iter().map(|&b| char::from(b)).collect();
         let missing = || Error::IncludeMissing {
-            file: at.file.clone(),
+            file: at.file.as_deref().map(str::to_string),
             line: at.line,
-            path: target.clone(),
+            path: String::from_utf8_lossy(target).into_owned(),
         };
         if target.is_empty() {
             return Err(missing());
         }
-        let Some((shown, bytes)) = self.loader.load(&target, path)? else {
+        let Some(included) = self.loader.load(target, path)? else {
             return Err(missing());
         };
-        self.included_bytes += bytes.len();
+        self.included_bytes += included.bytes.len();
         if self.included_bytes > MAX_INCLUDED_BYTES {
             return Err(Error::IncludesTooLarge {
                 limit: MAX_INCLUDED_BYTES,
             });
         }
-        let child_path = resolve_for_children(&target, path);
-        self.read(&bytes, Some(&shown), &child_path, depth + 1)
-    }
-}
-
-/// The path an included file's own includes resolve against.
-fn resolve_for_children(target: &str, including: &Path) -> PathBuf {
-    let written = PathBuf::from(target);
-    match including.parent() {
-        Some(dir) if written.is_relative() && !written.exists() => dir.join(written),
-        _ => written,
+        let shown: Arc<str> = included.shown.into();
+        self.read(&included.bytes, Some(shown), &included.resolved, depth + 1)
     }
 }
 
@@ -238,8 +263,13 @@ mod tests {
     struct MemLoader(HashMap<String, Vec<u8>>);
 
     impl IncludeLoader for MemLoader {
-        fn load(&mut self, path: &str, _: &Path) -> Result<Option<(String, Vec<u8>)>> {
-            Ok(self.0.get(path).map(|b| (path.to_string(), b.clone())))
+        fn load(&mut self, path: &[u8], _: &Path) -> Result<Option<Included>> {
+            let name = String::from_utf8_lossy(path).into_owned();
+            Ok(self.0.get(&name).map(|b| Included {
+                shown: name.clone(),
+                resolved: PathBuf::from(&name),
+                bytes: b.clone(),
+            }))
         }
     }
 

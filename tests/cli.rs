@@ -372,3 +372,97 @@ fn automatic_split_over_the_threshold() {
         "{ex}"
     );
 }
+
+#[test]
+fn subcommands_refuse_the_other_kind_of_input() {
+    let dir = scratch(&[("ptag.dat", TABLE_ATA), ("a.txt", "#txt\nUseTftp:1\n")]);
+    std::fs::write(
+        dir.path().join("a.cfg"),
+        hex::decode("23617461fffe0400160003140101").unwrap(),
+    )
+    .unwrap();
+    let o = run(dir.path(), &["decode", "a.txt"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        stderr(&o),
+        "error: INPUT is a text profile (#txt); use compile\n"
+    );
+    let o = run(dir.path(), &["compile", "a.cfg", "b.cfg"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).starts_with("error: INPUT is not a text profile"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!dir.path().join("b.cfg").exists());
+}
+
+#[test]
+fn size_is_checked_before_the_magic() {
+    let dir = scratch(&[("ptag.dat", TABLE_ATA), ("a.txt", "#txt")]);
+    let o = run(dir.path(), &["a.txt", "a.cfg"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(stderr(&o), "error: bad input size 4\n");
+}
+
+#[test]
+fn include_names_are_the_bytes_written() {
+    let dir = scratch(&[
+        ("ptag.dat", TABLE_ATA),
+        ("a.txt", "#txt\ninclude común.txt\n"),
+        ("común.txt", "UseTftp:1\n"),
+    ]);
+    let o = run(dir.path(), &["a.txt", "a.cfg"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        hex::encode(std::fs::read(dir.path().join("a.cfg")).unwrap()),
+        "23617461fffe0400160003140101"
+    );
+}
+
+#[test]
+fn an_empty_key_file_is_an_error() {
+    let dir = scratch(&[
+        ("ptag.dat", TABLE_ATA),
+        ("a.txt", "#txt\nUseTftp:1\n"),
+        ("empty.key", "\n"),
+    ]);
+    let o = run(dir.path(), &["--key-file", "empty.key", "a.txt", "a.cfg"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("holds no key"), "{}", stderr(&o));
+    assert!(!dir.path().join("a.cfg").exists());
+}
+
+#[cfg(unix)]
+#[test]
+fn decoded_text_is_private_and_profiles_are_readable() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = scratch(&[("ptag.dat", TABLE_ATA), ("a.txt", "#txt\nPWD0:secret\n")]);
+    assert_eq!(run(dir.path(), &["a.txt", "a.cfg"]).status.code(), Some(0));
+    assert_eq!(
+        run(dir.path(), &["a.cfg", "back.txt"]).status.code(),
+        Some(0)
+    );
+    let mode = |n: &str| {
+        std::fs::metadata(dir.path().join(n))
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777
+    };
+    assert_eq!(mode("back.txt"), 0o600);
+    assert_eq!(mode("a.cfg") & 0o444, 0o444);
+}
+
+#[test]
+fn table_warnings_print_even_when_the_input_is_missing() {
+    let dir = scratch(&[("ptag.dat", "bad line\n20,0x0028,UseTftp,1\n")]);
+    let o = run(dir.path(), &["nothere.txt", "a.cfg"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o)
+            .starts_with("warning: invalid ptag entry at line 1\nerror: cannot read nothere.txt"),
+        "{}",
+        stderr(&o)
+    );
+}

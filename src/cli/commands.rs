@@ -261,12 +261,14 @@ pub fn run(args: Vec<OsString>) -> i32 {
             j.force_split = a.switches.split;
             j.ignore_profile_key = a.switches.no_profile_key;
             j.ignore_profile_key_ex = a.switches.no_profile_key_ex;
+            j.direction = job::Direction::Compile;
             j.input = a.input;
             j.output = Some(PathBuf::from(&a.output));
             j.output_name = a.output;
             job::run(&j)
         }),
         Command::Decode(a) => job_from(&a.common).map(|mut j| {
+            j.direction = job::Direction::Decode;
             j.reencodable = a.reencodable;
             j.input = a.input;
             j.output_name = a

@@ -29,6 +29,14 @@ impl TableSource {
         }
     }
 
+    /// `-t<bytes>`: the path exactly as typed.
+    pub fn parse_bytes(value: &[u8]) -> std::result::Result<TableSource, String> {
+        match std::str::from_utf8(value) {
+            Ok(text) => TableSource::parse(text),
+            Err(_) => Ok(TableSource::Path(text::path_from_bytes(value))),
+        }
+    }
+
     /// Loads the table; bad lines become warnings.
     pub fn load(&self) -> Result<(TagTable, Vec<TableWarning>)> {
         let path = match self {
@@ -45,8 +53,19 @@ impl TableSource {
 }
 
 /// Everything one run needs, whatever spelling the command line used.
+/// Which way to convert: the original chose by the input's first bytes; the subcommands
+/// say it and refuse the other kind of input.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Direction {
+    #[default]
+    Auto,
+    Compile,
+    Decode,
+}
+
 #[derive(Debug, Clone)]
 pub struct Job {
+    pub direction: Direction,
     pub table: TableSource,
     pub input: PathBuf,
     pub output: Option<PathBuf>,
@@ -67,6 +86,7 @@ pub struct Job {
 impl Default for Job {
     fn default() -> Self {
         Job {
+            direction: Direction::Auto,
             table: TableSource::Default,
             input: PathBuf::new(),
             output: None,
@@ -97,7 +117,15 @@ pub fn read_key_file(path: &Path) -> Result<Vec<u8>> {
         .iter()
         .rposition(|b| !b.is_ascii_whitespace())
         .map_or(start, |p| p + 1);
-    Ok(line.get(start..end).unwrap_or_default().to_vec())
+    let key = line.get(start..end).unwrap_or_default();
+    if key.is_empty() {
+        // An empty key would silently encrypt with a zero byte.
+        return Err(Error::Usage(format!(
+            "key file {} holds no key on its first line",
+            path.display()
+        )));
+    }
+    Ok(key.to_vec())
 }
 
 /// The hint printed after `cannot open ptag file` when the default table is missing.
@@ -162,16 +190,70 @@ pub fn run(job: &Job) -> i32 {
     }
 }
 
+/// What a run produced, before anything is written.
+enum Produced {
+    /// Compiled profiles: `<output>` plus suffixes, readable by a TFTP server.
+    Profiles(Vec<(PathBuf, Vec<u8>)>),
+    /// Decoded text, which holds passwords in clear: written for its owner only.
+    Text(Vec<u8>),
+}
+
 fn run_inner(job: &Job) -> Result<()> {
     let (table, table_warnings) = job.table.load()?;
     let mut diags = table_diagnostics(&table_warnings);
+    let produced = produce(job, &table, &mut diags);
+    // Warnings print even when the run then fails, in the order they arose.
+    print_diagnostics(&diags);
+    let produced = produced?;
+    let strict_count = diags.iter().filter(|d| counts_against_strict(d)).count();
+    if job.strict && strict_count > 0 {
+        return Err(Error::Strict {
+            count: strict_count,
+        });
+    }
+    match (produced, &job.output) {
+        (Produced::Profiles(files), _) => {
+            let refs: Vec<(PathBuf, &[u8])> = files
+                .iter()
+                .map(|(p, b)| (p.clone(), b.as_slice()))
+                .collect();
+            crate::io::write_all_atomic(&refs)
+        }
+        (Produced::Text(text), Some(path)) => crate::io::write_private_atomic(path, &text),
+        (Produced::Text(text), None) => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(&text)
+                .and_then(|()| out.flush())
+                .map_err(|source| Error::Write {
+                    path: PathBuf::from("-"),
+                    source,
+                })
+        }
+    }
+}
+
+fn produce(job: &Job, table: &TagTable, diags: &mut Vec<Diagnostic>) -> Result<Produced> {
     let input = text::read_bounded(&job.input, text::MAX_PROFILE_BYTES as u64)?;
-    let filter = if job.filter == 0 {
-        context::ALL
-    } else {
-        job.filter
-    };
-    let files: Vec<(PathBuf, Vec<u8>)> = if input.starts_with(TEXT_MAGIC) {
+    // The original checked the size before looking at the first bytes.
+    if input.len() < profile::decode::MIN_INPUT {
+        return Err(Error::BadInputSize(input.len()));
+    }
+    let is_text = input.starts_with(TEXT_MAGIC);
+    match job.direction {
+        Direction::Compile if !is_text => {
+            return Err(Error::Usage(
+                "INPUT is not a text profile (it does not start with #txt); use decode".into(),
+            ));
+        }
+        Direction::Decode if is_text => {
+            return Err(Error::Usage(
+                "INPUT is a text profile (#txt); use compile".into(),
+            ));
+        }
+        _ => {}
+    }
+    let filter = effective_filter(job.filter);
+    if is_text {
         let opts = CompileOptions {
             filter,
             omit_sensitive: job.omit_sensitive,
@@ -184,20 +266,22 @@ fn run_inner(job: &Job) -> Result<()> {
             verbose: job.verbose,
             rand8: None,
         };
-        let out = profile::compile(&input, &job.input, &mut FsLoader, &table, &opts);
-        let out = match out {
-            Ok(out) => out,
-            Err(e) => {
-                print_diagnostics(&diags);
-                return Err(e);
-            }
-        };
+        let out = profile::compile(&input, &job.input, &mut FsLoader, table, &opts)?;
         diags.extend(out.diagnostics);
-        let base = job.output_name.clone();
-        out.files
+        let base = job
+            .output
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(&job.output_name));
+        let files = out
+            .files
             .into_iter()
-            .map(|f| (PathBuf::from(format!("{base}{}", f.suffix)), f.bytes))
-            .collect()
+            .map(|f| {
+                let mut path = base.clone().into_os_string();
+                path.push(f.suffix);
+                (PathBuf::from(path), f.bytes)
+            })
+            .collect();
+        Ok(Produced::Profiles(files))
     } else {
         let opts = DecodeOptions {
             filter,
@@ -206,48 +290,13 @@ fn run_inner(job: &Job) -> Result<()> {
             strong_key: job.strong_key.clone(),
             reencodable: job.reencodable,
         };
-        let decoded = match profile::decode(&input, &table, &opts) {
-            Ok(d) => d,
-            Err(e) => {
-                print_diagnostics(&diags);
-                return Err(e);
-            }
-        };
+        let decoded = profile::decode(&input, table, &opts)?;
         diags.extend(decoded.diagnostics);
-        match &job.output {
-            Some(path) => vec![(path.clone(), decoded.text)],
-            None => {
-                print_diagnostics(&diags);
-                return finish_stdout(job, &diags, &decoded.text);
-            }
-        }
-    };
-    print_diagnostics(&diags);
-    let strict_count = diags.iter().filter(|d| counts_against_strict(d)).count();
-    if job.strict && strict_count > 0 {
-        return Err(Error::Strict {
-            count: strict_count,
-        });
+        Ok(Produced::Text(decoded.text))
     }
-    let refs: Vec<(PathBuf, &[u8])> = files
-        .iter()
-        .map(|(p, b)| (p.clone(), b.as_slice()))
-        .collect();
-    crate::io::write_all_atomic(&refs)
 }
 
-fn finish_stdout(job: &Job, diags: &[Diagnostic], text: &[u8]) -> Result<()> {
-    let strict_count = diags.iter().filter(|d| counts_against_strict(d)).count();
-    if job.strict && strict_count > 0 {
-        return Err(Error::Strict {
-            count: strict_count,
-        });
-    }
-    let mut out = std::io::stdout().lock();
-    out.write_all(text)
-        .and_then(|()| out.flush())
-        .map_err(|source| Error::Write {
-            path: PathBuf::from("-"),
-            source,
-        })
+/// No protocol switch means every protocol.
+pub fn effective_filter(filter: u16) -> u16 {
+    if filter == 0 { context::ALL } else { filter }
 }

@@ -53,6 +53,29 @@ fn long_value(
         .map(|v| Ok(v.to_string()))
 }
 
+/// The value glued to a two-character switch, as the bytes typed (keys are hex text, paths
+/// any bytes the file system allows).
+fn glued_bytes(arg: &OsString) -> Vec<u8> {
+    #[cfg(unix)]
+    let bytes = {
+        use std::os::unix::ffi::OsStrExt;
+        arg.as_bytes().to_vec()
+    };
+    #[cfg(not(unix))]
+    let bytes = arg.to_string_lossy().into_owned().into_bytes();
+    bytes.get(2..).unwrap_or_default().to_vec()
+}
+
+/// What to show of an unknown switch: a value may be glued to it (`-k<key>`), so only a
+/// two-dash name up to `=`, or a dash and one letter.
+fn switch_name(arg: &str) -> String {
+    if arg.starts_with("--") {
+        arg.split('=').next().unwrap_or_default().to_string()
+    } else {
+        arg.chars().take(2).collect()
+    }
+}
+
 /// Parses the original's argument list (without the program name).
 pub fn parse(args: Vec<OsString>) -> Parsed {
     let mut job = Job::default();
@@ -62,12 +85,12 @@ pub fn parse(args: Vec<OsString>) -> Parsed {
     let mut args = args.into_iter();
     while let Some(os) = args.next() {
         let arg = os.to_string_lossy().into_owned();
-        if !arg.starts_with('-') || arg == "-" {
+        if !arg.starts_with('-') {
             positionals.push(os);
             continue;
         }
         // Our additions first: all are spelled with two dashes, so none shadows a switch.
-        if arg == "--help" || arg == "-h" {
+        if arg == "--help" {
             return Parsed::Help;
         }
         if arg == "--version" {
@@ -108,10 +131,10 @@ pub fn parse(args: Vec<OsString>) -> Parsed {
             continue;
         }
         // The original's switches, tested by prefix in its order.
-        if let Some(v) = arg.strip_prefix("-e") {
-            job.weak_key = Some(v.as_bytes().to_vec());
-        } else if let Some(v) = arg.strip_prefix("-x") {
-            job.strong_key = Some(v.as_bytes().to_vec());
+        if arg.starts_with("-e") {
+            job.weak_key = Some(glued_bytes(&os));
+        } else if arg.starts_with("-x") {
+            job.strong_key = Some(glued_bytes(&os));
         } else if arg.starts_with("-v") {
             job.verbose = true;
         } else if arg.starts_with("-E") {
@@ -120,8 +143,8 @@ pub fn parse(args: Vec<OsString>) -> Parsed {
             job.ignore_profile_key_ex = true;
         } else if arg.starts_with("-g") {
             job.omit_sensitive = true;
-        } else if let Some(v) = arg.strip_prefix("-t") {
-            match TableSource::parse(v) {
+        } else if arg.starts_with("-t") {
+            match TableSource::parse_bytes(&glued_bytes(&os)) {
                 Ok(t) => job.table = t,
                 Err(e) => return Parsed::Error(e),
             }
@@ -136,9 +159,7 @@ pub fn parse(args: Vec<OsString>) -> Parsed {
         } else if arg.starts_with("-sccp") {
             job.filter |= context::SCCP;
         } else {
-            // Name the switch, not a value glued to it with `=` (it could be a key).
-            let shown = arg.split('=').next().unwrap_or_default();
-            return Parsed::Error(format!("unknown switch {shown}"));
+            return Parsed::Error(format!("unknown switch {}", switch_name(&arg)));
         }
     }
     if positionals.len() != 2 {
@@ -231,5 +252,11 @@ mod tests {
             Parsed::Error(e) => assert_eq!(e, "unknown switch --password"),
             other => panic!("{other:?}"),
         }
+        match p(&["-k00112233445566", "a", "b"]) {
+            Parsed::Error(e) => assert_eq!(e, "unknown switch -k"),
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(p(&["-h", "a", "b"]), Parsed::Error(_)));
+        assert!(matches!(p(&["-", "a", "b"]), Parsed::Error(_)));
     }
 }

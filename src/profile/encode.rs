@@ -181,7 +181,7 @@ impl Compiler<'_> {
         }
         if value.len() > MAX_VALUE {
             return Err(Error::ValueTooLong {
-                file: at.file.clone(),
+                file: at.file.as_deref().map(str::to_string),
                 line: at.line,
                 name: name_text,
                 len: value.len(),
@@ -279,14 +279,15 @@ fn plain_file(payload: &[u8]) -> Vec<u8> {
     out
 }
 
-fn random8(opts: &CompileOptions) -> [u8; 8] {
+fn random8(opts: &CompileOptions) -> Result<[u8; 8]> {
     if let Some(r) = opts.rand8 {
-        return r;
+        return Ok(r);
     }
     let mut r = [0u8; 8];
-    // Without OS randomness the mask is zero: the scheme still decrypts, only weaker.
-    let _ = getrandom::fill(&mut r);
-    r
+    // A fixed mask would make strong files comparable across runs: no randomness, no file.
+    getrandom::fill(&mut r)
+        .map_err(|e| Error::Usage(format!("no random numbers for the strong scheme: {e}")))?;
+    Ok(r)
 }
 
 /// Compiles items (from [`read_profile`]) into the output files. Any iterator of item
@@ -407,7 +408,7 @@ where
             plain.extend_from_slice(&body);
             files.push(OutputFile {
                 suffix,
-                bytes: crypto::strong_encrypt(&plain, &key, random8(opts)),
+                bytes: crypto::strong_encrypt(&plain, &key, random8(opts)?),
             });
         }
     }
