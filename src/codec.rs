@@ -246,8 +246,10 @@ fn round_half_away(x: f64) -> i16 {
 
 /// The obsolete `*Freq` tone: `count, (freq, gain) × count, then plain words`, the
 /// frequencies turned into the DSP's cosine/sine words. `None` when it does not parse.
-fn encode_obsolete_tone(text: &[u8], size: usize) -> Option<Vec<u8>> {
-    let toks: Vec<&[u8]> = tokens(text).take(64).collect();
+/// Number quirks go to `notes` as for every other integer codec.
+fn encode_obsolete_tone(text: &[u8], size: usize, notes: &mut Vec<Note>) -> Option<Vec<u8>> {
+    // Values are at most 511 bytes (checked before any codec), so this is ≤ 256 tokens.
+    let toks: Vec<&[u8]> = tokens(text).collect();
     let mut scratch = Vec::new();
     let count = lenient_int(toks.first()?, Signedness::Signed, &mut scratch).ok()? as i32;
     if count < 0 {
@@ -286,6 +288,7 @@ fn encode_obsolete_tone(text: &[u8], size: usize) -> Option<Vec<u8>> {
         .take(size)
         .collect();
     out.resize(size, 0);
+    notes.append(&mut scratch);
     Some(out)
 }
 
@@ -317,7 +320,7 @@ pub fn encode(
             lenient_int(text, sign, notes)?.to_be_bytes().to_vec()
         }
         Codec::ObsoleteTone => {
-            return Ok(match encode_obsolete_tone(text, size) {
+            return Ok(match encode_obsolete_tone(text, size, notes) {
                 Some(v) => Encoded::Value(v),
                 None => Encoded::InvalidTone(vec![0u8; size]),
             });

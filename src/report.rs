@@ -145,7 +145,7 @@ pub fn render_annotated(bytes: &[u8], spans: &[Span], style: &DumpStyle) -> Stri
     let last_end = sorted.iter().map(|s| s.end()).max().unwrap_or(0);
     let mut out = String::new();
     let mut covered = 0usize; // first byte not yet printed by a leaf row
-    for span in &sorted {
+    for (index, span) in sorted.iter().enumerate() {
         if span.offset > covered && covered < bytes.len() {
             let gap = Span::new(
                 covered,
@@ -156,12 +156,13 @@ pub fn render_annotated(bytes: &[u8], spans: &[Span], style: &DumpStyle) -> Stri
             .with_status(Status::Bad);
             push_rows(&mut out, bytes, &gap, style);
         }
-        let is_container = sorted.iter().any(|c| {
-            !std::ptr::eq(*c, *span)
-                && c.offset >= span.offset
-                && c.end() <= span.end()
-                && c.len < span.len
-        });
+        // Sorted by offset, a span's children follow it and start before it ends: look
+        // only at those, not at every span (a file can have hundreds of thousands).
+        let is_container = sorted
+            .iter()
+            .skip(index + 1)
+            .take_while(|c| c.offset < span.end())
+            .any(|c| c.end() <= span.end() && c.len < span.len);
         if is_container {
             // A container only announces itself; its children print the bytes.
             let header = Span {

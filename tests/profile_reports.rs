@@ -138,6 +138,10 @@ fn reports() {
             &["dump", "--color", "never", "gkdefault.cfg"],
         ),
         ("dump_raw", &["dump", "--raw", "ata.cfg"]),
+        (
+            "dump_show_secrets",
+            &["dump", "--color", "never", "--show-secrets", "ata.cfg"],
+        ),
         ("dump_colour", &["dump", "--color", "always", "damaged.cfg"]),
     ];
     for (name, args) in cases {

@@ -327,13 +327,8 @@ pub fn write_into(path: &Path, line: &str) -> Result<Edit, UpgradeError> {
     if matches!(edit, Edit::Unchanged(_)) {
         return Ok(edit);
     }
-    let perms = std::fs::metadata(path).map(|m| m.permissions()).ok();
+    // The atomic write keeps the replaced file's mode.
     crate::io::write_atomic(path, &new).map_err(|e| read_err(e.to_string()))?;
-    // The temporary file the atomic write renames is private (0600); give the file back the
-    // permissions it had.
-    if let Some(p) = perms {
-        let _ = std::fs::set_permissions(path, p);
-    }
     Ok(edit)
 }
 

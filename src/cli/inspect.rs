@@ -215,9 +215,17 @@ pub fn run_dump(job: &Job, path: &Path, raw: bool, color: ColorChoice, show_secr
         if ins.encryption != pinspect::Encryption::None {
             println!("# decrypted view: offsets are the file's");
         }
+        let view = if show_secrets {
+            ins.plain.clone()
+        } else {
+            pinspect::masked_view(&ins)
+        };
+        if !show_secrets && ins.records.iter().any(|r| r.value == pinspect::HIDDEN) {
+            println!("# hidden values are masked as 2a (*); --show-secrets shows them");
+        }
         print!(
             "{}",
-            report::render_annotated(&ins.plain, &pinspect::spans(&ins), &style)
+            report::render_annotated(&view, &pinspect::spans(&ins), &style)
         );
         for f in &ins.findings {
             println!("# {} at offset {}: {}", f.level, f.offset, f.message);

@@ -136,7 +136,11 @@ pub fn record_line(
         layout::TAG_TFTPURL2 => [b"tftpurl2:", until_nul(value)].concat(),
         layout::TAG_EXTENDED => [b"#extended:", until_nul(value)].concat(),
         layout::TAG_ENCRYPT_KEY_EX => codec::decode_encrypt_key_ex(value).unwrap_or_else(|| {
-            format!("#bad len: tag 0x{:x}, len 0x{:x}", record.tag, value.len()).into_bytes()
+            format!(
+                "#EncryptKeyEx: cannot unwrap ({} bytes; prefix or checksum wrong)",
+                value.len()
+            )
+            .into_bytes()
         }),
         tag => format!("#unknownTag: 0x{tag:x}").into_bytes(),
     };

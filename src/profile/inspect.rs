@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::decode::{DecodeOptions, record_line};
+use super::decode::{DecodeOptions, MAX_BINARY_BYTES, record_line};
 use super::layout::{self, MAGIC, RawRecord};
 use crate::codec::Codec;
 use crate::crypto::{self, Rc4};
@@ -70,6 +70,9 @@ pub struct RecordInfo {
     /// Decoded value as the original printed it; `"<hidden>"` for secrets unless shown.
     pub value: String,
     pub sensitive: bool,
+    /// Bytes of the tag and length varints (a writer may use two where one would do).
+    #[serde(skip)]
+    pub head_len: usize,
 }
 
 /// Everything `inspect` reports about a profile.
@@ -108,6 +111,15 @@ pub struct InspectOptions {
     pub strong_key: Option<Vec<u8>>,
     pub show_secrets: bool,
 }
+
+/// Findings listed at most; the rest are counted.
+pub const MAX_FINDINGS: usize = 200;
+
+/// What a hidden value shows.
+pub const HIDDEN: &str = "<hidden>";
+
+/// Repeated-tag findings listed at most (a damaged file can repeat a tag thousands of times).
+pub const MAX_REPEAT_FINDINGS: usize = 100;
 
 /// Whether bytes look like a binary profile we can read without a key.
 pub fn looks_like_profile(bytes: &[u8]) -> bool {
@@ -212,6 +224,29 @@ pub fn inspect(
     opts: &InspectOptions,
 ) -> Inspection {
     let mut findings = Vec::new();
+    if bytes.len() > MAX_BINARY_BYTES {
+        findings.push(Finding {
+            level: FindingLevel::Error,
+            offset: MAX_BINARY_BYTES,
+            message: format!(
+                "{} bytes: larger than any profile ({MAX_BINARY_BYTES} at most)",
+                bytes.len()
+            ),
+        });
+        return Inspection {
+            kind: "unknown",
+            size: bytes.len(),
+            encryption: Encryption::None,
+            table: table_name.to_string(),
+            header: None,
+            records: Vec::new(),
+            extended: None,
+            findings,
+            plain: Vec::new(),
+            records_start: 0,
+            corrupt_from: None,
+        };
+    }
     let (plain, encryption, start) = decrypt_view(bytes, opts, &mut findings);
     let stream_end = if encryption == Encryption::Strong {
         plain.len().saturating_sub(8)
@@ -303,6 +338,7 @@ pub fn inspect(
 
     let mut records = Vec::new();
     let mut seen: std::collections::HashMap<u16, usize> = std::collections::HashMap::new();
+    let mut repeats = 0;
     let mut extended = None;
     for r in raw
         .iter()
@@ -315,7 +351,11 @@ pub fn inspect(
             opts.show_secrets,
             &mut findings,
         ));
-        if let Some(first) = seen.insert(r.tag, r.offset) {
+        if let Some(first) = seen
+            .insert(r.tag, r.offset)
+            .filter(|_| repeats < MAX_REPEAT_FINDINGS)
+        {
+            repeats += 1;
             findings.push(Finding {
                 level: FindingLevel::Warning,
                 offset: r.offset,
@@ -337,6 +377,15 @@ pub fn inspect(
             level: FindingLevel::Error,
             offset: c.offset,
             message: format!("corrupted profile: {}", c.what),
+        });
+    }
+    if findings.len() > MAX_FINDINGS {
+        let more = findings.len() - MAX_FINDINGS;
+        findings.truncate(MAX_FINDINGS);
+        findings.push(Finding {
+            level: FindingLevel::Info,
+            offset: findings.last().map_or(0, |f| f.offset),
+            message: format!("{more} more findings not listed"),
         });
     }
     let kind = match (encryption, extended.is_some()) {
@@ -405,7 +454,7 @@ fn record_info(
     }
     let sensitive = is_secret(r.tag, desc.map_or(0, |d| d.fmt), name.as_deref());
     let value = if sensitive && !show_secrets {
-        "<hidden>".to_string()
+        HIDDEN.to_string()
     } else {
         let (line, _) = record_line(r, table, opts);
         let line = String::from_utf8_lossy(&line).into_owned();
@@ -430,7 +479,25 @@ fn record_info(
         known_size,
         value,
         sensitive,
+        head_len: r.head_len,
     }
+}
+
+/// The decrypted bytes with every hidden value's bytes replaced by `*` (0x2a), so a hex
+/// view shows no password that the annotation hides.
+pub fn masked_view(ins: &Inspection) -> Vec<u8> {
+    let mut view = ins.plain.clone();
+    for r in ins
+        .records
+        .iter()
+        .filter(|r| r.sensitive && r.value == HIDDEN)
+    {
+        let start = r.offset + r.head_len;
+        if let Some(value) = view.get_mut(start..start + r.length) {
+            value.fill(b'*');
+        }
+    }
+    view
 }
 
 /// Spans for the annotated hex view of an inspected profile.
@@ -482,7 +549,7 @@ pub fn spans(ins: &Inspection) -> Vec<Span> {
             r.tag,
             r.name.as_deref().unwrap_or("(unknown)")
         );
-        let head = layout::record_len(r.tag, r.length) - r.length;
+        let head = r.head_len;
         let status = if r.known_size.is_some_and(|s| r.length > s) || r.name.is_none() {
             Status::Bad
         } else {

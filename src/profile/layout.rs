@@ -17,7 +17,8 @@ pub const TAG_ENCRYPT_KEY_EX: u16 = 0x1105;
 pub const MAX_VARINT: u16 = 0x7FFF;
 
 /// Appends a varint: one byte below 0x80, else two with the top bit set in the first.
-pub fn put_varint(out: &mut Vec<u8>, value: u16) {
+/// Callers keep values at most 0x7FFF (tags from the table, values of at most 512 bytes).
+pub(crate) fn put_varint(out: &mut Vec<u8>, value: u16) {
     debug_assert!(value <= MAX_VARINT);
     if value < 0x80 {
         out.push(value as u8);
@@ -46,8 +47,8 @@ pub fn get_varint(bytes: &[u8], pos: usize) -> Option<(u16, usize)> {
     }
 }
 
-/// Appends one record.
-pub fn put_record(out: &mut Vec<u8>, tag: u16, value: &[u8]) {
+/// Appends one record (tag and length at most 0x7FFF, see [`put_varint`]).
+pub(crate) fn put_record(out: &mut Vec<u8>, tag: u16, value: &[u8]) {
     put_varint(out, tag);
     put_varint(out, value.len() as u16);
     out.extend_from_slice(value);
