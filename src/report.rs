@@ -3,11 +3,6 @@
 //! A dump is a list of [`Span`]s over the file; [`render_annotated`] prints every byte of the
 //! file exactly once, labelling the bytes no span covers as "unaccounted" (or "trailing data"
 //! past the last span), so nothing can hide between two fields.
-#![cfg_attr(
-    not(test),
-    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
-)]
-
 use serde::Serialize;
 use std::fmt::Write as _;
 
