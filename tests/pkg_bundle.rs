@@ -175,3 +175,20 @@ fn zip_member_reads_are_capped() {
     assert_eq!(members[0].data.len(), bundle::MAX_MEMBER);
     assert!(members[0].truncated);
 }
+
+/// Two members with one base name in different folders would overwrite each other:
+/// `extract` refuses, and writes nothing at all.
+#[test]
+fn extract_refuses_clashing_member_names_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = vec![
+        ("a/OS79XX.TXT".to_string(), b"P0S3-08-12-00\r\n".to_vec()),
+        ("b/os79xx.txt".to_string(), b"P003-08-12-00\r\n".to_vec()),
+    ];
+    let zip_path = dir.path().join("bundle.zip");
+    std::fs::write(&zip_path, zip_of(&files, "")).unwrap();
+    let out = dir.path().join("out");
+    let err = cli::extract(&zip_path, &out).unwrap_err();
+    assert!(err.to_string().contains("two members are named"), "{err}");
+    assert!(!out.exists() || std::fs::read_dir(&out).unwrap().next().is_none());
+}

@@ -827,10 +827,14 @@ pub struct StripSummary {
 
 /// Write `output` atomically: a temp file in the same folder, then rename over the target.
 pub fn write_atomic(output: &Path, data: &[u8]) -> Result<()> {
-    crate::io::write_atomic(output, data).map_err(|e| match e {
+    crate::io::write_atomic(output, data).map_err(|e| write_error(output, e))
+}
+
+fn write_error(fallback: &Path, e: crate::diag::Error) -> PkgError {
+    match e {
         crate::diag::Error::Write { path, source } => PkgError::io(&path, source),
-        other => PkgError::io(output, std::io::Error::other(other.to_string())),
-    })
+        other => PkgError::io(fallback, std::io::Error::other(other.to_string())),
+    }
 }
 
 /// `strip IN OUT`: the payload without the signed header (e.g. `.sbn` → `.bin`).
@@ -858,14 +862,8 @@ pub fn extract(input: &Path, out_dir: &Path) -> Result<Vec<PathBuf>> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    std::fs::create_dir_all(out_dir).map_err(|e| PkgError::io(out_dir, e))?;
-    let mut written = Vec::new();
-    let mut put = |file: String, data: &[u8]| -> Result<()> {
-        let p = out_dir.join(file);
-        write_atomic(&p, data)?;
-        written.push(p);
-        Ok(())
-    };
+    // Everything is read and checked first; nothing is written unless all of it is sound.
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
     let kind = detect_kind(&name, &bytes);
     match kind {
         FileKind::Kup | FileKind::SignedKup => {
@@ -886,18 +884,15 @@ pub fn extract(input: &Path, out_dir: &Path) -> Result<Vec<PathBuf>> {
                         what: format!("region {}: {e}", r.index),
                     });
                 }
-                put(
-                    format!(
-                        "region-{:02}-{}-{:#07x}.bin",
-                        r.index,
-                        if r.compressed { "deflate" } else { "raw" },
-                        r.dest
-                    ),
-                    &out,
-                )?;
+                let kind = if r.compressed { "deflate" } else { "raw" };
+                files.push((
+                    format!("region-{:02}-{kind}-{:#07x}.bin", r.index, r.dest),
+                    out,
+                ));
             }
+            // The rebuilt bank is a convenience; overlapping regions have none.
             if let Ok(bank) = pkg.bank() {
-                put("bank.bin".into(), &bank)?;
+                files.push(("bank.bin".into(), bank));
             }
         }
         FileKind::Bundle => {
@@ -910,14 +905,19 @@ pub fn extract(input: &Path, out_dir: &Path) -> Result<Vec<PathBuf>> {
                     });
                 }
                 if let Some(n) = safe_member_name(&m.name) {
-                    put(n, &m.data)?;
+                    if files.iter().any(|(f, _)| f.eq_ignore_ascii_case(&n)) {
+                        return Err(PkgError::Unsupported(format!(
+                            "two members are named {n} (in different folders): extract would overwrite one"
+                        )));
+                    }
+                    files.push((n, m.data));
                 }
             }
         }
         _ if sgn::looks_signed(&bytes) => {
             let s = sgn::parse(&bytes)?;
             let stem = name.rsplit_once('.').map(|(a, _)| a).unwrap_or(&name);
-            put(format!("{stem}.payload"), s.payload())?;
+            files.push((format!("{stem}.payload"), s.payload().to_vec()));
         }
         other => {
             return Err(PkgError::Unsupported(format!(
@@ -926,7 +926,13 @@ pub fn extract(input: &Path, out_dir: &Path) -> Result<Vec<PathBuf>> {
             )));
         }
     }
-    Ok(written)
+    std::fs::create_dir_all(out_dir).map_err(|e| PkgError::io(out_dir, e))?;
+    let paths: Vec<(PathBuf, &[u8])> = files
+        .iter()
+        .map(|(n, d)| (out_dir.join(n), d.as_slice()))
+        .collect();
+    crate::io::write_all_atomic(&paths).map_err(|e| write_error(out_dir, e))?;
+    Ok(paths.into_iter().map(|(p, _)| p).collect())
 }
 
 /// `YYYY-MM-DD HH:MM:SS UTC` for Unix seconds (days-to-civil conversion, proleptic Gregorian).
