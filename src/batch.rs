@@ -22,7 +22,6 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::codec::{self, MAX_VALUE};
 use crate::crypto;
 use crate::diag::{self, Diagnostic, Location, Severity};
 use crate::io::Staged;
@@ -607,34 +606,6 @@ fn cell_value(cell: &[u8]) -> &[u8] {
     cell.get(start..).unwrap_or_default()
 }
 
-/// The key strong files are encrypted with, as the compiler picks it: `-x`, else the
-/// profile's last `EncryptKeyEx` (unless `-X`). Only used to compare files: a wrong answer
-/// would rewrite a file, never keep a stale one.
-fn strong_key<'i>(
-    opts: &CompileOptions,
-    items: impl Iterator<Item = &'i Item>,
-) -> Option<[u8; 32]> {
-    if let Some(text) = &opts.strong_key {
-        return Some(crypto::strong_key_bytes(text));
-    }
-    if opts.ignore_profile_key_ex {
-        return None;
-    }
-    items
-        .filter_map(|item| match item {
-            Item::Assign(a)
-                if a.name.eq_ignore_ascii_case(b"encryptkeyex")
-                    && !a.value.is_empty()
-                    && a.value.len() <= MAX_VALUE =>
-            {
-                Some(codec::split_key_mac(&a.value).0)
-            }
-            _ => None,
-        })
-        .last()
-        .map(crypto::strong_key_bytes)
-}
-
 fn is_strong(suffix: &str) -> bool {
     matches!(suffix, ".x" | ".xex")
 }
@@ -765,10 +736,12 @@ impl<'t> Batch<'t> {
                 if files.is_empty() {
                     return report;
                 }
-                // A device's files go into place only once all of them are durable.
+                // A device's files go into place only once all of them are durable; its
+                // main file last, so it never points at a companion that did not arrive.
                 let result = match &synced {
                     Ok(()) => files
                         .into_iter()
+                        .rev()
                         .try_for_each(Staged::commit)
                         .map_err(|e| e.to_string()),
                     Err(e) => Err(e.clone()),
@@ -877,14 +850,12 @@ impl<'t> Batch<'t> {
             report.status = RowStatus::Checked;
             return (report, Vec::new());
         };
-        let mut key = None;
         let mut staged = Vec::new();
         for f in &out.files {
             let path = dir.join(format!("{name}{}", f.suffix));
             if !self.options.force {
                 let strong = if is_strong(f.suffix) {
-                    key = key.or_else(|| strong_key(&opts, all()));
-                    key.as_ref()
+                    out.strong_key.as_ref()
                 } else {
                     None
                 };

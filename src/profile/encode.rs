@@ -70,6 +70,9 @@ pub struct CompileOutput {
     pub files: Vec<OutputFile>,
     /// In the order the original printed them.
     pub diagnostics: Vec<Diagnostic>,
+    /// The key the strong files (`.x`, `.xex`) were encrypted with, if any were written:
+    /// lets a caller compare them with files on disk, whose random mask differs.
+    pub strong_key: Option<[u8; 32]>,
 }
 
 #[derive(Debug, Clone)]
@@ -415,6 +418,7 @@ where
     Ok(CompileOutput {
         files,
         diagnostics: c.diags,
+        strong_key,
     })
 }
 
