@@ -289,9 +289,13 @@ fn transfer(
         };
         match packet {
             Packet::Error { code, message } => {
+                // tftpd-hpa reports a file it may not open as error 0 with strerror's
+                // "Permission denied" rather than error 2.
+                let denied = message.to_ascii_lowercase().contains("permission denied");
                 return match code {
                     1 => Fetch::NotFound { message },
                     2 => Fetch::AccessViolation { message },
+                    0 if denied => Fetch::AccessViolation { message },
                     _ => Fetch::ServerError { code, message },
                 };
             }

@@ -186,10 +186,11 @@ impl ProbeReport {
         );
         let w = self.steps.iter().map(|s| s.file.len()).max().unwrap_or(0);
         for (i, s) in self.steps.iter().enumerate() {
+            let fetched = matches!(s.result, Fetch::Fetched { .. });
             let need = match s.need {
-                Need::Required => "",
-                Need::Alternative => " (one form of several)",
+                Need::Alternative if !fetched => " (one form of several)",
                 Need::Optional => " (optional)",
+                _ => "",
             };
             let result = match &s.result {
                 Fetch::Fetched {
@@ -292,14 +293,18 @@ impl Prober<'_> {
                 (Need::Optional, _) => ("probe-optional-file", Some(Severity::Warning)),
                 _ => ("probe-required-file", None),
             };
-            self.findings.push(finding(
+            let mut f = finding(
                 check,
                 sev,
                 file,
                 None,
                 format!("{file} ({reason}): {}", r.result.label()),
                 fix_for(file, &r.result),
-            ));
+            );
+            if matches!(r.result, Fetch::AccessViolation { .. }) {
+                f.rule = "R8".into(); // "The files must be readable by the TFTP server."
+            }
+            self.findings.push(f);
         }
         self.steps.push(Step {
             file: file.to_string(),
