@@ -126,7 +126,11 @@ impl ClientReport {
         if let Some(r) = &self.runs {
             let _ = write!(s, ", runs {r}");
         }
-        if let Some(w) = &self.wants {
+        if let Some(w) = self
+            .wants
+            .as_ref()
+            .filter(|w| self.runs.as_ref() != Some(*w))
+        {
             let _ = write!(s, ", wants {w}");
         }
         s
@@ -508,7 +512,8 @@ fn missing_and_refused(
         if let Some(root) = root {
             if let Some(other) = root.other_case(&t.file) {
                 let expected = names::expected_case(&t.file)
-                    .map(|e| format!(" (Cisco's spelling: {e})"))
+                    .filter(|e| *e != t.file)
+                    .map(|e| format!(" (the phone's own spelling is {e}: check what points to it)"))
                     .unwrap_or_default();
                 out.push(finding(
                     "requested-name-case",
@@ -540,14 +545,46 @@ fn missing_and_refused(
         } else {
             (None, "")
         };
-        out.push(finding(
+        let fix = match r {
+            Requested::GkMac { gk, .. } => format!(
+                "Nothing to do: the phone falls back to {}. For settings of its own, copy that file to {} (rule R31).",
+                if *gk {
+                    "gkdefault.cfg"
+                } else {
+                    "lddefault.cfg"
+                },
+                t.file
+            ),
+            _ if sev.is_some() => format!(
+                "Nothing to do unless the phone should have it: then put {} into the TFTP root.",
+                t.file
+            ),
+            _ => format!(
+                "Put {} into the TFTP root (names are case-sensitive), or correct the name that points to it.",
+                t.file
+            ),
+        };
+        let mut f = finding(
             "requested-file-missing",
             sev,
             &t.log,
             Some(t.line),
-            format!("{} asked for {}{times}: not found{note}{}", t.client, t.file, letter_o_note(&t.file)),
-            format!("Put {} into the TFTP root (names are case-sensitive), or correct the name that points to it.", t.file),
-        ));
+            format!(
+                "{} asked for {}{times}: not found{note}{}",
+                t.client,
+                t.file,
+                letter_o_note(&t.file)
+            ),
+            fix,
+        );
+        f.rule = match r {
+            Requested::SipMac(_) | Requested::SipDefault => "R8",
+            Requested::RingList | Requested::Optional => "R9",
+            Requested::GkDefault { .. } | Requested::GkMac { .. } => "R31",
+            _ => "R4",
+        }
+        .into();
+        out.push(f);
     }
 }
 
