@@ -124,6 +124,19 @@ fn guide_cisco_sequences_parse() {
     // as a 7940/7960 SIP load.
     let r = report("cisco.log", GUIDE_CISCO, None);
     assert!(checks(&r, "10.1.1.1").is_empty());
+    // Twice is a State Error loop; the fix names the load with a zero.
+    let twice = format!(
+        "{GUIDE_CISCO}{}",
+        GUIDE_CISCO.lines().skip(4).collect::<Vec<_>>().join("\n")
+    );
+    let r2 = report("cisco.log", &twice, None);
+    assert_eq!(checks(&r2, "10.1.1.1"), ["error image-state-error"]);
+    assert!(
+        r2.clients[1].findings[0]
+            .fix
+            .contains("name P0S30300 again")
+    );
+    assert!(r2.clients[1].findings[0].message.contains("letter O"));
     assert!(!r.has_problems());
     let c = &r.clients[1];
     assert_eq!(c.kinds, [DeviceKind::Sip7940]);
@@ -257,6 +270,19 @@ fn tftpd_hpa_case_mismatch_with_root() {
             "info requested-file-missing"
         ]
     );
+}
+
+#[test]
+fn tftpd_hpa_permission_denied_and_rfc3339() {
+    // tftpd-hpa answers a file it may not open with error 0 and strerror's text.
+    let log = "\
+2026-11-30T08:01:12.123456+00:00 pbx in.tftpd[77]: RRQ from 10.1.1.21 filename P0S3-8-12-00.sb2
+2026-11-30T08:01:12.130000+00:00 pbx in.tftpd[77]: sending NAK (0, Permission denied) to 10.1.1.21
+";
+    let r = report("syslog", log, None);
+    assert_eq!(r.clients[0].timeline[0].outcome, Outcome::AccessViolation);
+    assert_eq!(checks(&r, "10.1.1.21"), ["error access-violation"]);
+    assert_eq!(r.clients[0].findings[0].rule, "R8");
 }
 
 #[test]

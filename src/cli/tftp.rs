@@ -98,8 +98,8 @@ pub fn run_tftplog(a: &TftplogArgs) -> i32 {
     i32::from(report.has_problems())
 }
 
-/// Exit status: 0 every required file fetched and parsed, 1 problems, 2 bad arguments or
-/// no socket.
+/// Exit status: 0 every required file fetched and parsed (information aside), 1 problems;
+/// an `Err` (bad arguments, no socket) also ends in 1.
 pub fn run_probe(a: &ProbeArgs) -> Result<i32, String> {
     let mac = probe::parse_mac(&a.mac).map_err(|e| format!("--mac: {e}"))?;
     let model = Model::parse(&a.model)

@@ -377,6 +377,15 @@ fn lines_list(ts: &[&&Transfer]) -> String {
     format!("{}{more}", v.join(", "))
 }
 
+/// The load's stem, with a letter O read as the zero load names have (`POS30300` → `P0S30300`).
+fn corrected_stem(file: &str) -> String {
+    let stem = stem_of(file);
+    match stem.strip_prefix("PO") {
+        Some(rest) if names::has_letter_o(file) => format!("P0{rest}"),
+        _ => stem.to_string(),
+    }
+}
+
 fn letter_o_note(file: &str) -> String {
     if names::has_letter_o(file) {
         format!(
@@ -435,11 +444,12 @@ fn repeated_failures(ts: &[&Transfer], kinds: &[Requested], out: &mut Vec<Findin
                     lines_list(&failed),
                     letter_o_note(file)
                 ),
-                format!(
-                    "Convert to SIP 2.3 first (rule R11): put P0S30203.bin in the TFTP root, write P0S30203 into OS79XX.TXT and reset the phone; once it runs SIP 2.3, name {} again. `cfgfmt-rs plan --from <its load> --to {}` lists the steps.",
-                    stem_of(file),
-                    stem_of(file)
-                ),
+                {
+                    let target = corrected_stem(file);
+                    format!(
+                        "Convert to SIP 2.3 first (rule R11): put P0S30203.bin in the TFTP root, write P0S30203 into OS79XX.TXT and reset the phone; once it runs SIP 2.3, name {target} again. `cfgfmt-rs plan --from <its load> --to {target}` lists the steps."
+                    )
+                },
             ));
         } else {
             let why = match &first.outcome {
