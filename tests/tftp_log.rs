@@ -68,6 +68,11 @@ fn report(name: &str, text: &str, root: Option<&RootIndex>) -> Report {
 }
 
 fn checks(r: &Report, client: &str) -> Vec<String> {
+    for f in r.clients.iter().flat_map(|c| &c.findings) {
+        let def = cfgfmt::tftp::check_def(&f.check).expect("catalogued");
+        assert!(def.rules.contains(&f.rule.as_str()), "{f:?}");
+        assert!(!f.message.is_empty() && !f.why.is_empty() && !f.fix.is_empty());
+    }
     r.clients
         .iter()
         .find(|c| c.client == client)

@@ -72,6 +72,11 @@ fn run(fx: &Fx, model: Model, protocol: Protocol) -> (ProbeReport, Vec<String>) 
 }
 
 fn checks(r: &ProbeReport) -> Vec<String> {
+    for f in &r.findings {
+        let def = cfgfmt::tftp::check_def(&f.check).expect("catalogued");
+        assert!(def.rules.contains(&f.rule.as_str()), "{f:?}");
+        assert!(!f.message.is_empty() && !f.why.is_empty() && !f.fix.is_empty());
+    }
     r.findings
         .iter()
         .map(|f| format!("{} {} {}", f.severity, f.check, f.file))

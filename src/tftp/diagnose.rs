@@ -587,13 +587,7 @@ fn missing_and_refused(
             ),
             fix,
         );
-        f.rule = match r {
-            Requested::SipMac(_) | Requested::SipDefault => "R8",
-            Requested::RingList | Requested::Optional => "R9",
-            Requested::GkDefault { .. } | Requested::GkMac { .. } => "R31",
-            _ => "R4",
-        }
-        .into();
+        f.rule = names::rule_for(&t.file).into();
         out.push(f);
     }
 }

@@ -46,7 +46,7 @@ pub const CHECKS: &[CheckDef] = &[
     ),
     check!(
         "requested-file-missing",
-        ["R4", "R8", "R9", "R31"],
+        ["R4", "R8", "R9", "R12", "R31"],
         Error,
         "tftplog: a client asked for a file the server did not have (information for optional files)",
         "The phone carries on without the file: no image, no settings, no lines, or a silent ring."
@@ -88,14 +88,14 @@ pub const CHECKS: &[CheckDef] = &[
     ),
     check!(
         "probe-required-file",
-        ["R3", "R4", "R8", "R31"],
+        ["R4", "R8", "R3", "R12", "R31"],
         Error,
         "probe: a file the phone needs could not be fetched (not found, access violation, timeout, error)",
         "The phone goes on without it: no image, no settings or no lines."
     ),
     check!(
         "probe-optional-file",
-        ["R9"],
+        ["R9", "R4", "R8", "R31"],
         Info,
         "probe: an optional file (ring list, ring file, dial plan, per-phone 7905/7912 profile, certificate list) is not on the server",
         "Nothing breaks: the phone uses its built-in defaults."

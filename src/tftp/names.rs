@@ -231,3 +231,15 @@ pub fn expected_case(name: &str) -> Option<String> {
         _ => None,
     }
 }
+
+/// The rule of `conversion-rules.md` that says the phone needs this file, for findings about
+/// a missing one.
+pub fn rule_for(name: &str) -> &'static str {
+    match classify(name) {
+        Requested::SipMac(_) | Requested::SipDefault => "R8",
+        Requested::RingList | Requested::Optional => "R9",
+        Requested::GkDefault { .. } | Requested::GkMac { .. } => "R31",
+        Requested::SepMac(_) | Requested::XmlDefault => "R12",
+        _ => "R4",
+    }
+}

@@ -301,9 +301,11 @@ impl Prober<'_> {
                 format!("{file} ({reason}): {}", r.result.label()),
                 fix_for(file, &r.result),
             );
-            if matches!(r.result, Fetch::AccessViolation { .. }) {
-                f.rule = "R8".into(); // "The files must be readable by the TFTP server."
-            }
+            f.rule = if matches!(r.result, Fetch::AccessViolation { .. }) {
+                "R8".into() // "The files must be readable by the TFTP server."
+            } else {
+                super::names::rule_for(file).into()
+            };
             self.findings.push(f);
         }
         self.steps.push(Step {
@@ -591,14 +593,14 @@ impl Prober<'_> {
             )
             .map(|b| (own.clone(), b));
         if got.is_none() && self.stopped.is_none() {
-            self.findings.push(finding(
+            self.findings.push(with_rule("R31", finding(
                 "probe-optional-file",
                 None,
                 &own,
                 None,
                 format!("{own} is not on the server; the phone falls back to {default}"),
                 format!("Nothing to do, unless this phone needs settings of its own: copy {default} to {own} (rule R31)."),
-            ));
+            )));
             got = self
                 .get(
                     default,
@@ -641,6 +643,11 @@ impl Prober<'_> {
             }
         }
     }
+}
+
+fn with_rule(rule: &str, mut f: Finding) -> Finding {
+    f.rule = rule.into();
+    f
 }
 
 enum ProfileProblem {
