@@ -9,6 +9,7 @@ pub mod commands;
 pub mod inspect;
 pub mod job;
 pub mod legacy;
+pub mod tftp;
 
 use std::ffi::OsString;
 use std::io::Write;
