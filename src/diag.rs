@@ -27,7 +27,8 @@ pub enum Severity {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DiagKind {
-    InvalidPtagEntry,
+    /// A tag table line the original complained about.
+    Table(crate::table::TableWarning),
     UnknownAttribute,
     EmptyValue,
     IncludeTooDeep,
@@ -36,7 +37,6 @@ pub enum DiagKind {
     BadTftpIp,
     BadUpgradeLogoArgument,
     TooManyPseudo,
-    EncryptKeyExNotHex,
     /// C ignored characters after a number (`5060x` is 5060).
     TrailingIgnored {
         name: String,
@@ -56,12 +56,29 @@ pub enum DiagKind {
     },
     ForcedSplit,
     AutoSplit,
-    Splitting,
+    /// The split announcement naming the two files, as the output argument was typed.
+    Splitting {
+        base: String,
+        extended: String,
+    },
     InputLenOverKnown {
         len: usize,
         known: usize,
     },
     Verbose(String),
+    /// One non-hex character in a key: the original printed this once per such character.
+    /// `what` names the key as it did (`Command Line EncryptKey`, `EncryptKeyEx in input
+    /// text profile`, …).
+    KeyNotHex {
+        what: &'static str,
+    },
+    /// `-v` and an `EncryptKeyEx` with a MAC part.
+    MacRestricted,
+    /// A tag or length above 0x7FFF: the original printed this and wrote nothing for it.
+    ValueTooBig(u32),
+    /// Our own warning line for a deliberate difference or a surprising stored value
+    /// (the text carries the `(cfgfmt 2.3 would …` marker where it applies).
+    Note(String),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,12 +95,15 @@ impl Diagnostic {
     pub fn severity(&self) -> Severity {
         use DiagKind::*;
         match self.kind {
-            ForcedSplit | AutoSplit | Splitting | Verbose(_) => Severity::Info,
+            ForcedSplit | AutoSplit | Splitting { .. } | Verbose(_) | MacRestricted => {
+                Severity::Info
+            }
             IncludeTooDeep
             | InvalidTone
             | BadUpgradeArgument
             | BadTftpIp
-            | BadUpgradeLogoArgument => Severity::Error,
+            | BadUpgradeLogoArgument
+            | ValueTooBig(_) => Severity::Error,
             _ => Severity::Warning,
         }
     }
@@ -94,7 +114,7 @@ impl fmt::Display for Diagnostic {
         use DiagKind::*;
         let line = self.location.as_ref().map_or(0, |l| l.line);
         match &self.kind {
-            InvalidPtagEntry => write!(f, "warning: invalid ptag entry at line {line}")?,
+            Table(w) => write!(f, "{w}")?,
             UnknownAttribute => write!(f, "warning: unknown attribute at line {line}")?,
             EmptyValue => write!(f, "warning: empty attribute value at line {line}")?,
             IncludeTooDeep => f.write_str("error: include nested too deep")?,
@@ -103,10 +123,14 @@ impl fmt::Display for Diagnostic {
             BadTftpIp => f.write_str("error: invalid tftp IP address")?,
             BadUpgradeLogoArgument => f.write_str("error: bad argument for upgradelogo tag")?,
             TooManyPseudo => f.write_str("warning: too many pseudo parameter.")?,
-            EncryptKeyExNotHex => f.write_str(
-                "WARNING: EncryptKeyEx in input text profile must all be Hex characters!\n \
-                 !!! Using non-Hex characters will reduce the strength of profile encryption !!!",
+            KeyNotHex { what } => write!(
+                f,
+                "WARNING: {what} must all be Hex characters!\n \
+                 !!! Using non-Hex characters will reduce the strength of profile encryption !!!"
             )?,
+            MacRestricted => f.write_str("i: mac restricted EncryptKeyEx")?,
+            ValueTooBig(v) => write!(f, "error: value too big: 0x{v:x}")?,
+            Note(text) => f.write_str(text)?,
             TrailingIgnored { name } => write!(
                 f,
                 "warning: characters after the number ignored in {name} at line {line}"
@@ -125,7 +149,10 @@ impl fmt::Display for Diagnostic {
             )?,
             ForcedSplit => f.write_str("#i: force output binary file splitting")?,
             AutoSplit => f.write_str("#i: output binary file too big")?,
-            Splitting => f.write_str("#i: splitting output binary file into 2 files")?,
+            Splitting { base, extended } => write!(
+                f,
+                "#i: spliting output binary file to 2 files: '{base}' and '{extended}'"
+            )?,
             InputLenOverKnown { len, known } => {
                 write!(f, "warning: input len > known len ({len}>{known})")?
             }
@@ -143,8 +170,9 @@ impl fmt::Display for Diagnostic {
                 | BadUpgradeArgument
                 | BadTftpIp
                 | BadUpgradeLogoArgument
-                | TooManyPseudo
-                | EncryptKeyExNotHex => write!(f, " (line {line} of {file})")?,
+                | TooManyPseudo => write!(f, " (line {line} of {file})")?,
+                // Lines whose wording the original fixed exactly, or that name no line.
+                KeyNotHex { .. } | MacRestricted | Note(_) | Table(_) => {}
                 _ => write!(f, " (in {file})")?,
             }
         }
@@ -155,24 +183,25 @@ impl fmt::Display for Diagnostic {
 /// Fatal errors: nothing is written when one of these occurs.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("error: cannot open ptag file")]
+    #[error("error: can't open ptag file: '{}'", .path.display())]
     CannotOpenTable { path: PathBuf },
     #[error("error: bad input size {0}")]
     BadInputSize(usize),
     #[error("error: input file too large ({size} bytes, limit {limit})")]
     InputTooLarge { size: u64, limit: u64 },
-    #[error("error: unknown or encrypted input file")]
+    /// The job names the file: `error: unknown or encrypted file: '<input>'`.
+    #[error("error: unknown or encrypted file")]
     UnknownOrEncrypted,
     #[error("corrupted profile")]
     Corrupted { offset: usize, what: &'static str },
     #[error("error: input too small")]
     InputTooSmall,
-    #[error("error: cannot read {path}: {source}")]
+    #[error("error: can't open {} for reading", .path.display())]
     Read {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("error: cannot write {path}: {source}")]
+    #[error("error: can't open {} for writing", .path.display())]
     Write {
         path: PathBuf,
         source: std::io::Error,
@@ -202,6 +231,13 @@ pub enum Error {
     Strict { count: usize },
     #[error("error: {0}")]
     Usage(String),
+    /// A run stopped where the original crashed or went on with bytes from memory; the
+    /// diagnostics raised before that point are kept so they print in order.
+    #[error("{message}")]
+    Refused {
+        message: String,
+        diagnostics: Vec<Diagnostic>,
+    },
 }
 
 fn in_file(file: &Option<String>) -> String {
@@ -215,7 +251,9 @@ impl Error {
     pub fn note(&self) -> Option<String> {
         match self {
             Error::Corrupted { offset, what } => Some(format!("note: {what} at offset {offset}")),
-            Error::CannotOpenTable { path } => Some(format!("note: tried {}", path.display())),
+            Error::Read { source, .. } | Error::Write { source, .. } => {
+                Some(format!("note: {source}"))
+            }
             _ => None,
         }
     }

@@ -343,8 +343,10 @@ fn run_batch(a: &BatchArgs, job: &Job) -> i32 {
         force_split: a.switches.split,
         weak_key: job.weak_key.clone(),
         strong_key: job.strong_key.clone(),
-        ignore_profile_key: a.switches.no_profile_key,
-        ignore_profile_key_ex: a.switches.no_profile_key_ex,
+        // In a batch a key file overrides every row's own key (cfgfmt 2.3 let a profile's
+        // key win over `-e`/`-x`; the legacy command line keeps that).
+        ignore_profile_key: a.switches.no_profile_key || job.weak_key.is_some(),
+        ignore_profile_key_ex: a.switches.no_profile_key_ex || job.strong_key.is_some(),
         ..CompileOptions::default()
     };
     batch::run_cli(&BatchConfig {
