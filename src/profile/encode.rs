@@ -133,9 +133,10 @@ struct Compiler<'a> {
     /// The profile's weak key text, once an `EncryptKey` other than `0` selected one: the
     /// last stored `EncryptKey` value from then on (a later `0` is then the key `0`).
     profile_key: Option<Vec<u8>>,
-    /// The longest `EncryptKey` value stored (the original kept them in one buffer, so a
-    /// shorter value left the end of a longer one behind).
-    key_longest: usize,
+    /// The original's buffer for `EncryptKey` (tag 61): each value overwrote its start
+    /// only, so a shorter value left the end of a longer one behind. Its warnings and its
+    /// `0` test looked at this buffer as a C string.
+    key_slot: Vec<u8>,
     profile_key_ex: Option<Vec<u8>>,
 }
 
@@ -242,17 +243,28 @@ impl Compiler<'_> {
         if value.is_empty() {
             return Ok(());
         }
-        let leftover = value.len() < self.key_longest;
-        self.key_longest = self.key_longest.max(value.len());
-        if value != b"0" {
-            for _ in value.iter().filter(|b| !b.is_ascii_hexdigit()) {
+        if self.key_slot.len() < value.len() {
+            self.key_slot.resize(value.len(), 0);
+        }
+        if let Some(start) = self.key_slot.get_mut(..value.len()) {
+            start.copy_from_slice(value);
+        }
+        let seen: Vec<u8> = self
+            .key_slot
+            .split(|&b| b == 0)
+            .next()
+            .unwrap_or_default()
+            .to_vec();
+        if seen != b"0" {
+            // Counted on the buffer as the original saw it: only a count is printed.
+            for _ in seen.iter().filter(|b| !b.is_ascii_hexdigit()) {
                 self.diag(DiagKind::EncryptKeyNotHex, at);
             }
-            if !self.opts.ignore_profile_key && value.len() > MAX_PROFILE_KEY {
+            if !self.opts.ignore_profile_key && seen.len() > MAX_PROFILE_KEY {
                 return Err(Error::EncryptKeyTooLong {
                     file: at.file.as_deref().map(str::to_string),
                     line: at.line,
-                    len: value.len(),
+                    len: seen.len(),
                 });
             }
             if !self.opts.ignore_profile_key {
@@ -261,7 +273,7 @@ impl Compiler<'_> {
         }
         if self.profile_key.is_some() {
             self.profile_key = Some(value.to_vec());
-            if leftover {
+            if seen != value {
                 self.diag(
                     DiagKind::ValueNote {
                         name: "EncryptKey".to_string(),
@@ -388,7 +400,7 @@ where
         store: Store::new(),
         diags: Vec::new(),
         profile_key: None,
-        key_longest: 0,
+        key_slot: Vec::new(),
         profile_key_ex: None,
     };
     for item in items {
