@@ -29,30 +29,27 @@ pub enum Severity {
 pub enum DiagKind {
     /// A tag table line the original complained about.
     Table(crate::table::TableWarning),
-    UnknownAttribute,
-    EmptyValue,
+    /// No table line has this name (in the protocol filter) and it is no keyword.
+    UnknownAttribute {
+        name: String,
+    },
+    EmptyValue {
+        name: String,
+    },
     IncludeTooDeep,
     InvalidTone,
     BadUpgradeArgument,
-    BadTftpIp,
+    /// The IP token of an upgrade line, as written.
+    BadTftpIp {
+        ip: String,
+    },
     BadUpgradeLogoArgument,
     TooManyPseudo,
-    /// C ignored characters after a number (`5060x` is 5060).
-    TrailingIgnored {
+    /// Our own note about a value (`codec::Note`): what was stored and, for deliberate
+    /// differences, what cfgfmt 2.3 would have done. Never quotes a secret.
+    ValueNote {
         name: String,
-    },
-    /// A leading `0` made C read the number as octal (`010` is 8).
-    OctalNumber {
-        name: String,
-    },
-    /// The number did not fit 32 bits and C clamped it.
-    Clamped {
-        name: String,
-    },
-    /// Values beyond the array's capacity were dropped.
-    SurplusValues {
-        name: String,
-        kept: usize,
+        text: String,
     },
     ForcedSplit,
     AutoSplit,
@@ -92,6 +89,16 @@ impl Diagnostic {
         Diagnostic { kind, location }
     }
 
+    /// Whether the message itself names file and line (the original's attribute lines
+    /// and our value notes do; its `error:` lines do not).
+    pub fn names_its_line(&self) -> bool {
+        use DiagKind::*;
+        matches!(
+            self.kind,
+            Table(_) | UnknownAttribute { .. } | EmptyValue { .. } | ValueNote { .. }
+        )
+    }
+
     pub fn severity(&self) -> Severity {
         use DiagKind::*;
         match self.kind {
@@ -101,7 +108,7 @@ impl Diagnostic {
             IncludeTooDeep
             | InvalidTone
             | BadUpgradeArgument
-            | BadTftpIp
+            | BadTftpIp { .. }
             | BadUpgradeLogoArgument
             | ValueTooBig(_) => Severity::Error,
             _ => Severity::Warning,
@@ -113,14 +120,32 @@ impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         use DiagKind::*;
         let line = self.location.as_ref().map_or(0, |l| l.line);
+        // The original named the file as typed (an included one as its `include` line
+        // wrote it).
+        let file = self
+            .location
+            .as_ref()
+            .and_then(|l| l.file.as_deref())
+            .unwrap_or("-");
+        let of = if file == "-" {
+            String::new()
+        } else {
+            format!(" of {file}")
+        };
         match &self.kind {
             Table(w) => write!(f, "{w}")?,
-            UnknownAttribute => write!(f, "warning: unknown attribute at line {line}")?,
-            EmptyValue => write!(f, "warning: empty attribute value at line {line}")?,
+            UnknownAttribute { name } => write!(
+                f,
+                "warning: unknown attribute '{name}' @line {line} of {file}"
+            )?,
+            EmptyValue { name } => write!(
+                f,
+                "warning: empty value for attribute '{name}' @line {line} of {file}"
+            )?,
             IncludeTooDeep => f.write_str("error: include nested too deep")?,
             InvalidTone => f.write_str("error: invalid tone specification")?,
             BadUpgradeArgument => f.write_str("error: bad argument for upgrade tag")?,
-            BadTftpIp => f.write_str("error: invalid tftp IP address")?,
+            BadTftpIp { ip } => write!(f, "error: bad tftp ip addr: {ip}")?,
             BadUpgradeLogoArgument => f.write_str("error: bad argument for upgradelogo tag")?,
             TooManyPseudo => f.write_str("warning: too many pseudo parameter.")?,
             KeyNotHex { what } => write!(
@@ -131,22 +156,7 @@ impl fmt::Display for Diagnostic {
             MacRestricted => f.write_str("i: mac restricted EncryptKeyEx")?,
             ValueTooBig(v) => write!(f, "error: value too big: 0x{v:x}")?,
             Note(text) => f.write_str(text)?,
-            TrailingIgnored { name } => write!(
-                f,
-                "warning: characters after the number ignored in {name} at line {line}"
-            )?,
-            OctalNumber { name } => write!(
-                f,
-                "warning: leading 0 makes the number octal in {name} at line {line}"
-            )?,
-            Clamped { name } => write!(
-                f,
-                "warning: number out of range, clamped in {name} at line {line}"
-            )?,
-            SurplusValues { name, kept } => write!(
-                f,
-                "warning: {name} holds {kept} values, the rest ignored at line {line}"
-            )?,
+            ValueNote { name, text } => write!(f, "warning: {name} at line {line}{of}: {text}")?,
             ForcedSplit => f.write_str("#i: force output binary file splitting")?,
             AutoSplit => f.write_str("#i: output binary file too big")?,
             Splitting { base, extended } => write!(
@@ -157,24 +167,6 @@ impl fmt::Display for Diagnostic {
                 write!(f, "warning: input len > known len ({len}>{known})")?
             }
             Verbose(text) => f.write_str(text)?,
-        }
-        // The original named no file; we add it for lines of included files.
-        if let Some(Location {
-            file: Some(file),
-            line,
-        }) = &self.location
-        {
-            match self.kind {
-                IncludeTooDeep
-                | InvalidTone
-                | BadUpgradeArgument
-                | BadTftpIp
-                | BadUpgradeLogoArgument
-                | TooManyPseudo => write!(f, " (line {line} of {file})")?,
-                // Lines whose wording the original fixed exactly, or that name no line.
-                KeyNotHex { .. } | MacRestricted | Note(_) | Table(_) => {}
-                _ => write!(f, " (in {file})")?,
-            }
         }
         Ok(())
     }
@@ -206,20 +198,36 @@ pub enum Error {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("error: line {line}{} is longer than 1023 bytes", in_file(.file))]
+    #[error("error: line {line}{} is longer than 1022 bytes with its line end; nothing written (cfgfmt 2.3 would read the rest of it as another line)", in_file(.file))]
     LineTooLong { file: Option<String>, line: usize },
-    #[error("error: value of {name} at line {line}{} is {len} bytes; 511 is the most a profile can hold", in_file(.file))]
+    #[error("error: the name at line {line}{} has {len} characters; nothing written (cfgfmt 2.3 would overwrite its line counter with it and may crash)", in_file(.file))]
+    NameTooLong {
+        file: Option<String>,
+        line: usize,
+        len: usize,
+    },
+    #[error("error: value of {name} at line {line}{} is {len} bytes, 511 at most; nothing written (cfgfmt 2.3 would overwrite the attribute name with the value's end)", in_file(.file))]
     ValueTooLong {
         file: Option<String>,
         line: usize,
         name: String,
         len: usize,
     },
-    #[error("error: cannot open include file {path} at line {line}{}", in_file(.file))]
+    /// The original's words; [`Error::note`] adds what we did instead.
+    #[error("error: can't open profile '{path}'")]
     IncludeMissing {
         file: Option<String>,
         line: usize,
         path: String,
+    },
+    /// A format with no bit the original handled (the original's words).
+    #[error("internal error: unhandled attribute: tag:{tag} fmt:0x{fmt:x})")]
+    Unhandled { tag: u16, fmt: u16 },
+    #[error("error: EncryptKey at line {line}{} has {len} characters, 63 at most; nothing written (cfgfmt 2.3 would crash)", in_file(.file))]
+    EncryptKeyTooLong {
+        file: Option<String>,
+        line: usize,
+        len: usize,
     },
     #[error("error: included files add up to more than {limit} bytes")]
     IncludesTooLarge { limit: usize },
@@ -254,6 +262,15 @@ impl Error {
             Error::Read { source, .. } | Error::Write { source, .. } => {
                 Some(format!("note: {source}"))
             }
+            Error::IncludeMissing { file, line, .. } => Some(format!(
+                "error: include at line {line}{}: no such file; nothing written \
+                 (cfgfmt 2.3 would skip the rest of {} and write the profile)",
+                in_file(file),
+                file.as_deref().unwrap_or("the file")
+            )),
+            Error::Unhandled { .. } => Some(
+                "error: nothing written (cfgfmt 2.3 would leave an empty output file)".to_string(),
+            ),
             _ => None,
         }
     }
@@ -275,14 +292,36 @@ mod tests {
 
     #[test]
     fn original_wording() {
-        let at = |line| Some(Location { file: None, line });
+        let at = |line| {
+            Some(Location {
+                file: Some("in.txt".into()),
+                line,
+            })
+        };
+        // Recorded from cfgfmt 2.3.
         assert_eq!(
-            Diagnostic::new(DiagKind::UnknownAttribute, at(3)).to_string(),
-            "warning: unknown attribute at line 3"
+            Diagnostic::new(
+                DiagKind::UnknownAttribute {
+                    name: "FooBar".into()
+                },
+                at(2)
+            )
+            .to_string(),
+            "warning: unknown attribute 'FooBar' @line 2 of in.txt"
         );
         assert_eq!(
-            Diagnostic::new(DiagKind::EmptyValue, at(2)).to_string(),
-            "warning: empty attribute value at line 2"
+            Diagnostic::new(
+                DiagKind::EmptyValue {
+                    name: "UseTftp".into()
+                },
+                at(2)
+            )
+            .to_string(),
+            "warning: empty value for attribute 'UseTftp' @line 2 of in.txt"
+        );
+        assert_eq!(
+            Diagnostic::new(DiagKind::BadTftpIp { ip: "1.2.3".into() }, at(2)).to_string(),
+            "error: bad tftp ip addr: 1.2.3"
         );
         assert_eq!(
             Diagnostic::new(DiagKind::InvalidTone, at(2)).to_string(),
@@ -312,13 +351,18 @@ mod tests {
             file: Some("inc.txt".into()),
             line: 4,
         });
+        // Recorded: an included file is named as its include line wrote it.
         assert_eq!(
-            Diagnostic::new(DiagKind::UnknownAttribute, loc.clone()).to_string(),
-            "warning: unknown attribute at line 4 (in inc.txt)"
+            Diagnostic::new(
+                DiagKind::UnknownAttribute { name: "Foo".into() },
+                loc.clone()
+            )
+            .to_string(),
+            "warning: unknown attribute 'Foo' @line 4 of inc.txt"
         );
         assert_eq!(
             Diagnostic::new(DiagKind::IncludeTooDeep, loc).to_string(),
-            "error: include nested too deep (line 4 of inc.txt)"
+            "error: include nested too deep"
         );
     }
 
@@ -333,7 +377,7 @@ mod tests {
             Severity::Error
         );
         assert_eq!(
-            Diagnostic::new(DiagKind::EmptyValue, None).severity(),
+            Diagnostic::new(DiagKind::EmptyValue { name: "X".into() }, None).severity(),
             Severity::Warning
         );
     }

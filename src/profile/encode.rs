@@ -19,8 +19,6 @@ const NAME_OVERRUN: usize = 2048;
 const RC4_OVERRUN: usize = 2176;
 /// Files longer than this overran the stack frame: the original crashed.
 const CRASH_OVERRUN: usize = 2436;
-/// The profile's `EncryptKey`: the original took the weak key from this tag's slot.
-const TAG_ENCRYPT_KEY: u16 = 0x3d;
 /// A weak key of this many characters or more overran the original's key buffer (crash).
 pub const MAX_WEAK_KEY: usize = 63;
 /// Most distinct big/pseudo tags the original kept.
@@ -165,6 +163,21 @@ fn not_hex_count(text: &[u8]) -> usize {
     text.iter().filter(|b| !b.is_ascii_hexdigit()).count()
 }
 
+/// The tag the original treated as the profile's weak key, whatever its name.
+const TAG_ENCRYPT_KEY: u16 = 61;
+/// The longest profile `EncryptKey` the original survived.
+const MAX_PROFILE_KEY: usize = 63;
+
+/// Whether a value may be quoted in messages: not for sensitive attributes (format bit
+/// 0x4000) nor names that look like passwords, keys or user ids.
+fn reveals(fmt: u16, name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    fmt & fmt_bits::SENSITIVE == 0
+        && !["pwd", "passw", "key", "uid"]
+            .iter()
+            .any(|s| lower.contains(s))
+}
+
 const KEYWORDS: [(&str, u16); 6] = [
     ("upgradecode", layout::TAG_UPGRADECODE),
     ("upgradelang", layout::TAG_UPGRADELANG),
@@ -203,16 +216,7 @@ impl Compiler<'_> {
         let keyword = KEYWORDS
             .iter()
             .find(|(k, _)| name.eq_ignore_ascii_case(k.as_bytes()));
-        let name_text: String = name.iter().map(|&b| char::from(b)).collect();
-        if value.is_empty() {
-            // Keywords and table names alike: nothing to store.
-            if keyword.is_some() || self.table.by_name(&name_text, self.opts.filter).is_some() {
-                self.diag(DiagKind::EmptyValue, at);
-            } else {
-                self.diag(DiagKind::UnknownAttribute, at);
-            }
-            return Ok(());
-        }
+        let name_text: String = String::from_utf8_lossy(name).into_owned();
         if value.len() > MAX_VALUE {
             return Err(Error::ValueTooLong {
                 file: at.file.as_deref().map(str::to_string),
@@ -221,18 +225,23 @@ impl Compiler<'_> {
                 len: value.len(),
             });
         }
+        // Keywords come first and have no empty-value warning: each reads its value.
         if let Some(&(keyword, tag)) = keyword {
-            return {
-                self.pseudo(keyword, tag, value, at);
-                Ok(())
-            };
+            self.pseudo(keyword, tag, value, at);
+            return Ok(());
         }
         let Some(desc) = self.table.by_name(&name_text, self.opts.filter) else {
-            self.diag(DiagKind::UnknownAttribute, at);
+            self.diag(DiagKind::UnknownAttribute { name: name_text }, at);
             return Ok(());
         };
+        if value.is_empty() {
+            // The earlier value, if any, stays.
+            self.diag(DiagKind::EmptyValue { name: name_text }, at);
+            return Ok(());
+        }
         let mut notes = Vec::new();
-        let encoded = codec::encode(desc, value, &mut notes);
+        let reveal = reveals(desc.fmt, &desc.name);
+        let encoded = codec::encode(desc, value, reveal, &mut notes);
         let (tag, fmt, desc_name) = (desc.tag, desc.fmt, desc.name.clone());
         let value = match encoded {
             Ok(Encoded::Value(v)) => v,
@@ -240,44 +249,57 @@ impl Compiler<'_> {
                 self.diag(DiagKind::InvalidTone, at);
                 zeros
             }
-            Err(codec::Unparsable) => {
-                self.diag(DiagKind::UnknownAttribute, at);
-                return Ok(());
-            }
+            Err(codec::Unhandled) => return Err(Error::Unhandled { tag, fmt }),
         };
-        self.notes(notes, &desc_name, at);
         if tag == TAG_ENCRYPT_KEY {
-            self.encrypt_key(&value, at);
+            self.encrypt_key(&value, at)?;
         }
+        self.notes(notes, &desc_name, at);
         self.store(Record { tag, fmt, value }, at);
         Ok(())
     }
 
-    /// The original kept the tag-0x3d value in a fixed slot and, unless it read `0`, took
-    /// the weak key from that slot (overriding `-e`) unless `-E`; each non-hex character
-    /// got a warning, even under `-E`.
-    fn encrypt_key(&mut self, value: &[u8], at: &Location) {
-        let mut slot = value.to_vec();
-        if let Some(tail) = self.key_slot.get(value.len()..) {
-            slot.extend_from_slice(tail);
+    /// The original kept the tag-61 value in a fixed slot, each value overwriting its start
+    /// only (a shorter value kept the tail of a longer one). Unless the slot read `0` as a
+    /// C string, each non-hex character got a warning (even under `-E`) and, unless `-E`,
+    /// the profile became encrypted (overriding `-e`); from then on the last value is the
+    /// key, a later `0` too.
+    fn encrypt_key(&mut self, value: &[u8], at: &Location) -> Result<()> {
+        if value.is_empty() {
+            return Ok(());
+        }
+        if self.key_slot.len() < value.len() {
+            self.key_slot.resize(value.len(), 0);
+        }
+        if let Some(start) = self.key_slot.get_mut(..value.len()) {
+            start.copy_from_slice(value);
         }
         let c_str = |b: &[u8]| b.split(|&c| c == 0).next().unwrap_or_default().to_vec();
-        let seen = c_str(&slot);
-        self.key_slot = slot;
-        if seen == b"0" {
-            return;
+        let seen = c_str(&self.key_slot);
+        if seen != b"0" {
+            for _ in 0..not_hex_count(&seen) {
+                self.diag(
+                    DiagKind::KeyNotHex {
+                        what: "EncryptKey in input text profile",
+                    },
+                    at,
+                );
+            }
+            if !self.opts.ignore_profile_key && seen.len() > MAX_PROFILE_KEY {
+                return Err(Error::EncryptKeyTooLong {
+                    file: at.file.as_deref().map(str::to_string),
+                    line: at.line,
+                    len: seen.len(),
+                });
+            }
+            if !self.opts.ignore_profile_key && self.profile_key.is_none() {
+                self.profile_key = Some((Vec::new(), at.clone()));
+            }
         }
-        for _ in 0..not_hex_count(&seen) {
-            self.diag(
-                DiagKind::KeyNotHex {
-                    what: "EncryptKey in input text profile",
-                },
-                at,
-            );
-        }
-        if !self.opts.ignore_profile_key {
+        if self.profile_key.is_some() {
             self.profile_key = Some((c_str(value), at.clone()));
         }
+        Ok(())
     }
 
     fn pseudo(&mut self, keyword: &str, tag: u16, text: &[u8], at: &Location) {
@@ -289,7 +311,22 @@ impl Compiler<'_> {
             layout::TAG_UPGRADELOGO | layout::TAG_UPGRADEXML => {
                 codec::encode_logo(text, &mut notes)
             }
-            layout::TAG_TFTPURL2 => Ok([text, &[0]].concat()),
+            layout::TAG_TFTPURL2 => {
+                let mut value = [text, &[0]].concat();
+                if let Some(b) = value.get_mut(31).filter(|_| text.len() > 31) {
+                    *b = 0;
+                    notes.push(codec::Note::Surprise(format!(
+                        "{} characters; the 32nd is stored as a NUL, so the phone reads 31",
+                        text.len()
+                    )));
+                }
+                if text.is_empty() {
+                    notes.push(codec::Note::Surprise(
+                        "empty; stored as a record holding only a NUL".to_string(),
+                    ));
+                }
+                Ok(value)
+            }
             _ => {
                 let (value, _) = codec::encode_encrypt_key_ex(text);
                 let (key, mac) = key_ex_fields(text);
@@ -315,7 +352,19 @@ impl Compiler<'_> {
         match value {
             Ok(value) => {
                 self.notes(notes, keyword, at);
-                self.store(Record { tag, fmt: 0, value }, at);
+                let crashes = matches!(tag, layout::TAG_TFTPURL2 | layout::TAG_ENCRYPT_KEY_EX);
+                if !self.store.put(Record { tag, fmt: 0, value }) {
+                    self.diag(DiagKind::TooManyPseudo, at);
+                    if crashes {
+                        self.diag(
+                            DiagKind::ValueNote {
+                                name: keyword.to_string(),
+                                text: format!("not stored {}crash)", codec::MARKER),
+                            },
+                            at,
+                        );
+                    }
+                }
             }
             Err(kind) => self.diag(kind, at),
         }
@@ -684,23 +733,28 @@ mod tests {
         hex::encode(&out.files[0].bytes[11..])
     }
 
+    /// Messages recorded from cfgfmt 2.3 for these lines (compiled as `t`), then ours.
     #[test]
     fn every_line_message() {
         assert_eq!(
             messages("#txt\nUseTftp:\n"),
-            ["warning: empty attribute value at line 2"]
-        );
-        assert_eq!(
-            messages("#txt\nupgradecode\n"),
-            ["warning: empty attribute value at line 2"]
+            ["warning: empty value for attribute 'UseTftp' @line 2 of t"]
         );
         assert_eq!(
             messages("#txt\nNope:1\n"),
-            ["warning: unknown attribute at line 2"]
+            ["warning: unknown attribute 'Nope' @line 2 of t"]
         );
+        // A TAB is no separator: the name is `\tUseTftp`.
+        assert_eq!(
+            messages("#txt\n\tUseTftp:1\n"),
+            ["warning: unknown attribute '\tUseTftp' @line 2 of t"]
+        );
+        // A value that does not parse is stored anyway: no unknown attribute.
         assert_eq!(
             messages("#txt\nStaticIP:1.2.3\n"),
-            ["warning: unknown attribute at line 2"]
+            [
+                "warning: StaticIP at line 2 of t: '1.2.3' is not a complete IP address; stored 1.2.3.0 (cfgfmt 2.3 would take the last 1 byte(s) from an earlier value)"
+            ]
         );
         assert_eq!(
             messages("#txt\nupgradecode:1,2\n"),
@@ -708,33 +762,96 @@ mod tests {
         );
         assert_eq!(
             messages("#txt\nupgradelang:3,1,2,3,1.2.3,69,1,f\n"),
-            ["error: invalid tftp IP address"]
+            ["error: bad tftp ip addr: 1.2.3"]
         );
         assert_eq!(
             messages("#txt\nupgradexml:1\n"),
             ["error: bad argument for upgradelogo tag"]
         );
-        assert_eq!(
-            messages("#txt\nDialToneFreq:1\n"),
-            ["error: invalid tone specification"]
-        );
-        // Recorded from cfgfmt 2.3: one warning per non-hex character of the key part.
+        let tone = messages("#txt\nDialToneFreq:1\n");
+        assert_eq!(tone[0], "error: invalid tone specification");
+        assert!(tone[1].contains("(cfgfmt 2.3 would "), "{tone:?}");
         let not_hex = "WARNING: EncryptKeyEx in input text profile must all be Hex characters!\n !!! Using non-Hex characters will reduce the strength of profile encryption !!!";
         assert_eq!(
-            messages("#txt\nEncryptKeyEx:xyz/zz\n"),
+            messages("#txt\nEncryptKeyEx:xyz\n"),
             [not_hex, not_hex, not_hex]
         );
         assert_eq!(
+            messages("#txt\nEncryptKey:1x\n"),
+            [not_hex.replace("EncryptKeyEx", "EncryptKey")]
+        );
+        assert_eq!(
             messages("#txt\nRxCodec:010\n"),
-            ["warning: leading 0 makes the number octal in RxCodec at line 2"]
+            ["warning: RxCodec at line 2 of t: a leading 0 makes it octal; stored 8"]
         );
+        // Sensitive values are never quoted.
         assert_eq!(
-            messages("#txt\nTimeZone:99999999999\n"),
-            ["warning: number out of range, clamped in TimeZone at line 2"]
+            messages("#txt\nPWD0:\nUID0:1\n"),
+            ["warning: empty value for attribute 'PWD0' @line 2 of t"]
         );
+    }
+
+    /// Recorded: a line over 1021 characters, a name over 255 characters, a value over
+    /// 511 bytes and a missing include made cfgfmt 2.3 misbehave; we refuse them.
+    #[test]
+    fn refusals_name_what_the_original_would_do() {
+        let run = |text: &str| {
+            compile(
+                text.as_bytes(),
+                Path::new("t"),
+                &mut NoIncludes,
+                &ata(),
+                &CompileOptions::default(),
+            )
+            .map(|_| ())
+            .unwrap_err()
+        };
+        for text in [
+            format!("#txt\n{}:1\n", "N".repeat(256)),
+            format!("#txt\nUID0:{}\n", "1".repeat(512)),
+            format!("#txt\n#{}\n", "c".repeat(1021)),
+            format!("#txt\nEncryptKey:{}\n", "1".repeat(64)),
+        ] {
+            let e = run(&text).to_string();
+            assert!(e.contains("(cfgfmt 2.3 would "), "{e}");
+            assert!(!e.contains("1111"), "{e}");
+        }
+        let e = run("#txt\ninclude nope\n");
+        assert_eq!(e.to_string(), "error: can't open profile 'nope'");
+        assert!(e.note().unwrap().contains("(cfgfmt 2.3 would "));
+        let t = TagTable::parse(b"12,0x200,Raw,4\n").0;
+        let e = compile(
+            b"#txt\nRaw:1\n",
+            Path::new("t"),
+            &mut NoIncludes,
+            &t,
+            &CompileOptions::default(),
+        )
+        .map(|_| ())
+        .unwrap_err();
         assert_eq!(
-            messages("#txt\nRingOnOffTime:1,2,3,4\n"),
-            ["warning: RingOnOffTime holds 3 values, the rest ignored at line 2"]
+            e.to_string(),
+            "internal error: unhandled attribute: tag:12 fmt:0x200)"
+        );
+    }
+
+    /// Recorded: `tftpurl2:` alone is a record holding a NUL; a long one gets a NUL at
+    /// byte 31; the last value of a pseudo tag wins in its first place.
+    #[test]
+    fn tftpurl2_records() {
+        let o = CompileOptions::default();
+        assert_eq!(payload_hex("#txt\ntftpurl2:\n", &o), "91020100");
+        assert_eq!(
+            payload_hex("#txt\ntftpurl2:abc\n", &o),
+            "910204616263".to_owned() + "00"
+        );
+        let long = "u".repeat(40);
+        let mut want = vec![b'u'; 41];
+        want[31] = 0;
+        want[40] = 0;
+        assert_eq!(
+            payload_hex(&format!("#txt\ntftpurl2:{long}\n"), &o),
+            format!("910229{}", hex::encode(want))
         );
     }
 
@@ -869,7 +986,7 @@ mod tests {
         assert!(weak_plain(&out.files[0].bytes, b"0").starts_with(b"#ata"));
         let notes: Vec<String> = out.diagnostics.iter().map(ToString::to_string).collect();
         assert_eq!(notes.len(), 1);
-        assert!(notes[0].starts_with("warning: EncryptKey at line 4: "));
+        assert!(notes[0].starts_with("warning: EncryptKey at line 4 of t: "));
         assert!(notes[0].contains("(cfgfmt 2.3 would "));
     }
 
@@ -999,5 +1116,36 @@ mod tests {
             out.diagnostics[0].to_string(),
             "error: value too big: 0x8001"
         );
+    }
+
+    /// Recorded: `EncryptKey:0` alone means no encryption, `EncryptKey:00` is the key
+    /// 0x00, and `a` then `0` encrypts with the key `0`; any `EncryptKeyEx`, an empty
+    /// one too, writes the strong file.
+    #[test]
+    fn profile_keys() {
+        let run = |text: &[u8]| {
+            compile(
+                text,
+                Path::new("t"),
+                &mut NoIncludes,
+                &ata(),
+                &CompileOptions::default(),
+            )
+            .unwrap()
+        };
+        let out = run(b"#txt\nEncryptKey:0\nUseTftp:1\n");
+        assert!(out.files[0].bytes.starts_with(b"#ata"));
+        for (text, key) in [
+            (&b"#txt\nEncryptKey:00\nUseTftp:1\n"[..], &b"00"[..]),
+            (b"#txt\nEncryptKey:a\nEncryptKey:0\nUseTftp:1\n", b"0"),
+        ] {
+            let out = run(text);
+            let mut plain = out.files[0].bytes.clone();
+            Rc4::new(&crypto::weak_key_bytes(key)).apply(&mut plain);
+            assert!(plain.starts_with(b"#ata"));
+        }
+        let out = run(b"#txt\nEncryptKeyEx:\nUseTftp:1\n");
+        assert_eq!(out.files.len(), 2);
+        assert_eq!(out.strong_key, Some([0; 32]));
     }
 }
