@@ -1305,7 +1305,20 @@ pub struct StripSummary {
 
 /// Write `output` atomically: a temp file in the same folder, then rename over the target.
 pub fn write_atomic(output: &Path, data: &[u8]) -> Result<()> {
+    folder_exists(output)?;
     crate::io::write_atomic(output, data).map_err(|e| write_error(output, e))
+}
+
+/// The folder `output` goes into must exist (the error names it, not a temporary file).
+fn folder_exists(output: &Path) -> Result<()> {
+    match output.parent().filter(|p| !p.as_os_str().is_empty()) {
+        Some(dir) if !dir.is_dir() => Err(PkgError::Unsupported(format!(
+            "cannot write {}: the folder {} does not exist (create it first)",
+            output.display(),
+            dir.display()
+        ))),
+        _ => Ok(()),
+    }
 }
 
 fn write_error(fallback: &Path, e: crate::diag::Error) -> PkgError {
@@ -1327,9 +1340,23 @@ pub fn strip(input: &Path, output: &Path) -> Result<StripSummary> {
     })
 }
 
-fn safe_member_name(name: &str) -> Option<String> {
-    let base = name.rsplit(['/', '\\']).next()?;
-    (!base.is_empty() && base != "." && base != "..").then(|| base.to_string())
+/// A member's path inside the output folder: its folders kept, nothing that could leave the
+/// folder (`..`, absolute paths, drive letters). `None` for folder entries and unsafe names.
+fn safe_member_path(name: &str) -> Option<PathBuf> {
+    if name.ends_with('/') || name.ends_with('\\') {
+        return None;
+    }
+    let mut out = PathBuf::new();
+    for part in name.split(['/', '\\']) {
+        if part.is_empty() || part == "." {
+            continue;
+        }
+        if part == ".." || part.contains(':') {
+            return None;
+        }
+        out.push(part);
+    }
+    (!out.as_os_str().is_empty()).then_some(out)
 }
 
 /// `extract IN DIR`: a kup1 package's regions (and the rebuilt bank), a bundle's members, or a
@@ -1341,7 +1368,7 @@ pub fn extract(input: &Path, out_dir: &Path) -> Result<Vec<PathBuf>> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     // Everything is read and checked first; nothing is written unless all of it is sound.
-    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
     let kind = detect_kind(&name, &bytes);
     match kind {
         FileKind::Kup | FileKind::SignedKup => {
@@ -1364,13 +1391,13 @@ pub fn extract(input: &Path, out_dir: &Path) -> Result<Vec<PathBuf>> {
                 }
                 let kind = if r.compressed { "deflate" } else { "raw" };
                 files.push((
-                    format!("region-{:02}-{kind}-{:#07x}.bin", r.index, r.dest),
+                    PathBuf::from(format!("region-{:02}-{kind}-{:#07x}.bin", r.index, r.dest)),
                     out,
                 ));
             }
             // The rebuilt bank is a convenience; overlapping regions have none.
             if let Ok(bank) = pkg.bank() {
-                files.push(("bank.bin".into(), bank));
+                files.push((PathBuf::from("bank.bin"), bank));
             }
         }
         FileKind::Bundle => {
@@ -1382,10 +1409,11 @@ pub fn extract(input: &Path, out_dir: &Path) -> Result<Vec<PathBuf>> {
                         limit: bundle::MAX_MEMBER,
                     });
                 }
-                if let Some(n) = safe_member_name(&m.name) {
-                    if files.iter().any(|(f, _)| f.eq_ignore_ascii_case(&n)) {
+                if let Some(n) = safe_member_path(&m.name) {
+                    if files.iter().any(|(f, _)| *f == n) {
                         return Err(PkgError::Unsupported(format!(
-                            "two members are named {n} (in different folders): extract would overwrite one"
+                            "two members are named {}: extract would overwrite one",
+                            n.display()
                         )));
                     }
                     files.push((n, m.data));
@@ -1395,7 +1423,10 @@ pub fn extract(input: &Path, out_dir: &Path) -> Result<Vec<PathBuf>> {
         _ if sgn::looks_signed(&bytes) => {
             let s = sgn::parse(&bytes)?;
             let stem = name.rsplit_once('.').map(|(a, _)| a).unwrap_or(&name);
-            files.push((format!("{stem}.payload"), s.payload().to_vec()));
+            files.push((
+                PathBuf::from(format!("{stem}.payload")),
+                s.payload().to_vec(),
+            ));
         }
         other => {
             return Err(PkgError::Unsupported(format!(
@@ -1409,6 +1440,11 @@ pub fn extract(input: &Path, out_dir: &Path) -> Result<Vec<PathBuf>> {
         .iter()
         .map(|(n, d)| (out_dir.join(n), d.as_slice()))
         .collect();
+    for (p, _) in &paths {
+        if let Some(parent) = p.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| PkgError::io(parent, e))?;
+        }
+    }
     crate::io::write_all_atomic(&paths).map_err(|e| write_error(out_dir, e))?;
     Ok(paths.into_iter().map(|(p, _)| p).collect())
 }

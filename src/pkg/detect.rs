@@ -128,7 +128,9 @@ pub fn detect(name: &str, bytes: &[u8]) -> FileKind {
     if bytes.starts_with(b"#txt") {
         return FileKind::TextProfile;
     }
-    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
+    let lower = name.to_ascii_lowercase();
+    let java = lower.ends_with(".jar");
+    if !java && (bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06")) {
         return FileKind::Bundle;
     }
     if image::looks_like_image(bytes) {
