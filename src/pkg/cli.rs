@@ -586,8 +586,10 @@ pub fn unknown_hint(name: &str, bytes: &[u8]) -> String {
         "an XML file that is not a phone configuration"
     } else if text {
         "text (notes or a template)"
+    } else if ext == "cfg" {
+        "binary data named like a profile, without #ata: an encrypted profile? (inspect it with --key-file or --xkey-file)"
     } else {
-        "binary data"
+        "binary data (an encrypted profile? inspect it with --key-file or --xkey-file)"
     };
     format!("{what} (by its name and content); not inspected")
 }
