@@ -6,6 +6,7 @@ mod pkg_fixtures;
 use assist_fixtures::*;
 use cfgfmt::assist::doctor::{self, DoctorOptions, SIP2_CNF_LIMIT};
 use cfgfmt::assist::{CHECKS, Severity, check_def};
+use cfgfmt::table::builtin;
 use pkg_fixtures::*;
 
 /// Asserts the report holds exactly these checks (in report order).
@@ -387,10 +388,60 @@ fn both_protocol_configs() {
     let mut fx = clean_7940_sip();
     fx.set(
         &format!("SEP{MAC}.cnf.xml"),
-        "<device>\n<loadInformation>P0S3-8-12-00</loadInformation>\n</device>\n",
+        "<device>\n<loadInformation>P00308010200</loadInformation>\n</device>\n",
     );
-    let r = expect(&fx, &["both-protocol-configs"]);
-    assert_eq!(r.findings[0].file, ".");
+    let r = expect(
+        &fx,
+        &["load-information-missing-file", "both-protocol-configs"],
+    );
+    assert!(r.findings.iter().any(|f| f.file == "."));
+}
+
+/// Issue 12: a newer phone's manifest (79x1 here) whose files are not all in the folder is a
+/// warning naming them; present files are referenced (and so checked).
+#[test]
+fn loads_list_file_missing() {
+    let mut fx = clean_7940_sip();
+    let body = b"#\r\n# RELEASE load version 9-4-2ES9\r\n#\r\n\r\njar11sip.9-4-2ES9.sbn\r\ncnu11.9-4-2ES9.sbn \r\n";
+    fx.set(
+        "SIP11.9-4-2SR1-1S.loads",
+        SgnBuilder::cisco("SIP11.9-4-2SR1-1S.loads").build(body),
+    );
+    fx.set(
+        "jar11sip.9-4-2ES9.sbn",
+        SgnBuilder::cisco("jar11sip.9-4-2ES9.sbn").build(b"CNU_File_Archive_3.0"),
+    );
+    let r = expect(&fx, &["loads-list-file-missing"]);
+    assert_eq!(r.findings[0].severity, Severity::Warning);
+    assert!(
+        r.findings[0]
+            .message
+            .contains("(release 9-4-2ES9) lists 1 file not in the folder: cnu11.9-4-2ES9.sbn"),
+        "{}",
+        r.findings[0].message
+    );
+    // A listed file renamed by hand is caught by the image checks.
+    fx.set(
+        "cnu11.9-4-2ES9.sbn",
+        SgnBuilder::cisco("other.sbn").build(b"CNU_File_Archive_3.0"),
+    );
+    expect(&fx, &["image-renamed"]);
+}
+
+/// Issue 12: SIP phones' XML (Cisco's SIP tree: XMLDefault.cnf.xml naming SIP loads only,
+/// `<sipProfile>` templates) is not the SCCP side of R12.
+#[test]
+fn sip_xml_configs_are_not_sccp_configuration() {
+    let mut fx = clean_7940_sip();
+    fx.set(
+        "XMLDefault.cnf.xml",
+        "<Default>\n  <loadInformation8 model=\"SIP: Cisco 7940\">P0S3-8-12-00</loadInformation8>\n  <loadInformation115 model=\"SIP: Cisco 7941\">SIP41.8-5-4S</loadInformation115>\n</Default>\n",
+    );
+    fx.set(
+        &format!("SEP{MAC}.cnf.xml"),
+        "<device>\n  <deviceProtocol>SIP</deviceProtocol>\n  <sipProfile>\n  </sipProfile>\n  <loadInformation>SIP41.8-5-4S</loadInformation>\n</device>\n",
+    );
+    expect(&fx, &[]);
 }
 
 #[test]
@@ -450,9 +501,43 @@ fn gk_profile_undecodable() {
 #[test]
 fn gk_profile_encrypted() {
     let mut fx = clean_7912();
-    fx.set("gkdefault.cfg", vec![0x5au8; 201]);
+    fx.set("gkdefault.cfg", vec![0xa5u8; 201]);
     let r = expect(&fx, &["gk-profile-encrypted"]);
     assert_eq!(r.findings[0].severity, Severity::Warning);
+    assert!(
+        r.findings[0]
+            .fix
+            .contains("-tbuiltin:7912 gkdefault.txt gkdefault.cfg")
+    );
+}
+
+/// Issue 12: a gkdefault.cfg holding plain text (Cisco's sccp/United_States/gkdefault.cfg is
+/// `UIPassword:7912`) is an error: the phone rejects it. The fix names a table that exists.
+#[test]
+fn gk_profile_text() {
+    let mut fx = clean_7912();
+    fx.set("gkdefault.cfg", b"UIPassword:7912\n".to_vec());
+    let r = expect(&fx, &["gk-profile-text"]);
+    assert_eq!(r.findings[0].severity, Severity::Error);
+    assert!(
+        r.findings[0]
+            .fix
+            .ends_with("cfgfmt-rs -tbuiltin:7912 gkdefault.txt gkdefault.cfg"),
+        "{}",
+        r.findings[0].fix
+    );
+    // With Cisco's table beside it, the fix names that file.
+    fx.set(
+        "sip_ptag7912.dat",
+        builtin("7912").unwrap().text.as_bytes().to_vec(),
+    );
+    let r = expect(&fx, &["gk-profile-text"]);
+    assert!(
+        r.findings[0].fix.contains("cfgfmt-rs -tsip_ptag7912.dat "),
+        "{}",
+        r.findings[0].fix
+    );
+    assert!(r.render_text().find("sip_ptag.dat").is_none());
 }
 
 #[test]

@@ -411,7 +411,8 @@ fn file_contents_per_method() {
         .iter()
         .filter_map(|a| a.command.clone())
         .collect();
-    assert!(cmd.contains(&"cfgfmt-rs -tsip_ptag.dat gkdefault.txt gkdefault.cfg".to_string()));
+    assert!(cmd.contains(&"cfgfmt-rs -tbuiltin:7912 gkdefault.txt gkdefault.cfg".to_string()));
+    assert!(cmd.iter().all(|c| !c.contains("sip_ptag.dat")), "{cmd:?}");
     // R32: 7905G uses lddefault and platform 0x501.
     let p = plan::plan(
         "SIP-8.0",

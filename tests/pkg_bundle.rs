@@ -176,14 +176,40 @@ fn zip_member_reads_are_capped() {
     assert!(members[0].truncated);
 }
 
-/// Two members with one base name in different folders would overwrite each other:
-/// `extract` refuses, and writes nothing at all.
+/// Zip folders are kept: two members with one base name in different folders (as in Cisco's
+/// `CIPC_Locale.zip`) land in their own folders.
+#[test]
+fn extract_keeps_zip_folders() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = vec![
+        ("a/OS79XX.TXT".to_string(), b"P0S3-08-12-00\r\n".to_vec()),
+        ("b/c/OS79XX.TXT".to_string(), b"P003-08-12-00\r\n".to_vec()),
+        ("help/".to_string(), Vec::new()),
+    ];
+    let zip_path = dir.path().join("bundle.zip");
+    std::fs::write(&zip_path, zip_of(&files, "")).unwrap();
+    let out = dir.path().join("out");
+    let written = cli::extract(&zip_path, &out).unwrap();
+    assert_eq!(written.len(), 2, "{written:?}");
+    assert_eq!(
+        std::fs::read(out.join("a/OS79XX.TXT")).unwrap(),
+        b"P0S3-08-12-00\r\n"
+    );
+    assert_eq!(
+        std::fs::read(out.join("b/c/OS79XX.TXT")).unwrap(),
+        b"P003-08-12-00\r\n"
+    );
+}
+
+/// Two members that would land on one path: `extract` refuses, and writes nothing at all;
+/// names leaving the folder are never written.
 #[test]
 fn extract_refuses_clashing_member_names_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let files = vec![
         ("a/OS79XX.TXT".to_string(), b"P0S3-08-12-00\r\n".to_vec()),
-        ("b/os79xx.txt".to_string(), b"P003-08-12-00\r\n".to_vec()),
+        ("a\\OS79XX.TXT".to_string(), b"P003-08-12-00\r\n".to_vec()),
+        ("../evil".to_string(), b"x".to_vec()),
     ];
     let zip_path = dir.path().join("bundle.zip");
     std::fs::write(&zip_path, zip_of(&files, "")).unwrap();
@@ -191,4 +217,5 @@ fn extract_refuses_clashing_member_names_and_writes_nothing() {
     let err = cli::extract(&zip_path, &out).unwrap_err();
     assert!(err.to_string().contains("two members are named"), "{err}");
     assert!(!out.exists() || std::fs::read_dir(&out).unwrap().next().is_none());
+    assert!(!dir.path().join("evil").exists());
 }

@@ -426,18 +426,21 @@ fn timestamps_render_as_utc() {
     assert_eq!(cli::utc_date(u32::MAX), "2106-02-07 06:28:15 UTC");
 }
 
-/// §11: 79x1 `.loads` (comment block, one `.sbn` per line, CRLF) is listed as a text payload.
+/// §11: 79x1 `.loads` (comment block, one `.sbn` per line, CRLF) is a file-list manifest.
 #[test]
 fn other_text_manifests_are_listed() {
     let body = b"# SIP41.8-5-4S load\r\n#\r\napps41.8-5-4TH1-6.sbn \r\ncnu41.8-5-4TH1-6.sbn\r\n";
     let f = SgnBuilder::cisco("SIP41.8-5-4S.loads").build(body);
     assert_eq!(sgn::parse(&f).unwrap().header.header_length, 404);
     let rep = cli::inspect_bytes("SIP41.8-5-4S.loads", &f, None);
-    assert_eq!(rep.kind, cfgfmt::pkg::detect::FileKind::SignedOther);
-    let text = rep
+    assert_eq!(rep.kind, cfgfmt::pkg::detect::FileKind::LoadsList);
+    assert_eq!(rep.error, None);
+    let files: Vec<&str> = rep
         .sections
         .iter()
-        .find(|s| s.title == "text payload")
-        .unwrap();
-    assert_eq!(text.fields[2].value, "apps41.8-5-4TH1-6.sbn");
+        .flat_map(|s| &s.fields)
+        .filter(|f| f.label == "file")
+        .map(|f| f.value.as_str())
+        .collect();
+    assert_eq!(files, ["apps41.8-5-4TH1-6.sbn", "cnu41.8-5-4TH1-6.sbn"]);
 }

@@ -9,7 +9,7 @@ use super::upgradecode::{self, UpgradeCode};
 use super::{Finding, Severity, check_def};
 use crate::pkg::detect::{FileKind, detect};
 use crate::pkg::names::{self, Family, LoadName, Protocol, Scheme, Version};
-use crate::pkg::{kup, loads, sgn, textfiles};
+use crate::pkg::{kup, loads, sgn, sig78, textfiles};
 use crate::profile::{self, layout};
 use crate::table::{TagTable, builtin};
 use serde::Serialize;
@@ -410,6 +410,9 @@ struct Doctor<'a> {
     any_image_version: bool,
     any_load_information: bool,
     table: TagTable,
+    /// The `-t` argument that names that table in a command (`-tsip_ptag7912.dat`, or
+    /// `-tbuiltin:7912` when the folder has none).
+    table_arg: String,
     /// Profiles that are damaged or unreadable: already reported, not compared with their text.
     bad_profiles: BTreeSet<String>,
 }
@@ -657,7 +660,12 @@ impl Doctor<'_> {
             let lf = match loads::parse(&bytes) {
                 Ok(lf) => lf,
                 Err(err) => {
-                    self.push("loads-unreadable", "R25", &file, None, format!("not a valid .loads manifest: {err}"), "Unpack the release zip into the TFTP root again; do not edit .loads files.".into());
+                    match file_list(&file, &bytes) {
+                        Some(Ok(list)) => self.listed_files(&file, &list),
+                        Some(Err(e)) => self.push("loads-unreadable", "R25", &file, None, format!("not a valid .loads manifest: {e}"), "Unpack the release zip (or the phone's COP/zip) into the TFTP root again; do not edit .loads files.".into()),
+                        None if looks_xml(&bytes) => {}
+                        None => self.push("loads-unreadable", "R25", &file, None, format!("not a valid .loads manifest: {err}"), "Unpack the release zip into the TFTP root again; do not edit .loads files.".into()),
+                    }
                     continue;
                 }
             };
@@ -695,6 +703,43 @@ impl Doctor<'_> {
                 }
             }
         }
+    }
+
+    /// The files a newer phone's manifest lists: present, and of the size it gives.
+    fn listed_files(&mut self, file: &str, list: &loads::FileList) {
+        let mut missing = Vec::new();
+        let mut detail = String::new();
+        for f in &list.files {
+            if self.folder.exact(&f.name).is_some() {
+                self.refer(&f.name);
+            } else {
+                if detail.is_empty() {
+                    detail = self.folder.missing_detail(&f.name);
+                }
+                missing.push(f.name.clone());
+            }
+        }
+        if missing.is_empty() {
+            return;
+        }
+        let release = list
+            .release
+            .as_deref()
+            .map(|r| format!(" (release {r})"))
+            .unwrap_or_default();
+        self.push(
+            "loads-list-file-missing",
+            "R29",
+            file,
+            None,
+            format!(
+                "{file}{release} lists {} file{} not in the folder: {}{detail}",
+                missing.len(),
+                if missing.len() == 1 { "" } else { "s" },
+                missing.join(", ")
+            ),
+            format!("If phones load {file}, unpack its whole release into the TFTP root; if none does, remove {file}."),
+        );
     }
 
     /// Checks an `image_version` / `loadInformation` value; returns nothing.
@@ -846,14 +891,22 @@ impl Doctor<'_> {
                 .filter(|e| sep_mac_xml(&e.name))
                 .map(|e| e.name.clone()),
         );
-        for name in configs.clone() {
+        let mut sccp = Vec::new();
+        for name in configs {
             self.refer(&name);
             let Some(e) = self.folder.exact(&name).cloned() else {
+                sccp.push(name);
                 continue;
             };
             let Ok(bytes) = self.folder.read(&e, MAX_TEXT) else {
+                sccp.push(name);
                 continue;
             };
+            // XMLDefault.cnf.xml / SEP<MAC>.cnf.xml also configure SIP phones (79x1 and later:
+            // <sipProfile>, or only SIP loads named): those are not the SCCP side of R12.
+            if !crate::pkg::detect::xml_is_sip(&String::from_utf8_lossy(&bytes)) {
+                sccp.push(name.clone());
+            }
             for li in textfiles::parse_load_information(&bytes) {
                 self.any_load_information = true;
                 let Some(p) = li.parsed.clone() else { continue };
@@ -876,7 +929,7 @@ impl Doctor<'_> {
                 }
             }
         }
-        configs
+        sccp
     }
 
     fn cross_config(&mut self, sip: &[String], sccp: &[String]) {
@@ -1064,15 +1117,37 @@ impl Doctor<'_> {
         else {
             return;
         };
+        let (txt, cfg) = self.profile_source(name, prefix);
+        let t = self.table_arg.clone();
         if !profile::inspect::looks_like_profile(&bytes) {
             self.bad_profiles.insert(name.to_string());
+            let text = !bytes.is_empty()
+                && bytes
+                    .iter()
+                    .all(|b| b.is_ascii_graphic() || b.is_ascii_whitespace());
+            if text {
+                let what = if bytes.starts_with(b"#txt") {
+                    "a text profile (#txt), not compiled"
+                } else {
+                    "plain text (no #ata, no #txt)"
+                };
+                self.push(
+                    "gk-profile-text",
+                    "R31",
+                    name,
+                    None,
+                    format!("{name} is {what}: the phone reads only compiled profiles"),
+                    format!("Save the settings as {txt} with #txt as its first line and compile it: cfgfmt-rs {t} {txt} {cfg}"),
+                );
+                return;
+            }
             self.push(
                 "gk-profile-encrypted",
                 "R31",
                 name,
                 None,
                 "no #ata magic: the profile is encrypted (EncryptKey), or it is not a compiled profile".into(),
-                "If it is encrypted on purpose, check it with `cfgfmt-rs inspect --key-file`; otherwise compile it again: cfgfmt-rs -tsip_ptag.dat gkdefault.txt gkdefault.cfg".into(),
+                format!("If it is encrypted on purpose, check it with `cfgfmt-rs inspect --key-file`; otherwise compile it again: cfgfmt-rs {t} {txt} {cfg}"),
             );
             return;
         }
@@ -1088,8 +1163,11 @@ impl Doctor<'_> {
                 "R31",
                 name,
                 None,
-                format!("the profile is damaged at offset {:#x}: {}", f.offset, f.message),
-                "Compile it again from its text: cfgfmt-rs -tsip_ptag.dat gkdefault.txt gkdefault.cfg".into(),
+                format!(
+                    "the profile is damaged at offset {:#x}: {}",
+                    f.offset, f.message
+                ),
+                format!("Compile it again from its text: cfgfmt-rs {t} {txt} {cfg}"),
             );
             return;
         }
@@ -1112,6 +1190,16 @@ impl Doctor<'_> {
                 ),
             }
         }
+    }
+
+    /// The text a profile is compiled from, and the profile: `gkdefault.txt` → `gkdefault.cfg`;
+    /// a per-phone `gk<mac>` from `gk<mac>.txt`.
+    fn profile_source(&self, name: &str, prefix: &str) -> (String, String) {
+        let lower = name.to_ascii_lowercase();
+        if lower == "gkdefault.cfg" || lower == "lddefault.cfg" {
+            return (format!("{prefix}default.txt"), name.to_string());
+        }
+        (format!("{name}.txt"), name.to_string())
     }
 
     fn upgradecode(&mut self, profile: &str, prefix: &str, code: &UpgradeCode) {
@@ -1223,7 +1311,7 @@ impl Doctor<'_> {
                         txt,
                         None,
                         format!("{txt} is here but {cfg} is not: the phones download the compiled {cfg}, not the text"),
-                        format!("Compile it: cfgfmt-rs -tsip_ptag.dat {txt} {cfg}"),
+                        format!("Compile it: cfgfmt-rs {} {txt} {cfg}", self.table_arg),
                     ),
                     None => {}
                 }
@@ -1249,7 +1337,7 @@ impl Doctor<'_> {
                     &image,
                     None,
                     format!("the {model}G SIP image {image:?} is here but no {cfg} or {prefix}<mac> profile is"),
-                    format!("Write {txt} (with its upgradecode line naming {image}) and compile it: cfgfmt-rs -tsip_ptag.dat {txt} {cfg}"),
+                    format!("Write {txt} (with its upgradecode line naming {image}) and compile it: cfgfmt-rs {} {txt} {cfg}", self.table_arg),
                 );
             }
         }
@@ -1289,8 +1377,8 @@ impl Doctor<'_> {
             &opts,
         );
         let fix = format!(
-            "Compile it again: cfgfmt-rs -tsip_ptag.dat {} {}",
-            txt.name, cfg.name
+            "Compile it again: cfgfmt-rs {} {} {}",
+            self.table_arg, txt.name, cfg.name
         );
         match result {
             Err(crate::diag::Error::IncludeMissing { .. }) => {
@@ -1368,6 +1456,37 @@ impl Doctor<'_> {
             let Ok(bytes) = self.folder.read(&e, self.folder.max_file) else {
                 continue;
             };
+            if signed && sig78::looks_signed78(&bytes) {
+                // 78xx files: their own header (SHA-256 of the payload, embedded name).
+                match sig78::parse(&bytes) {
+                    Err(err) => self.push(
+                        "image-damaged",
+                        "R26",
+                        &name,
+                        None,
+                        format!("the 78xx signed header does not parse: {err}"),
+                        "Unpack the image from the release again (downloads cut short are the usual cause).".into(),
+                    ),
+                    Ok(s) if !s.sha256_ok => self.push(
+                        "image-damaged",
+                        "R26",
+                        &name,
+                        None,
+                        "the payload's SHA-256 is not the one in the 78xx header: damaged or cut short".into(),
+                        "Unpack the image from the release again (downloads cut short are the usual cause).".into(),
+                    ),
+                    Ok(s) if s.filename != name => self.push(
+                        "image-renamed",
+                        "R29",
+                        &name,
+                        None,
+                        format!("the signed header was made for {:?}", s.filename),
+                        format!("Use the file under its own name ({}) as unpacked from the release.", s.filename),
+                    ),
+                    Ok(_) => {}
+                }
+                continue;
+            }
             if signed {
                 match sgn::parse(&bytes) {
                     Err(err) => {
@@ -1459,29 +1578,67 @@ fn kup_platform(name: &str, bytes: &[u8]) -> Option<u32> {
     }
 }
 
-/// The tag table for profiles: the folder's `sip_ptag.dat` (or Cisco's 7912 name for it),
-/// else the built-in 7905G/7912G table.
-fn folder_table(folder: &Folder) -> TagTable {
-    for name in ["sip_ptag.dat", "sip_ptag7912.dat"] {
-        if let Some(e) = folder.exact(name)
-            && let Ok(bytes) = folder.read(e, crate::table::MAX_TABLE_BYTES as u64)
-        {
+/// The tag table for profiles and the `-t` argument naming it: the folder's `sip_ptag*.dat`
+/// (Cisco's tree has `sip_ptag7912.dat`), else the built-in 7905G/7912G table.
+fn folder_table(folder: &Folder) -> (TagTable, String) {
+    let mut names: Vec<&Entry> = folder
+        .files()
+        .filter(|e| {
+            let l = e.name.to_ascii_lowercase();
+            l.starts_with("sip_ptag") && l.ends_with(".dat")
+        })
+        .collect();
+    // The plain name first, then Cisco's per-model names.
+    names.sort_by_key(|e| (e.name.len(), e.name.clone()));
+    for e in names {
+        if let Ok(bytes) = folder.read(e, crate::table::MAX_TABLE_BYTES as u64) {
             let (t, _) = TagTable::parse(&bytes);
             if !t.entries().is_empty() {
-                return t;
+                return (t, format!("-t{}", e.name));
             }
         }
     }
-    builtin("7912")
+    let t = builtin("7912")
         .map(|b| TagTable::parse(b.text.as_bytes()).0)
-        .unwrap_or_default()
+        .unwrap_or_default();
+    (t, "-tbuiltin:7912".to_string())
+}
+
+/// A newer phone's manifest: `None` when the bytes are not one (not signed, or the 7940/7960
+/// shape), else its file list or why it does not parse.
+fn file_list(name: &str, bytes: &[u8]) -> Option<Result<loads::FileList, String>> {
+    match detect(name, bytes) {
+        FileKind::LoadsList => Some(
+            sgn::parse(bytes)
+                .and_then(|s| loads::parse_file_list(s.payload(), s.payload_offset()))
+                .map_err(|e| e.to_string()),
+        ),
+        FileKind::Loads78xx | FileKind::Signed78xx => Some(
+            sig78::parse(bytes)
+                .and_then(|s| loads::parse_file_list(s.payload(), s.header_length))
+                .map_err(|e| e.to_string()),
+        ),
+        FileKind::SignedOther => sgn::parse(bytes)
+            .ok()
+            .filter(|s| !s.payload().windows(11).any(|w| w == b"LA_VERSION="))
+            .map(|s| {
+                loads::parse_file_list(s.payload(), s.payload_offset()).map_err(|e| e.to_string())
+            }),
+        _ => None,
+    }
+}
+
+/// IP Communicator's `CIPC_Locale.loads` and other XML: not a phone manifest.
+fn looks_xml(bytes: &[u8]) -> bool {
+    let t = String::from_utf8_lossy(bytes.get(..bytes.len().min(256)).unwrap_or_default());
+    t.trim_start().starts_with('<')
 }
 
 /// Reads the folder and runs every check.
 pub fn doctor(dir: &Path, opts: &DoctorOptions) -> Result<Report, DoctorError> {
     let mut skipped = Vec::new();
     let folder = Folder::scan(dir, opts, &mut skipped)?;
-    let table = folder_table(&folder);
+    let (table, table_arg) = folder_table(&folder);
     let mut d = Doctor {
         folder: &folder,
         findings: skipped,
@@ -1491,6 +1648,7 @@ pub fn doctor(dir: &Path, opts: &DoctorOptions) -> Result<Report, DoctorError> {
         any_image_version: false,
         any_load_information: false,
         table,
+        table_arg,
         bad_profiles: BTreeSet::new(),
     };
     d.fixed_name_case();

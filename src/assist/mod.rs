@@ -156,7 +156,7 @@ pub const CHECKS: &[CheckDef] = &[
         "loads-unreadable",
         ["R6", "R25"],
         Error,
-        "a .loads manifest does not parse (signed header, or the loader / application / LA_VERSION lines)",
+        "a .loads manifest does not parse: neither the 7940/7960 form (signed header, loader / application / LA_VERSION lines) nor a newer phone's file list",
         "The phone cannot learn which loader and application to fetch: \"Protocol Application Invalid\"."
     ),
     check!(
@@ -165,6 +165,13 @@ pub const CHECKS: &[CheckDef] = &[
         Error,
         "a file a .loads manifest names (the .sbn loader or the .sb2 application) is not in the TFTP root",
         "The loader cannot fetch the application: \"Protocol Application Invalid\" (the zip was not unpacked into the TFTP root, or files were copied by hand)."
+    ),
+    check!(
+        "loads-list-file-missing",
+        ["R29"],
+        Warning,
+        "a file a 79x1/69xx/78xx/7921G/7925G manifest (.loads) lists is not in the TFTP root",
+        "A phone of that family told to load this manifest (by its configuration, or term*.default.loads) cannot fetch the file and stays on its image; doctor checks these families' files by name only, a folder may keep manifests of loads it does not serve."
     ),
     check!(
         "loads-bin-missing",
@@ -243,7 +250,7 @@ pub const CHECKS: &[CheckDef] = &[
         "both-protocol-configs",
         ["R12", "R1"],
         Warning,
-        "SIP (SIPDefault.cnf, SIP<MAC>.cnf) and SCCP (XMLDefault.cnf.xml, SEP<MAC>.cnf.xml) configuration files are present at once",
+        "SIP (SIPDefault.cnf, SIP<MAC>.cnf) and SCCP (XMLDefault.cnf.xml, SEP<MAC>.cnf.xml) configuration files are present at once; an XML file of a SIP phone (<sipProfile>, or naming SIP loads only) is not SCCP configuration",
         "The guide says to remove the other protocol's configuration when converting; with both present the phone may pick up the configuration (and image) of the protocol you are leaving (symptom inferred)."
     ),
     check!(
@@ -280,6 +287,13 @@ pub const CHECKS: &[CheckDef] = &[
         Error,
         "a gkdefault.cfg / gk<MAC> / lddefault.cfg / ld<MAC> profile is damaged (bad header checksum or length, broken records)",
         "The phone rejects the profile and keeps its old settings (and does not upgrade)."
+    ),
+    check!(
+        "gk-profile-text",
+        ["R31"],
+        Error,
+        "a gkdefault.cfg / gk<MAC> / lddefault.cfg / ld<MAC> holds plain text: neither a compiled profile (#ata) nor a text profile (#txt)",
+        "The phone reads only compiled profiles: it rejects the file and keeps its old settings (and does not upgrade)."
     ),
     check!(
         "gk-profile-encrypted",

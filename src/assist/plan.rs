@@ -824,7 +824,7 @@ fn stage(model: Model, from: &Load, to: &Load, method: Method, rules: Vec<&'stat
             actions.push(run(
                 "R31",
                 format!("Have the SIP profile ready: {txt} compiled to {cfg}:"),
-                format!("cfgfmt-rs -tsip_ptag.dat {txt} {cfg}"),
+                format!("cfgfmt-rs -tbuiltin:7912 {txt} {cfg}"),
             ));
             check_and_reset(&mut actions, "R31", "Reset the phone(s).");
             notes.push(note(
@@ -956,8 +956,8 @@ fn stage(model: Model, from: &Load, to: &Load, method: Method, rules: Vec<&'stat
             }
             actions.push(run(
                 if model.is_7940_family() { "R18" } else { "R31" },
-                "Compile it with the SIP load's tag table (or -tbuiltin:7912, the same table built in):",
-                format!("cfgfmt-rs -tsip_ptag.dat {txt} {cfg}"),
+                "Compile it with the built-in 7905G/7912G tag table (or with the table the SIP release ships, e.g. -tsip_ptag7912.dat):",
+                format!("cfgfmt-rs -tbuiltin:7912 {txt} {cfg}"),
             ));
             if !model.is_7940_family() {
                 actions.push(act(

@@ -217,11 +217,48 @@ pub fn for_image(file_name: &str, bytes: &[u8], tftp: [u8; 4]) -> Result<Upgrade
     })
 }
 
+/// Why a read failed, without the `error: cannot read PATH:` the caller adds itself.
+fn read_reason(e: crate::diag::Error) -> String {
+    match e {
+        crate::diag::Error::Read { source, .. } => source.to_string(),
+        other => {
+            let s = other.to_string();
+            s.strip_prefix("error: ").unwrap_or(&s).to_string()
+        }
+    }
+}
+
+/// The `-t` argument to compile a profile holding this upgradecode: the ATA table for ATA
+/// images, else a `sip_ptag*.dat` in `dir` (Cisco's SIP tree ships `sip_ptag7912.dat`), else
+/// the built-in 7905G/7912G table.
+pub fn table_arg(image: &str, dir: &Path) -> String {
+    if names::parse(image).is_some_and(|n| n.family == names::Family::Ata) {
+        return "-tbuiltin:ata186".into();
+    }
+    let mut found: Vec<String> = std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.flatten()
+                .filter(|e| e.path().is_file())
+                .filter_map(|e| e.file_name().into_string().ok())
+                .filter(|n| {
+                    let l = n.to_ascii_lowercase();
+                    l.starts_with("sip_ptag") && l.ends_with(".dat")
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    found.sort_by_key(|n| (n.len(), n.clone()));
+    match found.first() {
+        Some(n) => format!("-t{n}"),
+        None => "-tbuiltin:7912".into(),
+    }
+}
+
 /// Reads an image (bounded) and makes its line.
 pub fn for_image_path(path: &Path, tftp: [u8; 4]) -> Result<UpgradeCode, UpgradeError> {
     let bytes = crate::text::read_bounded(path, MAX_IMAGE).map_err(|e| UpgradeError::Read {
         path: path.display().to_string(),
-        reason: e.to_string(),
+        reason: read_reason(e),
     })?;
     let name = path
         .file_name()
@@ -317,7 +354,7 @@ pub fn write_into(path: &Path, line: &str) -> Result<Edit, UpgradeError> {
         reason,
     };
     let text = crate::text::read_bounded(path, crate::text::MAX_PROFILE_BYTES as u64)
-        .map_err(|e| read_err(e.to_string()))?;
+        .map_err(|e| read_err(read_reason(e)))?;
     if !text.starts_with(crate::text::TEXT_MAGIC) {
         return Err(UpgradeError::NotTextProfile {
             path: path.display().to_string(),
@@ -328,7 +365,7 @@ pub fn write_into(path: &Path, line: &str) -> Result<Edit, UpgradeError> {
         return Ok(edit);
     }
     // The atomic write keeps the replaced file's mode.
-    crate::io::write_atomic(path, &new).map_err(|e| read_err(e.to_string()))?;
+    crate::io::write_atomic(path, &new).map_err(|e| UpgradeError::Image(read_reason(e)))?;
     Ok(edit)
 }
 

@@ -109,7 +109,17 @@ pub fn run_upgradecode(a: &UpgradecodeArgs) -> Result<i32, String> {
                 eprintln!("{shown}: line {n} already holds this upgradecode line")
             }
         }
-        eprintln!("now compile it: cfgfmt-rs -tsip_ptag.dat {shown} <profile>.cfg");
+        let dir = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(std::path::Path::new("."));
+        let image = a
+            .image
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let t = upgradecode::table_arg(&image, dir);
+        eprintln!("now compile it: cfgfmt-rs {t} {shown} <profile>.cfg");
     }
     Ok(0)
 }

@@ -66,17 +66,11 @@ fn options(job: &Job, show_secrets: bool) -> InspectOptions {
     }
 }
 
-/// Profiles (and files no package inspector knows, which may be encrypted profiles) go to
-/// the profile inspector, which says what it found.
-fn is_profile(path: &Path, bytes: &[u8], opts: &InspectOptions) -> bool {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    pinspect::looks_like_profile(bytes)
-        || opts.weak_key.is_some()
-        || opts.strong_key.is_some()
-        || pkg::cli::detect(&name, bytes) == pkg::detect::FileKind::Unknown
+/// Compiled profiles go to the profile inspector; so does anything when a key is given (an
+/// encrypted profile has no magic to recognise it by). Everything else, files nobody knows
+/// included, goes to the package inspectors, which say what the file is.
+fn is_profile(bytes: &[u8], opts: &InspectOptions) -> bool {
+    pinspect::looks_like_profile(bytes) || opts.weak_key.is_some() || opts.strong_key.is_some()
 }
 
 fn read(path: &Path) -> Result<Vec<u8>, String> {
@@ -154,10 +148,7 @@ pub fn run_inspect(
             Ok(b) => b,
             Err(e) => return fail(&e),
         };
-        if bytes.starts_with(TEXT_MAGIC) {
-            return fail("this is a text profile (#txt): compile it, or decode its binary form");
-        }
-        if is_profile(path, &bytes, &opts) {
+        if is_profile(&bytes, &opts) && !bytes.starts_with(TEXT_MAGIC) {
             let (table, table_name) = match profile_table(job, &bytes, &opts) {
                 Ok(t) => t,
                 Err(e) => return fail(&e),
@@ -171,6 +162,7 @@ pub fn run_inspect(
             return i32::from(ins.has_errors());
         }
     }
+    let with_dir = dir.is_some();
     let popts = pkg::cli::InspectOptions { cert, json, dir };
     match pkg::cli::inspect_path(path, &popts) {
         Ok(report) => {
@@ -179,7 +171,20 @@ pub fn run_inspect(
             } else {
                 print!("{}", report.render_text());
             }
-            i32::from(!report.all_ok())
+            // One file: its own soundness decides; the set around it is information (folder
+            // inspection and doctor judge completeness). A zip is judged with its members.
+            let whole = path.is_dir()
+                || with_dir
+                || report
+                    .files
+                    .first()
+                    .is_some_and(|f| f.kind == pkg::detect::FileKind::Bundle);
+            let ok = if whole {
+                report.all_ok()
+            } else {
+                report.files_ok()
+            };
+            i32::from(!ok)
         }
         Err(e) => fail(&e.to_string()),
     }
@@ -199,7 +204,7 @@ pub fn run_dump(job: &Job, path: &Path, raw: bool, color: ColorChoice, show_secr
         return 0;
     }
     let opts = options(job, show_secrets);
-    if is_profile(path, &bytes, &opts) {
+    if is_profile(&bytes, &opts) {
         let (table, table_name) = match profile_table(job, &bytes, &opts) {
             Ok(t) => t,
             Err(e) => return fail(&e),

@@ -178,6 +178,10 @@ pub fn check_set(set: &[SetFile<'_>]) -> Vec<Check> {
                 loads_found = true;
                 check_loads(set, name, bytes, &mut checks);
             }
+            FileKind::LoadsList | FileKind::Loads78xx => {
+                loads_found = true;
+                check_list(set, name, bytes, kind, &mut checks);
+            }
             FileKind::SignedKup | FileKind::Kup => {
                 let base = if kind == FileKind::SignedKup {
                     sgn::parse(bytes).map(|s| s.payload_offset()).unwrap_or(0)
@@ -235,6 +239,76 @@ pub fn check_set(set: &[SetFile<'_>]) -> Vec<Check> {
         ));
     }
     checks
+}
+
+/// A file-list manifest (79x1, 69xx, 792x, 78xx): are the files it lists here, with the size
+/// it gives? A missing file is reported as information: this tool covers those families'
+/// manifests, not their sets (a TFTP root often keeps manifests of loads it does not serve).
+fn check_list(
+    set: &[SetFile<'_>],
+    name: &str,
+    bytes: &[u8],
+    kind: FileKind,
+    checks: &mut Vec<Check>,
+) {
+    let parsed = if kind == FileKind::Loads78xx {
+        super::sig78::parse(bytes)
+            .and_then(|s| loads::parse_file_list(s.payload(), s.header_length))
+    } else {
+        sgn::parse(bytes).and_then(|s| loads::parse_file_list(s.payload(), s.payload_offset()))
+    };
+    let list = match parsed {
+        Ok(l) => l,
+        Err(e) => {
+            checks.push(check(format!("{name} parses"), false, e.to_string()));
+            return;
+        }
+    };
+    let mut missing = Vec::new();
+    let mut wrong = Vec::new();
+    for f in &list.files {
+        match find(set, &f.name) {
+            (Some((_, b)), _) => {
+                if let Some(want) = f.size
+                    && want != b.len() as u64
+                {
+                    wrong.push(format!(
+                        "{} is {} bytes, the manifest says {want}",
+                        f.name,
+                        b.len()
+                    ));
+                }
+            }
+            (None, Some(other)) => {
+                missing.push(format!("{} (\"{other}\" differs in case)", f.name))
+            }
+            (None, None) => missing.push(f.name.clone()),
+        }
+    }
+    if !wrong.is_empty() {
+        checks.push(check(
+            format!("{name} listed sizes"),
+            false,
+            wrong.join("; "),
+        ));
+    }
+    if missing.is_empty() {
+        checks.push(check(
+            format!("{name} files present"),
+            true,
+            format!("all {} listed files are here", list.files.len()),
+        ));
+    } else {
+        checks.push(info(
+            format!("{name} files present"),
+            format!(
+                "{} of {} listed files are not here: {}",
+                missing.len(),
+                list.files.len(),
+                missing.join(", ")
+            ),
+        ));
+    }
 }
 
 fn check_loads(set: &[SetFile<'_>], name: &str, bytes: &[u8], checks: &mut Vec<Check>) {

@@ -4,8 +4,10 @@ use super::bundle::{self, Check};
 use super::detect::{FileKind, detect as detect_kind};
 use super::error::{PkgError, Result};
 use super::sgn::{self, SignedFile, VerifyingKey};
-use super::{MAX_OUTPUT, image, kup, loads, names, textfiles, tlv};
+use super::{MAX_OUTPUT, image, kup, loads, names, sig78, textfiles, tlv};
+use crate::profile::inspect as pinspect;
 use crate::report::{Span, Status};
+use crate::table::TagTable;
 use serde::Serialize;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -85,6 +87,9 @@ pub struct FileReport {
     pub sections: Vec<Section>,
     pub warnings: Vec<String>,
     pub error: Option<String>,
+    /// For files no inspector knows: what the file probably is, and why it is not inspected.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
     /// The typed parse result (header fields, image fields, regions, records…) for `--json`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub details: Option<serde_json::Value>,
@@ -129,6 +134,9 @@ impl PkgReport {
                     );
                 }
             }
+            if let Some(h) = &f.hint {
+                let _ = writeln!(out, "  hint: {h}");
+            }
             for w in &f.warnings {
                 let _ = writeln!(out, "  warning: {w}");
             }
@@ -157,8 +165,23 @@ impl PkgReport {
 
     /// True when no file failed to parse and no check is bad.
     pub fn all_ok(&self) -> bool {
+        self.files_ok() && self.checks.iter().all(|c| c.status != Status::Bad)
+    }
+
+    /// True when no file failed to parse (set checks aside: single-file inspection).
+    pub fn files_ok(&self) -> bool {
         self.files.iter().all(|f| f.error.is_none())
-            && self.checks.iter().all(|c| c.status != Status::Bad)
+    }
+
+    /// Files by kind: (recognised, unknown, with an error).
+    pub fn counts(&self) -> (usize, usize, usize) {
+        let unknown = self
+            .files
+            .iter()
+            .filter(|f| f.kind == FileKind::Unknown)
+            .count();
+        let errors = self.files.iter().filter(|f| f.error.is_some()).count();
+        (self.files.len() - unknown, unknown, errors)
     }
 }
 
@@ -260,7 +283,10 @@ fn image_section(img: &image::UalImage) -> Section {
     );
     sec.add("load name", &img.load_name);
     if let Some(n) = names::parse(&img.load_name) {
-        sec.add("load", format!("{} {} {}", n.protocol, n.family, n.version));
+        sec.add(
+            "load",
+            format!("{} {} {}", n.protocol_label(), n.family, n.version),
+        );
     }
     sec.add("version tag", &img.version_tag);
     sec.guess(
@@ -303,7 +329,7 @@ fn image_section(img: &image::UalImage) -> Section {
 fn name_section(n: &names::LoadName) -> Section {
     let mut sec = Section::new("load name");
     sec.add("name", &n.stem);
-    sec.add("protocol", n.protocol);
+    sec.add("protocol", n.protocol_label());
     sec.add("family", &n.family);
     sec.add("scheme", format!("{:?}", n.scheme));
     sec.add("version", &n.version);
@@ -477,6 +503,20 @@ fn kup_sections(pkg: &kup::KupPackage<'_>) -> (Vec<Section>, Vec<String>) {
 
 /// Inspect one file's bytes; never fails — parse errors land in `FileReport::error`.
 pub fn inspect_bytes(name: &str, bytes: &[u8], key: Option<&VerifyingKey>) -> FileReport {
+    inspect_bytes_with(name, bytes, key, None)
+}
+
+/// A tag table to read profiles with, and the name to show for it.
+pub type ProfileTable = (TagTable, String);
+
+/// [`inspect_bytes`], reading compiled profiles with `table` (default: the built-in table
+/// that knows most of the file's tags).
+pub fn inspect_bytes_with(
+    name: &str,
+    bytes: &[u8],
+    key: Option<&VerifyingKey>,
+    table: Option<&ProfileTable>,
+) -> FileReport {
     let kind = detect_kind(name, bytes);
     let mut rep = FileReport {
         name: name.to_string(),
@@ -486,19 +526,95 @@ pub fn inspect_bytes(name: &str, bytes: &[u8], key: Option<&VerifyingKey>) -> Fi
         sections: Vec::new(),
         warnings: Vec::new(),
         error: None,
+        hint: None,
     };
-    if let Err(e) = fill(&mut rep, name, bytes, key) {
+    if let Err(e) = fill(&mut rep, name, bytes, key, table) {
         rep.error = Some(e.to_string());
     }
     rep
 }
 
-fn fill(rep: &mut FileReport, name: &str, bytes: &[u8], key: Option<&VerifyingKey>) -> Result<()> {
+/// A file listed with the reason it could not be read.
+pub fn unreadable_report(name: &str, size: u64, reason: &str) -> FileReport {
+    FileReport {
+        name: name.to_string(),
+        kind: FileKind::Unknown,
+        size: usize::try_from(size).unwrap_or(usize::MAX),
+        details: None,
+        sections: Vec::new(),
+        warnings: Vec::new(),
+        error: Some(format!("cannot read it: {reason}")),
+        hint: None,
+    }
+}
+
+/// What a file no inspector knows probably is (by extension and first bytes).
+pub fn unknown_hint(name: &str, bytes: &[u8]) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    let lower = base.to_ascii_lowercase();
+    let ext = lower.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
+    let text = !bytes.is_empty()
+        && bytes
+            .iter()
+            .all(|b| b.is_ascii_graphic() || b.is_ascii_whitespace() || *b >= 0x80);
+    let head = String::from_utf8_lossy(bytes.get(..bytes.len().min(512)).unwrap_or_default());
+    let what = if head.contains("<CiscoIPPhoneRingList") {
+        "a ring list (XML) for the newer phones"
+    } else if head.contains("<DIALTEMPLATE") {
+        "a dial plan (XML)"
+    } else if head.contains("<CiscoIPPhone") || head.contains("<List>") {
+        "a Cisco IP phone XML object"
+    } else if ext == "raw" {
+        "a ring tone (raw audio)"
+    } else if ext == "jar" || (bytes.starts_with(b"PK") && ext != "zip") {
+        "a Java archive (locale or application)"
+    } else if ext == "png" || bytes.starts_with(b"\x89PNG") {
+        "a PNG picture (background or thumbnail)"
+    } else if ext == "logo" {
+        "a 7905G/7912G logo (bmp2logo output)"
+    } else if ext == "dat" && lower.contains("ptag") {
+        "a tag table (use it with -t)"
+    } else if ext == "dat" || ext == "font" {
+        "a locale data file"
+    } else if bytes.starts_with(b"MZ") {
+        "a Windows program"
+    } else if bytes.starts_with(b"\x7fELF") {
+        "a Linux program"
+    } else if ext == "cnf" && text {
+        "a SIP configuration without image_version (a template?)"
+    } else if ext == "xml" && text {
+        "an XML file that is not a phone configuration"
+    } else if text {
+        "text (notes or a template)"
+    } else if ext == "cfg" {
+        "binary data named like a profile, without #ata: an encrypted profile? (inspect it with --key-file or --xkey-file)"
+    } else {
+        "binary data (an encrypted profile? inspect it with --key-file or --xkey-file)"
+    };
+    format!("{what} (by its name and content); not inspected")
+}
+
+fn fill(
+    rep: &mut FileReport,
+    name: &str,
+    bytes: &[u8],
+    key: Option<&VerifyingKey>,
+    table: Option<&ProfileTable>,
+) -> Result<()> {
     let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
     if let Some(n) = names::parse(base)
         && !matches!(
             rep.kind,
-            FileKind::Bundle | FileKind::SipConfig | FileKind::XmlConfig | FileKind::Unknown
+            FileKind::Bundle
+                | FileKind::SipConfig
+                | FileKind::XmlConfig
+                | FileKind::SipXmlConfig
+                | FileKind::CipcManifest
+                | FileKind::Profile
+                | FileKind::TextProfile
+                | FileKind::PlainTextProfile
+                | FileKind::EncryptedProfile
+                | FileKind::Unknown
         )
     {
         rep.sections.push(name_section(&n));
@@ -521,6 +637,199 @@ fn fill(rep: &mut FileReport, name: &str, bytes: &[u8], key: Option<&VerifyingKe
             rep.sections.push(sec);
             rep.warnings.extend(lf.warnings());
             rep.details = serde_json::to_value(&lf).ok();
+        }
+        FileKind::LoadsList => {
+            let s = signed_header(rep)?;
+            let list = loads::parse_file_list(s.payload(), s.payload_offset())?;
+            rep.sections.push(list_section(&list));
+            rep.details = details(vec![
+                ("header", serde_json::to_value(&s.header)),
+                ("manifest", serde_json::to_value(&list)),
+            ]);
+        }
+        FileKind::Loads78xx | FileKind::Signed78xx => {
+            let s = sig78::parse(bytes)?;
+            let mut sec = Section::new("78xx signed header");
+            sec.add("header length", s.header_length);
+            sec.add(
+                "payload",
+                format!("offset {:#x}, {} bytes", s.header_length, s.payload_length),
+            );
+            sec.check(
+                "SHA-256 of payload",
+                s.sha256_ok,
+                if s.sha256_ok {
+                    format!("{} (matches)", s.sha256_stored)
+                } else {
+                    format!("{} (does not match: damaged or cut short)", s.sha256_stored)
+                },
+            );
+            let matches = s.filename == base;
+            sec.check(
+                "embedded name",
+                matches,
+                if matches {
+                    format!("{:?} (matches)", s.filename)
+                } else {
+                    format!("{:?} (file is named {base:?})", s.filename)
+                },
+            );
+            sec.guess(
+                "signature",
+                format!(
+                    "{} bytes (RSA-{} by its size; not verified)",
+                    s.signature_len,
+                    s.signature_len * 8
+                ),
+            );
+            rep.sections.push(sec);
+            if !matches {
+                rep.warnings.push(format!(
+                    "embedded name {:?} differs from the file name (renamed?)",
+                    s.filename
+                ));
+            }
+            if !s.sha256_ok {
+                return Err(PkgError::invalid(
+                    0x14,
+                    "the payload's SHA-256 is not the one in the header (damaged or cut short)",
+                ));
+            }
+            if rep.kind == FileKind::Loads78xx {
+                let list = loads::parse_file_list(s.payload(), s.header_length)?;
+                rep.sections.push(list_section(&list));
+                rep.details = details(vec![
+                    ("header", serde_json::to_value(&s)),
+                    ("manifest", serde_json::to_value(&list)),
+                ]);
+            } else {
+                rep.details = details(vec![("header", serde_json::to_value(&s))]);
+            }
+        }
+        FileKind::CipcManifest => {
+            let text = String::from_utf8_lossy(bytes);
+            let mut sec = Section::new("AutoUpdateManifest");
+            let attr = |tag: &str, key: &str| -> Vec<String> {
+                text.split(tag)
+                    .skip(1)
+                    .filter_map(|t| {
+                        let (_, v) = t.split_once(&format!("{key}=\""))?;
+                        v.split_once('"').map(|(v, _)| v.to_string())
+                    })
+                    .collect()
+            };
+            for c in attr("<component", "name") {
+                sec.add("component", c);
+            }
+            for a in attr("<archive", "name") {
+                sec.add("archive", a);
+            }
+            sec.add("files listed", attr("<file ", "path").len());
+            rep.sections.push(sec);
+        }
+        FileKind::Profile => {
+            let opts = pinspect::InspectOptions::default();
+            let guessed;
+            let (t, tname) = match table {
+                Some((t, n)) => (t, n.as_str()),
+                None => {
+                    guessed = pinspect::guess_table(bytes, &opts);
+                    (&guessed.0, guessed.1.as_str())
+                }
+            };
+            let ins = pinspect::inspect(bytes, t, tname, &opts);
+            let mut sec = Section::new("profile");
+            sec.add("kind", ins.kind);
+            sec.add("table", &ins.table);
+            if let Some(h) = &ins.header {
+                sec.check(
+                    "header checksum",
+                    h.checksum_ok,
+                    format!(
+                        "{:#06x} (computed {:#06x})",
+                        h.stored_checksum, h.computed_checksum
+                    ),
+                );
+                sec.check(
+                    "header length",
+                    h.length_ok,
+                    format!("{} (actual {})", h.stored_length, h.actual_length),
+                );
+            }
+            sec.add("records", ins.records.len());
+            for r in ins.records.iter().take(40) {
+                sec.add(
+                    &format!("{:#06x} {}", r.offset, r.name.as_deref().unwrap_or("?")),
+                    &r.value,
+                );
+            }
+            rep.sections.push(sec);
+            let mut first_error = None;
+            for f in &ins.findings {
+                let line = format!("offset {}: {}", f.offset, f.message);
+                if f.level == pinspect::FindingLevel::Error {
+                    first_error.get_or_insert(line);
+                } else {
+                    rep.warnings.push(line);
+                }
+            }
+            if let Some(e) = first_error {
+                rep.error = Some(format!("{e} (details: cfgfmt-rs inspect {base})"));
+            }
+        }
+        FileKind::TextProfile => {
+            let text = String::from_utf8_lossy(bytes);
+            let mut sec = Section::new("text profile");
+            let settings = text
+                .lines()
+                .filter(|l| {
+                    let t = l.trim();
+                    !t.is_empty() && !t.starts_with('#')
+                })
+                .count();
+            sec.add("lines", text.lines().count());
+            sec.add("settings", settings);
+            for (i, l) in text.lines().enumerate() {
+                if l.trim_start()
+                    .to_ascii_lowercase()
+                    .starts_with("upgradecode")
+                {
+                    sec.add(&format!("line {}", i + 1), l.trim());
+                }
+            }
+            rep.sections.push(sec);
+            rep.hint = Some(format!(
+                "the compiler's input: compile it with cfgfmt-rs -t{} {base} <profile>.cfg",
+                if text.contains("sip_ptag") || text.to_ascii_lowercase().contains("7912") {
+                    "builtin:7912"
+                } else {
+                    "<table>"
+                }
+            ));
+        }
+        FileKind::PlainTextProfile => {
+            let txt = match base.rsplit_once('.') {
+                Some((stem, _)) => format!("{stem}.txt"),
+                None => format!("{base}.txt"),
+            };
+            return Err(PkgError::Unsupported(format!(
+                "{base} is plain text: the phone expects a compiled profile (#ata) and rejects it. \
+                 Save the text as {txt} with #txt as its first line, then compile it: \
+                 cfgfmt-rs -tbuiltin:7912 {txt} {base}"
+            )));
+        }
+        FileKind::EncryptedProfile => {
+            rep.warnings.push(
+                "no #ata magic: an encrypted profile (inspect it with --key-file or --xkey-file), or not a profile"
+                    .into(),
+            );
+        }
+        FileKind::SipXmlConfig => {
+            let mut sec = Section::new("loadInformation");
+            for li in textfiles::parse_load_information(bytes) {
+                sec.add(&load_information_label(&li), &li.value);
+            }
+            rep.sections.push(sec);
         }
         FileKind::SignedLoader | FileKind::SignedApplication => {
             let s = signed_header(rep)?;
@@ -637,7 +946,7 @@ fn fill(rep: &mut FileReport, name: &str, bytes: &[u8], key: Option<&VerifyingKe
                 if let Some(n) = &iv.parsed {
                     sec.add(
                         "  load",
-                        format!("{} {} {}", n.protocol, n.family, n.version),
+                        format!("{} {} {}", n.protocol_label(), n.family, n.version),
                     );
                 }
                 rep.warnings
@@ -648,23 +957,49 @@ fn fill(rep: &mut FileReport, name: &str, bytes: &[u8], key: Option<&VerifyingKe
         FileKind::XmlConfig => {
             let mut sec = Section::new("loadInformation");
             for li in textfiles::parse_load_information(bytes) {
-                let label = match li.device_type {
-                    Some(n) => format!(
-                        "loadInformation{n} ({})",
-                        textfiles::device_type_model(n).unwrap_or("?")
-                    ),
-                    None => "loadInformation".into(),
-                };
-                sec.add(&label, &li.value);
+                sec.add(&load_information_label(&li), &li.value);
             }
             rep.sections.push(sec);
         }
         FileKind::Unknown => {
-            rep.warnings
-                .push("no inspector recognises this content".into());
+            rep.hint = Some(unknown_hint(name, bytes));
         }
     }
     Ok(())
+}
+
+fn load_information_label(li: &textfiles::LoadInformation) -> String {
+    match li.device_type {
+        Some(n) => format!(
+            "loadInformation{n} ({})",
+            textfiles::device_type_model(n).unwrap_or("?")
+        ),
+        None => "loadInformation".into(),
+    }
+}
+
+fn list_section(list: &loads::FileList) -> Section {
+    let mut sec = Section::new(list.style.describe());
+    if let Some(r) = &list.release {
+        sec.add("release", r);
+    }
+    for (k, v) in &list.properties {
+        sec.add(k, v);
+    }
+    for f in &list.files {
+        let mut v = f.name.clone();
+        if let Some(n) = f.size {
+            v.push_str(&format!(", {n} bytes"));
+        }
+        if let Some(d) = &f.digest {
+            v.push_str(&format!(", digest {d}"));
+        }
+        if f.marked {
+            v.push_str(" (listed with #+)");
+        }
+        sec.add("file", v);
+    }
+    sec
 }
 
 /// Bytes of a folder held at once for the cross-file checks.
@@ -689,28 +1024,113 @@ fn load_key(opts: &InspectOptions) -> Result<Option<VerifyingKey>> {
         .transpose()
 }
 
-/// Regular files directly inside `dir`, sorted, with their bytes (oversized files skipped).
-fn read_dir_files(dir: &Path) -> Result<Vec<(String, Vec<u8>)>> {
+/// A file of the folder that was not read: (name, size, reason).
+pub type Unread = (String, u64, String);
+/// A file of the folder that was read: (name, bytes).
+pub type ReadFile = (String, Vec<u8>);
+
+/// Regular files directly inside `dir`, sorted, with their bytes; the files that could not be
+/// read (or were over a limit) come back apart, with the reason.
+fn read_dir_files(dir: &Path) -> Result<(Vec<ReadFile>, Vec<Unread>)> {
     let mut out = Vec::new();
+    let mut unread = Vec::new();
     let mut total = 0usize;
+    let mut listed: Vec<(String, PathBuf)> = Vec::new();
     for entry in std::fs::read_dir(dir).map_err(|e| PkgError::io(dir, e))? {
         let entry = entry.map_err(|e| PkgError::io(dir, e))?;
         let path = entry.path();
         if !path.is_file() {
             continue;
         }
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if let Ok(bytes) = read_capped(&path) {
-            // A TFTP root can be large: stop holding files past the folder budget.
-            if total.saturating_add(bytes.len()) > MAX_DIR_TOTAL {
-                break;
+        listed.push((entry.file_name().to_string_lossy().into_owned(), path));
+    }
+    listed.sort();
+    for (name, path) in listed {
+        let size = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+        match read_capped(&path) {
+            Ok(bytes) => {
+                // A TFTP root can be large: stop holding files past the folder budget.
+                if total.saturating_add(bytes.len()) > MAX_DIR_TOTAL {
+                    unread.push((
+                        name,
+                        size,
+                        format!("not read: the folder holds more than {MAX_DIR_TOTAL} bytes"),
+                    ));
+                    continue;
+                }
+                total += bytes.len();
+                out.push((name, bytes));
             }
-            total += bytes.len();
-            out.push((name, bytes));
+            Err(PkgError::TooLarge { limit, .. }) => {
+                unread.push((name, size, format!("over the {limit}-byte read limit")));
+            }
+            Err(e) => {
+                let reason = match e {
+                    PkgError::Io { source, .. } => source.to_string(),
+                    other => other.to_string(),
+                };
+                unread.push((name, size, reason));
+            }
         }
     }
-    out.sort_by(|a, b| a.0.cmp(&b.0));
-    Ok(out)
+    Ok((out, unread))
+}
+
+/// A tag table beside the profiles: `sip_ptag*.dat` in the folder (Cisco's tree has
+/// `sip_ptag7912.dat`).
+fn folder_table(files: &[(String, Vec<u8>)]) -> Option<ProfileTable> {
+    files.iter().find_map(|(n, b)| {
+        let lower = n.to_ascii_lowercase();
+        if !(lower.starts_with("sip_ptag") && lower.ends_with(".dat")) {
+            return None;
+        }
+        let (t, _) = TagTable::parse(b);
+        (!t.entries().is_empty()).then(|| (t, n.clone()))
+    })
+}
+
+/// Folder inspection: every file (unreadable ones with their reason), then the set checks.
+fn inspect_folder(
+    files: &[(String, Vec<u8>)],
+    unread: &[Unread],
+    key: Option<&VerifyingKey>,
+) -> (Vec<FileReport>, Vec<Check>) {
+    let table = folder_table(files);
+    let mut reports: Vec<FileReport> = files
+        .iter()
+        .map(|(name, bytes)| inspect_bytes_with(name, bytes, key, table.as_ref()))
+        .collect();
+    let big = |r: &str| r.starts_with("over the") || r.starts_with("not read:");
+    for (name, size, reason) in unread {
+        let mut rep = unreadable_report(name, *size, reason);
+        if big(reason) {
+            rep.error = None;
+            rep.hint = Some(format!("{reason}: not inspected"));
+        }
+        reports.push(rep);
+    }
+    reports.sort_by(|a, b| a.name.cmp(&b.name));
+    let set: Vec<bundle::SetFile<'_>> = files
+        .iter()
+        .map(|(n, b)| (n.as_str(), b.as_slice()))
+        .collect();
+    let mut checks = bundle::check_set(&set);
+    // A file that is here but could not be read is not "missing".
+    for c in &mut checks {
+        if c.status != Status::Bad {
+            continue;
+        }
+        if let Some((n, _, reason)) = unread
+            .iter()
+            .find(|(n, _, _)| c.name == format!("{n} present") || c.detail.contains(n.as_str()))
+        {
+            c.detail = format!("{n} is here but was not read: {reason}");
+            if big(reason) {
+                c.status = Status::Info;
+            }
+        }
+    }
+    (reports, checks)
 }
 
 /// `inspect FILE|DIR`: for a folder every file plus the cross-file checks; for a `.loads`
@@ -723,15 +1143,10 @@ pub fn inspect_path(path: &Path, opts: &InspectOptions) -> Result<PkgReport> {
         checks: Vec::new(),
     };
     if path.is_dir() {
-        let files = read_dir_files(path)?;
-        for (name, bytes) in &files {
-            report.files.push(inspect_bytes(name, bytes, key.as_ref()));
-        }
-        let set: Vec<bundle::SetFile<'_>> = files
-            .iter()
-            .map(|(n, b)| (n.as_str(), b.as_slice()))
-            .collect();
-        report.checks = bundle::check_set(&set);
+        let (files, unread) = read_dir_files(path)?;
+        let (reports, checks) = inspect_folder(&files, &unread, key.as_ref());
+        report.files = reports;
+        report.checks = checks;
         return Ok(report);
     }
     let bytes = read_capped(path)?;
@@ -739,7 +1154,16 @@ pub fn inspect_path(path: &Path, opts: &InspectOptions) -> Result<PkgReport> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let file = inspect_bytes(&name, &bytes, key.as_ref());
+    let beside = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let table = if detect_kind(&name, &bytes) == FileKind::Profile {
+        table_beside(beside)
+    } else {
+        None
+    };
+    let file = inspect_bytes_with(&name, &bytes, key.as_ref(), table.as_ref());
     let kind = file.kind;
     report.files.push(file);
     if kind == FileKind::Bundle {
@@ -763,14 +1187,31 @@ pub fn inspect_path(path: &Path, opts: &InspectOptions) -> Result<PkgReport> {
                 .filter(|p| !p.as_os_str().is_empty())
                 .unwrap_or_else(|| PathBuf::from(".")),
         };
-        let files = read_dir_files(&dir)?;
-        let set: Vec<bundle::SetFile<'_>> = files
-            .iter()
-            .map(|(n, b)| (n.as_str(), b.as_slice()))
-            .collect();
-        report.checks = bundle::check_set(&set);
+        let (files, unread) = read_dir_files(&dir)?;
+        let (_, checks) = inspect_folder(&files, &unread, key.as_ref());
+        report.checks = checks;
     }
     Ok(report)
+}
+
+/// `sip_ptag*.dat` in `dir`, parsed (the first, by name, that holds entries).
+pub fn table_beside(dir: &Path) -> Option<ProfileTable> {
+    let mut names: Vec<PathBuf> = std::fs::read_dir(dir)
+        .ok()?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            p.file_name()
+                .map(|n| n.to_string_lossy().to_ascii_lowercase())
+                .is_some_and(|n| n.starts_with("sip_ptag") && n.ends_with(".dat"))
+        })
+        .collect();
+    names.sort();
+    names.into_iter().find_map(|p| {
+        let bytes = read_capped(&p).ok()?;
+        let (t, _) = TagTable::parse(&bytes);
+        (!t.entries().is_empty()).then(|| (t, p.display().to_string()))
+    })
 }
 
 /// Annotated regions for the hex dump.
@@ -812,9 +1253,48 @@ pub fn dump_bytes(name: &str, bytes: &[u8]) -> Result<Vec<Span>> {
                 format!("{:?}", os.name),
             )]
         }
-        FileKind::Bundle | FileKind::SipConfig | FileKind::XmlConfig | FileKind::Unknown => {
-            Vec::new()
+        FileKind::LoadsList => {
+            let s = sgn::parse(bytes)?;
+            let mut v = s.spans();
+            v.push(Span::new(
+                s.payload_offset(),
+                s.payload().len(),
+                "manifest",
+                "file list",
+            ));
+            v
         }
+        FileKind::Loads78xx | FileKind::Signed78xx => {
+            let s = sig78::parse(bytes)?;
+            vec![
+                Span::new(0, 4, "magic", "78xx signed header"),
+                Span::new(4, 4, "header length", s.header_length.to_string()),
+                Span::new(0x0c, 4, "payload length", s.payload_length.to_string()),
+                Span::new(0x14, 32, "SHA-256", s.sha256_stored.clone()),
+                Span::new(
+                    0x38,
+                    4.max(s.filename.len()),
+                    "name",
+                    format!("{:?}", s.filename),
+                ),
+                Span::new(
+                    s.header_length,
+                    s.payload_length,
+                    "payload",
+                    format!("{} bytes", s.payload_length),
+                ),
+            ]
+        }
+        FileKind::Bundle
+        | FileKind::SipConfig
+        | FileKind::XmlConfig
+        | FileKind::SipXmlConfig
+        | FileKind::CipcManifest
+        | FileKind::Profile
+        | FileKind::TextProfile
+        | FileKind::PlainTextProfile
+        | FileKind::EncryptedProfile
+        | FileKind::Unknown => Vec::new(),
     })
 }
 
@@ -827,7 +1307,20 @@ pub struct StripSummary {
 
 /// Write `output` atomically: a temp file in the same folder, then rename over the target.
 pub fn write_atomic(output: &Path, data: &[u8]) -> Result<()> {
+    folder_exists(output)?;
     crate::io::write_atomic(output, data).map_err(|e| write_error(output, e))
+}
+
+/// The folder `output` goes into must exist (the error names it, not a temporary file).
+fn folder_exists(output: &Path) -> Result<()> {
+    match output.parent().filter(|p| !p.as_os_str().is_empty()) {
+        Some(dir) if !dir.is_dir() => Err(PkgError::Unsupported(format!(
+            "cannot write {}: the folder {} does not exist (create it first)",
+            output.display(),
+            dir.display()
+        ))),
+        _ => Ok(()),
+    }
 }
 
 fn write_error(fallback: &Path, e: crate::diag::Error) -> PkgError {
@@ -849,9 +1342,23 @@ pub fn strip(input: &Path, output: &Path) -> Result<StripSummary> {
     })
 }
 
-fn safe_member_name(name: &str) -> Option<String> {
-    let base = name.rsplit(['/', '\\']).next()?;
-    (!base.is_empty() && base != "." && base != "..").then(|| base.to_string())
+/// A member's path inside the output folder: its folders kept, nothing that could leave the
+/// folder (`..`, absolute paths, drive letters). `None` for folder entries and unsafe names.
+fn safe_member_path(name: &str) -> Option<PathBuf> {
+    if name.ends_with('/') || name.ends_with('\\') {
+        return None;
+    }
+    let mut out = PathBuf::new();
+    for part in name.split(['/', '\\']) {
+        if part.is_empty() || part == "." {
+            continue;
+        }
+        if part == ".." || part.contains(':') {
+            return None;
+        }
+        out.push(part);
+    }
+    (!out.as_os_str().is_empty()).then_some(out)
 }
 
 /// `extract IN DIR`: a kup1 package's regions (and the rebuilt bank), a bundle's members, or a
@@ -863,7 +1370,7 @@ pub fn extract(input: &Path, out_dir: &Path) -> Result<Vec<PathBuf>> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     // Everything is read and checked first; nothing is written unless all of it is sound.
-    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut files: Vec<(PathBuf, Vec<u8>)> = Vec::new();
     let kind = detect_kind(&name, &bytes);
     match kind {
         FileKind::Kup | FileKind::SignedKup => {
@@ -886,13 +1393,13 @@ pub fn extract(input: &Path, out_dir: &Path) -> Result<Vec<PathBuf>> {
                 }
                 let kind = if r.compressed { "deflate" } else { "raw" };
                 files.push((
-                    format!("region-{:02}-{kind}-{:#07x}.bin", r.index, r.dest),
+                    PathBuf::from(format!("region-{:02}-{kind}-{:#07x}.bin", r.index, r.dest)),
                     out,
                 ));
             }
             // The rebuilt bank is a convenience; overlapping regions have none.
             if let Ok(bank) = pkg.bank() {
-                files.push(("bank.bin".into(), bank));
+                files.push((PathBuf::from("bank.bin"), bank));
             }
         }
         FileKind::Bundle => {
@@ -904,10 +1411,11 @@ pub fn extract(input: &Path, out_dir: &Path) -> Result<Vec<PathBuf>> {
                         limit: bundle::MAX_MEMBER,
                     });
                 }
-                if let Some(n) = safe_member_name(&m.name) {
-                    if files.iter().any(|(f, _)| f.eq_ignore_ascii_case(&n)) {
+                if let Some(n) = safe_member_path(&m.name) {
+                    if files.iter().any(|(f, _)| *f == n) {
                         return Err(PkgError::Unsupported(format!(
-                            "two members are named {n} (in different folders): extract would overwrite one"
+                            "two members are named {}: extract would overwrite one",
+                            n.display()
                         )));
                     }
                     files.push((n, m.data));
@@ -917,7 +1425,10 @@ pub fn extract(input: &Path, out_dir: &Path) -> Result<Vec<PathBuf>> {
         _ if sgn::looks_signed(&bytes) => {
             let s = sgn::parse(&bytes)?;
             let stem = name.rsplit_once('.').map(|(a, _)| a).unwrap_or(&name);
-            files.push((format!("{stem}.payload"), s.payload().to_vec()));
+            files.push((
+                PathBuf::from(format!("{stem}.payload")),
+                s.payload().to_vec(),
+            ));
         }
         other => {
             return Err(PkgError::Unsupported(format!(
@@ -931,6 +1442,11 @@ pub fn extract(input: &Path, out_dir: &Path) -> Result<Vec<PathBuf>> {
         .iter()
         .map(|(n, d)| (out_dir.join(n), d.as_slice()))
         .collect();
+    for (p, _) in &paths {
+        if let Some(parent) = p.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| PkgError::io(parent, e))?;
+        }
+    }
     crate::io::write_all_atomic(&paths).map_err(|e| write_error(out_dir, e))?;
     Ok(paths.into_iter().map(|(p, _)| p).collect())
 }

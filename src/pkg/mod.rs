@@ -13,6 +13,7 @@ pub mod kup;
 pub mod loads;
 pub mod names;
 pub mod sgn;
+pub mod sig78;
 pub mod textfiles;
 pub mod tlv;
 

@@ -128,6 +128,16 @@ pub struct LoadName {
 }
 
 impl LoadName {
+    /// The protocol as shown to the user: a `P003-…` universal loader runs no protocol of its
+    /// own (the SIP release's OS79XX.TXT names it as much as the SCCP one's).
+    pub fn protocol_label(&self) -> String {
+        if self.is_loader {
+            "universal loader (SIP or SCCP)".to_string()
+        } else {
+            self.protocol.to_string()
+        }
+    }
+
     /// The `upgradecode` date code: `0x` + yymmdd + lowercase build letter (`0x060111a`).
     pub fn upgradecode_date(&self) -> Option<String> {
         self.build_date

@@ -615,12 +615,12 @@ impl Prober<'_> {
                 &file,
                 Severity::Warning,
                 "no #ata magic: encrypted (EncryptKey) or not a compiled profile; its upgradecode is not followed".into(),
-                "If it is not encrypted on purpose, compile it again: cfgfmt-rs -tsip_ptag.dat gkdefault.txt gkdefault.cfg",
+                "If it is not encrypted on purpose, compile it again: cfgfmt-rs -tbuiltin:7912 gkdefault.txt gkdefault.cfg",
             ),
             Err(ProfileProblem::Damaged(why)) => self.unparsable(
                 &file,
                 why,
-                "Compile it again from its text: cfgfmt-rs -tsip_ptag.dat gkdefault.txt gkdefault.cfg",
+                "Compile it again from its text: cfgfmt-rs -tbuiltin:7912 gkdefault.txt gkdefault.cfg",
             ),
             Ok(codes) if codes.is_empty() => {
                 self.note("no upgradecode: the phone keeps its image".into())
