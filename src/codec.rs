@@ -23,6 +23,10 @@ pub const MAX_UPGRADE_NAME: usize = 35;
 /// Longest file name in `upgradelogo`/`upgradexml`: a longer one overwrote the record's
 /// tag in the original (and from 40 characters its first number, from 44 its IP).
 pub const MAX_LOGO_NAME: usize = 31;
+/// The original's buffer for one token of an upgrade line held 31 characters.
+const MAX_TOKEN: usize = 31;
+/// From this length an upgradelogo/upgradexml name overran the original's address token.
+pub const LOGO_NAME_REACHES_IP: usize = 44;
 /// A number token of this many characters overflowed the original's 32-byte token buffer
 /// and crashed it.
 pub const MAX_NUMBER_TOKEN: usize = 31;
@@ -755,6 +759,13 @@ pub fn encode_upgrade(text: &[u8], notes: &mut Vec<Note>) -> Result<Vec<u8>, Dia
     };
     let toks: Vec<&[u8]> = tokens(text).collect();
     let [t_n, t_a, t_b, t_c, t_ip, t_port, t_f, name] = toks.get(..8).unwrap_or_default() else {
+        // Recorded: a token of 32+ characters crashed cfgfmt 2.3 before it counted them.
+        if let Some(long) = toks.iter().find(|t| t.len() > MAX_TOKEN) {
+            n.deliberate(format!(
+                "a value has {} characters {MARKER}crash: its token buffer holds 31)",
+                long.len()
+            ));
+        }
         return Err(DiagKind::BadUpgradeArgument);
     };
     if toks.len() > 8 {
@@ -798,6 +809,13 @@ pub fn encode_logo(text: &[u8], notes: &mut Vec<Note>) -> Result<Vec<u8>, DiagKi
     };
     let toks: Vec<&[u8]> = tokens(text).collect();
     let [t_a, t_ip, name] = toks.get(..3).unwrap_or_default() else {
+        // Recorded: a first token of 32+ characters crashed cfgfmt 2.3.
+        if let Some(long) = toks.first().filter(|t| t.len() > MAX_TOKEN) {
+            n.deliberate(format!(
+                "the first value has {} characters {MARKER}crash: its token buffer holds 31)",
+                long.len()
+            ));
+        }
         return Err(DiagKind::BadUpgradeLogoArgument);
     };
     if toks.len() > 3 {
@@ -806,16 +824,24 @@ pub fn encode_logo(text: &[u8], notes: &mut Vec<Note>) -> Result<Vec<u8>, DiagKi
             toks.len()
         ));
     }
-    if name.len() > MAX_LOGO_NAME {
+    let a = upgrade_number(t_a, "the 1st value", 32, n);
+    let mut out = Vec::with_capacity(9 + name.len());
+    out.extend_from_slice(&a.to_be_bytes());
+    let ip = upgrade_ip_bytes(t_ip, n);
+    if name.len() >= LOGO_NAME_REACHES_IP {
+        // Recorded: from 44 characters the name ran over the address token before the
+        // original read it (`error: bad tftp ip addr: ` and the name's end, no record).
+        n.deliberate(format!(
+            "the file name has {} characters; the address is the one written {MARKER}read the end of the name as the address)",
+            name.len()
+        ));
+    } else if name.len() > MAX_LOGO_NAME && ip.is_ok() {
         n.deliberate(format!(
             "the file name has {} characters, stored as written {MARKER}overwrite the record's tag and fields with its end)",
             name.len()
         ));
     }
-    let a = upgrade_number(t_a, "the 1st value", 32, n);
-    let mut out = Vec::with_capacity(9 + name.len());
-    out.extend_from_slice(&a.to_be_bytes());
-    out.extend_from_slice(&upgrade_ip_bytes(t_ip, n)?);
+    out.extend_from_slice(&ip?);
     out.extend_from_slice(name);
     out.push(0);
     Ok(out)
@@ -1279,6 +1305,38 @@ mod tests {
         assert!(n.is_empty());
         encode_logo(format!("1,1.2.3.4,{}", "n".repeat(32)).as_bytes(), &mut n).unwrap();
         assert!(matches!(&n[..], [Note::Deliberate(_)]));
+        // Recorded: from 44 characters cfgfmt 2.3 read the name's end as the address
+        // (`1.2.3` then prints as `error: bad tftp ip addr: STUV` for 48 letters A…V).
+        for ip in ["1.2.3", "1.2.3.4"] {
+            let mut n = Vec::new();
+            let name: String = (0..48u8).map(|i| char::from(b'A' + i % 26)).collect();
+            let _ = encode_logo(format!("1,{ip},{name}").as_bytes(), &mut n);
+            assert!(
+                matches!(&n[..], [Note::Deliberate(t)] if t.contains("read the end of the name as the address")),
+                "{n:?}"
+            );
+        }
+        // Recorded: a lone first token of 32+ characters crashed it; 31 did not.
+        let mut n = Vec::new();
+        let _ = encode_logo("9".repeat(40).as_bytes(), &mut n);
+        assert!(
+            matches!(&n[..], [Note::Deliberate(t)] if t.contains("crash")),
+            "{n:?}"
+        );
+        let mut n = Vec::new();
+        let _ = encode_logo("9".repeat(31).as_bytes(), &mut n);
+        assert!(n.is_empty());
+        // Recorded: so did any upgradecode token of 32+ characters, with too few tokens.
+        let mut n = Vec::new();
+        let seven = format!("1,2,3,4,1.2.3.4,5,{}", "6".repeat(32));
+        assert_eq!(
+            encode_upgrade(seven.as_bytes(), &mut n),
+            Err(DiagKind::BadUpgradeArgument)
+        );
+        assert!(
+            matches!(&n[..], [Note::Deliberate(t)] if t.contains("crash")),
+            "{n:?}"
+        );
         assert_eq!(
             String::from_utf8(decode_logo("upgradexml", 0x1104, &[0; 8], false)).unwrap(),
             "#bad len: tag 0x1104, len 0x8"

@@ -120,12 +120,13 @@ pub fn checksum_internet(data: &[u8]) -> u16 {
     let mut words = data.chunks_exact(2);
     for w in &mut words {
         if let [hi, lo] = w {
-            sum += u32::from(u16::from_be_bytes([*hi, *lo]));
+            sum = sum.wrapping_add(u32::from(u16::from_be_bytes([*hi, *lo])));
         }
-        sum = (sum & 0xFFFF) + (sum >> 16);
     }
+    // The original added an odd last byte as a signed `char` (recorded: a strong file
+    // whose payload ends in 0xea has a checksum 0x100 above the unsigned sum's).
     if let [last] = words.remainder() {
-        sum += u32::from(*last);
+        sum = sum.wrapping_add_signed(i32::from(*last as i8));
     }
     while sum > 0xFFFF {
         sum = (sum & 0xFFFF) + (sum >> 16);
@@ -224,6 +225,16 @@ mod tests {
 
     fn h(s: &str) -> Vec<u8> {
         hex::decode(s).unwrap()
+    }
+
+    /// Recorded from cfgfmt 2.3: the strong checksum of this 83-byte payload is 0x7fe4.
+    #[test]
+    fn internet_checksum_adds_an_odd_last_byte_signed() {
+        let payload = h(
+            "91021b695a2a61282053384944712d6b5f2b5a3b415a204d2a705465620091052c876543225fdb7b29edeba4c3ecf9d09077fbf2dc7ebbfcab009f6abed5062ba91ee544a21c8ecfe8764fbd2d4604ffffffea",
+        );
+        assert_eq!(checksum_internet(&payload), 0x7fe4);
+        assert_eq!(checksum_internet(&[0x14, 0x01, 0x01]), !0x1402);
     }
 
     #[test]

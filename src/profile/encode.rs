@@ -366,7 +366,15 @@ impl Compiler<'_> {
                     }
                 }
             }
-            Err(kind) => self.diag(kind, at),
+            Err(kind) => {
+                self.diag(kind, at);
+                // Nothing was stored: only notes on what cfgfmt 2.3 did instead still hold.
+                let deliberate = notes
+                    .into_iter()
+                    .filter(|n| matches!(n, codec::Note::Deliberate(_)))
+                    .collect();
+                self.notes(deliberate, keyword, at);
+            }
         }
     }
 }

@@ -65,12 +65,12 @@ fn lines(bytes: &[u8]) -> Vec<&[u8]> {
 /// cut at it: such keys are masked from there on as well.)
 fn masked(line: &[u8]) -> Vec<u8> {
     let text = String::from_utf8_lossy(line);
-    if let Some(rest) = text.strip_prefix("i: Encrypt(") {
-        if let (Some(comma), true) = (rest.find(", "), rest.ends_with(")...")) {
-            let key = &rest[comma + 2..rest.len() - 4];
-            let shown = if key.is_empty() { "" } else { "<secret>" };
-            return format!("i: Encrypt({}, {shown})...", &rest[..comma]).into_bytes();
-        }
+    if let Some(rest) = text.strip_prefix("i: Encrypt(")
+        && let (Some(comma), true) = (rest.find(", "), rest.ends_with(")..."))
+    {
+        let key = &rest[comma + 2..rest.len() - 4];
+        let shown = if key.is_empty() { "" } else { "<secret>" };
+        return format!("i: Encrypt({}, {shown})...", &rest[..comma]).into_bytes();
     }
     line.to_vec()
 }
