@@ -62,6 +62,8 @@ pub enum DiagKind {
         known: usize,
     },
     Verbose(String),
+    /// Our own warning about a decoded record, worded in full by the decoder (never a value).
+    DecodeWarning(String),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -129,7 +131,7 @@ impl fmt::Display for Diagnostic {
             InputLenOverKnown { len, known } => {
                 write!(f, "warning: input len > known len ({len}>{known})")?
             }
-            Verbose(text) => f.write_str(text)?,
+            Verbose(text) | DecodeWarning(text) => f.write_str(text)?,
         }
         // The original named no file; we add it for lines of included files.
         if let Some(Location {
@@ -161,10 +163,19 @@ pub enum Error {
     BadInputSize(usize),
     #[error("error: input file too large ({size} bytes, limit {limit})")]
     InputTooLarge { size: u64, limit: u64 },
-    #[error("error: unknown or encrypted input file")]
-    UnknownOrEncrypted,
+    #[error("error: unknown or encrypted file: '{file}'")]
+    UnknownOrEncrypted { file: String },
+    /// The original's line; the note says where and what we did instead.
     #[error("corrupted profile")]
-    Corrupted { offset: usize, what: &'static str },
+    Corrupted {
+        file: String,
+        offset: usize,
+        what: &'static str,
+    },
+    /// A binary we refuse to decode where the original printed memory or overran a buffer;
+    /// the text is complete, with its `(cfgfmt 2.3 would …)` clause.
+    #[error("{0}")]
+    DecodeRefused(String),
     #[error("error: input too small")]
     InputTooSmall,
     #[error("error: cannot read {path}: {source}")]
@@ -214,7 +225,23 @@ impl Error {
     /// A second line with details the original did not print.
     pub fn note(&self) -> Option<String> {
         match self {
-            Error::Corrupted { offset, what } => Some(format!("note: {what} at offset {offset}")),
+            Error::Corrupted { file, offset, what } => Some(format!(
+                "error: {}record at offset 0x{offset:x}: {what}; nothing written (cfgfmt 2.3 \
+                 would write a partial text and exit 0)",
+                if file.is_empty() {
+                    String::new()
+                } else {
+                    format!("{file}: ")
+                }
+            )),
+            Error::BadInputSize(_) => Some(
+                "note: nothing written (cfgfmt 2.3 would crash here and leave an empty output \
+                 file)"
+                    .into(),
+            ),
+            Error::UnknownOrEncrypted { .. } | Error::InputTooSmall => {
+                Some("note: nothing written (cfgfmt 2.3 would leave an empty output file)".into())
+            }
             Error::CannotOpenTable { path } => Some(format!("note: tried {}", path.display())),
             _ => None,
         }
@@ -260,6 +287,7 @@ mod tests {
         );
         assert_eq!(
             Error::Corrupted {
+                file: "in.cfg".into(),
                 offset: 8,
                 what: "x"
             }

@@ -235,7 +235,7 @@ fn run_inner(job: &Job) -> Result<()> {
 fn produce(job: &Job, table: &TagTable, diags: &mut Vec<Diagnostic>) -> Result<Produced> {
     let input = text::read_bounded(&job.input, text::MAX_PROFILE_BYTES as u64)?;
     // The original checked the size before looking at the first bytes.
-    if input.len() < profile::decode::MIN_INPUT {
+    if input.len() < profile::decode::MIN_INPUT || input.len() > profile::decode::MAX_INPUT {
         return Err(Error::BadInputSize(input.len()));
     }
     let is_text = input.starts_with(TEXT_MAGIC);
@@ -289,10 +289,12 @@ fn produce(job: &Job, table: &TagTable, diags: &mut Vec<Diagnostic>) -> Result<P
             weak_key: job.weak_key.clone(),
             strong_key: job.strong_key.clone(),
             reencodable: job.reencodable,
+            input_name: job.input.to_string_lossy().into_owned(),
         };
-        let decoded = profile::decode(&input, table, &opts)?;
-        diags.extend(decoded.diagnostics);
-        Ok(Produced::Text(decoded.text))
+        // The original's lines print even when decoding then fails.
+        let (decode_diags, text) = profile::decode::decode_with_diagnostics(&input, table, &opts);
+        diags.extend(decode_diags);
+        Ok(Produced::Text(text?))
     }
 }
 
