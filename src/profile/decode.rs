@@ -595,24 +595,22 @@ fn check_header(
         Framing::Magic => layout::Checksum::Simple,
         Framing::Bare => layout::Checksum::Internet,
     };
-    let mut wrong = Vec::new();
-    if be(sum) != u32::from(kind.of(payload)) {
-        wrong.push("checksum");
-    }
-    if be(len) as usize != payload.len() {
-        wrong.push("length");
-    }
-    if !wrong.is_empty() {
-        warn(
-            diags,
-            format!(
-                "warning: {}the header's {} does not match the records (cfgfmt 2.3 does not \
-                 check it; a phone may refuse the file)",
-                named(opts),
-                wrong.join(" and ")
-            ),
-        );
-    }
+    let sum_ok = be(sum) == u32::from(kind.of(payload));
+    let len_ok = be(len) as usize == payload.len();
+    let wrong = match (sum_ok, len_ok) {
+        (true, true) => return,
+        (false, true) => "checksum does not",
+        (true, false) => "length does not",
+        (false, false) => "checksum and length do not",
+    };
+    warn(
+        diags,
+        format!(
+            "warning: {}the header's {wrong} match the records (cfgfmt 2.3 does not check \
+             them; a phone may refuse the file)",
+            named(opts)
+        ),
+    );
 }
 
 /// Decodes a binary profile to the original's text form.
@@ -622,4 +620,263 @@ pub fn decode(input: &[u8], table: &TagTable, opts: &DecodeOptions) -> Result<De
         text: text?,
         diagnostics,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A table with one line per format bit, and two lines for tag 7 (SIP / MGCP).
+    const TABLE: &str = "3,0x0006,StaticIP,4,0xF\n7,0x000C,RxCodec,4,0x3\n7,0x000C,PrfCodec,4,0xC\n\
+        12,0x020C,AutMethod,4,0x1\n15,0x0028,Dhcp,1,0xF\n29,0x0010,GkOrProxy,4,0x3\n\
+        35,0x0080,NPrintf,6,0xF\n36,0x0150,DialToneFreq,18,0xF\n36,0x0050,DialTone,22,0xF\n\
+        1,0x0001,Mac,6\n6,0x0100,Tone,6\n8,0,Raw,4\n9,0x0200,Uns,4\n10,0x0208,UnsD,4\n\
+        2,0x0400,Hx,4\n";
+
+    fn run(hex_input: &str, opts: &DecodeOptions) -> (Vec<String>, Result<String>) {
+        let table = TagTable::parse(TABLE.as_bytes()).0;
+        let input = hex::decode(hex_input).unwrap();
+        let (diags, text) = decode_with_diagnostics(&input, &table, opts);
+        (
+            diags.iter().map(ToString::to_string).collect(),
+            text.map(|t| String::from_utf8_lossy(&t).into_owned()),
+        )
+    }
+
+    fn named() -> DecodeOptions {
+        DecodeOptions {
+            input_name: "in.cfg".into(),
+            ..DecodeOptions::default()
+        }
+    }
+
+    /// Text and stderr lines, recorded from cfgfmt 2.3 (`-tu.dat in.cfg o.txt` with TABLE).
+    fn check(hex_input: &str, opts: &DecodeOptions, text: &str, original: &[&str]) -> Vec<String> {
+        let (diags, out) = run(hex_input, opts);
+        assert_eq!(out.unwrap(), text);
+        let ours: Vec<String> = diags
+            .iter()
+            .filter(|d| original.iter().all(|o| o != d))
+            .cloned()
+            .collect();
+        let theirs: Vec<&String> = diags.iter().filter(|d| !ours.contains(d)).collect();
+        assert_eq!(theirs, original, "{diags:?}");
+        ours
+    }
+
+    #[test]
+    fn last_table_line_wins_tag_zero_is_skipped_and_short_values_read_on() {
+        let walk = "23617461fffe041234001007040000000500020102070200050704800000050c04fffffffe";
+        let ours = check(
+            walk,
+            &named(),
+            "#txt\n\nPrfCodec:5\nPrfCodec:329476\nPrfCodec:-2147483643\nAutMethod:0xfffffffe\n",
+            &[],
+        );
+        assert_eq!(
+            ours[0],
+            "warning: in.cfg: PrfCodec at offset 0x15 holds 2 bytes and its format reads 4: the \
+             text shows bytes of the records after it, as cfgfmt 2.3 does"
+        );
+        assert!(ours[1].starts_with("warning: in.cfg: the header's checksum and length do not"));
+        let sip = DecodeOptions {
+            filter: context::SIP,
+            ..named()
+        };
+        check(
+            "23617461fffe041234001007040000000507020005070480000005",
+            &sip,
+            "#txt\n\nRxCodec:5\nRxCodec:329476\nRxCodec:-2147483643\n",
+            &[],
+        );
+    }
+
+    #[test]
+    fn bools_print_0_for_nul_and_ascii_zero() {
+        check(
+            "23617461fffe04123400100f01300f01000f01010f000f023100",
+            &named(),
+            "#txt\n\nDhcp:0\nDhcp:0\nDhcp:1\nDhcp:1\nDhcp:1\n",
+            &["warning: input len > known len (2>1)"],
+        );
+    }
+
+    #[test]
+    fn every_format_bit() {
+        check(
+            "23617461fffe0412340010010601020304050603040102030423060102030413c406060102030405\
+             060804616263640904000000010a04616200642407ffff00010002002400",
+            &named(),
+            "#txt\n\nMac:1.2.3.4.5.6\nStaticIP:1.2.3.4\nNPrintf:1.2.3.4.5060\nTone:uimp\n\
+             Raw:uimp\nUns:uimp\nUnsD:ab\nDialTone:65535,1,2\nDialTone:\n",
+            &[],
+        );
+    }
+
+    #[test]
+    fn values_over_the_size_are_cut_with_the_originals_warning() {
+        check(
+            "23617461fffe04123400101d086162636465666768230701020304000506",
+            &named(),
+            "#txt\n\nGkOrProxy:abcd\nNPrintf:1.2.3.4.5\n",
+            &[
+                "warning: input len > known len (8>4)",
+                "warning: input len > known len (7>6)",
+            ],
+        );
+    }
+
+    #[test]
+    fn pseudo_records() {
+        let input = "23617461fffe041234001091022930313233343536373839303132333435363738393031323334\
+            353637383930313233343536373839009100380300000501040001000a01020300450102030461626364\
+            65666768696a6b6c6d6e6f707172737475767778797a30313233343536373839009103808b01020304c0\
+            a80102"
+            .to_string()
+            + &"4c".repeat(130)
+            + "0091011300000000000000000000000000000000000000910408000000000000000091052c"
+            + &"00".repeat(44) + "c00005612e6578009234027a7affff00";
+        let logo = "L".repeat(127);
+        check(
+            &input,
+            &named(),
+            &format!(
+                "#txt\n\ntftpurl2:0123456789012345678901234567890\n\
+                 upgradecode:3,0x00000501,0x0400,0x0100,3.2.1.10,0x0045,0x01020304,\
+                 abcdefghijklmnopqrstuvwxyz01234\nupgradelogo:0x01020304,2.1.168.192,{logo}\n\
+                 #bad len: tag 0x1101, len 0x13\n#bad len: tag 0x1104, len 0x8\n\
+                 #EncryptKeyEx:<secret>\n\n#extended:a.ex\n#unknownTag: 0x1234\n\
+                 #unknownTag: 0x7fff\n"
+            ),
+            &[],
+        );
+    }
+
+    #[test]
+    fn header_is_a_blank_line_or_sum_len_with_v() {
+        let v = DecodeOptions {
+            verbose: true,
+            ..named()
+        };
+        // A 2-byte header reads on into the next record, as the original did.
+        check(
+            "23617461fffe020102070400000001",
+            &v,
+            "#txt\n#sum_len:258,1796\nPrfCodec:1\n",
+            &[],
+        );
+        check(
+            "23617461fffe0400160003070400000001",
+            &named(),
+            "#txt\n\nPrfCodec:1\n",
+            &[],
+        );
+    }
+
+    #[test]
+    fn corrupted_profiles_write_nothing() {
+        // The original: stderr "warning: input len > known len (8>4)\ncorrupted profile\n",
+        // text "#txt\n\nGkOrProxy:abcd\n", exit 0.
+        let (diags, out) = run(
+            "23617461fffe04123400101d0861626364656667680304010203",
+            &named(),
+        );
+        assert_eq!(diags[0], "warning: input len > known len (8>4)");
+        let e = out.unwrap_err();
+        assert_eq!(e.to_string(), "corrupted profile");
+        assert_eq!(
+            e.note().unwrap(),
+            "error: in.cfg: record at offset 0x15: the record runs past the end of the file; \
+             nothing written (cfgfmt 2.3 would write a partial text and exit 0)"
+        );
+        // A tag with no length byte after it.
+        let (_, out) = run("23617461fffe041234001003040102030403", &named());
+        assert!(matches!(out, Err(Error::Corrupted { offset: 0x11, .. })));
+    }
+
+    #[test]
+    fn reads_past_the_end_are_refused() {
+        // The original printed `StaticIP:1.2.9.0`: two bytes of its heap.
+        let (_, out) = run("23617461fffe041234001003020102", &named());
+        let e = out.unwrap_err().to_string();
+        assert!(
+            e.starts_with("error: in.cfg: StaticIP at offset 0xb is shorter"),
+            "{e}"
+        );
+        assert!(
+            e.contains("(cfgfmt 2.3 would print bytes from its memory"),
+            "{e}"
+        );
+        // tftpurl2 without its NUL at the end of the file.
+        let (_, out) = run("23617461fffe04123400109102026162", &named());
+        assert!(matches!(out, Err(Error::DecodeRefused(_))));
+    }
+
+    #[test]
+    fn hex_values_print_hex_with_a_warning() {
+        let ours = check(
+            "23617461fffe0400d8000402040a0b0c0d",
+            &named(),
+            "#txt\n\nHx:0a0b0c0d\n",
+            &[],
+        );
+        assert!(ours[0].contains("(cfgfmt 2.3 would print the previous line's value"));
+    }
+
+    #[test]
+    fn unknown_and_short_inputs() {
+        let (_, out) = run("676172626167652d", &named());
+        let e = out.unwrap_err();
+        assert_eq!(e.to_string(), "error: unknown or encrypted file: 'in.cfg'");
+        assert!(
+            e.note()
+                .unwrap()
+                .contains("(cfgfmt 2.3 would leave an empty")
+        );
+        assert!(matches!(
+            run("23617461", &named()).1,
+            Err(Error::BadInputSize(4))
+        ));
+        let x = DecodeOptions {
+            strong_key: Some(b"00".to_vec()),
+            ..named()
+        };
+        let e = run("2361746100", &x).1.unwrap_err();
+        assert_eq!(e.to_string(), "error: input too small");
+        let big = "00".repeat(MAX_INPUT + 1);
+        assert!(matches!(
+            run(&big, &named()).1,
+            Err(Error::BadInputSize(120_001))
+        ));
+    }
+
+    #[test]
+    fn line_buffer_overruns_are_refused() {
+        let table = TagTable::parse(b"1,0x0010,S,512\n").0;
+        let mut input = b"#ata\x01\x82\x00".to_vec();
+        input.extend_from_slice(&[b'a'; 512]);
+        let (_, out) = decode_with_diagnostics(&input, &table, &named());
+        let e = out.unwrap_err().to_string();
+        assert!(
+            e.contains("(cfgfmt 2.3 would overrun its 512-byte line buffer)"),
+            "{e}"
+        );
+        input.pop();
+        input[5..7].copy_from_slice(&[0x81, 0xff]);
+        assert!(decode_with_diagnostics(&input, &table, &named()).1.is_ok());
+    }
+
+    #[test]
+    fn reencodable_keeps_stored_order_and_whole_values() {
+        let opts = DecodeOptions {
+            reencodable: true,
+            ..named()
+        };
+        check(
+            "23617461fffe04123400101d086162636465666768",
+            &opts,
+            "#txt\n\nGkOrProxy:abcdefgh\n",
+            &["warning: input len > known len (8>4)"],
+        );
+    }
 }
