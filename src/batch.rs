@@ -597,11 +597,12 @@ impl RowError {
     }
 }
 
-/// Text-profile value grammar: a run of `:`, space and tab before the value is skipped.
+/// Text-profile value grammar: a run of `:` and space before the value is skipped (a TAB
+/// is part of the value, as in cfgfmt 2.3).
 fn cell_value(cell: &[u8]) -> &[u8] {
     let start = cell
         .iter()
-        .position(|b| !matches!(b, b':' | b' ' | b'\t'))
+        .position(|b| !matches!(b, b':' | b' '))
         .unwrap_or(cell.len());
     cell.get(start..).unwrap_or_default()
 }
@@ -896,6 +897,11 @@ impl<'t> Batch<'t> {
         };
         for d in own {
             let text = match &d.location {
+                Some(at) if !d.names_its_line() => format!(
+                    "{d} (line {} of {})",
+                    at.line,
+                    at.file.as_deref().unwrap_or("-")
+                ),
                 Some(_) => d.to_string(),
                 None => format!("{} line {}: {d}", self.devices.name, report.line),
             };
@@ -1094,7 +1100,8 @@ mod tests {
 
     #[test]
     fn cell_value_follows_the_text_grammar() {
-        assert_eq!(cell_value(b" \t:5060 "), b"5060 ");
+        assert_eq!(cell_value(b" :5060 "), b"5060 ");
+        assert_eq!(cell_value(b" \t:5060 "), b"\t:5060 ");
         assert_eq!(cell_value(b"   "), b"");
         assert_eq!(cell_value(b"a:b"), b"a:b");
     }

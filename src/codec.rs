@@ -1,37 +1,54 @@
 //! Value codecs, one per format bit: text → bytes for the compiler, bytes → text for the
 //! decoder, in the original's selection order.
+//!
+//! The encoders follow cfgfmt 2.3 as its binary behaves (recorded with the original and
+//! checked against its disassembly). Where the original stored bytes the text did not give
+//! (leftovers of an earlier value in its scratch buffer, stack bytes) we store zeros and
+//! say so in a [`Note::Deliberate`]; where it stored something the text probably did not
+//! mean, we keep its bytes and say so in a [`Note::Surprise`].
 
 use std::fmt::Write as _;
 
-use crate::cnum::{CInt, Signedness, atof, parse_c_int};
+use crate::cnum::{Signedness, atof, parse_c_int};
 use crate::crypto;
 use crate::diag::DiagKind;
 use crate::table::{Descriptor, fmt_bits as F};
 
 /// The longest value a profile line may store: the original copied values into a
-/// 512-byte stack buffer and crashed beyond it.
+/// 512-byte stack buffer and overwrote the name behind it beyond that.
 pub const MAX_VALUE: usize = 511;
-/// Longest file name in `upgradecode`/`upgradelang` and in `upgradelogo`/`upgradexml`.
-pub const MAX_UPGRADE_NAME: usize = 31;
-pub const MAX_LOGO_NAME: usize = 127;
+/// Longest file name in `upgradecode`/`upgradelang`: a longer one overwrote the record's
+/// last number in the original.
+pub const MAX_UPGRADE_NAME: usize = 35;
+/// Longest file name in `upgradelogo`/`upgradexml`: a longer one overwrote the record's
+/// tag in the original (and from 40 characters its first number, from 44 its IP).
+pub const MAX_LOGO_NAME: usize = 31;
+/// A number token of this many characters overflowed the original's 32-byte token buffer
+/// and crashed it.
+pub const MAX_NUMBER_TOKEN: usize = 31;
 
-/// Something C accepted silently that the user should hear about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The phrase every deliberate difference carries.
+pub const MARKER: &str = "(cfgfmt 2.3 would ";
+
+/// Something about a value the user should hear about. The text names no secret: callers
+/// pass `reveal = false` for sensitive attributes and the value is then not quoted.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Note {
-    Trailing,
-    Octal,
-    Clamped,
-    Surplus { kept: usize },
+    /// cfgfmt 2.3 stored this too, but the text probably meant something else.
+    Surprise(String),
+    /// We store something other than cfgfmt 2.3 did; the text ends with
+    /// `(cfgfmt 2.3 would …)`.
+    Deliberate(String),
 }
 
 impl Note {
     pub fn into_kind(self, name: &str) -> DiagKind {
-        let name = name.to_string();
-        match self {
-            Note::Trailing => DiagKind::TrailingIgnored { name },
-            Note::Octal => DiagKind::OctalNumber { name },
-            Note::Clamped => DiagKind::Clamped { name },
-            Note::Surplus { kept } => DiagKind::SurplusValues { name, kept },
+        let text = match self {
+            Note::Surprise(t) | Note::Deliberate(t) => t,
+        };
+        DiagKind::ValueNote {
+            name: name.to_string(),
+            text,
         }
     }
 }
@@ -40,28 +57,37 @@ impl Note {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Encoded {
     Value(Vec<u8>),
-    /// An obsolete `*Freq` tone that did not parse: the original stored zeros anyway and
-    /// printed `error: invalid tone specification`.
+    /// An obsolete `*Freq` tone with too few parts: the original printed
+    /// `error: invalid tone specification` and stored whatever its buffer held; we store
+    /// zeros.
     InvalidTone(Vec<u8>),
 }
 
-/// The value did not parse: the original reported an unknown attribute.
+/// A format with none of the bits the original knew: it stopped with
+/// `internal error: unhandled attribute`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Unparsable;
+pub struct Unhandled;
 
 /// Which codec a format selects when encoding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Codec {
     Bool,
     Ipv4,
+    /// Format bit 0x01: six dotted decimal bytes.
+    Dotted6,
     Hex,
     ExtIp,
-    Int { unsigned: bool },
+    Int {
+        unsigned: bool,
+    },
     ObsoleteTone,
     Shorts,
     String,
     Raw,
 }
+
+/// Format bit 0x01, which only the original's encoder knew.
+const DOTTED6: u16 = 0x0001;
 
 impl Codec {
     /// The first format bit of `order` that `fmt` has picks the codec.
@@ -70,6 +96,7 @@ impl Codec {
         match bit {
             F::BOOL => Codec::Bool,
             F::IPV4 => Codec::Ipv4,
+            DOTTED6 => Codec::Dotted6,
             F::HEX => Codec::Hex,
             F::EXT_IP => Codec::ExtIp,
             F::INT => Codec::Int {
@@ -83,9 +110,10 @@ impl Codec {
     }
 
     pub fn for_encoding(fmt: u16) -> Codec {
-        const ORDER: [u16; 8] = [
+        const ORDER: [u16; 9] = [
             F::BOOL,
             F::IPV4,
+            DOTTED6,
             F::HEX,
             F::EXT_IP,
             F::INT,
@@ -114,6 +142,7 @@ impl Codec {
         match self {
             Codec::Bool => "bool",
             Codec::Ipv4 => "ipv4",
+            Codec::Dotted6 => "dotted6",
             Codec::Hex => "hex",
             Codec::ExtIp => "ip.port",
             Codec::Int { unsigned: false } => "int",
@@ -126,99 +155,318 @@ impl Codec {
     }
 }
 
-fn trim_end_space(text: &[u8]) -> &[u8] {
-    let end = text
-        .iter()
-        .rposition(|b| !b.is_ascii_whitespace())
-        .map_or(0, |p| p + 1);
-    text.get(..end).unwrap_or_default()
-}
-
-/// A C integer that must fill the whole token (but for trailing blanks).
-fn strict_int(token: &[u8], sign: Signedness, notes: &mut Vec<Note>) -> Result<u32, Unparsable> {
-    let token = trim_end_space(token);
-    let c = parse_c_int(token, sign).ok_or(Unparsable)?;
-    if c.has_trailing(token) {
-        return Err(Unparsable);
-    }
-    note_quirks(&c, notes);
-    Ok(c.value)
-}
-
-/// A C integer as `strtol` read it: trailing characters ignored (and noted).
-fn lenient_int(token: &[u8], sign: Signedness, notes: &mut Vec<Note>) -> Result<u32, Unparsable> {
-    let token = trim_end_space(token);
-    let c = parse_c_int(token, sign).ok_or(Unparsable)?;
-    if c.has_trailing(token) {
-        notes.push(Note::Trailing);
-    }
-    note_quirks(&c, notes);
-    Ok(c.value)
-}
-
-fn note_quirks(c: &CInt, notes: &mut Vec<Note>) {
-    if c.octal {
-        notes.push(Note::Octal);
-    }
-    if c.clamped {
-        notes.push(Note::Clamped);
-    }
-}
-
-/// `a.b.c.d`, or the single text `0`.
-pub fn parse_ipv4(text: &[u8], notes: &mut Vec<Note>) -> Result<[u8; 4], Unparsable> {
-    let text = trim_end_space(text);
-    if text == b"0" {
-        return Ok([0; 4]);
-    }
-    let mut out = [0u8; 4];
-    let mut parts = text.split(|&b| b == b'.');
-    for slot in &mut out {
-        let part = parts.next().ok_or(Unparsable)?;
-        if part.first().is_some_and(|b| !b.is_ascii_digit()) {
-            return Err(Unparsable);
+/// A value as messages show it: quoted, control and non-ASCII bytes escaped.
+pub fn quote(text: &[u8]) -> String {
+    let mut s = String::from("'");
+    for &b in text {
+        match b {
+            b'\t' => s.push_str("\\t"),
+            b'\'' => s.push_str("\\'"),
+            b'\\' => s.push_str("\\\\"),
+            0x20..=0x7e => s.push(char::from(b)),
+            _ => {
+                let _ = write!(s, "\\x{b:02x}");
+            }
         }
-        let v = strict_int(part, Signedness::Signed, notes)?;
-        *slot = u8::try_from(v).map_err(|_| Unparsable)?;
     }
-    if parts.next().is_some() {
-        return Err(Unparsable);
-    }
-    Ok(out)
+    s.push('\'');
+    s
 }
 
-fn encode_ext_ip(text: &[u8], size: usize, notes: &mut Vec<Note>) -> Result<Vec<u8>, Unparsable> {
-    let text = trim_end_space(text);
-    let mut out = vec![0u8; 6];
-    if text != b"0" {
-        let dot = text.iter().rposition(|&b| b == b'.').ok_or(Unparsable)?;
-        let (ip, port) = (
-            text.get(..dot).unwrap_or_default(),
-            text.get(dot + 1..).unwrap_or_default(),
-        );
-        let ip = parse_ipv4(ip, notes)?;
-        if port.first().is_some_and(|b| !b.is_ascii_digit()) {
-            return Err(Unparsable);
+/// Builds note texts, quoting values only when they may be shown.
+struct Notes<'n> {
+    out: &'n mut Vec<Note>,
+    reveal: bool,
+}
+
+impl Notes<'_> {
+    /// `'text'`, or `the value` for a sensitive attribute.
+    fn shown(&self, text: &[u8]) -> String {
+        if self.reveal {
+            quote(text)
+        } else {
+            "the value".to_string()
         }
-        let port =
-            u16::try_from(strict_int(port, Signedness::Signed, notes)?).map_err(|_| Unparsable)?;
-        out = [&ip[..], &port.to_be_bytes()].concat();
     }
-    out.resize(size, 0);
-    Ok(out)
+    /// `'text': ` before a remark, or nothing for a sensitive attribute.
+    fn lead(&self, text: &[u8]) -> String {
+        if self.reveal {
+            format!("{}: ", quote(text))
+        } else {
+            String::new()
+        }
+    }
+    fn surprise(&mut self, text: String) {
+        self.out.push(Note::Surprise(text));
+    }
+    fn deliberate(&mut self, text: String) {
+        self.out.push(Note::Deliberate(text));
+    }
 }
 
+/// The original's tokenizer for lists: runs of `,` and space separate (a TAB does not).
 fn tokens(text: &[u8]) -> impl Iterator<Item = &[u8]> {
-    text.split(|&b| matches!(b, b',' | b' ' | b'\t'))
+    text.split(|&b| matches!(b, b',' | b' '))
         .filter(|t| !t.is_empty())
 }
 
-fn encode_shorts(text: &[u8], size: usize, notes: &mut Vec<Note>) -> Result<Vec<u8>, Unparsable> {
+fn is_c_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c)
+}
+
+/// A number token as the original read list elements: `strtoul(token, NULL, 0)`.
+/// `what` names the element in notes (`element 3`, `the port`).
+fn token_number(token: &[u8], what: &str, n: &mut Notes<'_>) -> u32 {
+    let c = parse_c_int(token, Signedness::Unsigned);
+    let value = c.map_or(0, |c| c.value);
+    if token.len() > MAX_NUMBER_TOKEN {
+        n.deliberate(format!(
+            "{what} has {} characters; stored {value} {MARKER}crash: its token buffer holds 31)",
+            token.len()
+        ));
+        return value;
+    }
+    match c {
+        None => n.surprise(format!(
+            "{what} {} is not a number; stored 0",
+            n.shown(token)
+        )),
+        Some(c) => {
+            let rest = token.get(c.consumed..).unwrap_or_default();
+            if rest.iter().any(|&b| !is_c_space(b)) {
+                n.surprise(format!(
+                    "{what} {}: characters after the number ignored; stored {value}",
+                    n.shown(token)
+                ));
+            } else if c.octal {
+                n.surprise(format!(
+                    "{what} {}: a leading 0 makes it octal; stored {value}",
+                    n.shown(token)
+                ));
+            } else if c.clamped {
+                n.surprise(format!(
+                    "{what} {}: out of range; stored {value}",
+                    n.shown(token)
+                ));
+            }
+        }
+    }
+    value
+}
+
+/// How the original's dotted-decimal reader fared with a text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Dotted {
+    /// The field bytes (6 for `a.b.c.d.port`); unwritten bytes are zero.
+    bytes: Vec<u8>,
+    /// The leading bytes it wrote; the rest it left as they were.
+    written: usize,
+    /// Whether it reported success (an `IP.PORT` with one dot too few succeeds
+    /// with the port's low byte unwritten).
+    ok: bool,
+}
+
+/// The original's reader for `n` dotted decimal fields (`n == 5`: four bytes and a
+/// 16-bit port). A field is at most 3 characters (the port 5); a non-digit ends it and is
+/// skipped; a field without digits, or one too long, fails; each field is read with
+/// `atoi` and kept modulo 256. The text `0` alone is all zeros.
+fn read_dotted(text: &[u8], n: usize) -> Dotted {
+    let len = if n == 5 { 6 } else { n };
+    let mut out = Dotted {
+        bytes: vec![0; len],
+        written: 0,
+        ok: false,
+    };
+    if text == b"0" {
+        out.written = len;
+        out.ok = true;
+        return out;
+    }
+    let mut pos = 0;
+    let mut max_field = 3;
+    let mut dots = 0;
+    let mut i = 0;
+    while i < n {
+        let mut count = 0;
+        let mut digits: u32 = 0;
+        let mut any = false;
+        while let Some(&c) = text.get(pos) {
+            pos += 1;
+            count += 1;
+            if c == b'.' {
+                dots += 1;
+                break;
+            }
+            if count > max_field {
+                return out;
+            }
+            if !c.is_ascii_digit() {
+                break;
+            }
+            any = true;
+            digits = digits * 10 + u32::from(c - b'0');
+        }
+        if !any {
+            return out;
+        }
+        if n == 5 {
+            if max_field == 5 {
+                if let Some(port) = out.bytes.get_mut(i..i + 2) {
+                    port.copy_from_slice(&(digits as u16).to_be_bytes());
+                }
+                out.written = i + 2;
+                out.ok = true;
+                return out;
+            }
+            if dots == 4 {
+                max_field = 5;
+            }
+        }
+        if let Some(b) = out.bytes.get_mut(i) {
+            *b = digits as u8;
+        }
+        i += 1;
+        out.written = i;
+    }
+    out.ok = true;
+    out
+}
+
+/// Dotted bytes as text: `a.b.c.d`, six fields, or `a.b.c.d.port`.
+fn render_dotted(bytes: &[u8], n: usize) -> String {
+    if let ([a, b, c, d, p0, p1], 5) = (bytes, n) {
+        return format!("{a}.{b}.{c}.{d}.{}", u16::from_be_bytes([*p0, *p1]));
+    }
+    dotted(bytes)
+}
+
+/// An IP (n = 4), six dotted bytes (n = 6) or `IP.PORT` (n = 5) as the original stored it.
+fn encode_dotted(text: &[u8], n: usize, n_: &mut Notes<'_>) -> Vec<u8> {
+    let d = read_dotted(text, n);
+    let shown = render_dotted(&d.bytes, n);
+    let kind = match n {
+        4 => "an IP address",
+        5 => "an IP.PORT address",
+        _ => "six dotted numbers",
+    };
+    if d.written < d.bytes.len() {
+        let missing = d.bytes.len() - d.written;
+        if d.written == 0 {
+            n_.deliberate(format!(
+                "{} is not {kind}; stored {shown} {MARKER}store leftover bytes of an earlier value)",
+                n_.shown(text)
+            ));
+        } else {
+            n_.deliberate(format!(
+                "{} is not a complete {}; stored {shown} {MARKER}take the last {missing} byte(s) from an earlier value)",
+                n_.shown(text),
+                kind.trim_start_matches("an ").trim_start_matches("six ")
+            ));
+        }
+    } else if text != b"0" && text != shown.as_bytes() {
+        n_.surprise(format!("{} read as {shown}", n_.shown(text)));
+    }
+    d.bytes
+}
+
+/// Hex digits into `size` bytes as the original did (a non-hex character is 0, an odd
+/// last digit fills a high nibble); it then stored 6 bytes whatever the size.
+fn encode_hex(text: &[u8], size: usize, n: &mut Notes<'_>) -> Vec<u8> {
+    const STORED: usize = 6;
+    let mut field = vec![0u8; size];
+    crypto::hex_into(text, &mut field);
+    let used = text.len().min(2 * size);
+    let used_text = text.get(..used).unwrap_or_default();
+    if used_text.iter().any(|b| !b.is_ascii_hexdigit()) {
+        n.surprise(format!(
+            "{}: characters that are not hex digits read as 0",
+            n.shown(text)
+        ));
+    }
+    if text.len() > 2 * size.min(STORED) {
+        n.surprise(format!(
+            "{}: only the first {} hex digits are stored",
+            n.shown(text),
+            2 * size.min(STORED)
+        ));
+    } else if text.len() % 2 == 1 {
+        n.surprise(format!(
+            "{}: an odd number of hex digits; the last one is a high nibble",
+            n.shown(text)
+        ));
+    }
+    field.resize(STORED, 0);
+    if size < STORED {
+        n.deliberate(format!(
+            "stored 6 bytes for a size of {size}, the last {} zero {MARKER}take them from an earlier value)",
+            STORED - size
+        ));
+    }
+    field
+}
+
+fn encode_int(text: &[u8], unsigned: bool, n: &mut Notes<'_>) -> Vec<u8> {
+    let sign = if unsigned {
+        Signedness::Unsigned
+    } else {
+        Signedness::Signed
+    };
+    let c = parse_c_int(text, sign);
+    let value = c.map_or(0, |c| c.value);
+    let shown_value = if unsigned {
+        value.to_string()
+    } else {
+        (value as i32).to_string()
+    };
+    let lead = n.lead(text);
+    match c {
+        None => n.surprise(format!("{lead}no number; stored 0")),
+        Some(c) => {
+            let rest = text.get(c.consumed..).unwrap_or_default();
+            if rest.iter().any(|&b| !is_c_space(b)) {
+                n.surprise(format!(
+                    "{lead}characters after the number ignored; stored {shown_value}"
+                ));
+            }
+            if c.octal {
+                n.surprise(format!(
+                    "{lead}a leading 0 makes it octal; stored {shown_value}"
+                ));
+            }
+            if c.clamped {
+                n.surprise(format!("{lead}out of range; stored {shown_value}"));
+            }
+        }
+    }
+    value.to_be_bytes().to_vec()
+}
+
+fn encode_bool(text: &[u8], n: &mut Notes<'_>) -> Vec<u8> {
+    let off = text == b"0" || text.eq_ignore_ascii_case(b"false");
+    if !off && text != b"1" && !text.eq_ignore_ascii_case(b"true") {
+        n.surprise(format!(
+            "{} is neither 0 nor false; stored 1",
+            n.shown(text)
+        ));
+    }
+    vec![u8::from(!off)]
+}
+
+/// Whether a number as `strtoul` returned it fits a 16-bit word, signed or not.
+fn fits_16(value: u32) -> bool {
+    value <= 0xFFFF || (value as i32) >= -0x8000
+}
+
+fn encode_shorts(text: &[u8], size: usize, n: &mut Notes<'_>) -> Vec<u8> {
     let capacity = size / 2;
     let mut out = vec![0u8; size];
     let mut count = 0;
     for token in tokens(text) {
-        let v = lenient_int(token, Signedness::Signed, notes)?;
+        let what = format!("element {}", count + 1);
+        let v = token_number(token, &what, n);
+        if !fits_16(v) {
+            n.surprise(format!("{what} does not fit 16 bits; stored {}", v as u16));
+        }
         if let Some(slot) = out
             .get_mut(count * 2..count * 2 + 2)
             .filter(|_| count < capacity)
@@ -227,111 +475,175 @@ fn encode_shorts(text: &[u8], size: usize, notes: &mut Vec<Note>) -> Result<Vec<
         }
         count += 1;
     }
-    if count == 0 {
-        return Err(Unparsable);
-    }
     if count > capacity {
-        notes.push(Note::Surplus { kept: capacity });
+        n.surprise(format!(
+            "{count} values for {capacity} places; the rest ignored"
+        ));
     }
-    Ok(out)
+    if count < capacity {
+        n.deliberate(format!(
+            "{count} of {capacity} values given; stored zeros for the rest {MARKER}store leftover bytes of an earlier value there)"
+        ));
+    } else if size % 2 == 1 {
+        n.deliberate(format!(
+            "odd size {size}: stored a zero in the last byte {MARKER}take it from an earlier value)"
+        ));
+    }
+    out
 }
 
-/// 2π as the original's constant had it (fewer digits than `TAU`, so results match).
+/// 2π as the original's constant had it.
 #[allow(clippy::approx_constant)]
 const TWO_PI: f64 = 6.28318530717958;
 
-fn round_half_away(x: f64) -> i16 {
-    x.round().clamp(f64::from(i16::MIN), f64::from(i16::MAX)) as i16
+/// The C conversion the original used (`fistp` with truncation), then its clamp to the
+/// signed 16-bit range; NaN is the x87 "integer indefinite" and clamps to -32768.
+fn dsp_word(x: f64) -> u16 {
+    let v: i64 = if (-2_147_483_648.0..2_147_483_648.0).contains(&x) {
+        x.trunc() as i64
+    } else {
+        i64::from(i32::MIN)
+    };
+    v.clamp(-0x8000, 0x7FFF) as i16 as u16
 }
 
-/// The obsolete `*Freq` tone: `count, (freq, gain) × count, then plain words`, the
-/// frequencies turned into the DSP's cosine/sine words. `None` when it does not parse.
-/// Number quirks go to `notes` as for every other integer codec.
-fn encode_obsolete_tone(text: &[u8], size: usize, notes: &mut Vec<Note>) -> Option<Vec<u8>> {
-    // Values are at most 511 bytes (checked before any codec), so this is ≤ 256 tokens.
+/// One tone segment: frequency (Hz, 0–4000) and gain (dB, -60–10) to the DSP's cosine
+/// and scaled sine words.
+fn tone_words(freq_text: &[u8], gain_text: &[u8]) -> (u16, u16) {
+    // `clamp` keeps NaN, as the original's comparisons did.
+    let freq = atof(freq_text).clamp(0.0, 4000.0);
+    let gain = atof(gain_text).clamp(-60.0, 10.0);
+    let w = freq * TWO_PI / 8000.0;
+    let amp = 10f64.powf((gain - 10.0) * 0.05);
+    (
+        dsp_word(w.cos() * 32768.0),
+        dsp_word(amp * 32768.0 * w.sin()),
+    )
+}
+
+/// Bytes of the obsolete tone layout: count, cos₀, cos₁, sin₀, sin₁, four words.
+const TONE_BYTES: usize = 18;
+
+/// The obsolete `*Freq` tone: `count, freq₀, freq₁, gain₀, gain₁, w₁, w₂, w₃, w₄` (all
+/// nine always needed), stored as the words `count, cos₀, cos₁, sin₀, sin₁, w₁…w₄`; the
+/// count is at most 2, and a segment beyond the count is not computed. `None` when parts
+/// are missing.
+fn encode_obsolete_tone(text: &[u8], size: usize, n: &mut Notes<'_>) -> Option<Vec<u8>> {
     let toks: Vec<&[u8]> = tokens(text).collect();
-    let mut scratch = Vec::new();
-    let count = lenient_int(toks.first()?, Signedness::Signed, &mut scratch).ok()? as i32;
-    if count < 0 {
+    if toks.len() < 9 {
         return None;
     }
-    let count = count.min(2) as usize;
-    if toks.len() < 1 + 2 * count + 4 {
-        return None;
+    let part = |i: usize| toks.get(i).copied().unwrap_or_default();
+    let given = token_number(part(0), "the count", n);
+    let count = given.min(2) as usize;
+    if given > 2 {
+        n.surprise(format!("count {given} read as 2"));
     }
-    let mut words: Vec<u16> = vec![count as u16];
+    for i in 1..5 {
+        if part(i).len() > 32 {
+            n.deliberate(format!(
+                "value {} has {} characters, read whole {MARKER}split it after 32 characters)",
+                i + 1,
+                part(i).len()
+            ));
+        }
+    }
+    let mut words = [0u16; 9];
+    words[0] = count as u16;
     for seg in 0..count {
-        let mut freq = atof(toks.get(1 + 2 * seg)?);
-        let mut gain = atof(toks.get(2 + 2 * seg)?);
-        freq = if freq.is_nan() {
-            4000.0
-        } else {
-            freq.clamp(0.0, 4000.0)
-        };
-        gain = if gain.is_nan() {
-            10.0
-        } else {
-            gain.clamp(-60.0, 10.0)
-        };
-        let w = TWO_PI * freq / 8000.0;
-        let amp = 10f64.powf(0.05 * (gain - 10.0));
-        words.push(round_half_away(32768.0 * w.cos()) as u16);
-        words.push(round_half_away(32768.0 * amp * w.sin()) as u16);
+        let (c, s) = tone_words(part(1 + seg), part(3 + seg));
+        if let Some(w) = words.get_mut(1 + seg) {
+            *w = c;
+        }
+        if let Some(w) = words.get_mut(3 + seg) {
+            *w = s;
+        }
     }
-    for token in toks.get(1 + 2 * count..)? {
-        let v = lenient_int(token, Signedness::Signed, &mut scratch).ok()?;
-        words.push(v as u16);
+    if count < 2 {
+        n.deliberate(format!(
+            "count {count}: stored zeros for the unused segment words {MARKER}store leftover stack bytes there)"
+        ));
     }
-    let mut out: Vec<u8> = words
-        .iter()
-        .flat_map(|w| w.to_be_bytes())
-        .take(size)
-        .collect();
+    for (k, slot) in words.iter_mut().skip(5).enumerate() {
+        *slot = token_number(part(5 + k), &format!("value {}", 6 + k), n) as u16;
+    }
+    if toks.len() > 9 {
+        n.surprise(format!(
+            "{} values; those after the 9th ignored",
+            toks.len()
+        ));
+    }
+    let mut out: Vec<u8> = words.iter().flat_map(|w| w.to_be_bytes()).collect();
+    if size > TONE_BYTES {
+        n.deliberate(format!(
+            "size {size}: stored zeros after the 18 tone bytes {MARKER}store leftover bytes of an earlier value there)"
+        ));
+    }
     out.resize(size, 0);
-    notes.append(&mut scratch);
     Some(out)
 }
 
+fn encode_string(desc: &Descriptor, text: &[u8], n: &mut Notes<'_>) -> Vec<u8> {
+    if text.first() == Some(&b'\t') {
+        n.surprise(
+            "the value starts with a TAB, which is stored (only ':' and space separate \
+             name and value)"
+                .to_string(),
+        );
+    }
+    if text.len() > usize::from(desc.size) {
+        n.surprise(format!(
+            "{} bytes, more than the table's size {}; stored all of them",
+            text.len(),
+            desc.size
+        ));
+    }
+    text.to_vec()
+}
+
 /// Encodes one value for its descriptor. The caller handles empty values and limits.
+/// `reveal`: whether notes may quote the value (false for sensitive attributes).
 pub fn encode(
     desc: &Descriptor,
     text: &[u8],
+    reveal: bool,
     notes: &mut Vec<Note>,
-) -> Result<Encoded, Unparsable> {
+) -> Result<Encoded, Unhandled> {
     let size = usize::from(desc.size);
+    let n = &mut Notes { out: notes, reveal };
     let value = match Codec::for_encoding(desc.fmt) {
-        Codec::Bool => {
-            let off = text == b"0" || text.eq_ignore_ascii_case(b"false");
-            vec![u8::from(!off)]
-        }
-        Codec::Ipv4 => parse_ipv4(text, notes)?.to_vec(),
-        Codec::Hex => {
-            let mut out = vec![0u8; size];
-            crypto::hex_into(text, &mut out);
-            out
-        }
-        Codec::ExtIp => encode_ext_ip(text, size, notes)?,
-        Codec::Int { unsigned } => {
-            let sign = if unsigned {
-                Signedness::Unsigned
-            } else {
-                Signedness::Signed
-            };
-            lenient_int(text, sign, notes)?.to_be_bytes().to_vec()
-        }
+        Codec::Bool => encode_bool(text, n),
+        Codec::Ipv4 => encode_dotted(text, 4, n),
+        Codec::Dotted6 => encode_dotted(text, 6, n),
+        Codec::Hex => encode_hex(text, size, n),
+        Codec::ExtIp => encode_dotted(text, 5, n),
+        // Numbers are never quoted: a password typed into the wrong line stays unseen.
+        Codec::Int { unsigned } => encode_int(
+            text,
+            unsigned,
+            &mut Notes {
+                out: n.out,
+                reveal: false,
+            },
+        ),
         Codec::ObsoleteTone => {
-            return Ok(match encode_obsolete_tone(text, size, notes) {
+            return Ok(match encode_obsolete_tone(text, size, n) {
                 Some(v) => Encoded::Value(v),
-                None => Encoded::InvalidTone(vec![0u8; size]),
+                None => {
+                    n.deliberate(format!(
+                        "stored {size} zero bytes {MARKER}store leftover bytes of an earlier value)"
+                    ));
+                    Encoded::InvalidTone(vec![0u8; size])
+                }
             });
         }
-        Codec::Shorts => encode_shorts(text, size, notes)?,
-        Codec::String | Codec::Raw => text.to_vec(),
+        Codec::Shorts => encode_shorts(text, size, n),
+        Codec::String => encode_string(desc, text, n),
+        Codec::Raw => return Err(Unhandled),
     };
     Ok(Encoded::Value(value))
 }
 
-/// Decodes one value as the original printed it. `value` is already cut to the size.
 pub fn decode(desc: &Descriptor, value: &[u8]) -> Vec<u8> {
     match Codec::for_decoding(desc.fmt) {
         Codec::Bool => {
@@ -372,7 +684,7 @@ pub fn decode(desc: &Descriptor, value: &[u8]) -> Vec<u8> {
             s.into_bytes()
         }
         Codec::String => value.split(|&b| b == 0).next().unwrap_or_default().to_vec(),
-        Codec::ObsoleteTone | Codec::Raw => b"uimp".to_vec(),
+        Codec::ObsoleteTone | Codec::Dotted6 | Codec::Raw => b"uimp".to_vec(),
     }
 }
 
@@ -403,29 +715,132 @@ fn be(bytes: &[u8]) -> u32 {
     bytes.iter().fold(0u32, |acc, &b| (acc << 8) | u32::from(b))
 }
 
-/// `upgradecode`/`upgradelang`: `n,a,b,c,ip,port,f,name`, eight tokens.
-pub fn encode_upgrade(text: &[u8], notes: &mut Vec<Note>) -> Result<Vec<u8>, DiagKind> {
-    let toks: Vec<&[u8]> = tokens(text).take(9).collect();
-    let [n, a, b, c, ip, port, f, name] = toks[..] else {
-        return Err(DiagKind::BadUpgradeArgument);
-    };
-    let num = |t: &[u8], notes: &mut Vec<Note>| {
-        lenient_int(t, Signedness::Unsigned, notes).map_err(|_| DiagKind::BadUpgradeArgument)
-    };
-    let mut out = Vec::with_capacity(20 + name.len());
-    out.push(num(n, notes)? as u8);
-    out.extend_from_slice(&num(a, notes)?.to_be_bytes());
-    out.extend_from_slice(&(num(b, notes)? as u16).to_be_bytes());
-    out.extend_from_slice(&(num(c, notes)? as u16).to_be_bytes());
-    out.extend_from_slice(&parse_ipv4(ip, notes).map_err(|_| DiagKind::BadTftpIp)?);
-    out.extend_from_slice(&(num(port, notes)? as u16).to_be_bytes());
-    out.extend_from_slice(&num(f, notes)?.to_be_bytes());
-    if name.len() > MAX_UPGRADE_NAME {
-        return Err(DiagKind::BadUpgradeArgument);
+/// An IP token of an upgrade line: `Err` is the original's `bad tftp ip addr` error.
+fn upgrade_ip_bytes(token: &[u8], n: &mut Notes<'_>) -> Result<[u8; 4], DiagKind> {
+    let d = read_dotted(token, 4);
+    if !d.ok {
+        return Err(DiagKind::BadTftpIp {
+            ip: String::from_utf8_lossy(token).into_owned(),
+        });
     }
+    let shown = dotted(&d.bytes);
+    if token != b"0" && token != shown.as_bytes() {
+        n.surprise(format!("the IP {} read as {shown}", quote(token)));
+    }
+    let mut ip = [0u8; 4];
+    ip.copy_from_slice(d.bytes.get(..4).unwrap_or(&[0; 4]));
+    Ok(ip)
+}
+
+/// A number field of an upgrade line kept in `bits` bits.
+fn upgrade_number(token: &[u8], what: &str, bits: u32, n: &mut Notes<'_>) -> u32 {
+    let v = token_number(token, what, n);
+    if bits < 32 && v >> bits != 0 {
+        let kept = v & ((1 << bits) - 1);
+        n.surprise(format!(
+            "{what} {v} does not fit {bits} bits; stored {kept}"
+        ));
+        return kept;
+    }
+    v
+}
+
+/// `upgradecode`/`upgradelang`: `n,a,b,c,ip,port,f,name`, eight tokens separated by
+/// commas and spaces; more are ignored. Numbers are read with `strtoul` (a non-number is
+/// 0) and kept in n(1) a(4) b(2) c(2) port(2) f(4) bytes.
+pub fn encode_upgrade(text: &[u8], notes: &mut Vec<Note>) -> Result<Vec<u8>, DiagKind> {
+    let n = &mut Notes {
+        out: notes,
+        reveal: true,
+    };
+    let toks: Vec<&[u8]> = tokens(text).collect();
+    let [t_n, t_a, t_b, t_c, t_ip, t_port, t_f, name] = toks.get(..8).unwrap_or_default() else {
+        return Err(DiagKind::BadUpgradeArgument);
+    };
+    if toks.len() > 8 {
+        n.surprise(format!(
+            "{} values; those after the 8th ignored",
+            toks.len()
+        ));
+    }
+    if t_ip.len() > 31 {
+        n.deliberate(format!(
+            "the IP token has {} characters {MARKER}overwrite the third number with its end)",
+            t_ip.len()
+        ));
+    }
+    if name.len() > MAX_UPGRADE_NAME {
+        n.deliberate(format!(
+            "the file name has {} characters, stored as written {MARKER}overwrite the record's last numbers with its end)",
+            name.len()
+        ));
+    }
+    let mut out = Vec::with_capacity(20 + name.len());
+    out.push(upgrade_number(t_n, "the 1st value", 8, n) as u8);
+    out.extend_from_slice(&upgrade_number(t_a, "the 2nd value", 32, n).to_be_bytes());
+    out.extend_from_slice(&(upgrade_number(t_b, "the 3rd value", 16, n) as u16).to_be_bytes());
+    out.extend_from_slice(&(upgrade_number(t_c, "the 4th value", 16, n) as u16).to_be_bytes());
+    let port = upgrade_number(t_port, "the port", 16, n) as u16;
+    let f = upgrade_number(t_f, "the 7th value", 32, n);
+    out.extend_from_slice(&upgrade_ip_bytes(t_ip, n)?);
+    out.extend_from_slice(&port.to_be_bytes());
+    out.extend_from_slice(&f.to_be_bytes());
     out.extend_from_slice(name);
     out.push(0);
     Ok(out)
+}
+
+/// `upgradelogo`/`upgradexml`: `a,ip,name`; more tokens are ignored.
+pub fn encode_logo(text: &[u8], notes: &mut Vec<Note>) -> Result<Vec<u8>, DiagKind> {
+    let n = &mut Notes {
+        out: notes,
+        reveal: true,
+    };
+    let toks: Vec<&[u8]> = tokens(text).collect();
+    let [t_a, t_ip, name] = toks.get(..3).unwrap_or_default() else {
+        return Err(DiagKind::BadUpgradeLogoArgument);
+    };
+    if toks.len() > 3 {
+        n.surprise(format!(
+            "{} values; those after the 3rd ignored",
+            toks.len()
+        ));
+    }
+    if name.len() > MAX_LOGO_NAME {
+        n.deliberate(format!(
+            "the file name has {} characters, stored as written {MARKER}overwrite the record's tag and fields with its end)",
+            name.len()
+        ));
+    }
+    let a = upgrade_number(t_a, "the 1st value", 32, n);
+    let mut out = Vec::with_capacity(9 + name.len());
+    out.extend_from_slice(&a.to_be_bytes());
+    out.extend_from_slice(&upgrade_ip_bytes(t_ip, n)?);
+    out.extend_from_slice(name);
+    out.push(0);
+    Ok(out)
+}
+
+/// `EncryptKeyEx:key[/mac]`: the wrapped 0x1105 value, and how many characters of the key
+/// are not hex digits (the original warned once for each).
+pub fn encode_encrypt_key_ex(text: &[u8]) -> (Vec<u8>, usize) {
+    let (key, mac) = split_key_mac(text);
+    let mut inner = [0u8; crypto::ENCRYPT_KEY_EX_INNER];
+    crypto::hex_into(mac, &mut inner[..6]);
+    crypto::hex_into(key, &mut inner[6..]);
+    let not_hex = key.iter().filter(|b| !b.is_ascii_hexdigit()).count();
+    (crypto::wrap_1105(&inner), not_hex)
+}
+
+/// The key and MAC parts of an `EncryptKeyEx` value: its first two tokens, separated by
+/// runs of `/`, space and TAB.
+pub fn split_key_mac(text: &[u8]) -> (&[u8], &[u8]) {
+    let mut parts = text
+        .split(|&b| matches!(b, b'/' | b' ' | b'\t'))
+        .filter(|t| !t.is_empty());
+    let key = parts.next().unwrap_or_default();
+    let mac = parts.next().unwrap_or_default();
+    (key, mac)
 }
 
 pub fn decode_upgrade(keyword: &str, tag: u16, value: &[u8], faithful: bool) -> Vec<u8> {
@@ -463,35 +878,6 @@ fn name_from(value: &[u8], at: usize) -> &[u8] {
         .unwrap_or_default()
 }
 
-/// `upgradelogo`/`upgradexml`: `a,ip,name`.
-pub fn encode_logo(text: &[u8], notes: &mut Vec<Note>) -> Result<Vec<u8>, DiagKind> {
-    let toks: Vec<&[u8]> = tokens(text).take(4).collect();
-    let [a, ip, name] = toks[..] else {
-        return Err(DiagKind::BadUpgradeLogoArgument);
-    };
-    let a = lenient_int(a, Signedness::Unsigned, notes)
-        .map_err(|_| DiagKind::BadUpgradeLogoArgument)?;
-    if name.len() > MAX_LOGO_NAME {
-        return Err(DiagKind::BadUpgradeLogoArgument);
-    }
-    let mut out = Vec::with_capacity(9 + name.len());
-    out.extend_from_slice(&a.to_be_bytes());
-    match parse_ipv4(ip, notes) {
-        Ok(ip) => out.extend_from_slice(&ip),
-        // The original stored the token's first four characters when it was no IP.
-        Err(Unparsable) => {
-            let mut raw = [0u8; 4];
-            for (slot, b) in raw.iter_mut().zip(ip) {
-                *slot = *b;
-            }
-            out.extend_from_slice(&raw);
-        }
-    }
-    out.extend_from_slice(name);
-    out.push(0);
-    Ok(out)
-}
-
 pub fn decode_logo(keyword: &str, tag: u16, value: &[u8], faithful: bool) -> Vec<u8> {
     if value.len() < 9 {
         return bad_len(tag, value);
@@ -505,26 +891,6 @@ pub fn decode_logo(keyword: &str, tag: u16, value: &[u8], faithful: bool) -> Vec
     .into_bytes();
     line.extend_from_slice(name_from(value, 8));
     line
-}
-
-/// `EncryptKeyEx:key[/mac]`: the wrapped 0x1105 value, and whether the key was all hex.
-pub fn encode_encrypt_key_ex(text: &[u8]) -> (Vec<u8>, bool) {
-    let (key, mac) = split_key_mac(text);
-    let mut inner = [0u8; crypto::ENCRYPT_KEY_EX_INNER];
-    crypto::hex_into(mac, &mut inner[..6]);
-    crypto::hex_into(key, &mut inner[6..]);
-    (crypto::wrap_1105(&inner), crypto::is_all_hex(key))
-}
-
-/// The key part of an `EncryptKeyEx` value (before `/`, space or tab).
-pub fn split_key_mac(text: &[u8]) -> (&[u8], &[u8]) {
-    match text.iter().position(|&b| matches!(b, b'/' | b' ' | b'\t')) {
-        Some(p) => (
-            text.get(..p).unwrap_or_default(),
-            text.get(p + 1..).unwrap_or_default(),
-        ),
-        None => (text, &[]),
-    }
 }
 
 /// The text that compiles back to the same 0x1105 record; `None` if it does not unwrap.
@@ -542,6 +908,8 @@ pub fn decode_encrypt_key_ex(value: &[u8]) -> Option<Vec<u8>> {
 
 #[cfg(test)]
 mod tests {
+    //! Expected bytes marked "recorded" were produced by Cisco's cfgfmt 2.3 (the stored
+    //! record value, leftover bytes of the original's buffer being zero in those runs).
     use super::*;
 
     fn d(fmt: u16, size: u16) -> Descriptor {
@@ -555,8 +923,8 @@ mod tests {
         }
     }
 
-    fn enc(fmt: u16, size: u16, text: &str) -> Result<Encoded, Unparsable> {
-        encode(&d(fmt, size), text.as_bytes(), &mut Vec::new())
+    fn enc(fmt: u16, size: u16, text: &str) -> Result<Encoded, Unhandled> {
+        encode(&d(fmt, size), text.as_bytes(), true, &mut Vec::new())
     }
 
     fn val(fmt: u16, size: u16, text: &str) -> String {
@@ -568,8 +936,22 @@ mod tests {
 
     fn notes(fmt: u16, size: u16, text: &str) -> Vec<Note> {
         let mut n = Vec::new();
-        let _ = encode(&d(fmt, size), text.as_bytes(), &mut n);
+        let _ = encode(&d(fmt, size), text.as_bytes(), true, &mut n);
         n
+    }
+
+    /// Which kinds of notes a value gets: `S` surprise, `D` deliberate.
+    fn kinds(fmt: u16, size: u16, text: &str) -> String {
+        notes(fmt, size, text)
+            .iter()
+            .map(|n| match n {
+                Note::Surprise(_) => 'S',
+                Note::Deliberate(t) => {
+                    assert!(t.contains(MARKER), "{t}");
+                    'D'
+                }
+            })
+            .collect()
     }
 
     fn dec(fmt: u16, size: u16, hex_value: &str) -> String {
@@ -584,150 +966,233 @@ mod tests {
         assert_eq!(Codec::for_decoding(0x0404), Codec::Int { unsigned: false });
         assert_eq!(Codec::for_encoding(0x020C), Codec::Int { unsigned: true });
         assert_eq!(Codec::for_encoding(0x0008), Codec::String);
+        assert_eq!(Codec::for_encoding(0x0001), Codec::Dotted6);
         assert_eq!(Codec::for_encoding(0x4000), Codec::Raw);
+        assert_eq!(Codec::for_encoding(0x0200), Codec::Raw);
+        // Recorded: "internal error: unhandled attribute: tag:12 fmt:0x200)", exit 1.
+        assert_eq!(enc(0x200, 4, "1"), Err(Unhandled));
     }
 
     #[test]
     fn bools() {
+        // Recorded: `0`, `false` in any case are 0; everything else, `0 ` too, is 1.
         for t in ["0", "false", "False", "FALSE"] {
             assert_eq!(val(0x28, 1, t), "00", "{t}");
+            assert_eq!(kinds(0x28, 1, t), "", "{t}");
         }
-        for t in ["1", "true", "yes", "0 ", "00", "2"] {
+        for t in ["1", "true", "no", "0 ", "false ", "00", "2"] {
             assert_eq!(val(0x28, 1, t), "01", "{t}");
         }
+        assert_eq!(kinds(0x28, 1, "true"), "");
+        assert_eq!(kinds(0x28, 1, "no"), "S");
         assert_eq!(dec(0x28, 1, "00"), "0");
         assert_eq!(dec(0x28, 1, "07"), "1");
         assert_eq!(dec(0x28, 1, ""), "0");
     }
 
     #[test]
-    fn ipv4() {
+    fn ipv4_as_recorded() {
         assert_eq!(val(0x06, 4, "192.0.2.170"), "c00002aa");
+        assert_eq!(kinds(0x06, 4, "192.0.2.170"), "");
         assert_eq!(val(0x06, 4, "0"), "00000000");
-        assert_eq!(val(0x06, 4, "10.0.0.1 "), "0a000001");
-        for bad in [
-            "256.0.0.1",
-            "1.2.3",
-            "1.2.3.4.5",
-            "a.b.c.d",
-            "1..2.3",
-            "-1.0.0.0",
-            "1.2.3.4x",
-        ] {
-            assert_eq!(enc(0x06, 4, bad), Err(Unparsable), "{bad}");
+        // Recorded: fields mod 256, decimal, a foreign character ends a field.
+        assert_eq!(val(0x06, 4, "256.1.1.1"), "00010101");
+        assert_eq!(val(0x06, 4, "010.1.1.1"), "0a010101");
+        assert_eq!(val(0x06, 4, "1x2.3.4.5"), "01020304");
+        assert_eq!(val(0x06, 4, "1.2.3.4.5.6"), "01020304");
+        assert_eq!(val(0x06, 4, "1.2.3.45 "), "0102032d");
+        for t in ["256.1.1.1", "010.1.1.1", "1x2.3.4.5", "1.2.3.45 "] {
+            assert_eq!(kinds(0x06, 4, t), "S", "{t}");
         }
-        assert_eq!(notes(0x06, 4, "010.0.0.1"), [Note::Octal]);
-        assert_eq!(val(0x06, 4, "010.0.0.1"), "08000001");
+        // Recorded with a string `abcdefgh` stored before: the unread bytes were
+        // `bcd`, `d` of it. We store zeros and say so.
+        assert_eq!(val(0x06, 4, "1.2.3"), "01020300");
+        assert_eq!(val(0x06, 4, "1.2.3.105 "), "01020300");
+        assert_eq!(val(0x06, 4, "1234.1.1.1"), "00000000");
+        assert_eq!(val(0x06, 4, "1..2.3"), "01000000");
+        assert_eq!(val(0x06, 4, "0 "), "00000000");
+        assert_eq!(val(0x06, 4, "\t1.2.3.4"), "00000000");
+        assert_eq!(val(0x06, 4, "NTP_SERVER_IP_HERE"), "00000000");
+        for t in [
+            "1.2.3",
+            "1.2.3.105 ",
+            "1234.1.1.1",
+            "1..2.3",
+            "0 ",
+            "\t1.2.3.4",
+            "x",
+        ] {
+            assert_eq!(kinds(0x06, 4, t), "D", "{t}");
+        }
         assert_eq!(dec(0x06, 4, "c00002aa"), "192.0.2.170");
         assert_eq!(dec(0x06, 4, "c000"), "192.0");
     }
 
     #[test]
-    fn ints() {
+    fn secrets_are_not_quoted() {
+        let mut n = Vec::new();
+        let _ = encode(&d(0x4006, 4), b"hunter2", false, &mut n);
+        assert_eq!(n.len(), 1);
+        let Note::Deliberate(text) = &n[0] else {
+            panic!()
+        };
+        assert!(!text.contains("hunter2"), "{text}");
+    }
+
+    #[test]
+    fn ints_as_recorded() {
         assert_eq!(val(0x0C, 4, "5060"), "000013c4");
         assert_eq!(val(0x0C, 4, "-5"), "fffffffb");
-        assert_eq!(val(0x20C, 4, "0x00140014"), "00140014");
+        assert_eq!(val(0x0C, 4, "0x1f"), "0000001f");
+        assert_eq!(val(0x0C, 4, "010"), "00000008");
+        assert_eq!(val(0x0C, 4, "12abc"), "0000000c");
+        assert_eq!(val(0x0C, 4, "abc"), "00000000");
+        assert_eq!(val(0x0C, 4, "0x"), "00000000");
+        assert_eq!(val(0x0C, 4, "\t5"), "00000005");
+        assert_eq!(val(0x0C, 4, "+7"), "00000007");
+        assert_eq!(val(0x0C, 4, "99999999999"), "7fffffff");
+        assert_eq!(val(0x0C, 4, "-99999999999"), "80000000");
         assert_eq!(val(0x20C, 4, "-1"), "ffffffff");
-        assert_eq!(val(0x0C, 4, "4294967295"), "7fffffff");
-        assert_eq!(notes(0x0C, 4, "4294967295"), [Note::Clamped]);
-        assert_eq!(val(0x20C, 4, "4294967295"), "ffffffff");
-        assert_eq!(val(0x0C, 4, "5060x"), "000013c4");
-        assert_eq!(notes(0x0C, 4, "5060x"), [Note::Trailing]);
-        assert_eq!(val(0x0C, 4, "02"), "00000002");
-        assert_eq!(notes(0x0C, 4, "010"), [Note::Octal]);
-        assert_eq!(notes(0x0C, 4, "5060 "), []);
-        assert_eq!(enc(0x0C, 4, "abc"), Err(Unparsable));
+        assert_eq!(val(0x20C, 4, "99999999999"), "ffffffff");
+        assert_eq!(val(0x20C, 4, "-99999999999"), "ffffffff");
+        assert_eq!(val(0x20C, 4, "0x00140014"), "00140014");
+        for t in ["5060", "-5", "0x1f", "5060 ", "0"] {
+            assert_eq!(kinds(0x0C, 4, t), "", "{t}");
+        }
+        for t in ["010", "12abc", "abc", "99999999999"] {
+            assert_eq!(kinds(0x0C, 4, t), "S", "{t}");
+        }
         assert_eq!(dec(0x0C, 4, "fffffffb"), "-5");
         assert_eq!(dec(0x20C, 4, "00140014"), "0x00140014");
         assert_eq!(dec(0x0C, 4, "0102"), "uimp");
     }
 
     #[test]
-    fn hex_values() {
-        assert_eq!(val(0x400, 4, "a1b"), "a1b00000");
-        assert_eq!(val(0x400, 2, "zz11ff"), "0011");
+    fn hex_stores_six_bytes() {
+        // Recorded: 6 bytes whatever the size.
+        assert_eq!(val(0x400, 8, "0102030405060708"), "010203040506");
+        assert_eq!(kinds(0x400, 8, "0102030405060708"), "S");
+        assert_eq!(val(0x400, 6, "0102"), "010200000000");
+        assert_eq!(kinds(0x400, 6, "0102"), "");
+        // Recorded `01020304 0000` (and `01000000 6566` after `abcdefgh`): the bytes
+        // past the size came from the buffer.
+        assert_eq!(val(0x400, 4, "01020304"), "010203040000");
+        assert_eq!(kinds(0x400, 4, "01020304"), "D");
+        assert_eq!(val(0x400, 6, "a1b"), "a1b000000000");
+        assert_eq!(val(0x400, 6, "zz11ff"), "0011ff000000");
         assert_eq!(dec(0x400, 4, "a1b00000"), "a1b00000");
     }
 
     #[test]
-    fn ext_ip() {
+    fn dotted6_and_ext_ip() {
+        // Recorded.
+        assert_eq!(val(0x01, 6, "1.2.3.4.5.6"), "010203040506");
+        assert_eq!(val(0x80, 8, "1.2.3.4.70000"), "010203041170");
+        assert_eq!(val(0x80, 8, "1.2.3.4.65536"), "010203040000");
+        assert_eq!(val(0x80, 6, "1.2.3.4.99999"), "01020304869f");
+        assert_eq!(val(0x80, 6, "1.2.3.4.5x"), "010203040005");
         assert_eq!(val(0x80, 6, "192.168.2.170.9001"), "c0a802aa2329");
-        assert_eq!(val(0x80, 6, "0"), "000000000000");
-        assert_eq!(val(0x80, 8, "1.2.3.4.5"), "0102030400050000");
-        assert_eq!(val(0x80, 4, "1.2.3.4.5"), "01020304");
-        for bad in ["1.2.3.4", "1.2.3.4.65536", "1.2.3.4.x", "x"] {
-            assert_eq!(enc(0x80, 6, bad), Err(Unparsable), "{bad}");
-        }
+        assert_eq!(val(0x80, 4, "0"), "000000000000");
+        assert_eq!(kinds(0x80, 6, "192.168.2.170.9001"), "");
+        assert_eq!(kinds(0x80, 6, "1.2.3.4.70000"), "S");
+        // Recorded after `abcdefgh`: `01020304 6566` (the port from the buffer).
+        assert_eq!(val(0x80, 6, "1.2.3.4"), "010203040000");
+        assert_eq!(val(0x80, 6, "1.2.3.4.123456"), "010203040000");
+        assert_eq!(val(0x80, 6, "1.2.3.4.-5"), "010203040000");
+        assert_eq!(kinds(0x80, 6, "1.2.3.4"), "D");
+        // Four dots then a non-digit: the port's low byte was never written.
+        assert_eq!(val(0x80, 6, "1.2.3.4x5.6"), "010203040500");
+        assert_eq!(kinds(0x80, 6, "1.2.3.4x5.6"), "D");
         assert_eq!(dec(0x80, 6, "c0a802aa2329"), "192.168.2.170.9001");
         assert_eq!(dec(0x80, 6, "c0a8"), "192.168");
     }
 
     #[test]
-    fn short_arrays() {
+    fn short_arrays_as_recorded() {
         assert_eq!(
             val(0x50, 22, "2,31538,30831,1380,1740,1,0,0,1000"),
             "00027b32786f056406cc00010000000003e800000000"
         );
-        assert_eq!(val(0x50, 6, "1 2, 3"), "000100020003");
-        assert_eq!(val(0x50, 4, "-1,65537"), "ffff0001");
-        assert_eq!(val(0x50, 4, "1,2,3"), "00010002");
-        assert_eq!(notes(0x50, 4, "1,2,3"), [Note::Surplus { kept: 2 }]);
+        assert_eq!(kinds(0x50, 22, "2,31538,30831,1380,1740,1,0,0,1000"), "D");
+        assert_eq!(val(0x50, 8, "1,x,3,4,5"), "0001000000030004");
+        assert_eq!(kinds(0x50, 8, "1,x,3,4,5"), "SS");
+        assert_eq!(val(0x50, 8, "-1,0x10,010,99999999999"), "ffff00100008ffff");
+        assert_eq!(val(0x50, 8, "1\t2,3"), "0001000300000000");
+        assert_eq!(val(0x50, 8, " 1 , 2 ,,3"), "0001000200030000");
+        assert_eq!(val(0x50, 8, ","), "0000000000000000");
+        assert_eq!(kinds(0x50, 8, ","), "D");
+        assert_eq!(val(0x50, 6, "1,2,3"), "000100020003");
+        assert_eq!(kinds(0x50, 6, "1,2,3"), "");
         assert_eq!(val(0x50, 5, "1,2,3"), "0001000200");
-        assert_eq!(enc(0x50, 22, "1,x,3"), Err(Unparsable));
-        assert_eq!(enc(0x50, 22, ",,"), Err(Unparsable));
+        assert_eq!(kinds(0x50, 5, "1,2,3"), "SD");
+        // Recorded: a 32-character element crashed cfgfmt 2.3 (31 did not).
+        assert_eq!(val(0x50, 4, &format!("{},2", "1".repeat(31))), "ffff0002");
+        assert_eq!(kinds(0x50, 4, &format!("{},2", "1".repeat(32))), "D");
         assert_eq!(dec(0x50, 6, "000178ee0000ff"), "1,30958,0");
     }
 
     #[test]
-    fn obsolete_tone() {
+    fn obsolete_tone_as_recorded() {
+        // Layout: count, freq0, freq1, gain0, gain1, four words → count, cos0, cos1,
+        // sin0, sin1, four words; truncation toward zero, clamps to 16 bits.
+        let cases = [
+            (
+                "2,350,-10,440,-10,1,0,0,1000",
+                "00027b317fff22be000000010000000003e8",
+            ),
+            (
+                "2,350,440,-10,-10,1,0,0,1000",
+                "00027b31786e0379045500010000000003e8",
+            ),
+            (
+                "5,350,440,-10,-10,1,0,0,1000",
+                "00027b31786e0379045500010000000003e8",
+            ),
+            (
+                "2,nan,nan,-10,-10,1,0,0,1000",
+                "0002800080008000800000010000000003e8",
+            ),
+            (
+                "2,1000,2000,-70,nan,1,0,0,1000",
+                "00025a8200000007800000010000000003e8",
+            ),
+        ];
+        for (text, want) in cases {
+            assert_eq!(val(0x150, 18, text), want, "{text}");
+        }
+        assert_eq!(kinds(0x150, 18, "2,350,440,-10,-10,1,0,0,1000"), "");
+        // Recorded count 1: `00017b31 ffe8 0379 f7f5 …`, the unused segment's words
+        // being stack bytes; we store zeros there.
         assert_eq!(
-            val(0x150, 18, "2,350,-10,440,-10,1,0,0,1000"),
-            "00027b320379786f045600010000000003e8"
+            val(0x150, 18, "1,350,440,-10,-10,1,0,0,1000"),
+            "00017b3100000379000000010000000003e8"
         );
-        // Count above 2 is clamped; its segments still need tokens.
+        assert_eq!(kinds(0x150, 18, "1,350,440,-10,-10,1,0,0,1000"), "D");
+        // Too few parts: the error, and zeros (recorded zeros: nothing before it).
         assert_eq!(
-            enc(0x150, 18, "350,440"),
+            enc(0x150, 18, "2,350,440,-10"),
             Ok(Encoded::InvalidTone(vec![0; 18]))
         );
-        assert_eq!(
-            enc(0x150, 18, "-1,1,1,1,1"),
-            Ok(Encoded::InvalidTone(vec![0; 18]))
-        );
-        assert_eq!(
-            enc(0x150, 18, "1,350,-10,1,0,0,x"),
-            Ok(Encoded::InvalidTone(vec![0; 18]))
-        );
-        // Unparsable floats are 0; out-of-range values clamp.
-        // cos(0) = 1 gives 32768, clamped to the signed 16-bit range.
-        assert_eq!(
-            val(0x150, 18, "1,zz,-10,1,2,3,4"),
-            "00017fff0000000100020003000400000000"
-        );
-        assert_eq!(
-            val(0x150, 18, "1,99999,99,0,0,0,0"),
-            val(0x150, 18, "1,4000,10,0,0,0,0")
-        );
-        assert_eq!(
-            val(0x150, 18, "0,1,2,3,4,5,6,7,8,9,10,11"),
-            "000000010002000300040005000600070008"
-        );
+        assert_eq!(kinds(0x150, 18, "2,350,440,-10"), "D");
     }
 
     #[test]
-    fn strings_and_raw() {
+    fn strings_are_stored_whole() {
         assert_eq!(val(0x10, 32, "10.0.0.2"), hex::encode("10.0.0.2"));
+        assert_eq!(val(0x10, 32, "\tabc"), hex::encode("\tabc"));
+        assert_eq!(kinds(0x10, 32, "\tabc"), "S");
         assert_eq!(
             val(0x10, 4, "longer than four"),
             hex::encode("longer than four")
         );
+        assert_eq!(kinds(0x10, 4, "longer than four"), "S");
         assert_eq!(val(0x08, 10, "12ab"), hex::encode("12ab"));
-        assert_eq!(val(0x0, 10, "raw"), hex::encode("raw"));
         assert_eq!(dec(0x10, 8, "41420043"), "AB");
         assert_eq!(dec(0x0, 8, "4142"), "uimp");
     }
 
     #[test]
-    fn upgradecode() {
+    fn upgradecode_as_recorded() {
         let v = encode_upgrade(
             b"3,0x301,0x0400,0x0200,192.0.2.170,69,0x020514a,ata18x-v2-15-020927a.zup",
             &mut Vec::new(),
@@ -745,23 +1210,42 @@ mod tests {
             String::from_utf8(decode_upgrade("upgradecode", 0x1100, &v, true)).unwrap(),
             "upgradecode:3,0x00000301,0x0400,0x0200,192.0.2.170,0x0045,0x0020514a,ata18x-v2-15-020927a.zup"
         );
+        // Recorded: non-numbers are 0, a 9th token is ignored.
+        let mut n = Vec::new();
+        let v = encode_upgrade(b"a,b,c,d,1.2.3.4,e,f,n,x", &mut n).unwrap();
+        assert_eq!(hex::encode(v), "000000000000000000010203040000000000006e00");
+        assert!(n.iter().all(|n| matches!(n, Note::Surprise(_))));
         assert_eq!(
             encode_upgrade(b"3,0x301,0x0400,0x0200,192.0.2.170,69,0x1", &mut Vec::new()),
             Err(DiagKind::BadUpgradeArgument)
         );
         assert_eq!(
-            encode_upgrade(b"3,x,0x0400,0x0200,1.2.3.4,69,0x1,f", &mut Vec::new()),
+            encode_upgrade(b"", &mut Vec::new()),
             Err(DiagKind::BadUpgradeArgument)
         );
         assert_eq!(
-            encode_upgrade(b"3,1,0x0400,0x0200,1.2.3,69,0x1,f", &mut Vec::new()),
-            Err(DiagKind::BadTftpIp)
+            encode_upgrade(b"1,2,3,4,1.2.3,5,6,n", &mut Vec::new()),
+            Err(DiagKind::BadTftpIp { ip: "1.2.3".into() })
         );
-        let long = format!("3,1,2,3,0,69,1,{}", "n".repeat(32));
+        // Recorded: names up to 35 characters are stored whole; from 36 on cfgfmt 2.3
+        // overwrote the last number with the name's end (we store what is written).
+        let name35 = "n".repeat(35);
+        let mut n = Vec::new();
+        let v = encode_upgrade(
+            format!("1,2,3,4,1.2.3.4,5,0x01020304,{name35}").as_bytes(),
+            &mut n,
+        )
+        .unwrap();
+        assert!(n.is_empty());
         assert_eq!(
-            encode_upgrade(long.as_bytes(), &mut Vec::new()),
-            Err(DiagKind::BadUpgradeArgument)
+            hex::encode(&v[..19]),
+            "01000000020003000401020304000501020304"
         );
+        let mut n = Vec::new();
+        let long = format!("1,2,3,4,1.2.3.4,5,0x01020304,{}", "n".repeat(36));
+        let v = encode_upgrade(long.as_bytes(), &mut n).unwrap();
+        assert_eq!(hex::encode(&v[15..19]), "01020304");
+        assert!(matches!(&n[..], [Note::Deliberate(_)]));
         assert_eq!(
             String::from_utf8(decode_upgrade("upgradelang", 0x1101, &[0; 19], false)).unwrap(),
             "#bad len: tag 0x1101, len 0x13"
@@ -769,23 +1253,32 @@ mod tests {
     }
 
     #[test]
-    fn upgradelogo() {
+    fn upgradelogo_as_recorded() {
         let v = encode_logo(b"0x1234,192.0.2.1,logo.bin", &mut Vec::new()).unwrap();
         assert_eq!(hex::encode(&v), "00001234c00002016c6f676f2e62696e00");
         assert_eq!(
             String::from_utf8(decode_logo("upgradelogo", 0x1103, &v, false)).unwrap(),
             "upgradelogo:0x00001234,1.2.0.192,logo.bin"
         );
-        let raw = encode_logo(b"1,ab,n", &mut Vec::new()).unwrap();
-        assert_eq!(hex::encode(raw), "00000001616200006e00");
+        // Recorded.
+        let v = encode_logo(b"1,1.2.3.4.5,n", &mut Vec::new()).unwrap();
+        assert_eq!(hex::encode(v), "00000001010203046e00");
+        let v = encode_logo(b"1,0,n,extra", &mut Vec::new()).unwrap();
+        assert_eq!(hex::encode(v), "00000001000000006e00");
         assert_eq!(
-            encode_logo(b"1,2", &mut Vec::new()),
+            encode_logo(b"1,1.2.3.4", &mut Vec::new()),
             Err(DiagKind::BadUpgradeLogoArgument)
         );
         assert_eq!(
-            encode_logo(b"x,1.2.3.4,n", &mut Vec::new()),
-            Err(DiagKind::BadUpgradeLogoArgument)
+            encode_logo(b"1,1.2.3,n", &mut Vec::new()),
+            Err(DiagKind::BadTftpIp { ip: "1.2.3".into() })
         );
+        // Recorded: 31 characters are fine; at 32 cfgfmt 2.3 overwrote the tag.
+        let mut n = Vec::new();
+        encode_logo(format!("1,1.2.3.4,{}", "n".repeat(31)).as_bytes(), &mut n).unwrap();
+        assert!(n.is_empty());
+        encode_logo(format!("1,1.2.3.4,{}", "n".repeat(32)).as_bytes(), &mut n).unwrap();
+        assert!(matches!(&n[..], [Note::Deliberate(_)]));
         assert_eq!(
             String::from_utf8(decode_logo("upgradexml", 0x1104, &[0; 8], false)).unwrap(),
             "#bad len: tag 0x1104, len 0x8"
@@ -794,8 +1287,8 @@ mod tests {
 
     #[test]
     fn encrypt_key_ex() {
-        let (v, hex_ok) = encode_encrypt_key_ex(b"0011223344556677/020000000001");
-        assert!(hex_ok);
+        let (v, not_hex) = encode_encrypt_key_ex(b"0011223344556677/020000000001");
+        assert_eq!(not_hex, 0);
         assert_eq!(v.len(), 44);
         assert_eq!(
             decode_encrypt_key_ex(&v).map(|t| String::from_utf8(t).unwrap()),
@@ -804,11 +1297,18 @@ mod tests {
                 "0".repeat(48)
             ))
         );
-        assert!(!encode_encrypt_key_ex(b"xyz").1);
-        assert!(!encode_encrypt_key_ex(b"").1);
+        assert_eq!(encode_encrypt_key_ex(b"xyz").1, 3);
+        assert_eq!(encode_encrypt_key_ex(b"").1, 0);
         assert_eq!(
             encode_encrypt_key_ex(b"00 11").0,
             encode_encrypt_key_ex(b"00/11").0
         );
+        // Recorded: `/aabb` is the key aabb (runs of separators are skipped).
+        assert_eq!(split_key_mac(b"/aabb"), (&b"aabb"[..], &b""[..]));
+    }
+
+    #[test]
+    fn quoting() {
+        assert_eq!(quote(b"a\tb'\x01"), "'a\\tb\\'\\x01'");
     }
 }

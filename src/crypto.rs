@@ -56,16 +56,33 @@ pub fn key_pair_to_byte(pair: [u8; 2]) -> u8 {
     value as u8
 }
 
-/// Weak key bytes from `-e` text or a profile's `EncryptKey`: an odd length gets a `0`.
+/// Weak key bytes from `-e` text or a profile's `EncryptKey`: an odd length gets a `0`,
+/// then each pair of characters makes a byte ([`key_pair_to_byte`]).
+///
+/// The original kept the text in a 32-byte buffer directly followed by the 32-byte key it
+/// wrote: text past 32 characters ran into the key, so key byte `i` landed on text
+/// character `32 + i` before pair `16 + i/2` was read. Pairs from 16 on therefore read key
+/// bytes already made, not the digits typed. This reproduces that (for keys of up to 63
+/// characters; 64 or more crashed the original, and callers refuse them).
 pub fn weak_key_bytes(text: &[u8]) -> Vec<u8> {
-    text.chunks(2)
-        .map(|c| {
-            key_pair_to_byte([
-                c.first().copied().unwrap_or(b'0'),
-                c.get(1).copied().unwrap_or(b'0'),
-            ])
-        })
-        .collect()
+    let mut buf = text.to_vec();
+    if buf.len() % 2 == 1 {
+        buf.push(b'0');
+    }
+    let n = buf.len() / 2;
+    if buf.len() < 32 + n {
+        buf.resize(32 + n, 0);
+    }
+    for i in 0..n {
+        let pair = [
+            buf.get(2 * i).copied().unwrap_or(b'0'),
+            buf.get(2 * i + 1).copied().unwrap_or(b'0'),
+        ];
+        if let Some(slot) = buf.get_mut(32 + i) {
+            *slot = key_pair_to_byte(pair);
+        }
+    }
+    buf.get(32..32 + n).unwrap_or_default().to_vec()
 }
 
 /// The original's hex rules (hex values, `-x` keys, `EncryptKeyEx`): pairs of digits make
@@ -220,6 +237,28 @@ mod tests {
     fn odd_key_gets_a_zero() {
         assert_eq!(weak_key_bytes(b"abc"), weak_key_bytes(b"abc0"));
         assert_eq!(weak_key_bytes(b"abc"), vec![0xab, 0xc0]);
+    }
+
+    /// Recorded from cfgfmt 2.3: `UseTftp:1` compiled with `-e` and 33, 40 and 63 characters
+    /// of `0123456789abcdef…` (first 14 bytes of the output).
+    #[test]
+    fn long_weak_keys_overlap_as_in_the_original() {
+        let digits = "0123456789abcdef".repeat(4);
+        for (n, want) in [
+            (33, "24006450edb4468870ba3f186d69"),
+            (40, "fb12243c1132462e0c5f66a1664d"),
+            (62, "36b730f7c5a7c40a6cca1f6bf4ff"),
+            (63, "30a4bb3ebfe45a3c2425dc6e57bb"),
+        ] {
+            let mut data = h("23617461fffe0400160003140101");
+            Rc4::new(&weak_key_bytes(&digits.as_bytes()[..n])).apply(&mut data);
+            assert_eq!(hex::encode(data), want, "{n}");
+        }
+        // Up to 32 characters the bytes are the digits.
+        assert_eq!(
+            weak_key_bytes(&digits.as_bytes()[..32]),
+            h("0123456789abcdef0123456789abcdef")
+        );
     }
 
     #[test]

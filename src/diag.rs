@@ -27,43 +27,55 @@ pub enum Severity {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DiagKind {
-    InvalidPtagEntry,
-    UnknownAttribute,
-    EmptyValue,
+    /// A tag table line the original complained about.
+    Table(crate::table::TableWarning),
+    /// No table line has this name (in the protocol filter) and it is no keyword.
+    UnknownAttribute {
+        name: String,
+    },
+    EmptyValue {
+        name: String,
+    },
     IncludeTooDeep,
     InvalidTone,
     BadUpgradeArgument,
-    BadTftpIp,
+    /// The IP token of an upgrade line, as written.
+    BadTftpIp {
+        ip: String,
+    },
     BadUpgradeLogoArgument,
     TooManyPseudo,
-    EncryptKeyExNotHex,
-    /// C ignored characters after a number (`5060x` is 5060).
-    TrailingIgnored {
+    /// Our own note about a value (`codec::Note`): what was stored and, for deliberate
+    /// differences, what cfgfmt 2.3 would have done. Never quotes a secret.
+    ValueNote {
         name: String,
-    },
-    /// A leading `0` made C read the number as octal (`010` is 8).
-    OctalNumber {
-        name: String,
-    },
-    /// The number did not fit 32 bits and C clamped it.
-    Clamped {
-        name: String,
-    },
-    /// Values beyond the array's capacity were dropped.
-    SurplusValues {
-        name: String,
-        kept: usize,
+        text: String,
     },
     ForcedSplit,
     AutoSplit,
-    Splitting,
+    /// The split announcement naming the two files, as the output argument was typed.
+    Splitting {
+        base: String,
+        extended: String,
+    },
     InputLenOverKnown {
         len: usize,
         known: usize,
     },
     Verbose(String),
-    /// Our own warning about a decoded record, worded in full by the decoder (never a value).
-    DecodeWarning(String),
+    /// One non-hex character in a key: the original printed this once per such character.
+    /// `what` names the key as it did (`Command Line EncryptKey`, `EncryptKeyEx in input
+    /// text profile`, …).
+    KeyNotHex {
+        what: &'static str,
+    },
+    /// `-v` and an `EncryptKeyEx` with a MAC part.
+    MacRestricted,
+    /// A tag or length above 0x7FFF: the original printed this and wrote nothing for it.
+    ValueTooBig(u32),
+    /// Our own warning line for a deliberate difference or a surprising stored value
+    /// (the text carries the `(cfgfmt 2.3 would …` marker where it applies).
+    Note(String),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -77,15 +89,28 @@ impl Diagnostic {
         Diagnostic { kind, location }
     }
 
+    /// Whether the message itself names file and line (the original's attribute lines
+    /// and our value notes do; its `error:` lines do not).
+    pub fn names_its_line(&self) -> bool {
+        use DiagKind::*;
+        matches!(
+            self.kind,
+            Table(_) | UnknownAttribute { .. } | EmptyValue { .. } | ValueNote { .. }
+        )
+    }
+
     pub fn severity(&self) -> Severity {
         use DiagKind::*;
         match self.kind {
-            ForcedSplit | AutoSplit | Splitting | Verbose(_) => Severity::Info,
+            ForcedSplit | AutoSplit | Splitting { .. } | Verbose(_) | MacRestricted => {
+                Severity::Info
+            }
             IncludeTooDeep
             | InvalidTone
             | BadUpgradeArgument
-            | BadTftpIp
-            | BadUpgradeLogoArgument => Severity::Error,
+            | BadTftpIp { .. }
+            | BadUpgradeLogoArgument
+            | ValueTooBig(_) => Severity::Error,
             _ => Severity::Warning,
         }
     }
@@ -95,60 +120,53 @@ impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         use DiagKind::*;
         let line = self.location.as_ref().map_or(0, |l| l.line);
+        // The original named the file as typed (an included one as its `include` line
+        // wrote it).
+        let file = self
+            .location
+            .as_ref()
+            .and_then(|l| l.file.as_deref())
+            .unwrap_or("-");
+        let of = if file == "-" {
+            String::new()
+        } else {
+            format!(" of {file}")
+        };
         match &self.kind {
-            InvalidPtagEntry => write!(f, "warning: invalid ptag entry at line {line}")?,
-            UnknownAttribute => write!(f, "warning: unknown attribute at line {line}")?,
-            EmptyValue => write!(f, "warning: empty attribute value at line {line}")?,
+            Table(w) => write!(f, "{w}")?,
+            UnknownAttribute { name } => write!(
+                f,
+                "warning: unknown attribute '{name}' @line {line} of {file}"
+            )?,
+            EmptyValue { name } => write!(
+                f,
+                "warning: empty value for attribute '{name}' @line {line} of {file}"
+            )?,
             IncludeTooDeep => f.write_str("error: include nested too deep")?,
             InvalidTone => f.write_str("error: invalid tone specification")?,
             BadUpgradeArgument => f.write_str("error: bad argument for upgrade tag")?,
-            BadTftpIp => f.write_str("error: invalid tftp IP address")?,
+            BadTftpIp { ip } => write!(f, "error: bad tftp ip addr: {ip}")?,
             BadUpgradeLogoArgument => f.write_str("error: bad argument for upgradelogo tag")?,
             TooManyPseudo => f.write_str("warning: too many pseudo parameter.")?,
-            EncryptKeyExNotHex => f.write_str(
-                "WARNING: EncryptKeyEx in input text profile must all be Hex characters!\n \
-                 !!! Using non-Hex characters will reduce the strength of profile encryption !!!",
-            )?,
-            TrailingIgnored { name } => write!(
+            KeyNotHex { what } => write!(
                 f,
-                "warning: characters after the number ignored in {name} at line {line}"
+                "WARNING: {what} must all be Hex characters!\n \
+                 !!! Using non-Hex characters will reduce the strength of profile encryption !!!"
             )?,
-            OctalNumber { name } => write!(
-                f,
-                "warning: leading 0 makes the number octal in {name} at line {line}"
-            )?,
-            Clamped { name } => write!(
-                f,
-                "warning: number out of range, clamped in {name} at line {line}"
-            )?,
-            SurplusValues { name, kept } => write!(
-                f,
-                "warning: {name} holds {kept} values, the rest ignored at line {line}"
-            )?,
+            MacRestricted => f.write_str("i: mac restricted EncryptKeyEx")?,
+            ValueTooBig(v) => write!(f, "error: value too big: 0x{v:x}")?,
+            Note(text) => f.write_str(text)?,
+            ValueNote { name, text } => write!(f, "warning: {name} at line {line}{of}: {text}")?,
             ForcedSplit => f.write_str("#i: force output binary file splitting")?,
             AutoSplit => f.write_str("#i: output binary file too big")?,
-            Splitting => f.write_str("#i: splitting output binary file into 2 files")?,
+            Splitting { base, extended } => write!(
+                f,
+                "#i: spliting output binary file to 2 files: '{base}' and '{extended}'"
+            )?,
             InputLenOverKnown { len, known } => {
                 write!(f, "warning: input len > known len ({len}>{known})")?
             }
-            Verbose(text) | DecodeWarning(text) => f.write_str(text)?,
-        }
-        // The original named no file; we add it for lines of included files.
-        if let Some(Location {
-            file: Some(file),
-            line,
-        }) = &self.location
-        {
-            match self.kind {
-                IncludeTooDeep
-                | InvalidTone
-                | BadUpgradeArgument
-                | BadTftpIp
-                | BadUpgradeLogoArgument
-                | TooManyPseudo
-                | EncryptKeyExNotHex => write!(f, " (line {line} of {file})")?,
-                _ => write!(f, " (in {file})")?,
-            }
+            Verbose(text) => f.write_str(text)?,
         }
         Ok(())
     }
@@ -157,15 +175,15 @@ impl fmt::Display for Diagnostic {
 /// Fatal errors: nothing is written when one of these occurs.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("error: cannot open ptag file")]
+    #[error("error: can't open ptag file: '{}'", .path.display())]
     CannotOpenTable { path: PathBuf },
     #[error("error: bad input size {0}")]
     BadInputSize(usize),
     #[error("error: input file too large ({size} bytes, limit {limit})")]
     InputTooLarge { size: u64, limit: u64 },
-    #[error("error: unknown or encrypted file: '{file}'")]
-    UnknownOrEncrypted { file: String },
-    /// The original's line; the note says where and what we did instead.
+    /// The job names the file: `error: unknown or encrypted file: '<input>'`.
+    #[error("error: unknown or encrypted file")]
+    UnknownOrEncrypted,
     #[error("corrupted profile")]
     Corrupted {
         file: String,
@@ -178,30 +196,46 @@ pub enum Error {
     DecodeRefused(String),
     #[error("error: input too small")]
     InputTooSmall,
-    #[error("error: cannot read {path}: {source}")]
+    #[error("error: can't open {} for reading", .path.display())]
     Read {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("error: cannot write {path}: {source}")]
+    #[error("error: can't open {} for writing", .path.display())]
     Write {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("error: line {line}{} is longer than 1023 bytes", in_file(.file))]
+    #[error("error: line {line}{} is longer than 1022 bytes with its line end; nothing written (cfgfmt 2.3 would read the rest of it as another line)", in_file(.file))]
     LineTooLong { file: Option<String>, line: usize },
-    #[error("error: value of {name} at line {line}{} is {len} bytes; 511 is the most a profile can hold", in_file(.file))]
+    #[error("error: the name at line {line}{} has {len} characters; nothing written (cfgfmt 2.3 would overwrite its line counter with it and may crash)", in_file(.file))]
+    NameTooLong {
+        file: Option<String>,
+        line: usize,
+        len: usize,
+    },
+    #[error("error: value of {name} at line {line}{} is {len} bytes, 511 at most; nothing written (cfgfmt 2.3 would overwrite the attribute name with the value's end)", in_file(.file))]
     ValueTooLong {
         file: Option<String>,
         line: usize,
         name: String,
         len: usize,
     },
-    #[error("error: cannot open include file {path} at line {line}{}", in_file(.file))]
+    /// The original's words; [`Error::note`] adds what we did instead.
+    #[error("error: can't open profile '{path}'")]
     IncludeMissing {
         file: Option<String>,
         line: usize,
         path: String,
+    },
+    /// A format with no bit the original handled (the original's words).
+    #[error("internal error: unhandled attribute: tag:{tag} fmt:0x{fmt:x})")]
+    Unhandled { tag: u16, fmt: u16 },
+    #[error("error: EncryptKey at line {line}{} has {len} characters, 63 at most; nothing written (cfgfmt 2.3 would crash)", in_file(.file))]
+    EncryptKeyTooLong {
+        file: Option<String>,
+        line: usize,
+        len: usize,
     },
     #[error("error: included files add up to more than {limit} bytes")]
     IncludesTooLarge { limit: usize },
@@ -213,6 +247,13 @@ pub enum Error {
     Strict { count: usize },
     #[error("error: {0}")]
     Usage(String),
+    /// A run stopped where the original crashed or went on with bytes from memory; the
+    /// diagnostics raised before that point are kept so they print in order.
+    #[error("{message}")]
+    Refused {
+        message: String,
+        diagnostics: Vec<Diagnostic>,
+    },
 }
 
 fn in_file(file: &Option<String>) -> String {
@@ -234,15 +275,18 @@ impl Error {
                     format!("{file}: ")
                 }
             )),
-            Error::BadInputSize(_) => Some(
-                "note: nothing written (cfgfmt 2.3 would crash here and leave an empty output \
-                 file)"
-                    .into(),
-            ),
-            Error::UnknownOrEncrypted { .. } | Error::InputTooSmall => {
-                Some("note: nothing written (cfgfmt 2.3 would leave an empty output file)".into())
+            Error::Read { source, .. } | Error::Write { source, .. } => {
+                Some(format!("note: {source}"))
             }
-            Error::CannotOpenTable { path } => Some(format!("note: tried {}", path.display())),
+            Error::IncludeMissing { file, line, .. } => Some(format!(
+                "error: include at line {line}{}: no such file; nothing written \
+                 (cfgfmt 2.3 would skip the rest of {} and write the profile)",
+                in_file(file),
+                file.as_deref().unwrap_or("the file")
+            )),
+            Error::Unhandled { .. } => Some(
+                "error: nothing written (cfgfmt 2.3 would leave an empty output file)".to_string(),
+            ),
             _ => None,
         }
     }
@@ -264,14 +308,36 @@ mod tests {
 
     #[test]
     fn original_wording() {
-        let at = |line| Some(Location { file: None, line });
+        let at = |line| {
+            Some(Location {
+                file: Some("in.txt".into()),
+                line,
+            })
+        };
+        // Recorded from cfgfmt 2.3.
         assert_eq!(
-            Diagnostic::new(DiagKind::UnknownAttribute, at(3)).to_string(),
-            "warning: unknown attribute at line 3"
+            Diagnostic::new(
+                DiagKind::UnknownAttribute {
+                    name: "FooBar".into()
+                },
+                at(2)
+            )
+            .to_string(),
+            "warning: unknown attribute 'FooBar' @line 2 of in.txt"
         );
         assert_eq!(
-            Diagnostic::new(DiagKind::EmptyValue, at(2)).to_string(),
-            "warning: empty attribute value at line 2"
+            Diagnostic::new(
+                DiagKind::EmptyValue {
+                    name: "UseTftp".into()
+                },
+                at(2)
+            )
+            .to_string(),
+            "warning: empty value for attribute 'UseTftp' @line 2 of in.txt"
+        );
+        assert_eq!(
+            Diagnostic::new(DiagKind::BadTftpIp { ip: "1.2.3".into() }, at(2)).to_string(),
+            "error: bad tftp ip addr: 1.2.3"
         );
         assert_eq!(
             Diagnostic::new(DiagKind::InvalidTone, at(2)).to_string(),
@@ -302,13 +368,18 @@ mod tests {
             file: Some("inc.txt".into()),
             line: 4,
         });
+        // Recorded: an included file is named as its include line wrote it.
         assert_eq!(
-            Diagnostic::new(DiagKind::UnknownAttribute, loc.clone()).to_string(),
-            "warning: unknown attribute at line 4 (in inc.txt)"
+            Diagnostic::new(
+                DiagKind::UnknownAttribute { name: "Foo".into() },
+                loc.clone()
+            )
+            .to_string(),
+            "warning: unknown attribute 'Foo' @line 4 of inc.txt"
         );
         assert_eq!(
             Diagnostic::new(DiagKind::IncludeTooDeep, loc).to_string(),
-            "error: include nested too deep (line 4 of inc.txt)"
+            "error: include nested too deep"
         );
     }
 
@@ -323,7 +394,7 @@ mod tests {
             Severity::Error
         );
         assert_eq!(
-            Diagnostic::new(DiagKind::EmptyValue, None).severity(),
+            Diagnostic::new(DiagKind::EmptyValue { name: "X".into() }, None).severity(),
             Severity::Warning
         );
     }

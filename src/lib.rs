@@ -42,3 +42,4 @@ pub mod profile;
 pub mod report;
 pub mod table;
 pub mod text;
+pub mod tftp;

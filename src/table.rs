@@ -34,12 +34,6 @@ pub mod context {
 
 /// Tags below this are "small": one record each, written in ascending order.
 pub const FIRST_BIG_TAG: u16 = 0xFF;
-/// Largest tag or length a two-byte varint can hold.
-pub const MAX_TAG: u16 = 0x7FFF;
-/// A descriptor's size bound (the original's 512-byte scratch buffer).
-pub const MAX_SIZE: u16 = 512;
-/// Names are kept up to this many characters, as the original's 32-byte field.
-pub const MAX_NAME: usize = 31;
 /// Largest tag table read, far above any real one (Cisco's are a few KiB).
 pub const MAX_TABLE_BYTES: usize = 1 << 20;
 
@@ -64,15 +58,50 @@ impl Descriptor {
     }
 }
 
-/// A problem with one table line; the line is skipped.
+/// What the original did not like about one table line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TableWarningKind {
+    /// Fewer than four fields: the line is skipped. `text` is the piece the original read
+    /// (at most 79 bytes, with its line feed), up to any NUL, as it printed it.
+    BadPtag { text: Vec<u8> },
+    /// A field of 32 or more characters: the original overran a 32-byte buffer and crashed;
+    /// the line is kept with the whole field (a deliberate difference).
+    LongField { field: &'static str },
+}
+
+/// A problem with one table line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TableWarning {
+    /// The original's line number: it counted pieces of at most 79 bytes, so a longer
+    /// line counts twice or more.
     pub line: usize,
+    pub kind: TableWarningKind,
 }
 
 impl fmt::Display for TableWarning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "warning: invalid ptag entry at line {}", self.line)
+        match &self.kind {
+            // The piece keeps its line feed, so the original printed an empty line after it.
+            // Control characters other than TAB, CR and LF are shown escaped (`\x1b`), so
+            // a table cannot drive the terminal; the original printed them raw.
+            TableWarningKind::BadPtag { text } => {
+                write!(f, "warning: line {}, bad ptag ", self.line)?;
+                for c in String::from_utf8_lossy(text).chars() {
+                    if c.is_control() && !matches!(c, '\t' | '\r' | '\n') {
+                        write!(f, "\\x{:02x}", u32::from(c))?;
+                    } else {
+                        write!(f, "{c}")?;
+                    }
+                }
+                Ok(())
+            }
+            TableWarningKind::LongField { field } => write!(
+                f,
+                "warning: line {} of the ptag file: {field} has 32 or more characters and is \
+                 kept whole (cfgfmt 2.3 would overrun a 32-byte buffer and crash)",
+                self.line
+            ),
+        }
     }
 }
 
@@ -84,59 +113,102 @@ pub struct TagTable {
     by_tag: HashMap<u16, Vec<usize>>,
 }
 
-fn parse_field(token: &[u8]) -> Option<u32> {
-    let c = parse_c_int(token, Signedness::Unsigned)?;
-    // A table is data another program may have written: take only clean numbers.
-    (c.consumed == token.len() && !c.clamped).then_some(c.value)
+/// The original read tables with `fgets` into an 80-byte buffer: pieces of at most 79
+/// bytes, each ending at a line feed if one comes first.
+const PIECE: usize = 79;
+
+/// Splits a table into the pieces `fgets` returned.
+fn pieces(text: &[u8]) -> impl Iterator<Item = &[u8]> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let window = rest.get(..PIECE.min(rest.len())).unwrap_or(rest);
+        let len = window
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(window.len(), |p| p + 1);
+        let (piece, tail) = rest.split_at(len);
+        rest = tail;
+        Some(piece)
+    })
 }
 
-fn parse_line(line: &[u8], number: usize) -> Option<Descriptor> {
-    let content = line
-        .split(|&b| b == b'\r' || b == b'\n')
-        .next()
-        .unwrap_or_default();
-    let mut tokens = content
+/// The piece as a C string: up to its first NUL.
+fn c_string(piece: &[u8]) -> &[u8] {
+    piece.split(|&b| b == 0).next().unwrap_or_default()
+}
+
+/// Fields are separated by comma, space and tab (not line ends: the last field keeps the
+/// piece's CR/LF).
+fn fields(piece: &[u8]) -> impl Iterator<Item = &[u8]> {
+    c_string(piece)
         .split(|&b| matches!(b, b',' | b' ' | b'\t'))
-        .filter(|t| !t.is_empty());
-    let tag = parse_field(tokens.next()?)?;
-    let fmt = parse_field(tokens.next()?)?;
-    let name = tokens.next()?;
-    let size = parse_field(tokens.next()?)?;
-    let context = match tokens.next() {
-        Some(t) => parse_field(t)?,
-        None => u32::from(context::ALL),
+        .filter(|t| !t.is_empty())
+}
+
+/// A number field as `strtoul(field, NULL, 0)` kept to 16 bits: leading blanks and a sign
+/// allowed, anything after the digits ignored, no digits at all is 0.
+fn number(field: &[u8]) -> u16 {
+    parse_c_int(field, Signedness::Unsigned).map_or(0, |c| c.value as u16)
+}
+
+/// Longest field the original copied without overrunning its 32-byte buffers.
+const MAX_FIELD: usize = 31;
+
+fn parse_piece(piece: &[u8], line: usize, warnings: &mut Vec<TableWarning>) -> Option<Descriptor> {
+    let mut tokens = fields(piece);
+    let (Some(tag), Some(fmt), Some(name), Some(size)) =
+        (tokens.next(), tokens.next(), tokens.next(), tokens.next())
+    else {
+        warnings.push(TableWarning {
+            line,
+            kind: TableWarningKind::BadPtag {
+                text: c_string(piece).to_vec(),
+            },
+        });
+        return None;
     };
-    if tag > u32::from(MAX_TAG) || fmt > 0xFFFF || context > 0xFFFF {
-        return None;
+    // A fifth field that is only the line end (`…,8 \n`, `…,8,\n`) reads as context 0:
+    // a line no protocol filter reaches.
+    let context = tokens.next();
+    for (field, text) in [
+        ("the tag", Some(tag)),
+        ("the format", Some(fmt)),
+        ("the name", Some(name)),
+        ("the size", Some(size)),
+        ("the context", context),
+    ] {
+        if text.is_some_and(|t| t.len() > MAX_FIELD) {
+            warnings.push(TableWarning {
+                line,
+                kind: TableWarningKind::LongField { field },
+            });
+        }
     }
-    if size == 0 || size > u32::from(MAX_SIZE) {
-        return None;
-    }
-    let name: String = name.iter().take(MAX_NAME).map(|&b| char::from(b)).collect();
     Some(Descriptor {
-        tag: tag as u16,
-        fmt: fmt as u16,
-        name,
-        size: size as u16,
-        context: context as u16,
-        line: number,
+        tag: number(tag),
+        fmt: number(fmt),
+        name: name.iter().map(|&b| char::from(b)).collect(),
+        size: number(size),
+        context: context.map_or(context::ALL, number),
+        line,
     })
 }
 
 impl TagTable {
-    /// Reads a table. Bad lines are skipped and reported; nothing here is fatal.
+    /// Reads a table as the original did; bad lines are skipped and reported, nothing here
+    /// is fatal.
     pub fn parse(text: &[u8]) -> (TagTable, Vec<TableWarning>) {
         let mut table = TagTable::default();
         let mut warnings = Vec::new();
-        for (index, line) in text.split(|&b| b == b'\n').enumerate() {
-            let number = index + 1;
-            match line.first() {
-                None | Some(b'#' | b'\r') => continue,
-                _ => {}
+        for (index, piece) in pieces(text).enumerate() {
+            if matches!(piece.first(), Some(b'#' | b'\n' | b'\r')) {
+                continue;
             }
-            match parse_line(line, number) {
-                Some(d) => table.push(d),
-                None => warnings.push(TableWarning { line: number }),
+            if let Some(d) = parse_piece(piece, index + 1, &mut warnings) {
+                table.push(d);
             }
         }
         (table, warnings)
@@ -156,12 +228,14 @@ impl TagTable {
         &self.entries
     }
 
-    /// Encoding lookup: the first line whose name matches (any case) in the filter's context.
+    /// Encoding lookup: the last line whose name matches (any case) in the filter's context
+    /// (the original prepended each line to a list and took the first match).
     pub fn by_name(&self, name: &str, filter: u16) -> Option<&Descriptor> {
         let key = name.to_ascii_lowercase();
         self.by_name
             .get(&key)?
             .iter()
+            .rev()
             .filter_map(|&i| self.entries.get(i))
             .find(|d| d.context & filter != 0)
     }
@@ -246,35 +320,125 @@ mod tests {
         assert_eq!(t.entries()[1].context, 2);
     }
 
+    fn bad(w: &TableWarning) -> String {
+        w.to_string()
+    }
+
+    /// Recorded from cfgfmt 2.3: fewer than four fields is `bad ptag` with the line as read
+    /// (its line feed included, so an empty line follows); blank lines are bad too.
     #[test]
-    fn bad_lines_warn_with_physical_line_number() {
-        let (t, w) =
-            table("#h\n1,2,three\nx,0x10,N,4\n  \n5,0x10,Ok,4\n7,0x10,Z,0\n8,0x10,Big,513\n");
+    fn bad_lines_print_the_piece_read() {
+        let (t, w) = table("1,0x10,Name\n#\n  \n\t\n5\n,0x10,Name,8\n7,0x10,Ok,4");
         assert_eq!(t.entries().len(), 1);
-        let lines: Vec<usize> = w.iter().map(|w| w.line).collect();
-        assert_eq!(lines, [2, 3, 4, 6, 7]);
-        assert_eq!(w[0].to_string(), "warning: invalid ptag entry at line 2");
+        let got: Vec<String> = w.iter().map(bad).collect();
+        assert_eq!(
+            got,
+            [
+                "warning: line 1, bad ptag 1,0x10,Name\n",
+                "warning: line 3, bad ptag   \n",
+                "warning: line 4, bad ptag \t\n",
+                "warning: line 5, bad ptag 5\n",
+                "warning: line 6, bad ptag ,0x10,Name,8\n",
+            ]
+        );
+    }
+
+    /// Recorded from cfgfmt 2.3: numbers are `strtoul` prefixes cut to 16 bits, and nothing
+    /// is range-checked (`x` is tag 0, `zz` size 0, 0x10001 tag 1, 0x10002 context 2).
+    #[test]
+    fn numbers_are_strtoul_prefixes_cut_to_16_bits() {
+        let (t, w) = table(
+            "x,0x10,A,8\n1,0x10,B,zz\n0x10001,0x10,C,600\n1,0x10,D,8,0x10002\n-1,0x10,E,8\n\
+             +5,0x10,F,8\x0b\n",
+        );
+        assert!(w.is_empty());
+        let e = t.entries();
+        assert_eq!((e[0].tag, e[0].size), (0, 8));
+        assert_eq!(e[1].size, 0);
+        assert_eq!((e[2].tag, e[2].size), (1, 600));
+        assert_eq!(e[3].context, 2);
+        assert_eq!(e[4].tag, 0xFFFF);
+        assert_eq!((e[5].tag, e[5].size), (5, 8));
+    }
+
+    /// Recorded from cfgfmt 2.3: a fifth field that is only the line end reads as context 0,
+    /// so `Name` is then an unknown attribute.
+    #[test]
+    fn trailing_separator_means_context_zero() {
+        for text in ["1,0x10,Name,8 \n", "1,0x10,Name,8,\n", "1,0x10,Name,8,,,\n"] {
+            let (t, w) = table(text);
+            assert!(w.is_empty());
+            assert_eq!(t.entries()[0].context, 0, "{text:?}");
+            assert!(t.by_name("Name", context::ALL).is_none());
+        }
+        let (t, _) = table("1,0x10,Name,8\r\n");
+        assert_eq!(t.entries()[0].context, 0xFFFF);
+    }
+
+    /// Recorded from cfgfmt 2.3: lines are read in pieces of 79 bytes, each counted as a
+    /// line; the rest of a long comment is a line of its own.
+    #[test]
+    fn long_lines_are_read_in_79_byte_pieces() {
+        let text = format!("#{}\n1,0x10,Name,8\nZ", "x".repeat(100));
+        let (t, w) = table(&text);
+        assert_eq!(t.entries().len(), 1);
+        assert_eq!(t.entries()[0].line, 3);
+        assert_eq!(
+            bad(&w[0]),
+            format!("warning: line 2, bad ptag {}\n", "x".repeat(22))
+        );
+        assert_eq!(bad(&w[1]), "warning: line 4, bad ptag Z");
+        // 79 bytes then the line feed alone: the line feed is a skipped line of its own.
+        let text = format!("#{}\n1,0x10,Name,8\n", "x".repeat(78));
+        let (t, w) = table(&text);
+        assert!(w.is_empty());
+        assert_eq!(t.entries()[0].line, 3);
+        let text = format!("1,0x10,Name,8{}\n", " ".repeat(80));
+        let (t, w) = table(&text);
+        assert_eq!(t.entries()[0].context, 0xFFFF);
+        assert_eq!(
+            bad(&w[0]),
+            format!("warning: line 2, bad ptag {}\n", " ".repeat(14))
+        );
+    }
+
+    #[test]
+    fn a_nul_ends_the_line() {
+        let (t, w) = table("1,0x10,Name,8\x00junk\n");
+        assert!(w.is_empty());
+        assert_eq!(t.entries()[0].size, 8);
+    }
+
+    /// cfgfmt 2.3 crashed on fields of 32+ characters; we keep them whole and say so.
+    #[test]
+    fn long_fields_are_kept_with_a_warning() {
+        let text = format!(
+            "1,0x10,{},8\n{}5,0x10,N,8\n",
+            "N".repeat(32),
+            "0".repeat(31)
+        );
+        let (t, w) = table(&text);
+        assert_eq!(t.entries()[0].name.len(), 32);
+        assert_eq!(t.entries()[1].tag, 5);
+        assert_eq!(w.len(), 2);
+        assert!(bad(&w[0]).contains("(cfgfmt 2.3 would "));
+        assert!(bad(&w[0]).starts_with("warning: line 1 of the ptag file: the name"));
     }
 
     #[test]
     fn long_comment_lines_are_fine() {
-        let text = format!("#{}\n3,0x0006,StaticIP,4\n", "-".repeat(300));
+        let text = format!("#{}\n3,0x0006,StaticIP,4\n", "-".repeat(77));
         let (t, w) = table(&text);
         assert!(w.is_empty());
         assert_eq!(t.entries().len(), 1);
     }
 
     #[test]
-    fn names_truncate_to_31() {
-        let text = format!("3,0x10,{},4\n", "N".repeat(40));
-        assert_eq!(table(&text).0.entries()[0].name.len(), 31);
-    }
-
-    #[test]
-    fn tags_above_ff_and_limits() {
+    fn tags_above_ff_and_7fff() {
         let (t, w) = table("0x2001,0x020C,RegMode,4,0x8\n0x8000,0x10,TooBig,4\n");
-        assert_eq!(w.len(), 1);
+        assert!(w.is_empty());
         assert!(t.entries()[0].is_big());
+        assert_eq!(t.entries()[1].tag, 0x8000);
     }
 
     #[test]
@@ -302,7 +466,7 @@ mod tests {
             t.by_tag(44, context::H323).map(|d| d.name.as_str()),
             Some("H323id0")
         );
-        // Encoding: first match in context, any case.
+        // Encoding: the last match in context, any case.
         assert_eq!(t.by_name("gateway", context::ALL).map(|d| d.tag), Some(30));
         assert_eq!(t.by_name("Gateway", context::SIP), None);
         assert_eq!(
@@ -311,10 +475,15 @@ mod tests {
         );
     }
 
+    /// Recorded from cfgfmt 2.3: `Name:abc` with two `Name` lines stores tag 6; with
+    /// contexts 3 and 2 and `-sip`, also tag 6.
     #[test]
-    fn encode_lookup_takes_first_of_duplicate_names() {
+    fn encode_lookup_takes_last_of_duplicate_names() {
         let (t, _) = table("5,0x10,Dup,4\n6,0x10,Dup,4\n");
-        assert_eq!(t.by_name("dup", context::ALL).map(|d| d.tag), Some(5));
+        assert_eq!(t.by_name("dup", context::ALL).map(|d| d.tag), Some(6));
+        let (t, _) = table("5,0x10,Dup,4,3\n6,0x10,Dup,4,2\n");
+        assert_eq!(t.by_name("dup", context::SIP).map(|d| d.tag), Some(6));
+        assert_eq!(t.by_name("dup", context::H323).map(|d| d.tag), Some(5));
     }
 
     /// Found by fuzzing (`table_parse`): a line with context 0 is in no protocol, so no

@@ -314,7 +314,7 @@ fn strict_counts_template_warnings_once() {
     assert_eq!(r.code, 0);
     assert_eq!(
         r.stderr,
-        "common.txt: warning: unknown attribute at line 3\n\
+        "common.txt: warning: unknown attribute 'NoSuchThing' @line 3 of common.txt\n\
          batch: 2 compiled (0 unchanged), 0 failed\n"
     );
 }
@@ -326,7 +326,7 @@ fn template_errors_and_missing_includes_are_fatal() {
     assert_eq!(r.code, 1);
     assert_eq!(
         r.stderr,
-        "error: template common.txt: cannot open include file nope.txt at line 2\n"
+        "error: template common.txt: can't open profile 'nope.txt'\n"
     );
     let dir = setup("UseTftp:1\n", "mac\n00070e000001\n");
     assert_eq!(
@@ -516,6 +516,8 @@ fn error_diagnostics_fail_the_row() {
     assert_eq!(
         r.stderr,
         "error: invalid tone specification (line 2 of devices.csv, column DialToneFreq)\n\
+         warning: DialToneFreq at line 2 of devices.csv, column DialToneFreq: stored 18 zero bytes \
+         (cfgfmt 2.3 would store leftover bytes of an earlier value)\n\
          batch: 1 compiled (0 unchanged), 1 failed\n"
     );
     assert_eq!(out_files(dir.path()), ["ata00070e000002"]);
@@ -537,8 +539,13 @@ fn library_check_compiles_without_writing() {
         &opts,
     )
     .unwrap();
+    // Cisco's DialTone lines give 9 of 11 words: only our notes that the padding is
+    // zero where cfgfmt 2.3 took bytes from memory.
     assert!(
-        template.diagnostics().is_empty(),
+        template.diagnostics().iter().all(|d| matches!(
+            &d.kind,
+            cfgfmt::diag::DiagKind::ValueNote { text, .. } if text.contains("(cfgfmt 2.3 would ")
+        )),
         "{:?}",
         template.diagnostics()
     );

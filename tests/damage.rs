@@ -99,7 +99,7 @@ fn exercise(name: &str, bytes: &[u8], t: &TagTable, opts: &DecodeOptions) {
             bytes.len()
         ),
         Err(Error::BadInputSize(n)) => assert_eq!(n, bytes.len(), "{name}"),
-        Err(Error::UnknownOrEncrypted { .. } | Error::InputTooSmall) => {}
+        Err(Error::UnknownOrEncrypted | Error::InputTooSmall) => {}
         Err(Error::DecodeRefused(e)) => assert!(e.contains("(cfgfmt 2.3 would "), "{name}: {e}"),
         Err(other) => panic!("{name}: unexpected error {other}"),
     }

@@ -16,7 +16,7 @@ pub const PLATFORM_7912: u32 = 0x601;
 pub const KIND: u8 = 3;
 pub const FIELD_0400: u16 = 0x0400;
 pub const TFTP_PORT: u16 = 69;
-/// The compiler refuses longer image names (`codec::MAX_UPGRADE_NAME`).
+/// Longer image names overran cfgfmt 2.3's buffer (`codec::MAX_UPGRADE_NAME`).
 pub const MAX_NAME: usize = crate::codec::MAX_UPGRADE_NAME;
 /// Largest image read.
 pub const MAX_IMAGE: u64 = 64 << 20;

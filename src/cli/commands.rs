@@ -52,6 +52,12 @@ enum Command {
     Plan(super::assist::PlanArgs),
     /// The upgradecode line for a 7905G/7912G/ATA image (--write puts it into gkdefault.txt).
     Upgradecode(super::assist::UpgradecodeArgs),
+    /// Read TFTP server logs (Cisco, tftpd-hpa, dnsmasq): one timeline per phone, with
+    /// findings (exit 1 when a phone shows a problem).
+    Tftplog(super::tftp::TftplogArgs),
+    /// Fetch from a TFTP server what a phone would, following the names in each file
+    /// (read-only; exit 1 on problems).
+    Probe(super::tftp::ProbeArgs),
 }
 
 #[derive(Args, Debug)]
@@ -207,6 +213,8 @@ const SUBCOMMANDS: &[&str] = &[
     "doctor",
     "plan",
     "upgradecode",
+    "tftplog",
+    "probe",
     "tables",
     "help",
 ];
@@ -294,6 +302,8 @@ pub fn run(args: Vec<OsString>) -> i32 {
         Command::Doctor(a) => Ok(super::assist::run_doctor(&a)),
         Command::Plan(a) => super::assist::run_plan(&a),
         Command::Upgradecode(a) => super::assist::run_upgradecode(&a),
+        Command::Tftplog(a) => Ok(super::tftp::run_tftplog(&a)),
+        Command::Probe(a) => super::tftp::run_probe(&a).map_err(|e| e.to_string()),
     };
     result.unwrap_or_else(|e| {
         eprintln!(
@@ -333,8 +343,10 @@ fn run_batch(a: &BatchArgs, job: &Job) -> i32 {
         force_split: a.switches.split,
         weak_key: job.weak_key.clone(),
         strong_key: job.strong_key.clone(),
-        ignore_profile_key: a.switches.no_profile_key,
-        ignore_profile_key_ex: a.switches.no_profile_key_ex,
+        // In a batch a key file overrides every row's own key (cfgfmt 2.3 let a profile's
+        // key win over `-e`/`-x`; the legacy command line keeps that).
+        ignore_profile_key: a.switches.no_profile_key || job.weak_key.is_some(),
+        ignore_profile_key_ex: a.switches.no_profile_key_ex || job.strong_key.is_some(),
         ..CompileOptions::default()
     };
     batch::run_cli(&BatchConfig {

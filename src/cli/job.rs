@@ -149,15 +149,7 @@ pub fn builtin_hint() -> String {
 pub fn table_diagnostics(warnings: &[TableWarning]) -> Vec<Diagnostic> {
     warnings
         .iter()
-        .map(|w| {
-            Diagnostic::new(
-                crate::diag::DiagKind::InvalidPtagEntry,
-                Some(crate::diag::Location {
-                    file: None,
-                    line: w.line,
-                }),
-            )
-        })
+        .map(|w| Diagnostic::new(crate::diag::DiagKind::Table(w.clone()), None))
         .collect()
 }
 
@@ -172,22 +164,59 @@ fn counts_against_strict(d: &Diagnostic) -> bool {
     d.severity() >= Severity::Warning
 }
 
+/// Largest input the original accepted (`error: bad input size` above it, and at 4 bytes
+/// or fewer).
+pub const MAX_INPUT: usize = 120_000;
+
 /// Runs a job; messages go to stderr. Returns the process exit status.
 pub fn run(job: &Job) -> i32 {
     match run_inner(job) {
         Ok(()) => 0,
         Err(e) => {
             let mut err = std::io::stderr().lock();
-            let _ = writeln!(err, "{e}");
+            if let Error::Refused { diagnostics, .. } = &e {
+                for d in diagnostics {
+                    let _ = writeln!(err, "{d}");
+                }
+            }
+            let _ = writeln!(err, "{}", message(&e, job));
             if let Some(note) = e.note() {
                 let _ = writeln!(err, "{note}");
             }
             if matches!(e, Error::CannotOpenTable { .. }) && job.table == TableSource::Default {
                 let _ = writeln!(err, "{}", builtin_hint());
             }
+            if let Some(marker) = left_empty(&e, job) {
+                let _ = writeln!(err, "{marker}");
+            }
             e.exit_code()
         }
     }
+}
+
+/// The error line, with the input's name where the original printed it.
+fn message(e: &Error, job: &Job) -> String {
+    match e {
+        Error::UnknownOrEncrypted => format!(
+            "error: unknown or encrypted file: '{}'",
+            job.input.display()
+        ),
+        _ => e.to_string(),
+    }
+}
+
+/// The original created (or emptied) the output before it read the input: errors from
+/// then on left an empty output file. We leave it as it was, and say so.
+fn left_empty(e: &Error, job: &Job) -> Option<String> {
+    let out = job.output.as_ref()?.display();
+    let what = match e {
+        Error::BadInputSize(_) => "crash and leave",
+        Error::InputTooSmall | Error::UnknownOrEncrypted => "leave",
+        _ => return None,
+    };
+    Some(format!(
+        "warning: nothing written to '{out}' (cfgfmt 2.3 would {what} an empty '{out}')"
+    ))
 }
 
 /// What a run produced, before anything is written.
@@ -201,9 +230,12 @@ enum Produced {
 fn run_inner(job: &Job) -> Result<()> {
     let (table, table_warnings) = job.table.load()?;
     let mut diags = table_diagnostics(&table_warnings);
+    // Table lines print before the input is even opened, as in the original.
+    print_diagnostics(&diags);
+    let printed = diags.len();
     let produced = produce(job, &table, &mut diags);
     // Warnings print even when the run then fails, in the order they arose.
-    print_diagnostics(&diags);
+    print_diagnostics(diags.get(printed..).unwrap_or_default());
     let produced = produced?;
     let strict_count = diags.iter().filter(|d| counts_against_strict(d)).count();
     if job.strict && strict_count > 0 {
@@ -232,10 +264,84 @@ fn run_inner(job: &Job) -> Result<()> {
     }
 }
 
+/// The original opened the output right after the input: a folder, or a name in a
+/// folder that does not exist, fails before the input is read.
+fn check_output(job: &Job) -> Result<()> {
+    let Some(out) = &job.output else {
+        return Ok(());
+    };
+    let unwritable = |kind: std::io::ErrorKind, what: &str| Error::Write {
+        path: out.clone(),
+        source: std::io::Error::new(kind, what.to_string()),
+    };
+    if out.is_dir() {
+        return Err(unwritable(
+            std::io::ErrorKind::IsADirectory,
+            "is a directory",
+        ));
+    }
+    let folder = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    if !folder.is_dir() {
+        return Err(unwritable(
+            std::io::ErrorKind::NotFound,
+            "its folder does not exist",
+        ));
+    }
+    // The original emptied the output before reading: the same file as input came out empty.
+    let same = matches!(
+        (std::fs::canonicalize(&job.input), std::fs::canonicalize(out)),
+        (Ok(a), Ok(b)) if a == b
+    );
+    if same {
+        return Err(Error::Usage(format!(
+            "{} is both the input and the output; nothing written (cfgfmt 2.3 would \
+             empty it and crash)",
+            out.display()
+        )));
+    }
+    Ok(())
+}
+
+/// A weak key the original could not use: empty (division by zero) or 64+ characters
+/// (overran its key buffer).
+fn check_weak_key(key: Option<&[u8]>, job: &Job) -> Result<()> {
+    let Some(key) = key else {
+        return Ok(());
+    };
+    let out = job.output_name.as_str();
+    let problem = if key.is_empty() {
+        "is empty".to_string()
+    } else if key.len() > profile::MAX_WEAK_KEY {
+        format!(
+            "has {} characters, at most {} work",
+            key.len(),
+            profile::MAX_WEAK_KEY
+        )
+    } else {
+        return Ok(());
+    };
+    Err(Error::Usage(format!(
+        "the -e key {problem}; nothing written (cfgfmt 2.3 would crash and leave an empty \
+         '{out}')"
+    )))
+}
+
 fn produce(job: &Job, table: &TagTable, diags: &mut Vec<Diagnostic>) -> Result<Produced> {
-    let input = text::read_bounded(&job.input, text::MAX_PROFILE_BYTES as u64)?;
-    // The original checked the size before looking at the first bytes.
-    if input.len() < profile::decode::MIN_INPUT || input.len() > profile::decode::MAX_INPUT {
+    let input = match text::read_bounded(&job.input, MAX_INPUT as u64) {
+        Ok(bytes) => bytes,
+        Err(Error::InputTooLarge { size, .. }) => {
+            check_output(job)?;
+            return Err(Error::BadInputSize(
+                usize::try_from(size).unwrap_or(usize::MAX),
+            ));
+        }
+        Err(e) => return Err(e),
+    };
+    check_output(job)?;
+    if input.len() <= 4 {
         return Err(Error::BadInputSize(input.len()));
     }
     let is_text = input.starts_with(TEXT_MAGIC);
@@ -283,6 +389,14 @@ fn produce(job: &Job, table: &TagTable, diags: &mut Vec<Diagnostic>) -> Result<P
             .collect();
         Ok(Produced::Profiles(files))
     } else {
+        // The strong key wins; the original needed more than the 8-byte mask.
+        if job.strong_key.is_some() {
+            if input.len() <= 8 {
+                return Err(Error::InputTooSmall);
+            }
+        } else {
+            check_weak_key(job.weak_key.as_deref(), job)?;
+        }
         let opts = DecodeOptions {
             filter,
             verbose: job.verbose,

@@ -19,21 +19,35 @@ pub enum Parsed {
     Error(String),
 }
 
+/// The original's usage text, byte for byte (stdout, exit status 1).
 pub const USAGE_BANNER: &str = "\
 cfgfmt version 2.3
 usage: cfgfmt [options] input output
 options:
+\t-eRc4Passwd -- use Rc4Passwd to encrypt or decrypt input
+\t-E -- do not use EncryptKey parameter's value in the input
+\t      text file to encrypt the output binary file
+\t-xRc4Passwd -- use stronger Rc4Passwd to encrypt or decrypt input,
+\t\tRC4Passwd entered must be in hex
+\t-X -- do not use EncryptKeyEx parameter's value in the input
+\t      text file to encrypt the output binary file
 \t-tPtagFile -- specify an alternate PtagFile path
 \t-sip -- limit to sip protocol parameters
 \t-h323 -- limit to h323 protocol parameters
 \t-mgcp -- limit to mgcp procotol parameters
 \t-sccp -- limit to sccp protocol parameters
 \t-g -- omit sensitive parameters in old ata<mac> file
-\t-eRc4Passwd -- encrypt (or decrypt) with this hexadecimal key
-\t-xRc4Passwd -- also write strong-encrypted <output>.x with this hexadecimal key
-\t-E -- do not encrypt with the profile's own EncryptKey
-\t-X -- do not use the profile's own EncryptKeyEx
 ";
+
+/// One warning line per non-hex character of a command-line key, as the original printed.
+fn not_hex_lines(key: &[u8], what: &'static str, messages: &mut Vec<String>) {
+    for _ in key.iter().filter(|b| !b.is_ascii_hexdigit()) {
+        messages.push(
+            crate::diag::Diagnostic::new(crate::diag::DiagKind::KeyNotHex { what }, None)
+                .to_string(),
+        );
+    }
+}
 
 /// A long option's value: `--name=value` or `--name value`.
 fn long_value(
@@ -66,18 +80,16 @@ fn glued_bytes(arg: &OsString) -> Vec<u8> {
     bytes.get(2..).unwrap_or_default().to_vec()
 }
 
-/// What to show of an unknown switch: a value may be glued to it (`-k<key>`), so only a
-/// two-dash name up to `=`, or a dash and one letter.
-fn switch_name(arg: &str) -> String {
-    if arg.starts_with("--") {
-        arg.split('=').next().unwrap_or_default().to_string()
-    } else {
-        arg.chars().take(2).collect()
-    }
+/// Parses the original's argument list (without the program name). The lines the original
+/// printed while reading its switches (unknown switches, non-hex keys) come back in order,
+/// for stderr, whatever the outcome.
+pub fn parse(args: Vec<OsString>) -> (Parsed, Vec<String>) {
+    let mut messages = Vec::new();
+    let parsed = parse_into(args, &mut messages);
+    (parsed, messages)
 }
 
-/// Parses the original's argument list (without the program name).
-pub fn parse(args: Vec<OsString>) -> Parsed {
+fn parse_into(args: Vec<OsString>, messages: &mut Vec<String>) -> Parsed {
     let mut job = Job::default();
     let mut positionals: Vec<OsString> = Vec::new();
     let mut key_file = None;
@@ -85,6 +97,7 @@ pub fn parse(args: Vec<OsString>) -> Parsed {
     let mut args = args.into_iter();
     while let Some(os) = args.next() {
         let arg = os.to_string_lossy().into_owned();
+        // Only a leading dash makes a switch; a lone `-` is an unknown switch.
         if !arg.starts_with('-') {
             positionals.push(os);
             continue;
@@ -130,13 +143,18 @@ pub fn parse(args: Vec<OsString>) -> Parsed {
         if matched {
             continue;
         }
-        // The original's switches, tested by prefix in its order.
+        // The original's switches, tested by prefix in its order: `-verbose` is `-v`,
+        // `-sipx` is `-sip`, `-spl` and `-s` are unknown.
         if arg.starts_with("-e") {
-            job.weak_key = Some(glued_bytes(&os));
-        } else if arg.starts_with("-x") {
-            job.strong_key = Some(glued_bytes(&os));
+            let key = glued_bytes(&os);
+            not_hex_lines(&key, "Command Line EncryptKey", messages);
+            job.weak_key = Some(key);
         } else if arg.starts_with("-v") {
             job.verbose = true;
+        } else if arg.starts_with("-x") {
+            let key = glued_bytes(&os);
+            not_hex_lines(&key, "Command Line EncryptKeyEx", messages);
+            job.strong_key = Some(key);
         } else if arg.starts_with("-E") {
             job.ignore_profile_key = true;
         } else if arg.starts_with("-X") {
@@ -159,7 +177,9 @@ pub fn parse(args: Vec<OsString>) -> Parsed {
         } else if arg.starts_with("-sccp") {
             job.filter |= context::SCCP;
         } else {
-            return Parsed::Error(format!("unknown switch {}", switch_name(&arg)));
+            // A warning: the original went on. The switch is echoed whole, as typed: no
+            // key can be glued to it (`-e…`/`-x…` always match above).
+            messages.push(format!("unknown switch {arg}"));
         }
     }
     if positionals.len() != 2 {
@@ -193,7 +213,11 @@ mod tests {
     use super::*;
 
     fn p(args: &[&str]) -> Parsed {
-        parse(args.iter().map(OsString::from).collect())
+        parse(args.iter().map(OsString::from).collect()).0
+    }
+
+    fn messages(args: &[&str]) -> Vec<String> {
+        parse(args.iter().map(OsString::from).collect()).1
     }
 
     fn job(args: &[&str]) -> Job {
@@ -246,17 +270,49 @@ mod tests {
         assert!(matches!(p(&[]), Parsed::Usage));
     }
 
+    /// Recorded from cfgfmt 2.3: an unknown switch is a warning naming the whole argument,
+    /// and the run goes on; `-h`, `-`, `-s`, `-spl` are unknown; `-sipx` is `-sip`.
     #[test]
-    fn unknown_switch_never_echoes_a_value() {
-        match p(&["--password=hunter2", "a", "b"]) {
-            Parsed::Error(e) => assert_eq!(e, "unknown switch --password"),
-            other => panic!("{other:?}"),
+    fn unknown_switches_warn_and_go_on() {
+        for sw in ["-h", "-", "-s", "-spl", "-foo", "--password=hunter2"] {
+            let j = job(&[sw, "a", "b"]);
+            assert_eq!(j.input, PathBuf::from("a"));
+            assert_eq!(messages(&[sw, "a", "b"]), [format!("unknown switch {sw}")]);
         }
-        match p(&["-k00112233445566", "a", "b"]) {
-            Parsed::Error(e) => assert_eq!(e, "unknown switch -k"),
-            other => panic!("{other:?}"),
-        }
-        assert!(matches!(p(&["-h", "a", "b"]), Parsed::Error(_)));
-        assert!(matches!(p(&["-", "a", "b"]), Parsed::Error(_)));
+        assert_eq!(job(&["-sipx", "a", "b"]).filter, context::SIP);
+        assert!(job(&["-verbose", "a", "b"]).verbose);
+        // Warnings print before the usage banner too.
+        let (parsed, m) = parse(vec!["-foo".into()]);
+        assert!(matches!(parsed, Parsed::Usage));
+        assert_eq!(m, ["unknown switch -foo"]);
+    }
+
+    /// Recorded from cfgfmt 2.3: one warning per non-hex character of a command-line key.
+    #[test]
+    fn non_hex_keys_warn_per_character() {
+        let m = messages(&["-ezz12", "-x1g", "a", "b"]);
+        let line = |what: &str| {
+            format!(
+                "WARNING: {what} must all be Hex characters!\n !!! Using non-Hex characters \
+                 will reduce the strength of profile encryption !!!"
+            )
+        };
+        assert_eq!(
+            m,
+            [
+                line("Command Line EncryptKey"),
+                line("Command Line EncryptKey"),
+                line("Command Line EncryptKeyEx")
+            ]
+        );
+    }
+
+    #[test]
+    fn usage_banner_is_the_originals() {
+        assert!(USAGE_BANNER.starts_with(
+            "cfgfmt version 2.3\nusage: cfgfmt [options] input output\noptions:\n\t-eRc4Passwd"
+        ));
+        assert!(USAGE_BANNER.ends_with("\t-g -- omit sensitive parameters in old ata<mac> file\n"));
+        assert_eq!(USAGE_BANNER.lines().count(), 16);
     }
 }

@@ -9,6 +9,7 @@ pub mod commands;
 pub mod inspect;
 pub mod job;
 pub mod legacy;
+pub mod tftp;
 
 use std::ffi::OsString;
 use std::io::Write;
@@ -21,7 +22,14 @@ pub fn run(args: Vec<OsString>) -> i32 {
     if first.as_deref().is_some_and(commands::is_subcommand) {
         return commands::run(args);
     }
-    match legacy::parse(args.into_iter().skip(1).collect()) {
+    let (parsed, messages) = legacy::parse(args.into_iter().skip(1).collect());
+    {
+        let mut err = std::io::stderr().lock();
+        for m in &messages {
+            let _ = writeln!(err, "{m}");
+        }
+    }
+    match parsed {
         legacy::Parsed::Run(job) => job::run(&job),
         legacy::Parsed::Usage => {
             print!("{}", legacy::USAGE_BANNER);

@@ -10,8 +10,17 @@ use crate::diag::{DiagKind, Diagnostic, Error, Location, Result};
 use crate::table::{FIRST_BIG_TAG, TagTable, context, fmt_bits};
 use crate::text::{IncludeLoader, Item, TEXT_MAGIC, read_profile};
 
-/// Estimated size at which the original split its output on its own.
+/// Estimated size at which the original split its output on its own (see [`estimate`]).
 pub const AUTO_SPLIT_AT: usize = 2001;
+/// The original built each file in a stack buffer: bytes from this offset on overwrote the
+/// output name it used next (the extended file's name and the split pointer).
+const NAME_OVERRUN: usize = 2048;
+/// From this offset on the buffer overlapped the RC4 state set up to encrypt it.
+const RC4_OVERRUN: usize = 2176;
+/// Files longer than this overran the stack frame: the original crashed.
+const CRASH_OVERRUN: usize = 2436;
+/// A weak key of this many characters or more overran the original's key buffer (crash).
+pub const MAX_WEAK_KEY: usize = 63;
 /// Most distinct big/pseudo tags the original kept.
 pub const MAX_BIG_TAGS: usize = 255;
 
@@ -130,8 +139,43 @@ struct Compiler<'a> {
     opts: &'a CompileOptions,
     store: Store,
     diags: Vec<Diagnostic>,
-    profile_key: Option<Vec<u8>>,
-    profile_key_ex: Option<Vec<u8>>,
+    /// The weak key from the profile's last `EncryptKey`, once one selected encryption.
+    profile_key: Option<(Vec<u8>, Location)>,
+    /// What the original's `EncryptKey` slot held: a shorter value kept the tail of a
+    /// longer earlier one.
+    key_slot: Vec<u8>,
+    /// The last `EncryptKeyEx` key part (unless `-X`) and its text (printed by `-v`).
+    profile_key_ex: Option<[u8; 32]>,
+    profile_key_ex_text: Vec<u8>,
+}
+
+/// The `EncryptKeyEx` value's key and MAC parts, split as the original did: fields
+/// separated by `/`, space or tab, runs of them collapsing.
+fn key_ex_fields(text: &[u8]) -> (&[u8], Option<&[u8]>) {
+    let mut fields = text
+        .split(|&b| matches!(b, b'/' | b' ' | b'\t'))
+        .filter(|f| !f.is_empty());
+    (fields.next().unwrap_or_default(), fields.next())
+}
+
+/// One `KeyNotHex` line per non-hex character, as the original printed them.
+fn not_hex_count(text: &[u8]) -> usize {
+    text.iter().filter(|b| !b.is_ascii_hexdigit()).count()
+}
+
+/// The tag the original treated as the profile's weak key, whatever its name.
+const TAG_ENCRYPT_KEY: u16 = 61;
+/// The longest profile `EncryptKey` the original survived.
+const MAX_PROFILE_KEY: usize = 63;
+
+/// Whether a value may be quoted in messages: not for sensitive attributes (format bit
+/// 0x4000) nor names that look like passwords, keys or user ids.
+fn reveals(fmt: u16, name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    fmt & fmt_bits::SENSITIVE == 0
+        && !["pwd", "passw", "key", "uid"]
+            .iter()
+            .any(|s| lower.contains(s))
 }
 
 const KEYWORDS: [(&str, u16); 6] = [
@@ -172,16 +216,7 @@ impl Compiler<'_> {
         let keyword = KEYWORDS
             .iter()
             .find(|(k, _)| name.eq_ignore_ascii_case(k.as_bytes()));
-        let name_text: String = name.iter().map(|&b| char::from(b)).collect();
-        if value.is_empty() {
-            // Keywords and table names alike: nothing to store.
-            if keyword.is_some() || self.table.by_name(&name_text, self.opts.filter).is_some() {
-                self.diag(DiagKind::EmptyValue, at);
-            } else {
-                self.diag(DiagKind::UnknownAttribute, at);
-            }
-            return Ok(());
-        }
+        let name_text: String = String::from_utf8_lossy(name).into_owned();
         if value.len() > MAX_VALUE {
             return Err(Error::ValueTooLong {
                 file: at.file.as_deref().map(str::to_string),
@@ -190,18 +225,23 @@ impl Compiler<'_> {
                 len: value.len(),
             });
         }
+        // Keywords come first and have no empty-value warning: each reads its value.
         if let Some(&(keyword, tag)) = keyword {
-            return {
-                self.pseudo(keyword, tag, value, at);
-                Ok(())
-            };
+            self.pseudo(keyword, tag, value, at);
+            return Ok(());
         }
         let Some(desc) = self.table.by_name(&name_text, self.opts.filter) else {
-            self.diag(DiagKind::UnknownAttribute, at);
+            self.diag(DiagKind::UnknownAttribute { name: name_text }, at);
             return Ok(());
         };
+        if value.is_empty() {
+            // The earlier value, if any, stays.
+            self.diag(DiagKind::EmptyValue { name: name_text }, at);
+            return Ok(());
+        }
         let mut notes = Vec::new();
-        let encoded = codec::encode(desc, value, &mut notes);
+        let reveal = reveals(desc.fmt, &desc.name);
+        let encoded = codec::encode(desc, value, reveal, &mut notes);
         let (tag, fmt, desc_name) = (desc.tag, desc.fmt, desc.name.clone());
         let value = match encoded {
             Ok(Encoded::Value(v)) => v,
@@ -209,16 +249,56 @@ impl Compiler<'_> {
                 self.diag(DiagKind::InvalidTone, at);
                 zeros
             }
-            Err(codec::Unparsable) => {
-                self.diag(DiagKind::UnknownAttribute, at);
-                return Ok(());
-            }
+            Err(codec::Unhandled) => return Err(Error::Unhandled { tag, fmt }),
         };
-        self.notes(notes, &desc_name, at);
-        if desc_name.eq_ignore_ascii_case("EncryptKey") {
-            self.profile_key = Some(value.clone());
+        if tag == TAG_ENCRYPT_KEY {
+            self.encrypt_key(&value, at)?;
         }
+        self.notes(notes, &desc_name, at);
         self.store(Record { tag, fmt, value }, at);
+        Ok(())
+    }
+
+    /// The original kept the tag-61 value in a fixed slot, each value overwriting its start
+    /// only (a shorter value kept the tail of a longer one). Unless the slot read `0` as a
+    /// C string, each non-hex character got a warning (even under `-E`) and, unless `-E`,
+    /// the profile became encrypted (overriding `-e`); from then on the last value is the
+    /// key, a later `0` too.
+    fn encrypt_key(&mut self, value: &[u8], at: &Location) -> Result<()> {
+        if value.is_empty() {
+            return Ok(());
+        }
+        if self.key_slot.len() < value.len() {
+            self.key_slot.resize(value.len(), 0);
+        }
+        if let Some(start) = self.key_slot.get_mut(..value.len()) {
+            start.copy_from_slice(value);
+        }
+        let c_str = |b: &[u8]| b.split(|&c| c == 0).next().unwrap_or_default().to_vec();
+        let seen = c_str(&self.key_slot);
+        if seen != b"0" {
+            for _ in 0..not_hex_count(&seen) {
+                self.diag(
+                    DiagKind::KeyNotHex {
+                        what: "EncryptKey in input text profile",
+                    },
+                    at,
+                );
+            }
+            if !self.opts.ignore_profile_key && seen.len() > MAX_PROFILE_KEY {
+                return Err(Error::EncryptKeyTooLong {
+                    file: at.file.as_deref().map(str::to_string),
+                    line: at.line,
+                    len: seen.len(),
+                });
+            }
+            if !self.opts.ignore_profile_key && self.profile_key.is_none() {
+                self.profile_key = Some((Vec::new(), at.clone()));
+            }
+        }
+        if self.profile_key.is_some() {
+            self.profile_key = Some((c_str(value), at.clone()));
+        }
         Ok(())
     }
 
@@ -231,35 +311,88 @@ impl Compiler<'_> {
             layout::TAG_UPGRADELOGO | layout::TAG_UPGRADEXML => {
                 codec::encode_logo(text, &mut notes)
             }
-            layout::TAG_TFTPURL2 => Ok([text, &[0]].concat()),
-            _ => {
-                let (value, all_hex) = codec::encode_encrypt_key_ex(text);
-                if !all_hex {
-                    self.diag(DiagKind::EncryptKeyExNotHex, at);
+            layout::TAG_TFTPURL2 => {
+                let mut value = [text, &[0]].concat();
+                if let Some(b) = value.get_mut(31).filter(|_| text.len() > 31) {
+                    *b = 0;
+                    notes.push(codec::Note::Surprise(format!(
+                        "{} characters; the 32nd is stored as a NUL, so the phone reads 31",
+                        text.len()
+                    )));
                 }
-                self.profile_key_ex = Some(codec::split_key_mac(text).0.to_vec());
+                if text.is_empty() {
+                    notes.push(codec::Note::Surprise(
+                        "empty; stored as a record holding only a NUL".to_string(),
+                    ));
+                }
+                Ok(value)
+            }
+            _ => {
+                let (value, _) = codec::encode_encrypt_key_ex(text);
+                let (key, mac) = key_ex_fields(text);
+                if mac.is_some() && self.opts.verbose {
+                    self.diag(DiagKind::MacRestricted, at);
+                }
+                self.profile_key_ex_text = key.iter().take(64).copied().collect();
+                for _ in 0..not_hex_count(key) {
+                    self.diag(
+                        DiagKind::KeyNotHex {
+                            what: "EncryptKeyEx in input text profile",
+                        },
+                        at,
+                    );
+                }
+                // Any EncryptKeyEx selects the strong files, an all-zero key too.
+                if !self.opts.ignore_profile_key_ex {
+                    self.profile_key_ex = Some(crypto::strong_key_bytes(key));
+                }
                 Ok(value)
             }
         };
         match value {
             Ok(value) => {
                 self.notes(notes, keyword, at);
-                self.store(Record { tag, fmt: 0, value }, at);
+                let crashes = matches!(tag, layout::TAG_TFTPURL2 | layout::TAG_ENCRYPT_KEY_EX);
+                if !self.store.put(Record { tag, fmt: 0, value }) {
+                    self.diag(DiagKind::TooManyPseudo, at);
+                    if crashes {
+                        self.diag(
+                            DiagKind::ValueNote {
+                                name: keyword.to_string(),
+                                text: format!("not stored {}crash)", codec::MARKER),
+                            },
+                            at,
+                        );
+                    }
+                }
             }
             Err(kind) => self.diag(kind, at),
         }
     }
 }
 
-/// Whether a key's bytes select encryption at all (`EncryptKey:0` means none).
-fn is_nonzero(key: &[u8]) -> bool {
-    key.iter().any(|&b| b != 0)
+/// Appends a varint as the original did: a value above 0x7FFF got `error: value too big`
+/// and no bytes at all.
+fn put_checked(out: &mut Vec<u8>, value: usize, diags: &mut Vec<Diagnostic>) {
+    match u16::try_from(value) {
+        Ok(v) if v <= layout::MAX_VARINT => layout::put_varint(out, v),
+        _ => diags.push(Diagnostic::new(
+            DiagKind::ValueTooBig(u32::try_from(value).unwrap_or(u32::MAX)),
+            None,
+        )),
+    }
 }
 
-fn payload(records: &[&Record], pointer: Option<&str>) -> Result<Vec<u8>> {
+fn payload(
+    records: &[&Record],
+    pointer: Option<&str>,
+    diags: &mut Vec<Diagnostic>,
+) -> Result<Vec<u8>> {
     let mut out = Vec::new();
     for r in records {
-        layout::put_record(&mut out, r.tag, &r.value);
+        put_checked(&mut out, usize::from(r.tag), diags);
+        put_checked(&mut out, r.value.len(), diags);
+        out.extend_from_slice(&r.value);
     }
     if let Some(name) = pointer {
         let value = [name.as_bytes(), &[0]].concat();
@@ -272,6 +405,25 @@ fn payload(records: &[&Record], pointer: Option<&str>) -> Result<Vec<u8>> {
         return Err(Error::ProfileTooLarge { len: out.len() });
     }
     Ok(out)
+}
+
+/// The original's size estimate for automatic splitting, bugs included: 8, plus for
+/// each big tag its value length + 3, plus for each small tag 1 + (1 or 2 when its value
+/// is longer than 0x80) + the value length of the big tag at the same index (its loop
+/// read the wrong table), so small tags' own lengths never count.
+fn estimate(store: &Store) -> usize {
+    let big: usize = store.big.iter().map(|r| r.value.len() + 3).sum();
+    let small: usize = store
+        .small
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| {
+            let r = r.as_ref()?;
+            let misread = store.big.get(i).map_or(0, |b| b.value.len());
+            Some(misread + 1 + if r.value.len() > 0x80 { 2 } else { 1 })
+        })
+        .sum();
+    8 + big + small
 }
 
 fn plain_file(payload: &[u8]) -> Vec<u8> {
@@ -293,6 +445,27 @@ fn random8(opts: &CompileOptions) -> Result<[u8; 8]> {
     Ok(r)
 }
 
+/// How a key is shown in `-v` lines: never its text.
+fn shown_key(text: &[u8]) -> &'static str {
+    if text.is_empty() { "" } else { "<secret>" }
+}
+
+fn note(text: String) -> Diagnostic {
+    Diagnostic::new(DiagKind::Note(text), None)
+}
+
+/// Where a key was given, for messages that must not show it.
+fn key_origin(at: Option<&Location>) -> String {
+    match at {
+        None => "the -e key".to_string(),
+        Some(Location { file: None, line }) => format!("EncryptKey at line {line}"),
+        Some(Location {
+            file: Some(f),
+            line,
+        }) => format!("EncryptKey at line {line} of {f}"),
+    }
+}
+
 /// Compiles items (from [`read_profile`]) into the output files. Any iterator of item
 /// references works, so a caller can chain a shared template and per-device items
 /// without copying the template.
@@ -310,7 +483,9 @@ where
         store: Store::new(),
         diags: Vec::new(),
         profile_key: None,
+        key_slot: Vec::new(),
         profile_key_ex: None,
+        profile_key_ex_text: Vec::new(),
     };
     for item in items {
         match item {
@@ -319,19 +494,8 @@ where
         }
     }
 
-    let kept: Vec<&Record> = c
-        .store
-        .in_order()
-        .filter(|r| !(opts.omit_sensitive && r.fmt & fmt_bits::SENSITIVE != 0))
-        .collect();
-    let stored = c.store.big.len() + c.store.small.iter().flatten().count();
-    let estimate = 8
-        + kept
-            .iter()
-            .map(|r| layout::record_len(r.tag, r.value.len()))
-            .sum::<usize>()
-        + 4 * stored;
-    let split = opts.force_split || estimate >= AUTO_SPLIT_AT;
+    let out_name = opts.output_name.as_str();
+    let split = opts.force_split || estimate(&c.store) >= AUTO_SPLIT_AT;
     if split {
         let why = if opts.force_split {
             DiagKind::ForcedSplit
@@ -339,80 +503,178 @@ where
             DiagKind::AutoSplit
         };
         c.diags.push(Diagnostic::new(why, None));
-        c.diags.push(Diagnostic::new(DiagKind::Splitting, None));
+        c.diags.push(Diagnostic::new(
+            DiagKind::Splitting {
+                base: out_name.to_string(),
+                extended: format!("{out_name}.ex"),
+            },
+            None,
+        ));
     }
-    let (base, extended): (Vec<&Record>, Vec<&Record>) = if split {
-        kept.iter().partition(|r| r.fmt & fmt_bits::EXTENDED == 0)
-    } else {
-        (kept.clone(), Vec::new())
-    };
 
-    let weak_key = match &opts.weak_key {
-        Some(text) => Some(crypto::weak_key_bytes(text)),
-        None if !opts.ignore_profile_key => c
-            .profile_key
-            .as_deref()
-            .map(crypto::weak_key_bytes)
-            .filter(|k| is_nonzero(k)),
-        None => None,
-    };
-    let strong_key = match &opts.strong_key {
-        Some(text) => Some(crypto::strong_key_bytes(text)),
-        None if !opts.ignore_profile_key_ex => c
-            .profile_key_ex
-            .as_deref()
-            .map(crypto::strong_key_bytes)
-            .filter(|k| is_nonzero(k)),
-        None => None,
-    };
-
-    let verbose = |diags: &mut Vec<Diagnostic>, text: &str| {
-        if opts.verbose {
-            diags.push(Diagnostic::new(DiagKind::Verbose(text.to_string()), None));
+    // The profile's keys win over the command line's, as in the original.
+    let (weak_text, weak_at) = match c.profile_key.take() {
+        Some((text, at)) => {
+            let slot: Vec<u8> = c
+                .key_slot
+                .split(|&b| b == 0)
+                .next()
+                .unwrap_or_default()
+                .to_vec();
+            if slot != text {
+                c.diags.push(note(format!(
+                    "warning: {}: encrypted with this key (cfgfmt 2.3 would encrypt with it \
+                     followed by the end of an earlier, longer EncryptKey)",
+                    key_origin(Some(&at))
+                )));
+            }
+            (Some(text), Some(at))
         }
+        None => (opts.weak_key.clone(), None),
     };
-    let mut files = Vec::new();
-    let mut plain = vec![(
-        "",
-        payload(
-            &base,
-            split.then(|| format!("{}.ex", opts.output_name)).as_deref(),
-        )?,
-    )];
-    if split {
-        plain.push((".ex", payload(&extended, None)?));
-    }
-    for (suffix, body) in plain {
-        verbose(&mut c.diags, "i: generating output file");
-        let mut bytes = plain_file(&body);
-        if let Some(key) = &weak_key {
-            verbose(&mut c.diags, "i: encrypting output with the weak key");
-            Rc4::new(key).apply(&mut bytes);
-        }
-        files.push(OutputFile { suffix, bytes });
-    }
-    if let Some(key) = strong_key {
-        let mut strong = vec![(
-            ".x",
-            payload(
-                &base,
-                split
-                    .then(|| format!("{}.xex", opts.output_name))
-                    .as_deref(),
-            )?,
-        )];
-        if split {
-            strong.push((".xex", payload(&extended, None)?));
-        }
-        for (suffix, body) in strong {
-            verbose(&mut c.diags, "i: generating output file");
-            verbose(&mut c.diags, "i: encrypting output with the strong key");
-            let mut plain = layout::header(&body, Checksum::Internet).to_vec();
-            plain.extend_from_slice(&body);
-            files.push(OutputFile {
-                suffix,
-                bytes: crypto::strong_encrypt(&plain, &key, random8(opts)?),
+    let weak_key = match &weak_text {
+        Some(text) if text.is_empty() => {
+            return Err(Error::Refused {
+                message: format!(
+                    "error: {} is empty; nothing written (cfgfmt 2.3 would crash and leave \
+                     an empty {out_name})",
+                    key_origin(weak_at.as_ref())
+                ),
+                diagnostics: c.diags,
             });
+        }
+        Some(text) if text.len() > MAX_WEAK_KEY => {
+            return Err(Error::Refused {
+                message: format!(
+                    "error: {} has {} characters, at most {MAX_WEAK_KEY} work; nothing \
+                     written (cfgfmt 2.3 would crash and leave an empty {out_name})",
+                    key_origin(weak_at.as_ref()),
+                    text.len()
+                ),
+                diagnostics: c.diags,
+            });
+        }
+        Some(text) => {
+            if text.len() > 32 {
+                c.diags.push(note(format!(
+                    "warning: {} has more than 32 characters: as in cfgfmt 2.3, its key \
+                     bytes after the 16th are not the digits typed",
+                    key_origin(weak_at.as_ref())
+                )));
+            }
+            Some(crypto::weak_key_bytes(text))
+        }
+        None => None,
+    };
+    let strong_key = c
+        .profile_key_ex
+        .or_else(|| opts.strong_key.as_deref().map(crypto::strong_key_bytes));
+
+    let verbose = |diags: &mut Vec<Diagnostic>, text: String| {
+        if opts.verbose {
+            diags.push(Diagnostic::new(DiagKind::Verbose(text), None));
+        }
+    };
+    // The original's buffer limits, checked per file image.
+    let overrun =
+        |diags: &mut Vec<Diagnostic>, name: &str, len: usize, encrypted: bool, base: bool| {
+            let why = if len > CRASH_OVERRUN {
+                "overflow its output buffer and crash"
+            } else if encrypted && len > RC4_OVERRUN {
+                "encrypt it wrongly: its RC4 state overlapped the file's bytes"
+            } else if split && base && len > NAME_OVERRUN {
+                "take the extended file's name from this file's bytes"
+            } else {
+                return;
+            };
+            diags.push(note(format!(
+                "warning: {name} is {len} bytes (cfgfmt 2.3 would {why})"
+            )));
+        };
+
+    let mut files = Vec::new();
+    let passes: &[bool] = if strong_key.is_some() {
+        &[false, true]
+    } else {
+        &[false]
+    };
+    for &strong in passes {
+        // -g applied to the plain (and weak) files only.
+        let kept: Vec<&Record> = c
+            .store
+            .in_order()
+            .filter(|r| strong || !(opts.omit_sensitive && r.fmt & fmt_bits::SENSITIVE != 0))
+            .collect();
+        let (base, extended): (Vec<&Record>, Vec<&Record>) = if split {
+            kept.iter().partition(|r| r.fmt & fmt_bits::EXTENDED == 0)
+        } else {
+            (kept, Vec::new())
+        };
+        let (suffixes, names): ([&'static str; 2], [String; 2]) = if strong {
+            (
+                [".x", ".xex"],
+                [format!("{out_name}.x"), format!("{out_name}.xex")],
+            )
+        } else {
+            // The original printed the extended name for the base file too when splitting.
+            let first = if split {
+                format!("{out_name}.ex")
+            } else {
+                out_name.to_string()
+            };
+            (["", ".ex"], [first, format!("{out_name}.ex")])
+        };
+        // The pointer names the buffer's current name: `<output>.x` in the strong pass.
+        let pointer = names[0].clone();
+        if strong && split {
+            c.diags.push(note(format!(
+                "warning: {out_name}.x names itself, not {out_name}.xex, as its extended \
+                 file, as cfgfmt 2.3 did"
+            )));
+        }
+        let parts: Vec<(usize, Vec<&Record>)> = if split {
+            vec![(0, base), (1, extended)]
+        } else {
+            vec![(0, base)]
+        };
+        for (index, records) in parts {
+            let (suffix, name) = match (suffixes.get(index), names.get(index)) {
+                (Some(s), Some(n)) => (*s, n.clone()),
+                _ => continue,
+            };
+            verbose(&mut c.diags, format!("i: generating '{name}'..."));
+            let ptr = (split && index == 0).then_some(pointer.as_str());
+            let body = payload(&records, ptr, &mut c.diags)?;
+            let bytes = if strong {
+                let key_text = c.profile_key_ex_text.clone();
+                verbose(
+                    &mut c.diags,
+                    format!("i: Encrypt({name}, {})...", shown_key(&key_text)),
+                );
+                let mut plain = layout::header(&body, Checksum::Internet).to_vec();
+                plain.extend_from_slice(&body);
+                let key = strong_key.unwrap_or_default();
+                crypto::strong_encrypt(&plain, &key, random8(opts)?)
+            } else {
+                let mut bytes = plain_file(&body);
+                if let (Some(key), Some(text)) = (&weak_key, &weak_text) {
+                    verbose(
+                        &mut c.diags,
+                        format!("i: Encrypt({name}, {})...", shown_key(text)),
+                    );
+                    Rc4::new(key).apply(&mut bytes);
+                }
+                bytes
+            };
+            let encrypted = strong || weak_key.is_some();
+            overrun(
+                &mut c.diags,
+                &format!("{out_name}{suffix}"),
+                bytes.len(),
+                encrypted,
+                index == 0,
+            );
+            files.push(OutputFile { suffix, bytes });
         }
     }
     Ok(CompileOutput {
@@ -471,23 +733,28 @@ mod tests {
         hex::encode(&out.files[0].bytes[11..])
     }
 
+    /// Messages recorded from cfgfmt 2.3 for these lines (compiled as `t`), then ours.
     #[test]
     fn every_line_message() {
         assert_eq!(
             messages("#txt\nUseTftp:\n"),
-            ["warning: empty attribute value at line 2"]
-        );
-        assert_eq!(
-            messages("#txt\nupgradecode\n"),
-            ["warning: empty attribute value at line 2"]
+            ["warning: empty value for attribute 'UseTftp' @line 2 of t"]
         );
         assert_eq!(
             messages("#txt\nNope:1\n"),
-            ["warning: unknown attribute at line 2"]
+            ["warning: unknown attribute 'Nope' @line 2 of t"]
         );
+        // A TAB is no separator: the name is `\tUseTftp`.
+        assert_eq!(
+            messages("#txt\n\tUseTftp:1\n"),
+            ["warning: unknown attribute '\tUseTftp' @line 2 of t"]
+        );
+        // A value that does not parse is stored anyway: no unknown attribute.
         assert_eq!(
             messages("#txt\nStaticIP:1.2.3\n"),
-            ["warning: unknown attribute at line 2"]
+            [
+                "warning: StaticIP at line 2 of t: '1.2.3' is not a complete IP address; stored 1.2.3.0 (cfgfmt 2.3 would take the last 1 byte(s) from an earlier value)"
+            ]
         );
         assert_eq!(
             messages("#txt\nupgradecode:1,2\n"),
@@ -495,33 +762,96 @@ mod tests {
         );
         assert_eq!(
             messages("#txt\nupgradelang:3,1,2,3,1.2.3,69,1,f\n"),
-            ["error: invalid tftp IP address"]
+            ["error: bad tftp ip addr: 1.2.3"]
         );
         assert_eq!(
             messages("#txt\nupgradexml:1\n"),
             ["error: bad argument for upgradelogo tag"]
         );
-        assert_eq!(
-            messages("#txt\nDialToneFreq:1\n"),
-            ["error: invalid tone specification"]
-        );
+        let tone = messages("#txt\nDialToneFreq:1\n");
+        assert_eq!(tone[0], "error: invalid tone specification");
+        assert!(tone[1].contains("(cfgfmt 2.3 would "), "{tone:?}");
+        let not_hex = "WARNING: EncryptKeyEx in input text profile must all be Hex characters!\n !!! Using non-Hex characters will reduce the strength of profile encryption !!!";
         assert_eq!(
             messages("#txt\nEncryptKeyEx:xyz\n"),
-            [
-                "WARNING: EncryptKeyEx in input text profile must all be Hex characters!\n !!! Using non-Hex characters will reduce the strength of profile encryption !!!"
-            ]
+            [not_hex, not_hex, not_hex]
+        );
+        assert_eq!(
+            messages("#txt\nEncryptKey:1x\n"),
+            [not_hex.replace("EncryptKeyEx", "EncryptKey")]
         );
         assert_eq!(
             messages("#txt\nRxCodec:010\n"),
-            ["warning: leading 0 makes the number octal in RxCodec at line 2"]
+            ["warning: RxCodec at line 2 of t: a leading 0 makes it octal; stored 8"]
         );
+        // Sensitive values are never quoted.
         assert_eq!(
-            messages("#txt\nTimeZone:99999999999\n"),
-            ["warning: number out of range, clamped in TimeZone at line 2"]
+            messages("#txt\nPWD0:\nUID0:1\n"),
+            ["warning: empty value for attribute 'PWD0' @line 2 of t"]
         );
+    }
+
+    /// Recorded: a line over 1021 characters, a name over 255 characters, a value over
+    /// 511 bytes and a missing include made cfgfmt 2.3 misbehave; we refuse them.
+    #[test]
+    fn refusals_name_what_the_original_would_do() {
+        let run = |text: &str| {
+            compile(
+                text.as_bytes(),
+                Path::new("t"),
+                &mut NoIncludes,
+                &ata(),
+                &CompileOptions::default(),
+            )
+            .map(|_| ())
+            .unwrap_err()
+        };
+        for text in [
+            format!("#txt\n{}:1\n", "N".repeat(256)),
+            format!("#txt\nUID0:{}\n", "1".repeat(512)),
+            format!("#txt\n#{}\n", "c".repeat(1021)),
+            format!("#txt\nEncryptKey:{}\n", "1".repeat(64)),
+        ] {
+            let e = run(&text).to_string();
+            assert!(e.contains("(cfgfmt 2.3 would "), "{e}");
+            assert!(!e.contains("1111"), "{e}");
+        }
+        let e = run("#txt\ninclude nope\n");
+        assert_eq!(e.to_string(), "error: can't open profile 'nope'");
+        assert!(e.note().unwrap().contains("(cfgfmt 2.3 would "));
+        let t = TagTable::parse(b"12,0x200,Raw,4\n").0;
+        let e = compile(
+            b"#txt\nRaw:1\n",
+            Path::new("t"),
+            &mut NoIncludes,
+            &t,
+            &CompileOptions::default(),
+        )
+        .map(|_| ())
+        .unwrap_err();
         assert_eq!(
-            messages("#txt\nRingOnOffTime:1,2,3,4\n"),
-            ["warning: RingOnOffTime holds 3 values, the rest ignored at line 2"]
+            e.to_string(),
+            "internal error: unhandled attribute: tag:12 fmt:0x200)"
+        );
+    }
+
+    /// Recorded: `tftpurl2:` alone is a record holding a NUL; a long one gets a NUL at
+    /// byte 31; the last value of a pseudo tag wins in its first place.
+    #[test]
+    fn tftpurl2_records() {
+        let o = CompileOptions::default();
+        assert_eq!(payload_hex("#txt\ntftpurl2:\n", &o), "91020100");
+        assert_eq!(
+            payload_hex("#txt\ntftpurl2:abc\n", &o),
+            "910204616263".to_owned() + "00"
+        );
+        let long = "u".repeat(40);
+        let mut want = vec![b'u'; 41];
+        want[31] = 0;
+        want[40] = 0;
+        assert_eq!(
+            payload_hex(&format!("#txt\ntftpurl2:{long}\n"), &o),
+            format!("910229{}", hex::encode(want))
         );
     }
 
@@ -589,48 +919,233 @@ mod tests {
         assert_eq!(payload_hex("#txt\nMGCPPort:1\nUseTftp:1\n", &sip), "140101");
     }
 
-    #[test]
-    fn profile_key_zero_means_no_encryption() {
-        let out = compile(
-            b"#txt\nEncryptKey:0\nUseTftp:1\n",
+    fn compile_with(text: &str, opts: &CompileOptions) -> CompileOutput {
+        compile(
+            text.as_bytes(),
             Path::new("t"),
             &mut NoIncludes,
             &ata(),
+            opts,
+        )
+        .unwrap()
+    }
+
+    fn weak_plain(bytes: &[u8], key: &[u8]) -> Vec<u8> {
+        let mut plain = bytes.to_vec();
+        Rc4::new(&crypto::weak_key_bytes(key)).apply(&mut plain);
+        plain
+    }
+
+    /// Recorded from cfgfmt 2.3: `EncryptKey:0` means no key, `EncryptKey:00` encrypts
+    /// with key byte 0; any `EncryptKeyEx`, an all-zero one too, writes `.x`.
+    #[test]
+    fn profile_keys_select_encryption() {
+        let d = CompileOptions::default();
+        let out = compile_with("#txt\nEncryptKey:0\nUseTftp:1\n", &d);
+        assert!(out.files[0].bytes.starts_with(b"#ata"));
+        let out = compile_with("#txt\nUseTftp:1\nEncryptKey:00\n", &d);
+        // Same plain bytes as the 7912 table gives: 1401013d023030.
+        assert!(weak_plain(&out.files[0].bytes, b"00").starts_with(b"#ata"));
+        let out = compile_with("#txt\nEncryptKeyEx:00/112233445566\nUseTftp:1\n", &d);
+        assert_eq!(out.files.len(), 2);
+        assert_eq!(out.files[1].suffix, ".x");
+        assert_eq!(out.strong_key, Some([0; 32]));
+    }
+
+    /// Recorded from cfgfmt 2.3: the profile's `EncryptKey` overrides `-e` (unless `-E`),
+    /// its `EncryptKeyEx` overrides `-x` (unless `-X`).
+    #[test]
+    fn profile_keys_win_over_the_command_line() {
+        let opts = CompileOptions {
+            weak_key: Some(b"abcd".to_vec()),
+            strong_key: Some(b"3344".to_vec()),
+            ..CompileOptions::default()
+        };
+        let text = "#txt\nEncryptKey:1234\nEncryptKeyEx:1122\nUseTftp:1\n";
+        let out = compile_with(text, &opts);
+        assert!(weak_plain(&out.files[0].bytes, b"1234").starts_with(b"#ata"));
+        assert_eq!(out.strong_key, Some(crypto::strong_key_bytes(b"1122")));
+        let ignore = CompileOptions {
+            ignore_profile_key: true,
+            ignore_profile_key_ex: true,
+            ..opts
+        };
+        let out = compile_with(text, &ignore);
+        assert!(weak_plain(&out.files[0].bytes, b"abcd").starts_with(b"#ata"));
+        assert_eq!(out.strong_key, Some(crypto::strong_key_bytes(b"3344")));
+    }
+
+    /// cfgfmt 2.3 kept the tail of a longer earlier `EncryptKey` (`1234` then `0` encrypted
+    /// with `0234`): we use the last value and say so.
+    #[test]
+    fn a_shorter_later_encrypt_key_is_used_alone() {
+        let out = compile_with(
+            "#txt\nUseTftp:1\nEncryptKey:1234\nEncryptKey:0\n",
             &CompileOptions::default(),
+        );
+        assert!(weak_plain(&out.files[0].bytes, b"0").starts_with(b"#ata"));
+        let notes: Vec<String> = out.diagnostics.iter().map(ToString::to_string).collect();
+        assert_eq!(notes.len(), 1);
+        assert!(notes[0].starts_with("warning: EncryptKey at line 4 of t: "));
+        assert!(notes[0].contains("(cfgfmt 2.3 would "));
+    }
+
+    /// cfgfmt 2.3 crashed on an empty weak key and on one of 64+ characters.
+    #[test]
+    fn unusable_weak_keys_are_refused() {
+        for key in [String::new(), "0".repeat(64)] {
+            let opts = CompileOptions {
+                weak_key: Some(key.into_bytes()),
+                output_name: "out".into(),
+                ..CompileOptions::default()
+            };
+            let err = compile(
+                b"#txt\nUseTftp:1\n",
+                Path::new("t"),
+                &mut NoIncludes,
+                &ata(),
+                &opts,
+            )
+            .unwrap_err();
+            assert!(matches!(&err, Error::Refused { .. }));
+            assert!(err.to_string().contains("(cfgfmt 2.3 would crash"));
+        }
+    }
+
+    /// Recorded from cfgfmt 2.3 (`-g -x0011 -split`): `-g` leaves sensitive values out of
+    /// the plain files only; the strong base file's pointer names `<output>.x`.
+    #[test]
+    fn strong_pass_keeps_sensitive_values_and_points_at_itself() {
+        let t = TagTable::parse(b"20,0x0020,UseTftp,1\n25,0x4010,UID,32\n").0;
+        let opts = CompileOptions {
+            omit_sensitive: true,
+            force_split: true,
+            strong_key: Some(b"0011".to_vec()),
+            output_name: "out".into(),
+            rand8: Some([0; 8]),
+            ..CompileOptions::default()
+        };
+        let out = compile(
+            b"#txt\nUseTftp:1\nUID:5551234\n",
+            Path::new("t"),
+            &mut NoIncludes,
+            &t,
+            &opts,
         )
         .unwrap();
-        assert!(out.files[0].bytes.starts_with(b"#ata"));
+        assert_eq!(
+            hex::encode(&out.files[0].bytes),
+            "23617461fffe040340000d140101c000076f75742e657800"
+        );
+        let plain = crypto::strong_decrypt(&out.files[2].bytes, &crypto::strong_key_bytes(b"0011"));
+        assert_eq!(
+            hex::encode(plain.unwrap()),
+            "fffe04dfb80015140101190735353531323334c000066f75742e7800"
+        );
+        let msgs: Vec<String> = out.diagnostics.iter().map(ToString::to_string).collect();
+        assert_eq!(msgs[0], "#i: force output binary file splitting");
+        assert_eq!(
+            msgs[1],
+            "#i: spliting output binary file to 2 files: 'out' and 'out.ex'"
+        );
+    }
+
+    /// Recorded from cfgfmt 2.3: 3 small tags of 10 bytes and 18 big tags of 100 bytes
+    /// (1911-byte file) split on their own, while 20 small tags of 100 bytes (2051 bytes)
+    /// do not: the estimate counts big tags' lengths only.
+    #[test]
+    fn automatic_split_uses_the_original_estimate() {
+        let mut table = String::new();
+        for i in 1..=20 {
+            table.push_str(&format!("{i},0x10,S{i},300\n"));
+        }
+        for i in 0..18 {
+            table.push_str(&format!("{},0x10,B{i},300\n", 0x200 + i));
+        }
+        let t = TagTable::parse(table.as_bytes()).0;
+        let run = |text: String| {
+            compile(
+                text.as_bytes(),
+                Path::new("t"),
+                &mut NoIncludes,
+                &t,
+                &CompileOptions {
+                    output_name: "out".into(),
+                    ..CompileOptions::default()
+                },
+            )
+            .unwrap()
+        };
+        let small: String = (1..=20)
+            .map(|i| format!("S{i}:{}\n", "v".repeat(100)))
+            .collect();
+        let out = run(format!("#txt\n{small}"));
+        assert_eq!(out.files.len(), 1);
+        assert_eq!(out.files[0].bytes.len(), 2051);
+        let mixed: String = (1..=3)
+            .map(|i| format!("S{i}:{}\n", "v".repeat(10)))
+            .chain((0..18).map(|i| format!("B{i}:{}\n", "w".repeat(100))))
+            .collect();
+        let out = run(format!("#txt\n{mixed}"));
+        assert_eq!(out.files.len(), 2);
+        assert_eq!(out.files[0].bytes.len(), 1911);
+        assert_eq!(
+            out.diagnostics[0].to_string(),
+            "#i: output binary file too big"
+        );
+    }
+
+    /// Recorded from cfgfmt 2.3: a tag above 0x7FFF prints `error: value too big: 0x8001`
+    /// and writes no tag bytes (`03616263` is the length and value alone).
+    #[test]
+    fn tags_above_7fff_are_too_big() {
+        let t = TagTable::parse(b"0x8001,0x10,Name,8\n").0;
         let out = compile(
-            b"#txt\nEncryptKeyEx:00/112233445566\nUseTftp:1\n",
+            b"#txt\nName:abc\n",
             Path::new("t"),
             &mut NoIncludes,
-            &ata(),
+            &t,
             &CompileOptions::default(),
         )
         .unwrap();
         assert_eq!(
-            out.files.len(),
-            1,
-            "an all-zero EncryptKeyEx writes no strong file"
+            hex::encode(&out.files[0].bytes),
+            "23617461fffe040129000403616263"
+        );
+        assert_eq!(
+            out.diagnostics[0].to_string(),
+            "error: value too big: 0x8001"
         );
     }
 
+    /// Recorded: `EncryptKey:0` alone means no encryption, `EncryptKey:00` is the key
+    /// 0x00, and `a` then `0` encrypts with the key `0`; any `EncryptKeyEx`, an empty
+    /// one too, writes the strong file.
     #[test]
-    fn command_line_key_wins_over_the_profile_key() {
-        let opts = CompileOptions {
-            weak_key: Some(b"abcd".to_vec()),
-            ..CompileOptions::default()
+    fn profile_keys() {
+        let run = |text: &[u8]| {
+            compile(
+                text,
+                Path::new("t"),
+                &mut NoIncludes,
+                &ata(),
+                &CompileOptions::default(),
+            )
+            .unwrap()
         };
-        let out = compile(
-            b"#txt\nEncryptKey:1234\nUseTftp:1\n",
-            Path::new("t"),
-            &mut NoIncludes,
-            &ata(),
-            &opts,
-        )
-        .unwrap();
-        let mut plain = out.files[0].bytes.clone();
-        Rc4::new(&crypto::weak_key_bytes(b"abcd")).apply(&mut plain);
-        assert!(plain.starts_with(b"#ata"));
+        let out = run(b"#txt\nEncryptKey:0\nUseTftp:1\n");
+        assert!(out.files[0].bytes.starts_with(b"#ata"));
+        for (text, key) in [
+            (&b"#txt\nEncryptKey:00\nUseTftp:1\n"[..], &b"00"[..]),
+            (b"#txt\nEncryptKey:a\nEncryptKey:0\nUseTftp:1\n", b"0"),
+        ] {
+            let out = run(text);
+            let mut plain = out.files[0].bytes.clone();
+            Rc4::new(&crypto::weak_key_bytes(key)).apply(&mut plain);
+            assert!(plain.starts_with(b"#ata"));
+        }
+        let out = run(b"#txt\nEncryptKeyEx:\nUseTftp:1\n");
+        assert_eq!(out.files.len(), 2);
+        assert_eq!(out.strong_key, Some([0; 32]));
     }
 }

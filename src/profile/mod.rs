@@ -6,4 +6,4 @@ pub mod inspect;
 pub mod layout;
 
 pub use decode::{DecodeOptions, Decoded, decode};
-pub use encode::{CompileOptions, CompileOutput, OutputFile, compile, compile_items};
+pub use encode::{CompileOptions, CompileOutput, MAX_WEAK_KEY, OutputFile, compile, compile_items};

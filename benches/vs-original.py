@@ -1,0 +1,69 @@
+#!/usr/bin/env python3
+"""Whole-process timing of cfgfmt-rs against Cisco's original cfgfmt 2.3.
+
+    CFGFMT_ORACLE=/path/to/cfgfmt.linux benches/vs-original.py [RUNS] [OURS]
+
+Compiles the same 60-parameter 7912 profile (testdata/profiles/gkdefault-60.txt) with
+/bin/true (the spawn floor), the original and ours, interleaved run by run in a folder on
+disk (target/bench-vs-original), and prints the median of each and the median of the paired
+ratios ours/original. Checks that both wrote the same bytes. Skipped (exit 0) when
+CFGFMT_ORACLE is not set. OURS defaults to target/release/cfgfmt-rs; build it first (see
+docs/performance.md for the static build).
+"""
+import os
+import statistics
+import sys
+import time
+
+root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+oracle = os.environ.get("CFGFMT_ORACLE")
+if not oracle or not os.access(oracle, os.X_OK):
+    print("SKIP: set CFGFMT_ORACLE to an executable cfgfmt.linux (Cisco's cfgfmt 2.3)")
+    sys.exit(0)
+runs = int(sys.argv[1]) if len(sys.argv) > 1 else 100
+ours = os.path.abspath(sys.argv[2] if len(sys.argv) > 2 else os.path.join(root, "target/release/cfgfmt-rs"))
+oracle = os.path.abspath(oracle)
+work = os.path.join(root, "target/bench-vs-original")
+os.makedirs(work, exist_ok=True)
+os.chdir(work)
+with open(os.path.join(root, "formats/tables/7905-7912-sip.dat"), "rb") as f:
+    open("sip_ptag.dat", "wb").write(f.read())
+with open(os.path.join(root, "testdata/profiles/gkdefault-60.txt"), "rb") as f:
+    open("gkdefault.txt", "wb").write(f.read())
+
+commands = {
+    "/bin/true (spawn floor)": ["/bin/true"],
+    "Cisco cfgfmt 2.3": [oracle, "-tsip_ptag.dat", "gkdefault.txt", "orig.cfg"],
+    "cfgfmt-rs": [ours, "-tsip_ptag.dat", "gkdefault.txt", "ours.cfg"],
+}
+devnull = os.open(os.devnull, os.O_WRONLY)
+
+
+def once(argv):
+    fa = [(os.POSIX_SPAWN_DUP2, devnull, 1), (os.POSIX_SPAWN_DUP2, devnull, 2)]
+    t0 = time.perf_counter_ns()
+    pid = os.posix_spawn(argv[0], argv, os.environ, file_actions=fa)
+    _, status = os.waitpid(pid, 0)
+    t1 = time.perf_counter_ns()
+    if status != 0:
+        sys.exit(f"{argv[0]} failed with status {status}")
+    return (t1 - t0) / 1e6
+
+
+times = {name: [] for name in commands}
+names = list(commands)
+for name in names:  # warm-up
+    once(commands[name])
+for i in range(runs):
+    order = names[i % 3:] + names[:i % 3]  # rotate, so no command always runs first
+    for name in order:
+        times[name].append(once(commands[name]))
+ratios = [o / c for o, c in zip(times["cfgfmt-rs"], times["Cisco cfgfmt 2.3"])]
+same = open("orig.cfg", "rb").read() == open("ours.cfg", "rb").read()
+print(f"| | whole process, median of {runs} (ms) |")
+print("| --- | --- |")
+for name in names:
+    print(f"| {name} | {statistics.median(times[name]):.2f} |")
+print(f"median of paired ratios cfgfmt-rs / cfgfmt 2.3: {statistics.median(ratios):.2f}")
+print(f"output bytes identical: {'yes' if same else 'NO'}")
+sys.exit(0 if same else 1)

@@ -1,0 +1,141 @@
+//! Glue for `tftplog` and `probe`; the work is in [`crate::tftp`].
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, ValueEnum};
+
+use crate::tftp::client::{ClientOptions, UdpClient, resolve};
+use crate::tftp::diagnose::{self, RootIndex};
+use crate::tftp::log::{self, LogParser};
+use crate::tftp::probe::{self, Model, ProbeOptions, Protocol};
+
+#[derive(Args, Debug)]
+pub struct TftplogArgs {
+    /// Log files: Cisco's TFTP server log, syslog files with in.tftpd or dnsmasq-tftp
+    /// lines, in any mix; `-` reads stdin.
+    #[arg(required = true, value_name = "LOG")]
+    logs: Vec<String>,
+    /// The server's TFTP root: enables the case check (R8) and the missing-load check.
+    #[arg(long, value_name = "DIR")]
+    root: Option<PathBuf>,
+    /// One JSON document on stdout, for scripts.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub enum ProtocolArg {
+    Sip,
+    Sccp,
+}
+
+#[derive(Args, Debug)]
+pub struct ProbeArgs {
+    /// The TFTP server: HOST or HOST:PORT (default port 69).
+    #[arg(value_name = "HOST[:PORT]")]
+    server: String,
+    /// The phone's MAC address (0006D7AA2A2E, 00:06:d7:aa:2a:2e, 0006.d7aa.2a2e).
+    #[arg(long, value_name = "MAC")]
+    mac: String,
+    /// Phone model: 7940, 7960, 7905 or 7912.
+    #[arg(long, value_name = "MODEL", default_value = "7940")]
+    model: String,
+    /// Protocol the phone runs or should run.
+    #[arg(long, value_enum, default_value = "sip")]
+    protocol: ProtocolArg,
+    /// Seconds to wait for each packet before sending again (3 retries).
+    #[arg(long, value_name = "SECONDS", default_value_t = 2.0)]
+    timeout: f64,
+    /// Block size to ask for (RFC 2348); 0 asks for no options (plain RFC 1350).
+    #[arg(long, value_name = "BYTES", default_value_t = crate::tftp::client::DEFAULT_BLKSIZE)]
+    blksize: u16,
+    /// One JSON document on stdout, for scripts.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Exit status: 0 no client shows a problem, 1 one does, 2 a log or the root cannot be read.
+pub fn run_tftplog(a: &TftplogArgs) -> i32 {
+    let mut parser = LogParser::new();
+    for name in &a.logs {
+        let bytes = if name == "-" {
+            log::read_bounded("<stdin>", std::io::stdin().lock())
+        } else {
+            match std::fs::File::open(name) {
+                Ok(f) => log::read_bounded(name, f),
+                Err(source) => Err(log::LogError::Io {
+                    name: name.clone(),
+                    source,
+                }),
+            }
+        };
+        match bytes {
+            Ok(b) => parser.feed(if name == "-" { "<stdin>" } else { name }, &b),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return 2;
+            }
+        }
+    }
+    let root = match &a.root {
+        Some(dir) => match RootIndex::read(dir) {
+            Ok(r) => Some(r),
+            Err(e) => {
+                eprintln!("error: cannot read folder {}: {e}", dir.display());
+                return 2;
+            }
+        },
+        None => None,
+    };
+    let model = parser.finish();
+    let report = diagnose::diagnose(&a.logs, &model, root.as_ref());
+    if a.json {
+        println!("{}", report.to_json());
+    } else {
+        print!("{}", report.render_text());
+    }
+    i32::from(report.has_problems())
+}
+
+/// Exit status: 0 every required file fetched and parsed (information aside), 1 problems;
+/// an `Err` (bad arguments, no socket) also ends in 1.
+pub fn run_probe(a: &ProbeArgs) -> Result<i32, String> {
+    let mac = probe::parse_mac(&a.mac).map_err(|e| format!("--mac: {e}"))?;
+    let model = Model::parse(&a.model)
+        .ok_or_else(|| format!("--model {:?}: expected 7940, 7960, 7905 or 7912", a.model))?;
+    if !(a.timeout.is_finite() && a.timeout > 0.0 && a.timeout <= 60.0) {
+        return Err(format!(
+            "--timeout {}: expected 0 < seconds <= 60",
+            a.timeout
+        ));
+    }
+    if a.blksize != 0 && !(8..=65464).contains(&a.blksize) {
+        return Err(format!("--blksize {}: expected 8..65464, or 0", a.blksize));
+    }
+    let server = resolve(&a.server)?;
+    let options = ClientOptions {
+        blksize: (a.blksize != 0).then_some(a.blksize),
+        timeout: Duration::from_secs_f64(a.timeout),
+        ..ClientOptions::default()
+    };
+    let mut client =
+        UdpClient::new(server, options).map_err(|e| format!("cannot open a UDP socket: {e}"))?;
+    let report = probe::probe(
+        &mut client,
+        &ProbeOptions {
+            mac,
+            model,
+            protocol: match a.protocol {
+                ProtocolArg::Sip => Protocol::Sip,
+                ProtocolArg::Sccp => Protocol::Sccp,
+            },
+        },
+    );
+    if a.json {
+        println!("{}", report.to_json());
+    } else {
+        print!("{}", report.render_text());
+    }
+    Ok(i32::from(report.has_problems()))
+}

@@ -1,0 +1,238 @@
+//! `probe`'s logic through an in-memory [`Transport`]: the SCCP and 7905G/7912G paths, and
+//! files that do not parse (the tftpd-hpa tests cover the network).
+mod assist_fixtures;
+mod pkg_fixtures;
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use assist_fixtures::*;
+use cfgfmt::assist::Severity;
+use cfgfmt::tftp::client::Fetch;
+use cfgfmt::tftp::probe::{self, Model, ProbeOptions, ProbeReport, Protocol, Read, Transport};
+
+/// A server that holds `files`; names in `refused` answer "access violation".
+struct Memory {
+    files: BTreeMap<String, Vec<u8>>,
+    refused: Vec<String>,
+    asked: Vec<String>,
+}
+
+impl Memory {
+    fn new(fx: &Fx) -> Memory {
+        Memory {
+            files: fx.files.clone(),
+            refused: Vec::new(),
+            asked: Vec::new(),
+        }
+    }
+}
+
+impl Transport for Memory {
+    fn read(&mut self, file: &str) -> Read {
+        self.asked.push(file.to_string());
+        let result = if self.refused.iter().any(|r| r == file) {
+            Fetch::AccessViolation {
+                message: "Access violation".into(),
+            }
+        } else {
+            match self.files.get(file) {
+                Some(b) => Fetch::Fetched {
+                    bytes: b.clone(),
+                    size: b.len() as u64,
+                    blksize: 1428,
+                    tsize: Some(b.len() as u64),
+                },
+                None => Fetch::NotFound {
+                    message: "File not found".into(),
+                },
+            }
+        };
+        Read {
+            result,
+            elapsed: Duration::ZERO,
+        }
+    }
+    fn describe(&self) -> String {
+        "memory".into()
+    }
+}
+
+fn run(fx: &Fx, model: Model, protocol: Protocol) -> (ProbeReport, Vec<String>) {
+    let mut m = Memory::new(fx);
+    let r = probe::probe(
+        &mut m,
+        &ProbeOptions {
+            mac: MAC.into(),
+            model,
+            protocol,
+        },
+    );
+    (r, m.asked)
+}
+
+fn checks(r: &ProbeReport) -> Vec<String> {
+    for f in &r.findings {
+        let def = cfgfmt::tftp::check_def(&f.check).expect("catalogued");
+        assert!(def.rules.contains(&f.rule.as_str()), "{f:?}");
+        assert!(!f.message.is_empty() && !f.why.is_empty() && !f.fix.is_empty());
+    }
+    r.findings
+        .iter()
+        .map(|f| format!("{} {} {}", f.severity, f.check, f.file))
+        .collect()
+}
+
+#[test]
+fn sccp_phone_follows_load_information() {
+    let (r, asked) = run(&clean_7940_sccp(), Model::M7960, Protocol::Sccp);
+    assert_eq!(
+        asked,
+        [
+            format!("CTLSEP{MAC}.tlv"),
+            format!("SEP{MAC}.cnf.xml"),
+            "P0030801SR02.loads".into(),
+            "P0030801SR02.sbn".into(),
+            "P0030801SR02.sb2".into(),
+        ]
+    );
+    assert_eq!(
+        checks(&r),
+        [format!("info probe-optional-file CTLSEP{MAC}.tlv")]
+    );
+    assert!(!r.has_problems());
+}
+
+#[test]
+fn sccp_falls_back_to_xmldefault() {
+    let mut fx = clean_7940_sccp();
+    fx.remove(&format!("SEP{MAC}.cnf.xml"));
+    let (r, asked) = run(&fx, Model::M7940, Protocol::Sccp);
+    assert_eq!(asked[2], "XMLDefault.cnf.xml");
+    assert_eq!(asked[3], "P0030801SR02.loads");
+    assert!(!r.has_problems(), "{}", r.render_text());
+    fx.remove("XMLDefault.cnf.xml");
+    let (r, _) = run(&fx, Model::M7940, Protocol::Sccp);
+    assert_eq!(
+        checks(&r)[0],
+        format!("error probe-required-file SEP{MAC}.cnf.xml")
+    );
+}
+
+#[test]
+fn os79xx_with_extension_and_missing_load() {
+    let mut fx = clean_7940_sip();
+    fx.set("OS79XX.TXT", "P0S3-8-12-00.loads\r\n");
+    let (r, asked) = run(&fx, Model::M7940, Protocol::Sip);
+    assert_eq!(asked[1], "P0S3-8-12-00.loads");
+    assert!(
+        checks(&r).contains(&"warning probe-note OS79XX.TXT".to_string()),
+        "{:?}",
+        checks(&r)
+    );
+    // A load none of whose forms is there: one finding naming them all.
+    let mut fx = clean_7940_sip();
+    fx.set("OS79XX.TXT", "P0S3-9-9-99\n");
+    let (r, asked) = run(&fx, Model::M7940, Protocol::Sip);
+    assert_eq!(
+        &asked[1..4],
+        ["P0S3-9-9-99.loads", "P0S3-9-9-99.sbn", "P0S3-9-9-99.bin"]
+    );
+    let f = &r.findings[0];
+    assert_eq!(
+        (f.check.as_str(), f.severity),
+        ("probe-required-file", Severity::Error)
+    );
+    assert!(
+        f.message
+            .contains("none of P0S3-9-9-99.loads, P0S3-9-9-99.sbn, P0S3-9-9-99.bin")
+    );
+}
+
+#[test]
+fn unparsable_files_are_errors() {
+    let mut fx = clean_7940_sip();
+    fx.set("OS79XX.TXT", "\r\n");
+    fx.set("P0S3-8-12-00.loads", b"not a signed file".to_vec());
+    let (r, _) = run(&fx, Model::M7940, Protocol::Sip);
+    assert_eq!(
+        checks(&r),
+        [
+            "error probe-unparsable OS79XX.TXT",
+            "error probe-unparsable P0S3-8-12-00.loads"
+        ]
+    );
+}
+
+#[test]
+fn refused_optional_file_is_a_warning() {
+    let mut m = Memory::new(&clean_7940_sip());
+    m.refused.push("ringer1.pcm".into());
+    let r = probe::probe(
+        &mut m,
+        &ProbeOptions {
+            mac: MAC.into(),
+            model: Model::M7960,
+            protocol: Protocol::Sip,
+        },
+    );
+    assert_eq!(checks(&r), ["warning probe-optional-file ringer1.pcm"]);
+    assert_eq!(r.findings[0].rule, "R8");
+    assert!(r.has_problems());
+}
+
+#[test]
+fn gk_profiles_own_first_encrypted_and_7905() {
+    // The phone's own profile wins: gkdefault.cfg is not asked for.
+    let mut fx = clean_7912();
+    let cfg = fx.files["gkdefault.cfg"].clone();
+    fx.set(&format!("gk{}", MAC.to_ascii_lowercase()), cfg.clone());
+    let (r, asked) = run(&fx, Model::M7912, Protocol::Sip);
+    assert_eq!(
+        asked,
+        [
+            format!("gk{}", MAC.to_ascii_lowercase()),
+            SIP_IMAGE_7912.to_string()
+        ]
+    );
+    assert!(r.findings.is_empty());
+    // Encrypted (no #ata): fetched, not followed, a warning.
+    let mut fx = clean_7912();
+    fx.set("gkdefault.cfg", vec![0x11u8; 64]);
+    let (r, asked) = run(&fx, Model::M7912, Protocol::Sip);
+    assert_eq!(asked.len(), 2);
+    assert!(checks(&r).contains(&"warning probe-note gkdefault.cfg".to_string()));
+    // 7905G: ld<mac> then lddefault.cfg.
+    let mut fx = Fx::default();
+    fx.set("lddefault.cfg", cfg);
+    let (r, asked) = run(&fx, Model::M7905, Protocol::Sip);
+    assert_eq!(
+        &asked[..2],
+        [
+            format!("ld{}", MAC.to_ascii_lowercase()),
+            "lddefault.cfg".into()
+        ]
+    );
+    assert_eq!(
+        checks(&r).last().unwrap(),
+        &format!("info probe-optional-file ld{}", MAC.to_ascii_lowercase())
+    );
+}
+
+#[test]
+fn mac_forms() {
+    for s in [
+        "0006D7AA2A2E",
+        "00:06:d7:aa:2a:2e",
+        "0006.d7aa.2a2e",
+        "00-06-D7-AA-2A-2E",
+    ] {
+        assert_eq!(probe::parse_mac(s).unwrap(), MAC);
+    }
+    assert!(probe::parse_mac("0006D7AA2A2").is_err());
+    assert!(probe::parse_mac("0006D7AA2A2G").is_err());
+    assert_eq!(
+        probe::ring_files(b"Chirp 1\tringer1.pcm\r\n# c\n\nOld  ringer2.pcm\n"),
+        ["ringer1.pcm", "ringer2.pcm"]
+    );
+}
