@@ -185,7 +185,15 @@ pub enum Error {
     #[error("error: unknown or encrypted file")]
     UnknownOrEncrypted,
     #[error("corrupted profile")]
-    Corrupted { offset: usize, what: &'static str },
+    Corrupted {
+        file: String,
+        offset: usize,
+        what: &'static str,
+    },
+    /// A binary we refuse to decode where the original printed memory or overran a buffer;
+    /// the text is complete, with its `(cfgfmt 2.3 would …)` clause.
+    #[error("{0}")]
+    DecodeRefused(String),
     #[error("error: input too small")]
     InputTooSmall,
     #[error("error: can't open {} for reading", .path.display())]
@@ -258,7 +266,15 @@ impl Error {
     /// A second line with details the original did not print.
     pub fn note(&self) -> Option<String> {
         match self {
-            Error::Corrupted { offset, what } => Some(format!("note: {what} at offset {offset}")),
+            Error::Corrupted { file, offset, what } => Some(format!(
+                "error: {}record at offset 0x{offset:x}: {what}; nothing written (cfgfmt 2.3 \
+                 would write a partial text and exit 0)",
+                if file.is_empty() {
+                    String::new()
+                } else {
+                    format!("{file}: ")
+                }
+            )),
             Error::Read { source, .. } | Error::Write { source, .. } => {
                 Some(format!("note: {source}"))
             }
@@ -337,6 +353,7 @@ mod tests {
         );
         assert_eq!(
             Error::Corrupted {
+                file: "in.cfg".into(),
                 offset: 8,
                 what: "x"
             }

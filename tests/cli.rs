@@ -499,3 +499,37 @@ fn table_warnings_print_even_when_the_input_is_missing() {
         stderr(&o)
     );
 }
+
+/// Recorded from cfgfmt 2.3 (`-tata_ptag.dat in.cfg o.txt`): stderr
+/// `warning: input len > known len (40>32)` then `corrupted profile`, the text
+/// `#txt\n\nCA0orCM0:AAAA…` (32 A) written, exit 0. We print its lines, then ours, and write
+/// nothing.
+#[test]
+fn corrupted_decode_prints_the_originals_lines_and_writes_nothing() {
+    let dir = scratch(&[("ptag.dat", TABLE_ATA)]);
+    let bytes = hex::decode(format!(
+        "23617461fffe04123400101d28{}0304010203",
+        "41".repeat(40)
+    ))
+    .unwrap();
+    std::fs::write(dir.path().join("in.cfg"), bytes).unwrap();
+    let o = run(dir.path(), &["in.cfg", "o.txt"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(stdout(&o), "");
+    let err = stderr(&o);
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(
+        lines[..2],
+        [
+            "warning: input len > known len (40>32)",
+            "corrupted profile"
+        ],
+        "{err}"
+    );
+    assert_eq!(
+        lines[2],
+        "error: in.cfg: record at offset 0x35: the record runs past the end of the file; \
+         nothing written (cfgfmt 2.3 would write a partial text and exit 0)"
+    );
+    assert!(!dir.path().join("o.txt").exists());
+}

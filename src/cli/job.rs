@@ -403,10 +403,12 @@ fn produce(job: &Job, table: &TagTable, diags: &mut Vec<Diagnostic>) -> Result<P
             weak_key: job.weak_key.clone(),
             strong_key: job.strong_key.clone(),
             reencodable: job.reencodable,
+            input_name: job.input.to_string_lossy().into_owned(),
         };
-        let decoded = profile::decode(&input, table, &opts)?;
-        diags.extend(decoded.diagnostics);
-        Ok(Produced::Text(decoded.text))
+        // The original's lines print even when decoding then fails.
+        let (decode_diags, text) = profile::decode::decode_with_diagnostics(&input, table, &opts);
+        diags.extend(decode_diags);
+        Ok(Produced::Text(text?))
     }
 }
 
