@@ -565,6 +565,7 @@ fn library_check_compiles_without_writing() {
             compile: opts,
             prefix: Prefix::Ld,
             force: false,
+            durability: cfgfmt::io::Durability::Rename,
         },
     );
     let report = batch.check(&NoProgress);
@@ -628,6 +629,7 @@ proptest::proptest! {
                     compile: CompileOptions::default(),
                     prefix: Prefix::None,
                     force: false,
+            durability: cfgfmt::io::Durability::Rename,
                 },
             );
             let report = batch.check(&NoProgress);

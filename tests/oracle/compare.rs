@@ -17,8 +17,8 @@ pub const MARKER: &str = "(cfgfmt 2.3 would ";
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verdict {
     Same,
-    /// A documented difference: the marker phrase we printed.
-    Deliberate(String),
+    /// A documented difference: the marker phrase we printed, and what differed.
+    Deliberate(String, Vec<String>),
     Differ(Vec<String>),
 }
 
@@ -182,7 +182,7 @@ pub fn compare(case: &Case, oracle: &Outcome, ours: &Outcome) -> Verdict {
         return Verdict::Same;
     }
     match marker(ours) {
-        Some(m) => Verdict::Deliberate(m),
+        Some(m) => Verdict::Deliberate(m, why),
         None => Verdict::Differ(why),
     }
 }
