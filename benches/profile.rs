@@ -88,6 +88,7 @@ fn batch(c: &mut Criterion) {
             compile: opts,
             prefix: Prefix::Gk,
             force: false,
+            durability: cfgfmt::io::Durability::Rename,
         },
     );
     let mut group = c.benchmark_group("batch");

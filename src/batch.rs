@@ -424,6 +424,8 @@ pub struct BatchOptions {
     pub prefix: Prefix,
     /// Rewrite files even when their contents are unchanged.
     pub force: bool,
+    /// `Flush`: one `syncfs` makes every staged file durable before any is renamed.
+    pub durability: crate::io::Durability,
 }
 
 /// One row's outcome.
@@ -727,10 +729,15 @@ impl<'t> Batch<'t> {
             })
             .collect();
         progress.finish();
-        // Every staged file's data is made durable before any is renamed into place, so a
-        // crash never leaves a device with a truncated profile.
-        let synced = crate::io::sync_staged(out_dir, staged.iter().flat_map(|(_, f)| f))
-            .map_err(|e| e.to_string());
+        // With --sync every staged file's data is made durable before any is renamed into
+        // place, so even a power failure never leaves a device with a truncated profile.
+        let synced = match self.options.durability {
+            crate::io::Durability::Flush => {
+                crate::io::sync_staged(out_dir, staged.iter().flat_map(|(_, f)| f))
+                    .map_err(|e| e.to_string())
+            }
+            crate::io::Durability::Rename => Ok(()),
+        };
         let rows = staged
             .into_par_iter()
             .map(|(mut report, files)| {

@@ -125,6 +125,10 @@ struct TableArgs {
     /// Fail with exit status 2, writing nothing, on any warning.
     #[arg(long)]
     strict: bool,
+    /// Wait until the outputs are on the disk (fsync) before exiting; by default they are
+    /// renamed into place complete, and the kernel writes them back within seconds.
+    #[arg(long)]
+    sync: bool,
 }
 
 /// The compiler's own switches, shared by `compile` and `batch`.
@@ -252,6 +256,9 @@ fn job_from(common: &TableArgs) -> Result<Job, String> {
     }
     job.verbose = common.verbose;
     job.strict = common.strict;
+    if common.sync {
+        job.durability = crate::io::Durability::Flush;
+    }
     Ok(job)
 }
 
@@ -359,6 +366,7 @@ fn run_batch(a: &BatchArgs, job: &Job) -> i32 {
             compile,
             prefix: a.prefix,
             force: a.force,
+            durability: job.durability,
         },
         strict: job.strict,
         verbose: job.verbose,

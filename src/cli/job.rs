@@ -81,6 +81,8 @@ pub struct Job {
     pub ignore_profile_key_ex: bool,
     pub strict: bool,
     pub reencodable: bool,
+    /// `--sync`: wait for the disk before returning.
+    pub durability: crate::io::Durability,
 }
 
 impl Default for Job {
@@ -101,6 +103,7 @@ impl Default for Job {
             ignore_profile_key_ex: false,
             strict: false,
             reencodable: false,
+            durability: crate::io::Durability::Rename,
         }
     }
 }
@@ -249,9 +252,11 @@ fn run_inner(job: &Job) -> Result<()> {
                 .iter()
                 .map(|(p, b)| (p.clone(), b.as_slice()))
                 .collect();
-            crate::io::write_all_atomic(&refs)
+            crate::io::write_all_atomic_with(&refs, job.durability)
         }
-        (Produced::Text(text), Some(path)) => crate::io::write_private_atomic(path, &text),
+        (Produced::Text(text), Some(path)) => {
+            crate::io::write_private_atomic(path, &text, job.durability)
+        }
         (Produced::Text(text), None) => {
             let mut out = std::io::stdout().lock();
             out.write_all(&text)

@@ -112,6 +112,10 @@ fn parse_into(args: Vec<OsString>, messages: &mut Vec<String>) -> Parsed {
         if arg == "--list-tables" {
             return Parsed::ListTables;
         }
+        if arg == "--sync" {
+            job.durability = crate::io::Durability::Flush;
+            continue;
+        }
         if arg == "--strict" {
             job.strict = true;
             continue;
