@@ -1,7 +1,7 @@
 //! Tag tables (`ptag.dat`, `sip_ptag.dat`): which tag, value format and size each
 //! parameter name has, in which protocol context.
 
-use std::collections::HashMap;
+use std::cmp::Ordering;
 use std::fmt;
 
 use crate::cnum::{Signedness, parse_c_int};
@@ -106,11 +106,22 @@ impl fmt::Display for TableWarning {
 }
 
 /// A loaded tag table with its name and tag indexes.
+///
+/// The indexes are entry numbers sorted by name (ASCII case folded) and by tag, file order
+/// kept within equal keys: built once, searched by bisection, no allocation per lookup
+/// (a table is loaded on every run of the compiler; hashing every name cost a third of it).
 #[derive(Debug, Clone, Default)]
 pub struct TagTable {
     entries: Vec<Descriptor>,
-    by_name: HashMap<String, Vec<usize>>,
-    by_tag: HashMap<u16, Vec<usize>>,
+    by_name: Vec<u32>,
+    by_tag: Vec<u32>,
+}
+
+/// Compares names as the original did: ASCII letters in any case are equal.
+fn cmp_folded(a: &[u8], b: &[u8]) -> Ordering {
+    a.iter()
+        .map(u8::to_ascii_lowercase)
+        .cmp(b.iter().map(u8::to_ascii_lowercase))
 }
 
 /// The original read tables with `fgets` into an 80-byte buffer: pieces of at most 79
@@ -208,20 +219,38 @@ impl TagTable {
                 continue;
             }
             if let Some(d) = parse_piece(piece, index + 1, &mut warnings) {
-                table.push(d);
+                table.entries.push(d);
             }
         }
+        table.index();
         (table, warnings)
     }
 
-    fn push(&mut self, d: Descriptor) {
-        let index = self.entries.len();
-        self.by_name
-            .entry(d.name.to_ascii_lowercase())
-            .or_default()
-            .push(index);
-        self.by_tag.entry(d.tag).or_default().push(index);
-        self.entries.push(d);
+    /// Builds both indexes; stable sorts keep file order among equal keys.
+    fn index(&mut self) {
+        let all = 0..u32::try_from(self.entries.len()).unwrap_or(u32::MAX);
+        let mut by_name: Vec<u32> = all.clone().collect();
+        by_name.sort_by(|&a, &b| cmp_folded(self.name_of(a), self.name_of(b)));
+        let mut by_tag: Vec<u32> = all.collect();
+        by_tag.sort_by_key(|&i| self.entry(i).map_or(0, |d| d.tag));
+        self.by_name = by_name;
+        self.by_tag = by_tag;
+    }
+
+    fn entry(&self, i: u32) -> Option<&Descriptor> {
+        self.entries.get(i as usize)
+    }
+
+    fn name_of(&self, i: u32) -> &[u8] {
+        self.entry(i).map_or(&[], |d| d.name.as_bytes())
+    }
+
+    /// The last entry of `run` (indexes into the entries) in the filter's context.
+    fn last_in_context<'a>(&'a self, run: &'a [u32], filter: u16) -> Option<&'a Descriptor> {
+        run.iter()
+            .rev()
+            .filter_map(|&i| self.entry(i))
+            .find(|d| d.context & filter != 0)
     }
 
     pub fn entries(&self) -> &[Descriptor] {
@@ -230,25 +259,24 @@ impl TagTable {
 
     /// Encoding lookup: the last line whose name matches (any case) in the filter's context
     /// (the original prepended each line to a list and took the first match).
-    pub fn by_name(&self, name: &str, filter: u16) -> Option<&Descriptor> {
-        let key = name.to_ascii_lowercase();
-        self.by_name
-            .get(&key)?
-            .iter()
-            .rev()
-            .filter_map(|&i| self.entries.get(i))
-            .find(|d| d.context & filter != 0)
+    pub fn by_name(&self, name: impl AsRef<[u8]>, filter: u16) -> Option<&Descriptor> {
+        let key = name.as_ref();
+        let start = self
+            .by_name
+            .partition_point(|&i| cmp_folded(self.name_of(i), key) == Ordering::Less);
+        let rest = self.by_name.get(start..).unwrap_or_default();
+        let len = rest.partition_point(|&i| cmp_folded(self.name_of(i), key) == Ordering::Equal);
+        self.last_in_context(rest.get(..len).unwrap_or_default(), filter)
     }
 
     /// Decoding lookup: the last line with that tag in the filter's context (the original
     /// prepended each line to a list, so the last one was found first).
     pub fn by_tag(&self, tag: u16, filter: u16) -> Option<&Descriptor> {
-        self.by_tag
-            .get(&tag)?
-            .iter()
-            .rev()
-            .filter_map(|&i| self.entries.get(i))
-            .find(|d| d.context & filter != 0)
+        let tag_of = |i: u32| self.entry(i).map_or(0, |d| d.tag);
+        let start = self.by_tag.partition_point(|&i| tag_of(i) < tag);
+        let rest = self.by_tag.get(start..).unwrap_or_default();
+        let len = rest.partition_point(|&i| tag_of(i) == tag);
+        self.last_in_context(rest.get(..len).unwrap_or_default(), filter)
     }
 }
 

@@ -112,18 +112,17 @@ pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>> {
         path: path.to_path_buf(),
         source,
     })?;
-    // Refuse a large regular file before reading any of it.
-    if let Some(meta) = file
+    // Refuse a large regular file before reading any of it; size the buffer for one read
+    // of a regular file (plus the byte that tells "more" from "exactly").
+    let size = file
         .metadata()
         .ok()
-        .filter(|m| m.is_file() && m.len() > limit)
-    {
-        return Err(Error::InputTooLarge {
-            size: meta.len(),
-            limit,
-        });
+        .filter(|m| m.is_file())
+        .map(|m| m.len());
+    if let Some(size) = size.filter(|&s| s > limit) {
+        return Err(Error::InputTooLarge { size, limit });
     }
-    let mut bytes = Vec::new();
+    let mut bytes = Vec::with_capacity(size.map_or(0, |s| s as usize + 1));
     // Read one byte past the limit to tell "exactly the limit" from "more" (pipes, devices).
     file.take(limit + 1)
         .read_to_end(&mut bytes)

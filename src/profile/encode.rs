@@ -171,11 +171,15 @@ const MAX_PROFILE_KEY: usize = 63;
 /// Whether a value may be quoted in messages: not for sensitive attributes (format bit
 /// 0x4000) nor names that look like passwords, keys or user ids.
 fn reveals(fmt: u16, name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
+    let contains = |part: &[u8]| {
+        name.as_bytes()
+            .windows(part.len())
+            .any(|w| w.eq_ignore_ascii_case(part))
+    };
     fmt & fmt_bits::SENSITIVE == 0
-        && !["pwd", "passw", "key", "uid"]
+        && ![&b"pwd"[..], b"passw", b"key", b"uid"]
             .iter()
-            .any(|s| lower.contains(s))
+            .any(|p| contains(p))
 }
 
 const KEYWORDS: [(&str, u16); 6] = [
@@ -216,12 +220,13 @@ impl Compiler<'_> {
         let keyword = KEYWORDS
             .iter()
             .find(|(k, _)| name.eq_ignore_ascii_case(k.as_bytes()));
-        let name_text: String = String::from_utf8_lossy(name).into_owned();
+        // Only messages need the name as text.
+        let name_text = || String::from_utf8_lossy(name).into_owned();
         if value.len() > MAX_VALUE {
             return Err(Error::ValueTooLong {
                 file: at.file.as_deref().map(str::to_string),
                 line: at.line,
-                name: name_text,
+                name: name_text(),
                 len: value.len(),
             });
         }
@@ -230,19 +235,21 @@ impl Compiler<'_> {
             self.pseudo(keyword, tag, value, at);
             return Ok(());
         }
-        let Some(desc) = self.table.by_name(&name_text, self.opts.filter) else {
-            self.diag(DiagKind::UnknownAttribute { name: name_text }, at);
+        // The table outlives this borrow of `self`: no copy of the descriptor needed.
+        let table = self.table;
+        let Some(desc) = table.by_name(name, self.opts.filter) else {
+            self.diag(DiagKind::UnknownAttribute { name: name_text() }, at);
             return Ok(());
         };
         if value.is_empty() {
             // The earlier value, if any, stays.
-            self.diag(DiagKind::EmptyValue { name: name_text }, at);
+            self.diag(DiagKind::EmptyValue { name: name_text() }, at);
             return Ok(());
         }
         let mut notes = Vec::new();
         let reveal = reveals(desc.fmt, &desc.name);
         let encoded = codec::encode(desc, value, reveal, &mut notes);
-        let (tag, fmt, desc_name) = (desc.tag, desc.fmt, desc.name.clone());
+        let (tag, fmt, desc_name) = (desc.tag, desc.fmt, desc.name.as_str());
         let value = match encoded {
             Ok(Encoded::Value(v)) => v,
             Ok(Encoded::InvalidTone(zeros)) => {
@@ -254,7 +261,7 @@ impl Compiler<'_> {
         if tag == TAG_ENCRYPT_KEY {
             self.encrypt_key(&value, at)?;
         }
-        self.notes(notes, &desc_name, at);
+        self.notes(notes, desc_name, at);
         self.store(Record { tag, fmt, value }, at);
         Ok(())
     }
