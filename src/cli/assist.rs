@@ -1,10 +1,10 @@
-//! Glue for `doctor`, `plan` and `upgradecode`; the work is in [`crate::assist`].
+//! Glue for `doctor`, `plan` and `upgradecode`; the work is in [`cfgfmt::assist`].
 
 use std::path::PathBuf;
 
 use clap::Args;
 
-use crate::assist::{doctor, plan, upgradecode};
+use cfgfmt::assist::{doctor, plan, upgradecode};
 
 #[derive(Args, Debug)]
 pub struct DoctorArgs {

@@ -5,10 +5,11 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use super::batch::{BatchConfig, PrefixArg};
 use super::job::{self, Job, TableSource, read_key_file};
-use crate::batch::{self, BatchConfig, BatchOptions, Prefix};
-use crate::profile::CompileOptions;
-use crate::table::context;
+use cfgfmt::batch::BatchOptions;
+use cfgfmt::profile::CompileOptions;
+use cfgfmt::table::context;
 
 const AFTER_HELP: &str = "\
 The original command line works as it did with Cisco's cfgfmt:
@@ -189,7 +190,7 @@ struct BatchArgs {
     out: PathBuf,
     /// File name prefix: ata (ATA 186/188), gk (7912G), ld (7905G) or none.
     #[arg(long, value_enum)]
-    prefix: Prefix,
+    prefix: PrefixArg,
     #[command(flatten)]
     switches: CompilerSwitches,
     /// Rewrite every file, even those whose contents are unchanged.
@@ -257,7 +258,7 @@ fn job_from(common: &TableArgs) -> Result<Job, String> {
     job.verbose = common.verbose;
     job.strict = common.strict;
     if common.sync {
-        job.durability = crate::io::Durability::Flush;
+        job.durability = cfgfmt::io::Durability::Flush;
     }
     Ok(job)
 }
@@ -356,7 +357,7 @@ fn run_batch(a: &BatchArgs, job: &Job) -> i32 {
         ignore_profile_key_ex: a.switches.no_profile_key_ex || job.strong_key.is_some(),
         ..CompileOptions::default()
     };
-    batch::run_cli(&BatchConfig {
+    super::batch::run(&BatchConfig {
         table,
         table_warnings,
         template: a.template.clone(),
@@ -364,7 +365,7 @@ fn run_batch(a: &BatchArgs, job: &Job) -> i32 {
         out_dir: a.out.clone(),
         options: BatchOptions {
             compile,
-            prefix: a.prefix,
+            prefix: a.prefix.into(),
             force: a.force,
             durability: job.durability,
         },

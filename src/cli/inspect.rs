@@ -6,11 +6,11 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use super::job::{Job, TableSource};
-use crate::pkg;
-use crate::profile::inspect::{self as pinspect, InspectOptions, Inspection};
-use crate::report::{self, DumpStyle};
-use crate::table::TagTable;
-use crate::text::TEXT_MAGIC;
+use cfgfmt::pkg;
+use cfgfmt::profile::inspect::{self as pinspect, InspectOptions, Inspection};
+use cfgfmt::report::{self, DumpStyle};
+use cfgfmt::table::TagTable;
+use cfgfmt::text::TEXT_MAGIC;
 
 /// Largest file `inspect`/`dump` read.
 pub const MAX_INSPECT_BYTES: u64 = pkg::MAX_OUTPUT as u64;
@@ -74,7 +74,7 @@ fn is_profile(bytes: &[u8], opts: &InspectOptions) -> bool {
 }
 
 fn read(path: &Path) -> Result<Vec<u8>, String> {
-    crate::text::read_bounded(path, MAX_INSPECT_BYTES).map_err(|e| e.to_string())
+    cfgfmt::text::read_bounded(path, MAX_INSPECT_BYTES).map_err(|e| e.to_string())
 }
 
 /// Human-readable report of a profile.

@@ -4,10 +4,10 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::diag::{Diagnostic, Error, Result, Severity};
-use crate::profile::{self, CompileOptions, DecodeOptions};
-use crate::table::{self, BUILTIN_PREFIX, BUILTIN_TABLES, TableWarning, TagTable, context};
-use crate::text::{self, FsLoader, TEXT_MAGIC};
+use cfgfmt::diag::{Diagnostic, Error, Result, Severity};
+use cfgfmt::profile::{self, CompileOptions, DecodeOptions};
+use cfgfmt::table::{self, BUILTIN_PREFIX, BUILTIN_TABLES, TableWarning, TagTable, context};
+use cfgfmt::text::{self, FsLoader, TEXT_MAGIC};
 
 /// Where the tag table comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,7 +82,7 @@ pub struct Job {
     pub strict: bool,
     pub reencodable: bool,
     /// `--sync`: wait for the disk before returning.
-    pub durability: crate::io::Durability,
+    pub durability: cfgfmt::io::Durability,
 }
 
 impl Default for Job {
@@ -103,7 +103,7 @@ impl Default for Job {
             ignore_profile_key_ex: false,
             strict: false,
             reencodable: false,
-            durability: crate::io::Durability::Rename,
+            durability: cfgfmt::io::Durability::Rename,
         }
     }
 }
@@ -152,7 +152,7 @@ pub fn builtin_hint() -> String {
 pub fn table_diagnostics(warnings: &[TableWarning]) -> Vec<Diagnostic> {
     warnings
         .iter()
-        .map(|w| Diagnostic::new(crate::diag::DiagKind::Table(w.clone()), None))
+        .map(|w| Diagnostic::new(cfgfmt::diag::DiagKind::Table(w.clone()), None))
         .collect()
 }
 
@@ -252,10 +252,10 @@ fn run_inner(job: &Job) -> Result<()> {
                 .iter()
                 .map(|(p, b)| (p.clone(), b.as_slice()))
                 .collect();
-            crate::io::write_all_atomic_with(&refs, job.durability)
+            cfgfmt::io::write_all_atomic_with(&refs, job.durability)
         }
         (Produced::Text(text), Some(path)) => {
-            crate::io::write_private_atomic(path, &text, job.durability)
+            cfgfmt::io::write_private_atomic(path, &text, job.durability)
         }
         (Produced::Text(text), None) => {
             let mut out = std::io::stdout().lock();

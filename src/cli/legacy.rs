@@ -5,7 +5,7 @@ use std::ffi::OsString;
 use std::path::PathBuf;
 
 use super::job::{Job, TableSource, read_key_file};
-use crate::table::context;
+use cfgfmt::table::context;
 
 /// What the command line asked for.
 #[derive(Debug)]
@@ -43,7 +43,7 @@ options:
 fn not_hex_lines(key: &[u8], what: &'static str, messages: &mut Vec<String>) {
     for _ in key.iter().filter(|b| !b.is_ascii_hexdigit()) {
         messages.push(
-            crate::diag::Diagnostic::new(crate::diag::DiagKind::KeyNotHex { what }, None)
+            cfgfmt::diag::Diagnostic::new(cfgfmt::diag::DiagKind::KeyNotHex { what }, None)
                 .to_string(),
         );
     }
@@ -113,7 +113,7 @@ fn parse_into(args: Vec<OsString>, messages: &mut Vec<String>) -> Parsed {
             return Parsed::ListTables;
         }
         if arg == "--sync" {
-            job.durability = crate::io::Durability::Flush;
+            job.durability = cfgfmt::io::Durability::Flush;
             continue;
         }
         if arg == "--strict" {

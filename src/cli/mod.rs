@@ -1,10 +1,12 @@
-//! Command-line front end. `main.rs` only calls [`run`].
+//! Command-line front end, a module of the binary: the library (`cfgfmt`) returns values,
+//! this prints them. `main.rs` only calls [`run`].
 //!
 //! Two spellings live side by side: the original's (`cfgfmt-rs -tsip_ptag.dat in out`),
 //! recognised whenever the first argument is not one of our subcommands, and subcommands
 //! built with `clap` (`cfgfmt-rs compile --table … IN OUT`, `dump`, `inspect`, …).
 
 pub mod assist;
+pub mod batch;
 pub mod commands;
 pub mod inspect;
 pub mod job;
@@ -14,7 +16,7 @@ pub mod tftp;
 use std::ffi::OsString;
 use std::io::Write;
 
-use crate::table::{BUILTIN_PREFIX, BUILTIN_TABLES};
+use cfgfmt::table::{BUILTIN_PREFIX, BUILTIN_TABLES};
 
 /// Runs the program with its arguments (program name first); returns the exit status.
 pub fn run(args: Vec<OsString>) -> i32 {

@@ -1,14 +1,14 @@
-//! Glue for `tftplog` and `probe`; the work is in [`crate::tftp`].
+//! Glue for `tftplog` and `probe`; the work is in [`cfgfmt::tftp`].
 
 use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args, ValueEnum};
 
-use crate::tftp::client::{ClientOptions, UdpClient, resolve};
-use crate::tftp::diagnose::{self, RootIndex};
-use crate::tftp::log::{self, LogParser};
-use crate::tftp::probe::{self, Model, ProbeOptions, Protocol};
+use cfgfmt::tftp::client::{ClientOptions, UdpClient, resolve};
+use cfgfmt::tftp::diagnose::{self, RootIndex};
+use cfgfmt::tftp::log::{self, LogParser};
+use cfgfmt::tftp::probe::{self, Model, ProbeOptions, Protocol};
 
 #[derive(Args, Debug)]
 pub struct TftplogArgs {
@@ -48,7 +48,7 @@ pub struct ProbeArgs {
     #[arg(long, value_name = "SECONDS", default_value_t = 2.0)]
     timeout: f64,
     /// Block size to ask for (RFC 2348); 0 asks for no options (plain RFC 1350).
-    #[arg(long, value_name = "BYTES", default_value_t = crate::tftp::client::DEFAULT_BLKSIZE)]
+    #[arg(long, value_name = "BYTES", default_value_t = cfgfmt::tftp::client::DEFAULT_BLKSIZE)]
     blksize: u16,
     /// One JSON document on stdout, for scripts.
     #[arg(long)]
