@@ -63,6 +63,11 @@ impl RowError {
     }
 }
 
+/// A library error as the one line a row's report holds, led as the front end leads it.
+fn error_line(e: &crate::diag::Error) -> String {
+    format!("{}{e}", e.lead())
+}
+
 /// Text-profile value grammar: a run of `:` and space before the value is skipped (a TAB
 /// is part of the value, as in cfgfmt 2.3).
 fn cell_value(cell: &[u8]) -> &[u8] {
@@ -198,7 +203,7 @@ impl<'t> Batch<'t> {
         let synced = match self.options.durability {
             crate::io::Durability::Flush => {
                 crate::io::sync_staged(out_dir, staged.iter().flat_map(|(_, f)| f))
-                    .map_err(|e| e.to_string())
+                    .map_err(|e| error_line(&e))
             }
             crate::io::Durability::Rename => Ok(()),
         };
@@ -215,7 +220,7 @@ impl<'t> Batch<'t> {
                         .into_iter()
                         .rev()
                         .try_for_each(Staged::commit)
-                        .map_err(|e| e.to_string()),
+                        .map_err(|e| error_line(&e)),
                     Err(e) => Err(e.clone()),
                 };
                 if let Err(e) = result {
@@ -305,7 +310,7 @@ impl<'t> Batch<'t> {
             Ok(out) => out,
             Err(e) => {
                 report.errors = 1;
-                report.messages.push(e.to_string());
+                report.messages.push(error_line(&e));
                 return (report, Vec::new());
             }
         };
@@ -343,7 +348,7 @@ impl<'t> Batch<'t> {
                 Err(e) => {
                     // Dropping what was staged removes it: the device keeps its old files.
                     report.errors += 1;
-                    report.messages.push(e.to_string());
+                    report.messages.push(error_line(&e));
                     return (report, Vec::new());
                 }
             }

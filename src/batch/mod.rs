@@ -56,38 +56,39 @@ impl Prefix {
     }
 }
 
-/// Fatal problems: no device is compiled (or written) when one occurs.
+/// Fatal problems: no device is compiled (or written) when one occurs. The front end
+/// leads the message with `error: `.
 #[derive(Debug, thiserror::Error)]
 pub enum BatchError {
-    #[error("error: template {path}: {}", bare(.source))]
+    #[error("template {path}: {}", nested(.source))]
     Template { path: String, source: diag::Error },
-    #[error("error: template {path} does not start with #txt")]
+    #[error("template {path} does not start with #txt")]
     TemplateNotText { path: String },
-    #[error("error: template {path} has {count} error(s); no device compiled")]
+    #[error("template {path} has {count} error(s); no device compiled")]
     TemplateErrors { path: String, count: usize },
-    #[error("error: devices file {path}: {}", bare(.source))]
+    #[error("devices file {path}: {}", nested(.source))]
     DevicesRead { path: String, source: diag::Error },
-    #[error("error: {path} line {line}: {message}")]
+    #[error("{path} line {line}: {message}")]
     Csv {
         path: String,
         line: u64,
         message: String,
     },
-    #[error("error: {path} has no header row")]
+    #[error("{path} has no header row")]
     NoHeader { path: String },
-    #[error("error: {path} has no `mac` column")]
+    #[error("{path} has no `mac` column")]
     NoMacColumn { path: String },
-    #[error("error: {path} has {count} columns; at most {limit} are accepted")]
+    #[error("{path} has {count} columns; at most {limit} are accepted")]
     TooManyColumns {
         path: String,
         count: usize,
         limit: usize,
     },
-    #[error("error: {path} has more than {limit} device rows")]
+    #[error("{path} has more than {limit} device rows")]
     TooManyRows { path: String, limit: usize },
-    #[error("error: {path}: column {column} has no name")]
+    #[error("{path}: column {column} has no name")]
     EmptyColumnName { path: String, column: usize },
-    #[error("error: {path}: column {} appears twice (columns {first} and {second})", shown(.name))]
+    #[error("{path}: column {} appears twice (columns {first} and {second})", shown(.name))]
     DuplicateColumn {
         path: String,
         name: String,
@@ -95,7 +96,7 @@ pub enum BatchError {
         second: usize,
     },
     #[error(
-        "error: {path}: {} of the table{}, nor a compiler keyword; no device compiled",
+        "{path}: {} of the table{}, nor a compiler keyword; no device compiled",
         list_columns(.columns),
         filter_note(*.filter)
     )]
@@ -105,21 +106,22 @@ pub enum BatchError {
         columns: Vec<(String, usize)>,
         filter: u16,
     },
-    #[error("error: cannot create output folder {}: {source}", .path.display())]
+    #[error("cannot create output folder {}: {source}", .path.display())]
     OutDir {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("error: cannot start worker threads: {0}")]
-    Threads(String),
+    #[error("cannot start worker threads: {0}")]
+    Threads(#[source] rayon::ThreadPoolBuildError),
 }
 
-/// A message of the core library without its `error: ` lead, to nest it in ours.
-fn bare(e: &diag::Error) -> String {
-    let text = e.to_string();
-    text.strip_prefix("error: ")
-        .map(str::to_string)
-        .unwrap_or(text)
+/// A library error nested in ours: its own lead only where it is not the plain `error: `
+/// the front end puts before the whole line.
+fn nested(e: &diag::Error) -> String {
+    match e.lead() {
+        "error: " => e.to_string(),
+        lead => format!("{lead}{e}"),
+    }
 }
 
 /// A header name for a message: quoted, control characters escaped, and cut short, since

@@ -103,12 +103,12 @@ pub fn run(cfg: &BatchConfig) -> i32 {
     }
     let result = builder
         .build()
-        .map_err(|e| BatchError::Threads(e.to_string()))
+        .map_err(BatchError::Threads)
         .and_then(|pool| pool.install(|| execute(cfg)));
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("{e}");
+            eprintln!("error: {e}");
             1
         }
     }

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use super::batch::{BatchConfig, PrefixArg};
+use super::failure::{self, Failure};
 use super::job::{self, Job, TableSource, read_key_file};
 use cfgfmt::batch::BatchOptions;
 use cfgfmt::profile::CompileOptions;
@@ -234,7 +235,7 @@ pub fn print_help() -> i32 {
     0
 }
 
-fn job_from(common: &TableArgs) -> Result<Job, String> {
+fn job_from(common: &TableArgs) -> Result<Job, Failure> {
     let mut job = Job::default();
     if let Some(t) = &common.table {
         job.table = TableSource::parse(t)?;
@@ -250,10 +251,10 @@ fn job_from(common: &TableArgs) -> Result<Job, String> {
         }
     }
     if let Some(f) = &common.key_file {
-        job.weak_key = Some(read_key_file(f).map_err(|e| e.to_string())?);
+        job.weak_key = Some(read_key_file(f)?);
     }
     if let Some(f) = &common.xkey_file {
-        job.strong_key = Some(read_key_file(f).map_err(|e| e.to_string())?);
+        job.strong_key = Some(read_key_file(f)?);
     }
     job.verbose = common.verbose;
     job.strict = common.strict;
@@ -311,26 +312,16 @@ pub fn run(args: Vec<OsString>) -> i32 {
         Command::Plan(a) => super::assist::run_plan(&a),
         Command::Upgradecode(a) => super::assist::run_upgradecode(&a),
         Command::Tftplog(a) => Ok(super::tftp::run_tftplog(&a)),
-        Command::Probe(a) => super::tftp::run_probe(&a).map_err(|e| e.to_string()),
+        Command::Probe(a) => super::tftp::run_probe(&a),
     };
-    result.unwrap_or_else(|e| {
-        eprintln!(
-            "{}",
-            if e.starts_with("error:") {
-                e
-            } else {
-                format!("error: {e}")
-            }
-        );
-        1
-    })
+    result.unwrap_or_else(|e| failure::report(&e))
 }
 
 fn run_batch(a: &BatchArgs, job: &Job) -> i32 {
     let (table, warnings) = match job.table.load() {
         Ok(t) => t,
         Err(e) => {
-            eprintln!("{e}");
+            eprintln!("{}{e}", e.lead());
             if let Some(note) = e.note() {
                 eprintln!("{note}");
             }

@@ -4,6 +4,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use super::failure::Failure;
 use cfgfmt::diag::{Diagnostic, Error, Result, Severity};
 use cfgfmt::profile::{self, CompileOptions, DecodeOptions};
 use cfgfmt::table::{self, BUILTIN_PREFIX, BUILTIN_TABLES, TableWarning, TagTable, context};
@@ -20,17 +21,17 @@ pub enum TableSource {
 
 impl TableSource {
     /// `-t<value>` / `--table <value>`: `builtin:<name>` or a path.
-    pub fn parse(value: &str) -> std::result::Result<TableSource, String> {
+    pub fn parse(value: &str) -> std::result::Result<TableSource, Failure> {
         match value.strip_prefix(BUILTIN_PREFIX) {
             Some(name) => table::builtin(name)
                 .map(TableSource::Builtin)
-                .ok_or_else(|| format!("no built-in table {name:?}; --list-tables shows them")),
+                .ok_or_else(|| Failure::UnknownTable(name.to_string())),
             None => Ok(TableSource::Path(PathBuf::from(value))),
         }
     }
 
     /// `-t<bytes>`: the path exactly as typed.
-    pub fn parse_bytes(value: &[u8]) -> std::result::Result<TableSource, String> {
+    pub fn parse_bytes(value: &[u8]) -> std::result::Result<TableSource, Failure> {
         match std::str::from_utf8(value) {
             Ok(text) => TableSource::parse(text),
             Err(_) => Ok(TableSource::Path(text::path_from_bytes(value))),
@@ -200,11 +201,8 @@ pub fn run(job: &Job) -> i32 {
 /// The error line, with the input's name where the original printed it.
 fn message(e: &Error, job: &Job) -> String {
     match e {
-        Error::UnknownOrEncrypted => format!(
-            "error: unknown or encrypted file: '{}'",
-            job.input.display()
-        ),
-        _ => e.to_string(),
+        Error::UnknownOrEncrypted => format!("{}{e}: '{}'", e.lead(), job.input.display()),
+        _ => format!("{}{e}", e.lead()),
     }
 }
 

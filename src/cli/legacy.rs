@@ -4,6 +4,7 @@
 use std::ffi::OsString;
 use std::path::PathBuf;
 
+use super::failure::Failure;
 use super::job::{Job, TableSource, read_key_file};
 use cfgfmt::table::context;
 
@@ -16,7 +17,7 @@ pub enum Parsed {
     Help,
     ListTables,
     Version,
-    Error(String),
+    Error(Failure),
 }
 
 /// The original's usage text, byte for byte (stdout, exit status 1).
@@ -52,14 +53,14 @@ fn not_hex_lines(key: &[u8], what: &'static str, messages: &mut Vec<String>) {
 /// A long option's value: `--name=value` or `--name value`.
 fn long_value(
     arg: &str,
-    name: &str,
+    name: &'static str,
     rest: &mut impl Iterator<Item = OsString>,
-) -> Option<Result<String, String>> {
+) -> Option<Result<String, Failure>> {
     if arg == name {
         return Some(
             rest.next()
                 .map(|v| v.to_string_lossy().into_owned())
-                .ok_or_else(|| format!("{name} needs a value")),
+                .ok_or(Failure::MissingValue(name)),
         );
     }
     arg.strip_prefix(name)?
@@ -200,9 +201,7 @@ fn parse_into(args: Vec<OsString>, messages: &mut Vec<String>) -> Parsed {
         if let Some(path) = file {
             match read_key_file(&path) {
                 Ok(key) => *slot = Some(key),
-                Err(e) => {
-                    return Parsed::Error(e.to_string().trim_start_matches("error: ").to_string());
-                }
+                Err(e) => return Parsed::Error(e.into()),
             }
         }
     }

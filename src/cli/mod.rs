@@ -8,6 +8,7 @@
 pub mod assist;
 pub mod batch;
 pub mod commands;
+pub mod failure;
 pub mod inspect;
 pub mod job;
 pub mod legacy;
@@ -50,10 +51,7 @@ pub fn run(args: Vec<OsString>) -> i32 {
             );
             0
         }
-        legacy::Parsed::Error(e) => {
-            eprintln!("error: {e}");
-            1
-        }
+        legacy::Parsed::Error(e) => failure::report(&e),
     }
 }
 
