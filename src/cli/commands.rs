@@ -3,7 +3,7 @@
 use std::ffi::OsString;
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, Parser, Subcommand};
 
 use super::batch::{BatchConfig, PrefixArg};
 use super::failure::{self, Failure};
@@ -48,6 +48,13 @@ enum Command {
     Batch(BatchArgs),
     /// List the built-in tag tables.
     Tables,
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell) on stdout.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) on stdout: `cfgfmt-rs manpage > cfgfmt-rs.1`.
+    Manpage,
     /// Check a TFTP root against Cisco's SCCP/SIP conversion guide (exit 1 on errors).
     Doctor(super::assist::DoctorArgs),
     /// The ordered steps to convert a phone from one load to another.
@@ -170,6 +177,9 @@ struct DecodeArgs {
     /// to the same bytes (the original printed upgrade IPs byte-reversed).
     #[arg(long)]
     reencodable: bool,
+    /// Overwrite OUTPUT even when it is a text profile (starts with #txt).
+    #[arg(long)]
+    force: bool,
     /// Binary profile.
     input: PathBuf,
     /// Text file to write; stdout when omitted.
@@ -222,11 +232,58 @@ const SUBCOMMANDS: &[&str] = &[
     "tftplog",
     "probe",
     "tables",
+    "completions",
+    "manpage",
     "help",
 ];
 
 pub fn is_subcommand(arg: &str) -> bool {
     SUBCOMMANDS.contains(&arg)
+}
+
+/// The subcommand a mistyped word most likely meant: one or two letters off (one for
+/// words of five letters or fewer), never for a word that names an existing file.
+pub fn did_you_mean(word: &str) -> Option<&'static str> {
+    if word.starts_with('-') || word.len() < 3 || std::path::Path::new(word).exists() {
+        return None;
+    }
+    let limit = if word.len() <= 5 { 1 } else { 2 };
+    SUBCOMMANDS
+        .iter()
+        .map(|s| (edit_distance(word, s), *s))
+        .filter(|&(d, _)| d <= limit)
+        .min_by_key(|&(d, _)| d)
+        .map(|(_, s)| s)
+}
+
+/// Levenshtein distance, transpositions counting one (`inpsect` is one from `inspect`).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut rows = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in rows.iter_mut().enumerate() {
+        if let Some(first) = row.first_mut() {
+            *first = i;
+        }
+    }
+    if let Some(first) = rows.first_mut() {
+        for (j, cell) in first.iter_mut().enumerate() {
+            *cell = j;
+        }
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut d = (rows[i - 1][j] + 1)
+                .min(rows[i][j - 1] + 1)
+                .min(rows[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d = d.min(rows[i - 2][j - 2] + 1);
+            }
+            rows[i][j] = d;
+        }
+    }
+    rows[a.len()][b.len()]
 }
 
 pub fn print_help() -> i32 {
@@ -287,6 +344,7 @@ pub fn run(args: Vec<OsString>) -> i32 {
         Command::Decode(a) => job_from(&a.common).map(|mut j| {
             j.direction = job::Direction::Decode;
             j.reencodable = a.reencodable;
+            j.force = a.force;
             j.input = a.input;
             j.output_name = a
                 .output
@@ -301,9 +359,26 @@ pub fn run(args: Vec<OsString>) -> i32 {
         }),
         Command::Dump(a) => job_from(&a.common)
             .map(|j| super::inspect::run_dump(&j, &a.path, a.raw, a.color, a.show_secrets)),
-        Command::Strip { input, output } => Ok(super::inspect::run_strip(&input, &output)),
+        Command::Strip { input, output } => super::job::refuse_same_file(&input, &output)
+            .map(|()| super::inspect::run_strip(&input, &output))
+            .map_err(Failure::from),
         Command::Extract { input, dir } => Ok(super::inspect::run_extract(&input, &dir)),
         Command::Batch(a) => job_from(&a.common).map(|j| run_batch(&a, &j)),
+        Command::Completions { shell } => {
+            let mut cmd = Cli::command();
+            clap_complete::generate(shell, &mut cmd, "cfgfmt-rs", &mut std::io::stdout());
+            Ok(0)
+        }
+        Command::Manpage => {
+            let page = clap_mangen::Man::new(Cli::command());
+            match page.render(&mut std::io::stdout()) {
+                Ok(()) => Ok(0),
+                Err(source) => Err(Failure::Core(cfgfmt::diag::Error::Write {
+                    path: PathBuf::from("-"),
+                    source,
+                })),
+            }
+        }
         Command::Tables => {
             print!("{}", super::list_tables());
             Ok(0)

@@ -82,6 +82,8 @@ pub struct Job {
     pub ignore_profile_key_ex: bool,
     pub strict: bool,
     pub reencodable: bool,
+    /// `decode --force`: write over an existing text profile.
+    pub force: bool,
     /// `--sync`: wait for the disk before returning.
     pub durability: cfgfmt::io::Durability,
 }
@@ -104,6 +106,7 @@ impl Default for Job {
             ignore_profile_key_ex: false,
             strict: false,
             reencodable: false,
+            force: false,
             durability: cfgfmt::io::Durability::Rename,
         }
     }
@@ -294,14 +297,59 @@ fn check_output(job: &Job) -> Result<()> {
         ));
     }
     // The original emptied the output before reading: the same file as input came out empty.
-    let same = matches!(
-        (std::fs::canonicalize(&job.input), std::fs::canonicalize(out)),
-        (Ok(a), Ok(b)) if a == b
-    );
-    if same {
+    if same_file(&job.input, out) {
         return Err(Error::Usage(format!(
             "{} is both the input and the output; nothing written (cfgfmt 2.3 would \
              empty it and crash)",
+            out.display()
+        )));
+    }
+    Ok(())
+}
+
+/// Whether two paths name one file: the same canonical path, or (hard links) the same
+/// device and inode.
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    if let (Ok(x), Ok(y)) = (std::fs::canonicalize(a), std::fs::canonicalize(b))
+        && x == y
+    {
+        return true;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if let (Ok(x), Ok(y)) = (std::fs::metadata(a), std::fs::metadata(b)) {
+            return x.dev() == y.dev() && x.ino() == y.ino();
+        }
+    }
+    false
+}
+
+/// Refuses to write a file over its own source (nothing is written).
+pub fn refuse_same_file(input: &Path, output: &Path) -> Result<()> {
+    if same_file(input, output) {
+        return Err(Error::Usage(format!(
+            "{} is both the input and the output; nothing written",
+            output.display()
+        )));
+    }
+    Ok(())
+}
+
+/// Decoding over a text profile would lose its comments, includes and layout for good.
+fn check_not_text_profile(job: &Job) -> Result<()> {
+    let Some(out) = job.output.as_ref().filter(|_| !job.force) else {
+        return Ok(());
+    };
+    let mut head = [0u8; 4];
+    let is_text = std::fs::File::open(out)
+        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut head))
+        .is_ok()
+        && head.as_slice() == TEXT_MAGIC;
+    if is_text {
+        return Err(Error::Usage(format!(
+            "{} is a text profile (#txt); decoding would replace it, nothing written \
+             (--force overwrites it)",
             out.display()
         )));
     }
@@ -392,6 +440,7 @@ fn produce(job: &Job, table: &TagTable, diags: &mut Vec<Diagnostic>) -> Result<P
             .collect();
         Ok(Produced::Profiles(files))
     } else {
+        check_not_text_profile(job)?;
         // The strong key wins; the original needed more than the 8-byte mask.
         if job.strong_key.is_some() {
             if input.len() <= 8 {

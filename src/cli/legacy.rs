@@ -121,6 +121,10 @@ fn parse_into(args: Vec<OsString>, messages: &mut Vec<String>) -> Parsed {
             job.strict = true;
             continue;
         }
+        if arg == "--force" {
+            job.force = true;
+            continue;
+        }
         if arg == "--reencodable" {
             job.reencodable = true;
             continue;
