@@ -173,16 +173,19 @@ impl fmt::Display for Diagnostic {
 }
 
 /// Fatal errors: nothing is written when one of these occurs.
+///
+/// The messages say what went wrong and nothing else: the front end leads each with
+/// `error: ` (see [`Error::lead`]), as the original printed them.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("error: can't open ptag file: '{}'", .path.display())]
+    #[error("can't open ptag file: '{}'", .path.display())]
     CannotOpenTable { path: PathBuf },
-    #[error("error: bad input size {0}")]
+    #[error("bad input size {0}")]
     BadInputSize(usize),
-    #[error("error: input file too large ({size} bytes, limit {limit})")]
+    #[error("input file too large ({size} bytes, limit {limit})")]
     InputTooLarge { size: u64, limit: u64 },
-    /// The job names the file: `error: unknown or encrypted file: '<input>'`.
-    #[error("error: unknown or encrypted file")]
+    /// The job names the file: `unknown or encrypted file: '<input>'`.
+    #[error("unknown or encrypted file")]
     UnknownOrEncrypted,
     #[error("corrupted profile")]
     Corrupted {
@@ -194,27 +197,27 @@ pub enum Error {
     /// the text is complete, with its `(cfgfmt 2.3 would …)` clause.
     #[error("{0}")]
     DecodeRefused(String),
-    #[error("error: input too small")]
+    #[error("input too small")]
     InputTooSmall,
-    #[error("error: can't open {} for reading", .path.display())]
+    #[error("can't open {} for reading", .path.display())]
     Read {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("error: can't open {} for writing", .path.display())]
+    #[error("can't open {} for writing", .path.display())]
     Write {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("error: line {line}{} is longer than 1022 bytes with its line end; nothing written (cfgfmt 2.3 would read the rest of it as another line)", in_file(.file))]
+    #[error("line {line}{} is longer than 1022 bytes with its line end; nothing written (cfgfmt 2.3 would read the rest of it as another line)", in_file(.file))]
     LineTooLong { file: Option<String>, line: usize },
-    #[error("error: the name at line {line}{} has {len} characters; nothing written (cfgfmt 2.3 would overwrite its line counter with it and may crash)", in_file(.file))]
+    #[error("the name at line {line}{} has {len} characters; nothing written (cfgfmt 2.3 would overwrite its line counter with it and may crash)", in_file(.file))]
     NameTooLong {
         file: Option<String>,
         line: usize,
         len: usize,
     },
-    #[error("error: value of {name} at line {line}{} is {len} bytes, 511 at most; nothing written (cfgfmt 2.3 would overwrite the attribute name with the value's end)", in_file(.file))]
+    #[error("value of {name} at line {line}{} is {len} bytes, 511 at most; nothing written (cfgfmt 2.3 would overwrite the attribute name with the value's end)", in_file(.file))]
     ValueTooLong {
         file: Option<String>,
         line: usize,
@@ -222,30 +225,31 @@ pub enum Error {
         len: usize,
     },
     /// The original's words; [`Error::note`] adds what we did instead.
-    #[error("error: can't open profile '{path}'")]
+    #[error("can't open profile '{path}'")]
     IncludeMissing {
         file: Option<String>,
         line: usize,
         path: String,
     },
-    /// A format with no bit the original handled (the original's words).
-    #[error("internal error: unhandled attribute: tag:{tag} fmt:0x{fmt:x})")]
+    /// A format with no bit the original handled (the original's words, which the front
+    /// end leads with `internal error: `).
+    #[error("unhandled attribute: tag:{tag} fmt:0x{fmt:x})")]
     Unhandled { tag: u16, fmt: u16 },
-    #[error("error: EncryptKey at line {line}{} has {len} characters, 63 at most; nothing written (cfgfmt 2.3 would crash)", in_file(.file))]
+    #[error("EncryptKey at line {line}{} has {len} characters, 63 at most; nothing written (cfgfmt 2.3 would crash)", in_file(.file))]
     EncryptKeyTooLong {
         file: Option<String>,
         line: usize,
         len: usize,
     },
-    #[error("error: included files add up to more than {limit} bytes")]
+    #[error("included files add up to more than {limit} bytes")]
     IncludesTooLarge { limit: usize },
-    #[error("error: profile too large: {len} bytes of records, the header holds at most 65535")]
+    #[error("profile too large: {len} bytes of records, the header holds at most 65535")]
     ProfileTooLarge { len: usize },
-    #[error("error: file name too long for the extended-file pointer ({len} bytes)")]
+    #[error("file name too long for the extended-file pointer ({len} bytes)")]
     PointerNameTooLong { len: usize },
-    #[error("error: {count} warning(s) and --strict is set; no output written")]
+    #[error("{count} warning(s) and --strict is set; no output written")]
     Strict { count: usize },
-    #[error("error: {0}")]
+    #[error("{0}")]
     Usage(String),
     /// A run stopped where the original crashed or went on with bytes from memory; the
     /// diagnostics raised before that point are kept so they print in order.
@@ -288,6 +292,17 @@ impl Error {
                 "error: nothing written (cfgfmt 2.3 would leave an empty output file)".to_string(),
             ),
             _ => None,
+        }
+    }
+
+    /// How the front end leads the message so the line reads as the original's:
+    /// `error: ` for most, `internal error: ` for [`Error::Unhandled`], nothing for
+    /// [`Error::Corrupted`] (the original printed a bare `corrupted profile`).
+    pub fn lead(&self) -> &'static str {
+        match self {
+            Error::Corrupted { .. } => "",
+            Error::Unhandled { .. } => "internal error: ",
+            _ => "error: ",
         }
     }
 
@@ -347,18 +362,19 @@ mod tests {
             Diagnostic::new(DiagKind::InputLenOverKnown { len: 40, known: 32 }, None).to_string(),
             "warning: input len > known len (40>32)"
         );
+        let line = |e: &Error| format!("{}{e}", e.lead());
+        assert_eq!(line(&Error::BadInputSize(3)), "error: bad input size 3");
         assert_eq!(
-            Error::BadInputSize(3).to_string(),
-            "error: bad input size 3"
-        );
-        assert_eq!(
-            Error::Corrupted {
+            line(&Error::Corrupted {
                 file: "in.cfg".into(),
                 offset: 8,
                 what: "x"
-            }
-            .to_string(),
+            }),
             "corrupted profile"
+        );
+        assert_eq!(
+            line(&Error::Unhandled { tag: 7, fmt: 0x30 }),
+            "internal error: unhandled attribute: tag:7 fmt:0x30)"
         );
     }
 

@@ -31,7 +31,6 @@
 
 pub mod assist;
 pub mod batch;
-pub mod cli;
 pub mod cnum;
 pub mod codec;
 pub mod crypto;

@@ -1,3 +1,7 @@
+//! `cfgfmt-rs`: the command-line front end over the `cfgfmt` library.
+
+mod cli;
+
 fn main() {
-    std::process::exit(cfgfmt::cli::run(std::env::args_os().collect()));
+    std::process::exit(cli::run(std::env::args_os().collect()));
 }

@@ -381,7 +381,10 @@ mod tests {
     fn missing_include_is_fatal() {
         let err = read("#txt\ninclude nope.txt\n", &[]).unwrap_err();
         // The original's words, then ours.
-        assert_eq!(err.to_string(), "error: can't open profile 'nope.txt'");
+        assert_eq!(
+            format!("{}{err}", err.lead()),
+            "error: can't open profile 'nope.txt'"
+        );
         assert!(err.note().unwrap().contains("line 2 of top.txt"));
     }
 
@@ -402,7 +405,7 @@ mod tests {
         let long = format!("#txt\n#{}\n", "x".repeat(1021));
         let err = read(&long, &[]).unwrap_err();
         assert!(
-            err.to_string()
+            format!("{}{err}", err.lead())
                 .starts_with("error: line 2 of top.txt is longer than 1022 bytes")
         );
         assert!(err.to_string().contains("(cfgfmt 2.3 would "));

@@ -587,8 +587,9 @@ fn library_check_compiles_without_writing() {
 fn library_rejects_unknown_columns_for_another_table() {
     // UID is a 7912 parameter, not an ATA one.
     let err = Devices::parse(b"mac,UID\n", "d.csv", &table_ata(), context::ALL).unwrap_err();
+    // The front end leads every error with `error: `; the message says what went wrong.
     assert_eq!(
-        err.to_string(),
+        format!("error: {err}"),
         "error: d.csv: column \"UID\" (column 2) is not a parameter of the table, nor a \
          compiler keyword; no device compiled"
     );

@@ -533,3 +533,116 @@ fn corrupted_decode_prints_the_originals_lines_and_writes_nothing() {
     );
     assert!(!dir.path().join("o.txt").exists());
 }
+
+/// No arguments: the original's banner on stdout, exit 1, then one hint line on stderr.
+/// `-h`/`-V` alone are unknown switches to cfgfmt 2.3 (the oracle corpus records them):
+/// its banner and status stay, the same hint follows; `--help`/`--version` are ours.
+#[test]
+fn no_arguments_and_short_help_give_the_banner_then_a_hint() {
+    let dir = scratch(&[]);
+    for args in [&[][..], &["-h"], &["-V"]] {
+        let o = run(dir.path(), args);
+        assert_eq!(o.status.code(), Some(1), "{args:?}");
+        assert!(stdout(&o).starts_with("cfgfmt version 2.3\nusage: cfgfmt"));
+        let err = stderr(&o);
+        assert!(err.ends_with("cfgfmt-rs --help\n"), "{err}");
+        assert_eq!(err.lines().filter(|l| l.starts_with("hint:")).count(), 1);
+    }
+    let o = run(dir.path(), &["--help"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).contains("compile"));
+    let o = run(dir.path(), &["--version"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).starts_with("cfgfmt-rs "));
+}
+
+/// A mistyped subcommand is named, not opened as a table-less input.
+#[test]
+fn mistyped_subcommand_suggests_the_right_one() {
+    let dir = scratch(&[]);
+    let o = run(dir.path(), &["inpsect", "a"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("did you mean 'inspect'"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!stderr(&o).contains("ptag"));
+    // A file of that name is an input, as the original read it.
+    let dir = scratch(&[("inpsect", "#txt\n")]);
+    let o = run(dir.path(), &["inpsect", "out.cfg"]);
+    assert!(!stderr(&o).contains("did you mean"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("can't open ptag file"));
+    // Far from every subcommand: the original's behaviour.
+    let o = run(scratch(&[]).path(), &["zzzzzz", "b"]);
+    assert!(stderr(&o).contains("can't open ptag file"));
+}
+
+#[test]
+fn completions_and_manpage() {
+    let dir = scratch(&[]);
+    let o = run(dir.path(), &["completions", "bash"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).contains("cfgfmt-rs") && stdout(&o).contains("inspect"));
+    let o = run(dir.path(), &["manpage"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(
+        stdout(&o).starts_with(".ie") || stdout(&o).contains(".TH"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+/// Never destroy a source: the same file (also through a hard link) as input and output is
+/// refused, and decoding over a text profile needs --force.
+#[test]
+fn sources_are_never_overwritten() {
+    let dir = scratch(&[("ptag.dat", TABLE_ATA), ("a.txt", "#txt\nUseTftp:1\n")]);
+    std::fs::hard_link(dir.path().join("a.txt"), dir.path().join("link.txt")).unwrap();
+    let o = run(dir.path(), &["compile", "a.txt", "link.txt"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("both the input and the output"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("a.txt")).unwrap(),
+        "#txt\nUseTftp:1\n"
+    );
+    let o = run(dir.path(), &["strip", "a.txt", "./a.txt"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("both the input and the output"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("a.txt")).unwrap(),
+        "#txt\nUseTftp:1\n"
+    );
+
+    let o = run(dir.path(), &["a.txt", "a.cfg"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    std::fs::write(dir.path().join("keep.txt"), "#txt\n# mine\nUseTftp:0\n").unwrap();
+    for args in [&["decode", "a.cfg", "keep.txt"][..], &["a.cfg", "keep.txt"]] {
+        let o = run(dir.path(), args);
+        assert_eq!(o.status.code(), Some(1), "{args:?}");
+        assert!(
+            stderr(&o).contains("keep.txt is a text profile"),
+            "{}",
+            stderr(&o)
+        );
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("keep.txt")).unwrap(),
+            "#txt\n# mine\nUseTftp:0\n"
+        );
+    }
+    let o = run(dir.path(), &["decode", "--force", "a.cfg", "keep.txt"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        std::fs::read_to_string(dir.path().join("keep.txt"))
+            .unwrap()
+            .contains("UseTftp:1")
+    );
+}

@@ -1,10 +1,11 @@
-//! Glue for `doctor`, `plan` and `upgradecode`; the work is in [`crate::assist`].
+//! Glue for `doctor`, `plan` and `upgradecode`; the work is in [`cfgfmt::assist`].
 
 use std::path::PathBuf;
 
 use clap::Args;
 
-use crate::assist::{doctor, plan, upgradecode};
+use super::failure::Failure;
+use cfgfmt::assist::{doctor, plan, upgradecode};
 
 #[derive(Args, Debug)]
 pub struct DoctorArgs {
@@ -68,15 +69,15 @@ pub fn run_doctor(a: &DoctorArgs) -> i32 {
     }
 }
 
-pub fn run_plan(a: &PlanArgs) -> Result<i32, String> {
+pub fn run_plan(a: &PlanArgs) -> Result<i32, Failure> {
     let model = match &a.model {
-        Some(m) => Some(
-            plan::Model::parse(m)
-                .ok_or_else(|| format!("--model {m:?}: expected 7940, 7960, 7905 or 7912"))?,
-        ),
+        Some(m) => Some(plan::Model::parse(m).ok_or_else(|| Failure::BadValue {
+            what: format!("--model {m:?}"),
+            expected: "7940, 7960, 7905 or 7912",
+        })?),
         None => None,
     };
-    let p = plan::plan(&a.from, &a.to, model, &a.via).map_err(|e| e.to_string())?;
+    let p = plan::plan(&a.from, &a.to, model, &a.via)?;
     if a.json {
         println!("{}", p.to_json());
     } else {
@@ -85,18 +86,20 @@ pub fn run_plan(a: &PlanArgs) -> Result<i32, String> {
     Ok(0)
 }
 
-pub fn run_upgradecode(a: &UpgradecodeArgs) -> Result<i32, String> {
+pub fn run_upgradecode(a: &UpgradecodeArgs) -> Result<i32, Failure> {
     let tftp = match &a.tftp {
-        Some(t) => upgradecode::parse_ip(t)
-            .ok_or_else(|| format!("--tftp {t:?}: expected an IPv4 address"))?,
+        Some(t) => upgradecode::parse_ip(t).ok_or_else(|| Failure::BadValue {
+            what: format!("--tftp {t:?}"),
+            expected: "an IPv4 address",
+        })?,
         None => [0; 4],
     };
-    let code = upgradecode::for_image_path(&a.image, tftp).map_err(|e| e.to_string())?;
+    let code = upgradecode::for_image_path(&a.image, tftp)?;
     let line = code.line();
     println!("{line}");
     if let Some(path) = &a.write {
         let shown = path.display();
-        match upgradecode::write_into(path, &line).map_err(|e| e.to_string())? {
+        match upgradecode::write_into(path, &line)? {
             upgradecode::Edit::Replaced(lines) => {
                 let list: Vec<String> = lines.iter().map(usize::to_string).collect();
                 eprintln!(

@@ -3,12 +3,14 @@
 use std::ffi::OsString;
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, Parser, Subcommand};
 
+use super::batch::{BatchConfig, PrefixArg};
+use super::failure::{self, Failure};
 use super::job::{self, Job, TableSource, read_key_file};
-use crate::batch::{self, BatchConfig, BatchOptions, Prefix};
-use crate::profile::CompileOptions;
-use crate::table::context;
+use cfgfmt::batch::BatchOptions;
+use cfgfmt::profile::CompileOptions;
+use cfgfmt::table::context;
 
 const AFTER_HELP: &str = "\
 The original command line works as it did with Cisco's cfgfmt:
@@ -46,6 +48,13 @@ enum Command {
     Batch(BatchArgs),
     /// List the built-in tag tables.
     Tables,
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell) on stdout.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) on stdout: `cfgfmt-rs manpage > cfgfmt-rs.1`.
+    Manpage,
     /// Check a TFTP root against Cisco's SCCP/SIP conversion guide (exit 1 on errors).
     Doctor(super::assist::DoctorArgs),
     /// The ordered steps to convert a phone from one load to another.
@@ -168,6 +177,9 @@ struct DecodeArgs {
     /// to the same bytes (the original printed upgrade IPs byte-reversed).
     #[arg(long)]
     reencodable: bool,
+    /// Overwrite OUTPUT even when it is a text profile (starts with #txt).
+    #[arg(long)]
+    force: bool,
     /// Binary profile.
     input: PathBuf,
     /// Text file to write; stdout when omitted.
@@ -189,7 +201,7 @@ struct BatchArgs {
     out: PathBuf,
     /// File name prefix: ata (ATA 186/188), gk (7912G), ld (7905G) or none.
     #[arg(long, value_enum)]
-    prefix: Prefix,
+    prefix: PrefixArg,
     #[command(flatten)]
     switches: CompilerSwitches,
     /// Rewrite every file, even those whose contents are unchanged.
@@ -220,11 +232,58 @@ const SUBCOMMANDS: &[&str] = &[
     "tftplog",
     "probe",
     "tables",
+    "completions",
+    "manpage",
     "help",
 ];
 
 pub fn is_subcommand(arg: &str) -> bool {
     SUBCOMMANDS.contains(&arg)
+}
+
+/// The subcommand a mistyped word most likely meant: one or two letters off (one for
+/// words of five letters or fewer), never for a word that names an existing file.
+pub fn did_you_mean(word: &str) -> Option<&'static str> {
+    if word.starts_with('-') || word.len() < 3 || std::path::Path::new(word).exists() {
+        return None;
+    }
+    let limit = if word.len() <= 5 { 1 } else { 2 };
+    SUBCOMMANDS
+        .iter()
+        .map(|s| (edit_distance(word, s), *s))
+        .filter(|&(d, _)| d <= limit)
+        .min_by_key(|&(d, _)| d)
+        .map(|(_, s)| s)
+}
+
+/// Levenshtein distance, transpositions counting one (`inpsect` is one from `inspect`).
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut rows = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in rows.iter_mut().enumerate() {
+        if let Some(first) = row.first_mut() {
+            *first = i;
+        }
+    }
+    if let Some(first) = rows.first_mut() {
+        for (j, cell) in first.iter_mut().enumerate() {
+            *cell = j;
+        }
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut d = (rows[i - 1][j] + 1)
+                .min(rows[i][j - 1] + 1)
+                .min(rows[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d = d.min(rows[i - 2][j - 2] + 1);
+            }
+            rows[i][j] = d;
+        }
+    }
+    rows[a.len()][b.len()]
 }
 
 pub fn print_help() -> i32 {
@@ -233,7 +292,7 @@ pub fn print_help() -> i32 {
     0
 }
 
-fn job_from(common: &TableArgs) -> Result<Job, String> {
+fn job_from(common: &TableArgs) -> Result<Job, Failure> {
     let mut job = Job::default();
     if let Some(t) = &common.table {
         job.table = TableSource::parse(t)?;
@@ -249,15 +308,15 @@ fn job_from(common: &TableArgs) -> Result<Job, String> {
         }
     }
     if let Some(f) = &common.key_file {
-        job.weak_key = Some(read_key_file(f).map_err(|e| e.to_string())?);
+        job.weak_key = Some(read_key_file(f)?);
     }
     if let Some(f) = &common.xkey_file {
-        job.strong_key = Some(read_key_file(f).map_err(|e| e.to_string())?);
+        job.strong_key = Some(read_key_file(f)?);
     }
     job.verbose = common.verbose;
     job.strict = common.strict;
     if common.sync {
-        job.durability = crate::io::Durability::Flush;
+        job.durability = cfgfmt::io::Durability::Flush;
     }
     Ok(job)
 }
@@ -285,6 +344,7 @@ pub fn run(args: Vec<OsString>) -> i32 {
         Command::Decode(a) => job_from(&a.common).map(|mut j| {
             j.direction = job::Direction::Decode;
             j.reencodable = a.reencodable;
+            j.force = a.force;
             j.input = a.input;
             j.output_name = a
                 .output
@@ -299,9 +359,26 @@ pub fn run(args: Vec<OsString>) -> i32 {
         }),
         Command::Dump(a) => job_from(&a.common)
             .map(|j| super::inspect::run_dump(&j, &a.path, a.raw, a.color, a.show_secrets)),
-        Command::Strip { input, output } => Ok(super::inspect::run_strip(&input, &output)),
+        Command::Strip { input, output } => super::job::refuse_same_file(&input, &output)
+            .map(|()| super::inspect::run_strip(&input, &output))
+            .map_err(Failure::from),
         Command::Extract { input, dir } => Ok(super::inspect::run_extract(&input, &dir)),
         Command::Batch(a) => job_from(&a.common).map(|j| run_batch(&a, &j)),
+        Command::Completions { shell } => {
+            let mut cmd = Cli::command();
+            clap_complete::generate(shell, &mut cmd, "cfgfmt-rs", &mut std::io::stdout());
+            Ok(0)
+        }
+        Command::Manpage => {
+            let page = clap_mangen::Man::new(Cli::command());
+            match page.render(&mut std::io::stdout()) {
+                Ok(()) => Ok(0),
+                Err(source) => Err(Failure::Core(cfgfmt::diag::Error::Write {
+                    path: PathBuf::from("-"),
+                    source,
+                })),
+            }
+        }
         Command::Tables => {
             print!("{}", super::list_tables());
             Ok(0)
@@ -310,26 +387,16 @@ pub fn run(args: Vec<OsString>) -> i32 {
         Command::Plan(a) => super::assist::run_plan(&a),
         Command::Upgradecode(a) => super::assist::run_upgradecode(&a),
         Command::Tftplog(a) => Ok(super::tftp::run_tftplog(&a)),
-        Command::Probe(a) => super::tftp::run_probe(&a).map_err(|e| e.to_string()),
+        Command::Probe(a) => super::tftp::run_probe(&a),
     };
-    result.unwrap_or_else(|e| {
-        eprintln!(
-            "{}",
-            if e.starts_with("error:") {
-                e
-            } else {
-                format!("error: {e}")
-            }
-        );
-        1
-    })
+    result.unwrap_or_else(|e| failure::report(&e))
 }
 
 fn run_batch(a: &BatchArgs, job: &Job) -> i32 {
     let (table, warnings) = match job.table.load() {
         Ok(t) => t,
         Err(e) => {
-            eprintln!("{e}");
+            eprintln!("{}{e}", e.lead());
             if let Some(note) = e.note() {
                 eprintln!("{note}");
             }
@@ -356,7 +423,7 @@ fn run_batch(a: &BatchArgs, job: &Job) -> i32 {
         ignore_profile_key_ex: a.switches.no_profile_key_ex || job.strong_key.is_some(),
         ..CompileOptions::default()
     };
-    batch::run_cli(&BatchConfig {
+    super::batch::run(&BatchConfig {
         table,
         table_warnings,
         template: a.template.clone(),
@@ -364,7 +431,7 @@ fn run_batch(a: &BatchArgs, job: &Job) -> i32 {
         out_dir: a.out.clone(),
         options: BatchOptions {
             compile,
-            prefix: a.prefix,
+            prefix: a.prefix.into(),
             force: a.force,
             durability: job.durability,
         },

@@ -5,12 +5,13 @@ use std::fmt::Write as _;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
+use super::failure::{self, Failure};
 use super::job::{Job, TableSource};
-use crate::pkg;
-use crate::profile::inspect::{self as pinspect, InspectOptions, Inspection};
-use crate::report::{self, DumpStyle};
-use crate::table::TagTable;
-use crate::text::TEXT_MAGIC;
+use cfgfmt::pkg;
+use cfgfmt::profile::inspect::{self as pinspect, InspectOptions, Inspection};
+use cfgfmt::report::{self, DumpStyle};
+use cfgfmt::table::TagTable;
+use cfgfmt::text::TEXT_MAGIC;
 
 /// Largest file `inspect`/`dump` read.
 pub const MAX_INSPECT_BYTES: u64 = pkg::MAX_OUTPUT as u64;
@@ -40,13 +41,13 @@ fn profile_table(
     job: &Job,
     bytes: &[u8],
     opts: &InspectOptions,
-) -> Result<(TagTable, String), String> {
+) -> Result<(TagTable, String), Failure> {
     match &job.table {
         TableSource::Default if !Path::new("ptag.dat").is_file() => {
             Ok(pinspect::guess_table(bytes, opts))
         }
         source => {
-            let (t, _) = source.load().map_err(|e| e.to_string())?;
+            let (t, _) = source.load()?;
             let name = match source {
                 TableSource::Builtin(b) => format!("builtin:{}", b.name),
                 TableSource::Path(p) => p.display().to_string(),
@@ -73,8 +74,8 @@ fn is_profile(bytes: &[u8], opts: &InspectOptions) -> bool {
     pinspect::looks_like_profile(bytes) || opts.weak_key.is_some() || opts.strong_key.is_some()
 }
 
-fn read(path: &Path) -> Result<Vec<u8>, String> {
-    crate::text::read_bounded(path, MAX_INSPECT_BYTES).map_err(|e| e.to_string())
+fn read(path: &Path) -> Result<Vec<u8>, Failure> {
+    Ok(cfgfmt::text::read_bounded(path, MAX_INSPECT_BYTES)?)
 }
 
 /// Human-readable report of a profile.
@@ -146,12 +147,12 @@ pub fn run_inspect(
     if path.is_file() {
         let bytes = match read(path) {
             Ok(b) => b,
-            Err(e) => return fail(&e),
+            Err(e) => return fail(e),
         };
         if is_profile(&bytes, &opts) && !bytes.starts_with(TEXT_MAGIC) {
             let (table, table_name) = match profile_table(job, &bytes, &opts) {
                 Ok(t) => t,
-                Err(e) => return fail(&e),
+                Err(e) => return fail(e),
             };
             let ins = pinspect::inspect(&bytes, &table, &table_name, &opts);
             if json {
@@ -186,7 +187,7 @@ pub fn run_inspect(
             };
             i32::from(!ok)
         }
-        Err(e) => fail(&e.to_string()),
+        Err(e) => fail(e),
     }
 }
 
@@ -197,7 +198,7 @@ pub fn run_dump(job: &Job, path: &Path, raw: bool, color: ColorChoice, show_secr
     };
     let bytes = match read(path) {
         Ok(b) => b,
-        Err(e) => return fail(&e),
+        Err(e) => return fail(e),
     };
     if raw {
         print!("{}", report::render_raw(&bytes, &style));
@@ -207,7 +208,7 @@ pub fn run_dump(job: &Job, path: &Path, raw: bool, color: ColorChoice, show_secr
     if is_profile(&bytes, &opts) {
         let (table, table_name) = match profile_table(job, &bytes, &opts) {
             Ok(t) => t,
-            Err(e) => return fail(&e),
+            Err(e) => return fail(e),
         };
         let ins = pinspect::inspect(&bytes, &table, &table_name, &opts);
         println!(
@@ -279,7 +280,7 @@ pub fn run_strip(input: &Path, output: &Path) -> i32 {
             );
             0
         }
-        Err(e) => fail(&e.to_string()),
+        Err(e) => fail(e),
     }
 }
 
@@ -291,15 +292,10 @@ pub fn run_extract(input: &Path, dir: &Path) -> i32 {
             }
             0
         }
-        Err(e) => fail(&e.to_string()),
+        Err(e) => fail(e),
     }
 }
 
-fn fail(message: &str) -> i32 {
-    if message.starts_with("error:") {
-        eprintln!("{message}");
-    } else {
-        eprintln!("error: {message}");
-    }
-    1
+fn fail(e: impl Into<Failure>) -> i32 {
+    failure::report(&e.into())
 }

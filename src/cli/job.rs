@@ -4,10 +4,11 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::diag::{Diagnostic, Error, Result, Severity};
-use crate::profile::{self, CompileOptions, DecodeOptions};
-use crate::table::{self, BUILTIN_PREFIX, BUILTIN_TABLES, TableWarning, TagTable, context};
-use crate::text::{self, FsLoader, TEXT_MAGIC};
+use super::failure::Failure;
+use cfgfmt::diag::{Diagnostic, Error, Result, Severity};
+use cfgfmt::profile::{self, CompileOptions, DecodeOptions};
+use cfgfmt::table::{self, BUILTIN_PREFIX, BUILTIN_TABLES, TableWarning, TagTable, context};
+use cfgfmt::text::{self, FsLoader, TEXT_MAGIC};
 
 /// Where the tag table comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,17 +21,17 @@ pub enum TableSource {
 
 impl TableSource {
     /// `-t<value>` / `--table <value>`: `builtin:<name>` or a path.
-    pub fn parse(value: &str) -> std::result::Result<TableSource, String> {
+    pub fn parse(value: &str) -> std::result::Result<TableSource, Failure> {
         match value.strip_prefix(BUILTIN_PREFIX) {
             Some(name) => table::builtin(name)
                 .map(TableSource::Builtin)
-                .ok_or_else(|| format!("no built-in table {name:?}; --list-tables shows them")),
+                .ok_or_else(|| Failure::UnknownTable(name.to_string())),
             None => Ok(TableSource::Path(PathBuf::from(value))),
         }
     }
 
     /// `-t<bytes>`: the path exactly as typed.
-    pub fn parse_bytes(value: &[u8]) -> std::result::Result<TableSource, String> {
+    pub fn parse_bytes(value: &[u8]) -> std::result::Result<TableSource, Failure> {
         match std::str::from_utf8(value) {
             Ok(text) => TableSource::parse(text),
             Err(_) => Ok(TableSource::Path(text::path_from_bytes(value))),
@@ -81,8 +82,10 @@ pub struct Job {
     pub ignore_profile_key_ex: bool,
     pub strict: bool,
     pub reencodable: bool,
+    /// `decode --force`: write over an existing text profile.
+    pub force: bool,
     /// `--sync`: wait for the disk before returning.
-    pub durability: crate::io::Durability,
+    pub durability: cfgfmt::io::Durability,
 }
 
 impl Default for Job {
@@ -103,7 +106,8 @@ impl Default for Job {
             ignore_profile_key_ex: false,
             strict: false,
             reencodable: false,
-            durability: crate::io::Durability::Rename,
+            force: false,
+            durability: cfgfmt::io::Durability::Rename,
         }
     }
 }
@@ -152,7 +156,7 @@ pub fn builtin_hint() -> String {
 pub fn table_diagnostics(warnings: &[TableWarning]) -> Vec<Diagnostic> {
     warnings
         .iter()
-        .map(|w| Diagnostic::new(crate::diag::DiagKind::Table(w.clone()), None))
+        .map(|w| Diagnostic::new(cfgfmt::diag::DiagKind::Table(w.clone()), None))
         .collect()
 }
 
@@ -200,11 +204,8 @@ pub fn run(job: &Job) -> i32 {
 /// The error line, with the input's name where the original printed it.
 fn message(e: &Error, job: &Job) -> String {
     match e {
-        Error::UnknownOrEncrypted => format!(
-            "error: unknown or encrypted file: '{}'",
-            job.input.display()
-        ),
-        _ => e.to_string(),
+        Error::UnknownOrEncrypted => format!("{}{e}: '{}'", e.lead(), job.input.display()),
+        _ => format!("{}{e}", e.lead()),
     }
 }
 
@@ -252,10 +253,10 @@ fn run_inner(job: &Job) -> Result<()> {
                 .iter()
                 .map(|(p, b)| (p.clone(), b.as_slice()))
                 .collect();
-            crate::io::write_all_atomic_with(&refs, job.durability)
+            cfgfmt::io::write_all_atomic_with(&refs, job.durability)
         }
         (Produced::Text(text), Some(path)) => {
-            crate::io::write_private_atomic(path, &text, job.durability)
+            cfgfmt::io::write_private_atomic(path, &text, job.durability)
         }
         (Produced::Text(text), None) => {
             let mut out = std::io::stdout().lock();
@@ -296,14 +297,59 @@ fn check_output(job: &Job) -> Result<()> {
         ));
     }
     // The original emptied the output before reading: the same file as input came out empty.
-    let same = matches!(
-        (std::fs::canonicalize(&job.input), std::fs::canonicalize(out)),
-        (Ok(a), Ok(b)) if a == b
-    );
-    if same {
+    if same_file(&job.input, out) {
         return Err(Error::Usage(format!(
             "{} is both the input and the output; nothing written (cfgfmt 2.3 would \
              empty it and crash)",
+            out.display()
+        )));
+    }
+    Ok(())
+}
+
+/// Whether two paths name one file: the same canonical path, or (hard links) the same
+/// device and inode.
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    if let (Ok(x), Ok(y)) = (std::fs::canonicalize(a), std::fs::canonicalize(b))
+        && x == y
+    {
+        return true;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if let (Ok(x), Ok(y)) = (std::fs::metadata(a), std::fs::metadata(b)) {
+            return x.dev() == y.dev() && x.ino() == y.ino();
+        }
+    }
+    false
+}
+
+/// Refuses to write a file over its own source (nothing is written).
+pub fn refuse_same_file(input: &Path, output: &Path) -> Result<()> {
+    if same_file(input, output) {
+        return Err(Error::Usage(format!(
+            "{} is both the input and the output; nothing written",
+            output.display()
+        )));
+    }
+    Ok(())
+}
+
+/// Decoding over a text profile would lose its comments, includes and layout for good.
+fn check_not_text_profile(job: &Job) -> Result<()> {
+    let Some(out) = job.output.as_ref().filter(|_| !job.force) else {
+        return Ok(());
+    };
+    let mut head = [0u8; 4];
+    let is_text = std::fs::File::open(out)
+        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut head))
+        .is_ok()
+        && head.as_slice() == TEXT_MAGIC;
+    if is_text {
+        return Err(Error::Usage(format!(
+            "{} is a text profile (#txt); decoding would replace it, nothing written \
+             (--force overwrites it)",
             out.display()
         )));
     }
@@ -394,6 +440,7 @@ fn produce(job: &Job, table: &TagTable, diags: &mut Vec<Diagnostic>) -> Result<P
             .collect();
         Ok(Produced::Profiles(files))
     } else {
+        check_not_text_profile(job)?;
         // The strong key wins; the original needed more than the 8-byte mask.
         if job.strong_key.is_some() {
             if input.len() <= 8 {

@@ -4,8 +4,9 @@
 use std::ffi::OsString;
 use std::path::PathBuf;
 
+use super::failure::Failure;
 use super::job::{Job, TableSource, read_key_file};
-use crate::table::context;
+use cfgfmt::table::context;
 
 /// What the command line asked for.
 #[derive(Debug)]
@@ -16,7 +17,7 @@ pub enum Parsed {
     Help,
     ListTables,
     Version,
-    Error(String),
+    Error(Failure),
 }
 
 /// The original's usage text, byte for byte (stdout, exit status 1).
@@ -43,7 +44,7 @@ options:
 fn not_hex_lines(key: &[u8], what: &'static str, messages: &mut Vec<String>) {
     for _ in key.iter().filter(|b| !b.is_ascii_hexdigit()) {
         messages.push(
-            crate::diag::Diagnostic::new(crate::diag::DiagKind::KeyNotHex { what }, None)
+            cfgfmt::diag::Diagnostic::new(cfgfmt::diag::DiagKind::KeyNotHex { what }, None)
                 .to_string(),
         );
     }
@@ -52,14 +53,14 @@ fn not_hex_lines(key: &[u8], what: &'static str, messages: &mut Vec<String>) {
 /// A long option's value: `--name=value` or `--name value`.
 fn long_value(
     arg: &str,
-    name: &str,
+    name: &'static str,
     rest: &mut impl Iterator<Item = OsString>,
-) -> Option<Result<String, String>> {
+) -> Option<Result<String, Failure>> {
     if arg == name {
         return Some(
             rest.next()
                 .map(|v| v.to_string_lossy().into_owned())
-                .ok_or_else(|| format!("{name} needs a value")),
+                .ok_or(Failure::MissingValue(name)),
         );
     }
     arg.strip_prefix(name)?
@@ -113,11 +114,15 @@ fn parse_into(args: Vec<OsString>, messages: &mut Vec<String>) -> Parsed {
             return Parsed::ListTables;
         }
         if arg == "--sync" {
-            job.durability = crate::io::Durability::Flush;
+            job.durability = cfgfmt::io::Durability::Flush;
             continue;
         }
         if arg == "--strict" {
             job.strict = true;
+            continue;
+        }
+        if arg == "--force" {
+            job.force = true;
             continue;
         }
         if arg == "--reencodable" {
@@ -200,9 +205,7 @@ fn parse_into(args: Vec<OsString>, messages: &mut Vec<String>) -> Parsed {
         if let Some(path) = file {
             match read_key_file(&path) {
                 Ok(key) => *slot = Some(key),
-                Err(e) => {
-                    return Parsed::Error(e.to_string().trim_start_matches("error: ").to_string());
-                }
+                Err(e) => return Parsed::Error(e.into()),
             }
         }
     }

@@ -1,11 +1,14 @@
-//! Command-line front end. `main.rs` only calls [`run`].
+//! Command-line front end, a module of the binary: the library (`cfgfmt`) returns values,
+//! this prints them. `main.rs` only calls [`run`].
 //!
 //! Two spellings live side by side: the original's (`cfgfmt-rs -tsip_ptag.dat in out`),
 //! recognised whenever the first argument is not one of our subcommands, and subcommands
 //! built with `clap` (`cfgfmt-rs compile --table … IN OUT`, `dump`, `inspect`, …).
 
 pub mod assist;
+pub mod batch;
 pub mod commands;
+pub mod failure;
 pub mod inspect;
 pub mod job;
 pub mod legacy;
@@ -14,7 +17,7 @@ pub mod tftp;
 use std::ffi::OsString;
 use std::io::Write;
 
-use crate::table::{BUILTIN_PREFIX, BUILTIN_TABLES};
+use cfgfmt::table::{BUILTIN_PREFIX, BUILTIN_TABLES};
 
 /// Runs the program with its arguments (program name first); returns the exit status.
 pub fn run(args: Vec<OsString>) -> i32 {
@@ -22,6 +25,17 @@ pub fn run(args: Vec<OsString>) -> i32 {
     if first.as_deref().is_some_and(commands::is_subcommand) {
         return commands::run(args);
     }
+    if let Some(sub) = first.as_deref().and_then(commands::did_you_mean) {
+        let word = first.as_deref().unwrap_or_default();
+        eprintln!(
+            "error: unrecognized subcommand '{word}' (did you mean '{sub}'?); \
+             cfgfmt-rs --help lists them"
+        );
+        return 2;
+    }
+    // `-h` and `-V` are unknown switches to cfgfmt 2.3 (recorded in the oracle corpus, alone
+    // too), so they keep its banner and exit status; the hint after it points to ours.
+    let hint = args.len() <= 1 || args.iter().skip(1).any(|a| a == "-h" || a == "-V");
     let (parsed, messages) = legacy::parse(args.into_iter().skip(1).collect());
     {
         let mut err = std::io::stderr().lock();
@@ -34,6 +48,9 @@ pub fn run(args: Vec<OsString>) -> i32 {
         legacy::Parsed::Usage => {
             print!("{}", legacy::USAGE_BANNER);
             let _ = std::io::stdout().flush();
+            if hint {
+                eprintln!("{HINT}");
+            }
             1
         }
         legacy::Parsed::Help => commands::print_help(),
@@ -48,12 +65,14 @@ pub fn run(args: Vec<OsString>) -> i32 {
             );
             0
         }
-        legacy::Parsed::Error(e) => {
-            eprintln!("error: {e}");
-            1
-        }
+        legacy::Parsed::Error(e) => failure::report(&e),
     }
 }
+
+/// Printed on stderr after the original's usage banner when it was likely not what was
+/// wanted (no arguments, or the `-h`/`-V` that cfgfmt 2.3 did not know).
+pub const HINT: &str = "hint: cfgfmt-rs also has subcommands (compile, decode, inspect, batch, …) \
+                        and --help, --version: cfgfmt-rs --help";
 
 /// The built-in tag tables, one a line.
 pub fn list_tables() -> String {

@@ -1,14 +1,16 @@
-//! Glue for `tftplog` and `probe`; the work is in [`crate::tftp`].
+//! Glue for `tftplog` and `probe`; the work is in [`cfgfmt::tftp`].
 
 use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args, ValueEnum};
 
-use crate::tftp::client::{ClientOptions, UdpClient, resolve};
-use crate::tftp::diagnose::{self, RootIndex};
-use crate::tftp::log::{self, LogParser};
-use crate::tftp::probe::{self, Model, ProbeOptions, Protocol};
+use super::failure::Failure;
+
+use cfgfmt::tftp::client::{ClientOptions, UdpClient, resolve};
+use cfgfmt::tftp::diagnose::{self, RootIndex};
+use cfgfmt::tftp::log::{self, LogParser};
+use cfgfmt::tftp::probe::{self, Model, ProbeOptions, Protocol};
 
 #[derive(Args, Debug)]
 pub struct TftplogArgs {
@@ -48,7 +50,7 @@ pub struct ProbeArgs {
     #[arg(long, value_name = "SECONDS", default_value_t = 2.0)]
     timeout: f64,
     /// Block size to ask for (RFC 2348); 0 asks for no options (plain RFC 1350).
-    #[arg(long, value_name = "BYTES", default_value_t = crate::tftp::client::DEFAULT_BLKSIZE)]
+    #[arg(long, value_name = "BYTES", default_value_t = cfgfmt::tftp::client::DEFAULT_BLKSIZE)]
     blksize: u16,
     /// One JSON document on stdout, for scripts.
     #[arg(long)]
@@ -100,27 +102,34 @@ pub fn run_tftplog(a: &TftplogArgs) -> i32 {
 
 /// Exit status: 0 every required file fetched and parsed (information aside), 1 problems;
 /// an `Err` (bad arguments, no socket) also ends in 1.
-pub fn run_probe(a: &ProbeArgs) -> Result<i32, String> {
-    let mac = probe::parse_mac(&a.mac).map_err(|e| format!("--mac: {e}"))?;
-    let model = Model::parse(&a.model)
-        .ok_or_else(|| format!("--model {:?}: expected 7940, 7960, 7905 or 7912", a.model))?;
+pub fn run_probe(a: &ProbeArgs) -> Result<i32, Failure> {
+    let mac = probe::parse_mac(&a.mac).map_err(|reason| Failure::Rejected {
+        what: "--mac: ",
+        reason,
+    })?;
+    let model = Model::parse(&a.model).ok_or_else(|| Failure::BadValue {
+        what: format!("--model {:?}", a.model),
+        expected: "7940, 7960, 7905 or 7912",
+    })?;
     if !(a.timeout.is_finite() && a.timeout > 0.0 && a.timeout <= 60.0) {
-        return Err(format!(
-            "--timeout {}: expected 0 < seconds <= 60",
-            a.timeout
-        ));
+        return Err(Failure::BadValue {
+            what: format!("--timeout {}", a.timeout),
+            expected: "0 < seconds <= 60",
+        });
     }
     if a.blksize != 0 && !(8..=65464).contains(&a.blksize) {
-        return Err(format!("--blksize {}: expected 8..65464, or 0", a.blksize));
+        return Err(Failure::BadValue {
+            what: format!("--blksize {}", a.blksize),
+            expected: "8..65464, or 0",
+        });
     }
-    let server = resolve(&a.server)?;
+    let server = resolve(&a.server).map_err(|reason| Failure::Rejected { what: "", reason })?;
     let options = ClientOptions {
         blksize: (a.blksize != 0).then_some(a.blksize),
         timeout: Duration::from_secs_f64(a.timeout),
         ..ClientOptions::default()
     };
-    let mut client =
-        UdpClient::new(server, options).map_err(|e| format!("cannot open a UDP socket: {e}"))?;
+    let mut client = UdpClient::new(server, options).map_err(Failure::Socket)?;
     let report = probe::probe(
         &mut client,
         &ProbeOptions {

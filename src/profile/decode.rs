@@ -543,7 +543,7 @@ fn walk(
                     let limit = shown.text.len();
                     if limit >= LINE_BUFFER && fault.is_none() {
                         fault = Some(Error::DecodeRefused(format!(
-                            "error: {}{what} at offset 0x{offset:x} decodes to {limit} bytes of \
+                            "{}{what} at offset 0x{offset:x} decodes to {limit} bytes of \
                              text; nothing written (cfgfmt 2.3 would overrun its {LINE_BUFFER}-byte \
                              line buffer)",
                             named(opts)
@@ -559,7 +559,7 @@ fn walk(
                 Err(PastEnd) => {
                     if fault.is_none() {
                         fault = Some(Error::DecodeRefused(format!(
-                            "error: {}{what} at offset 0x{offset:x} is shorter than its format \
+                            "{}{what} at offset 0x{offset:x} is shorter than its format \
                              reads and ends the file; nothing written (cfgfmt 2.3 would print \
                              bytes from its memory past the end of the file)",
                             named(opts)
@@ -800,7 +800,8 @@ mod tests {
     fn reads_past_the_end_are_refused() {
         // The original printed `StaticIP:1.2.9.0`: two bytes of its heap.
         let (_, out) = run("23617461fffe041234001003020102", &named());
-        let e = out.unwrap_err().to_string();
+        let e = out.unwrap_err();
+        let e = format!("{}{e}", e.lead());
         assert!(
             e.starts_with("error: in.cfg: StaticIP at offset 0xb is shorter"),
             "{e}"
@@ -839,7 +840,7 @@ mod tests {
             ..named()
         };
         let e = run("2361746100", &x).1.unwrap_err();
-        assert_eq!(e.to_string(), "error: input too small");
+        assert_eq!(format!("{}{e}", e.lead()), "error: input too small");
         let big = "00".repeat(MAX_INPUT + 1);
         assert!(matches!(
             run(&big, &named()).1,

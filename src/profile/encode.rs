@@ -551,7 +551,7 @@ where
         Some(text) if text.is_empty() => {
             return Err(Error::Refused {
                 message: format!(
-                    "error: {} is empty; nothing written (cfgfmt 2.3 would crash and leave \
+                    "{} is empty; nothing written (cfgfmt 2.3 would crash and leave \
                      an empty {out_name})",
                     key_origin(weak_at.as_ref())
                 ),
@@ -561,7 +561,7 @@ where
         Some(text) if text.len() > MAX_WEAK_KEY => {
             return Err(Error::Refused {
                 message: format!(
-                    "error: {} has {} characters, at most {MAX_WEAK_KEY} work; nothing \
+                    "{} has {} characters, at most {MAX_WEAK_KEY} work; nothing \
                      written (cfgfmt 2.3 would crash and leave an empty {out_name})",
                     key_origin(weak_at.as_ref()),
                     text.len()
@@ -832,7 +832,10 @@ mod tests {
             assert!(!e.contains("1111"), "{e}");
         }
         let e = run("#txt\ninclude nope\n");
-        assert_eq!(e.to_string(), "error: can't open profile 'nope'");
+        assert_eq!(
+            format!("{}{e}", e.lead()),
+            "error: can't open profile 'nope'"
+        );
         assert!(e.note().unwrap().contains("(cfgfmt 2.3 would "));
         let t = TagTable::parse(b"12,0x200,Raw,4\n").0;
         let e = compile(
@@ -845,7 +848,7 @@ mod tests {
         .map(|_| ())
         .unwrap_err();
         assert_eq!(
-            e.to_string(),
+            format!("{}{e}", e.lead()),
             "internal error: unhandled attribute: tag:12 fmt:0x200)"
         );
     }

@@ -1,0 +1,410 @@
+//! The parallel engine: compiles every row against the template and, for a run, stages
+//! and commits each device's changed files. Returns a [`BatchReport`]; prints nothing.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use super::devices::{Devices, Row, latin1, normalize_mac};
+use super::report::{BatchReport, RowReport, RowStatus};
+use super::template::{Template, row_options};
+use super::{BatchError, BatchOptions};
+use crate::crypto;
+use crate::diag::{Location, Severity};
+use crate::io::Staged;
+use crate::profile::{CompileOutput, compile_items};
+use crate::table::TagTable;
+use crate::text::{self, Item};
+
+/// Called as rows finish, from worker threads.
+pub trait Progress: Sync {
+    fn start(&self, _what: &'static str, _total: u64) {}
+    fn inc(&self) {}
+    fn finish(&self) {}
+}
+
+/// No progress display.
+pub struct NoProgress;
+impl Progress for NoProgress {}
+
+/// A row problem found before or instead of compiling. Never carries a cell's value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum RowError {
+    FieldCount { got: usize, want: usize },
+    BadMac,
+    DuplicateMac { mac: String, first: u64 },
+    MultiLine { column: String },
+    Nul { column: String },
+}
+
+impl RowError {
+    fn render(&self, file: &str, line: u64) -> String {
+        match self {
+            RowError::FieldCount { got, want } => {
+                format!("error: {file} line {line}: {got} fields, the header has {want}")
+            }
+            RowError::BadMac => format!(
+                "error: {file} line {line}, column mac: not a MAC address \
+                 (12 hex digits, e.g. 00:07:0E:36:E5:7B, 0007.0e36.e57b)"
+            ),
+            RowError::DuplicateMac { mac, first } => format!(
+                "error: {file} line {line}, column mac: duplicate MAC {mac}, \
+                 first on line {first}"
+            ),
+            RowError::MultiLine { column } => format!(
+                "error: {file} line {line}, column {column}: the value spans several lines; \
+                 a profile value is one line"
+            ),
+            RowError::Nul { column } => {
+                format!("error: {file} line {line}, column {column}: the value holds a NUL byte")
+            }
+        }
+    }
+}
+
+/// A library error as the one line a row's report holds, led as the front end leads it.
+fn error_line(e: &crate::diag::Error) -> String {
+    format!("{}{e}", e.lead())
+}
+
+/// Text-profile value grammar: a run of `:` and space before the value is skipped (a TAB
+/// is part of the value, as in cfgfmt 2.3).
+fn cell_value(cell: &[u8]) -> &[u8] {
+    let start = cell
+        .iter()
+        .position(|b| !matches!(b, b':' | b' '))
+        .unwrap_or(cell.len());
+    cell.get(start..).unwrap_or_default()
+}
+
+fn is_strong(suffix: &str) -> bool {
+    matches!(suffix, ".x" | ".xex")
+}
+
+/// Whether `path` already holds `new`: bytes for plain and weak files, the decrypted
+/// profile for strong ones. The size is checked first, so no large file is read.
+fn same_on_disk(path: &Path, new: &[u8], strong: Option<&[u8; 32]>) -> bool {
+    let Ok(meta) = std::fs::metadata(path) else {
+        return false;
+    };
+    if !meta.is_file() || meta.len() != new.len() as u64 {
+        return false;
+    }
+    let Ok(old) = std::fs::read(path) else {
+        return false;
+    };
+    match strong {
+        None => old == new,
+        Some(key) => match (
+            crypto::strong_decrypt(&old, key),
+            crypto::strong_decrypt(new, key),
+        ) {
+            (Some(a), Some(b)) => a == b,
+            _ => false,
+        },
+    }
+}
+
+/// A template and devices ready to compile.
+pub struct Batch<'t> {
+    table: &'t TagTable,
+    template: Template,
+    devices: Devices,
+    options: BatchOptions,
+    /// Per row: the normalised MAC, or why the row has none.
+    macs: Vec<Result<String, RowError>>,
+}
+
+impl<'t> Batch<'t> {
+    pub fn new(
+        table: &'t TagTable,
+        template: Template,
+        devices: Devices,
+        options: BatchOptions,
+    ) -> Self {
+        // Sequential: a duplicate is reported on the later row, naming the first.
+        let mut first_line: HashMap<String, u64> = HashMap::new();
+        let macs = devices
+            .rows
+            .iter()
+            .map(|row| {
+                let cell = row.record.get(devices.mac_column).unwrap_or_default();
+                let mac = std::str::from_utf8(cell)
+                    .ok()
+                    .and_then(normalize_mac)
+                    .ok_or(RowError::BadMac)?;
+                if let Some(&first) = first_line.get(&mac) {
+                    return Err(RowError::DuplicateMac { mac, first });
+                }
+                first_line.insert(mac.clone(), row.line);
+                Ok(mac)
+            })
+            .collect();
+        Batch {
+            table,
+            template,
+            devices,
+            options,
+            macs,
+        }
+    }
+
+    pub fn template(&self) -> &Template {
+        &self.template
+    }
+
+    pub fn devices(&self) -> &Devices {
+        &self.devices
+    }
+
+    /// Compiles every row without writing anything.
+    pub fn check(&self, progress: &dyn Progress) -> BatchReport {
+        progress.start("checking", self.devices.rows.len() as u64);
+        let rows = self
+            .devices
+            .rows
+            .par_iter()
+            .zip(self.macs.par_iter())
+            .map(|(row, mac)| {
+                let (report, _) = self.row(row, mac, None);
+                progress.inc();
+                report
+            })
+            .collect();
+        progress.finish();
+        BatchReport { rows }
+    }
+
+    /// Compiles every row and writes each device's changed files into `out_dir`.
+    pub fn run(&self, out_dir: &Path, progress: &dyn Progress) -> Result<BatchReport, BatchError> {
+        let dir_err = |source| BatchError::OutDir {
+            path: out_dir.to_path_buf(),
+            source,
+        };
+        std::fs::create_dir_all(out_dir).map_err(dir_err)?;
+        // Absolute once here, rather than once per temporary file.
+        let out_dir = &std::path::absolute(out_dir).map_err(dir_err)?;
+        progress.start("compiling", self.devices.rows.len() as u64);
+        let staged: Vec<(RowReport, Vec<Staged>)> = self
+            .devices
+            .rows
+            .par_iter()
+            .zip(self.macs.par_iter())
+            .map(|(row, mac)| {
+                let out = self.row(row, mac, Some(out_dir));
+                progress.inc();
+                out
+            })
+            .collect();
+        progress.finish();
+        // With --sync every staged file's data is made durable before any is renamed into
+        // place, so even a power failure never leaves a device with a truncated profile.
+        let synced = match self.options.durability {
+            crate::io::Durability::Flush => {
+                crate::io::sync_staged(out_dir, staged.iter().flat_map(|(_, f)| f))
+                    .map_err(|e| error_line(&e))
+            }
+            crate::io::Durability::Rename => Ok(()),
+        };
+        let rows = staged
+            .into_par_iter()
+            .map(|(mut report, files)| {
+                if files.is_empty() {
+                    return report;
+                }
+                // A device's files go into place only once all of them are durable; its
+                // main file last, so it never points at a companion that did not arrive.
+                let result = match &synced {
+                    Ok(()) => files
+                        .into_iter()
+                        .rev()
+                        .try_for_each(Staged::commit)
+                        .map_err(|e| error_line(&e)),
+                    Err(e) => Err(e.clone()),
+                };
+                if let Err(e) = result {
+                    report.status = RowStatus::Failed;
+                    report.errors += 1;
+                    report.messages.push(e);
+                }
+                report
+            })
+            .collect();
+        Ok(BatchReport { rows })
+    }
+
+    /// Compiles one row; with an output folder, also stages the files that changed.
+    fn row(
+        &self,
+        row: &Row,
+        mac: &Result<String, RowError>,
+        out_dir: Option<&Path>,
+    ) -> (RowReport, Vec<Staged>) {
+        let file = &self.devices.name;
+        let mut report = RowReport {
+            line: row.line,
+            mac: mac.as_ref().ok().cloned(),
+            status: RowStatus::Failed,
+            files: Vec::new(),
+            warnings: 0,
+            errors: 0,
+            messages: Vec::new(),
+            info: Vec::new(),
+        };
+        let mut problems = Vec::new();
+        if let Err(e) = mac {
+            problems.push(e.clone());
+        }
+        let want = self.devices.columns.len();
+        if row.record.len() != want {
+            problems.push(RowError::FieldCount {
+                got: row.record.len(),
+                want,
+            });
+        }
+        let line = usize::try_from(row.line).unwrap_or(usize::MAX);
+        let mut items = Vec::with_capacity(want);
+        for (index, (cell, column)) in row.record.iter().zip(&self.devices.columns).enumerate() {
+            if index == self.devices.mac_column {
+                continue;
+            }
+            let value = cell_value(cell);
+            if value.is_empty() {
+                continue; // An empty cell keeps the template's value.
+            }
+            let column_name = || latin1(&column.name);
+            if value.iter().any(|&b| b == b'\n' || b == b'\r') {
+                problems.push(RowError::MultiLine {
+                    column: column_name(),
+                });
+                continue;
+            }
+            if value.contains(&0) {
+                problems.push(RowError::Nul {
+                    column: column_name(),
+                });
+                continue;
+            }
+            items.push(Item::Assign(text::Assignment {
+                name: column.name.clone(),
+                value: value.to_vec(),
+                location: Location {
+                    file: Some(column.label.clone()),
+                    line,
+                },
+            }));
+        }
+        if !problems.is_empty() {
+            report.errors = problems.len();
+            report.messages = problems.iter().map(|p| p.render(file, row.line)).collect();
+            return (report, Vec::new());
+        }
+        let Some(mac) = report.mac.clone() else {
+            return (report, Vec::new()); // Unreachable: a MAC error was reported above.
+        };
+        let name = format!("{}{mac}", self.options.prefix.as_str());
+        let opts = row_options(&self.options.compile, &name);
+        let all = || self.template.items.iter().chain(&items);
+        let out = match compile_items(all(), self.table, &opts) {
+            Ok(out) => out,
+            Err(e) => {
+                report.errors = 1;
+                report.messages.push(error_line(&e));
+                return (report, Vec::new());
+            }
+        };
+        report.files = out
+            .files
+            .iter()
+            .map(|f| format!("{name}{}", f.suffix))
+            .collect();
+        self.classify(&mut report, &out);
+        if report.errors > 0 {
+            return (report, Vec::new()); // The original wrote such output; a batch does not.
+        }
+        let Some(dir) = out_dir else {
+            report.status = RowStatus::Checked;
+            return (report, Vec::new());
+        };
+        let mut staged = Vec::new();
+        for f in &out.files {
+            let path = dir.join(format!("{name}{}", f.suffix));
+            if !self.options.force {
+                let strong = if is_strong(f.suffix) {
+                    out.strong_key.as_ref()
+                } else {
+                    None
+                };
+                // A strong file whose key cannot be told is always rewritten.
+                if (strong.is_some() || !is_strong(f.suffix))
+                    && same_on_disk(&path, &f.bytes, strong)
+                {
+                    continue;
+                }
+            }
+            match Staged::new(&path, &f.bytes) {
+                Ok(s) => staged.push(s),
+                Err(e) => {
+                    // Dropping what was staged removes it: the device keeps its old files.
+                    report.errors += 1;
+                    report.messages.push(error_line(&e));
+                    return (report, Vec::new());
+                }
+            }
+        }
+        report.status = if staged.is_empty() {
+            RowStatus::Unchanged
+        } else {
+            RowStatus::Written
+        };
+        (report, staged)
+    }
+
+    /// Sorts a row's diagnostics into the report, leaving out the template's own.
+    fn classify(&self, report: &mut RowReport, out: &CompileOutput) {
+        let shared = &self.template.item_diagnostics;
+        // Template lines come first, so their diagnostics lead every row's: drop them.
+        let own = match out.diagnostics.get(..shared.len()) {
+            Some(head) if head == shared.as_slice() => {
+                out.diagnostics.get(shared.len()..).unwrap_or_default()
+            }
+            _ => out.diagnostics.as_slice(),
+        };
+        for d in own {
+            let text = match &d.location {
+                Some(at) if !d.names_its_line() => format!(
+                    "{d} (line {} of {})",
+                    at.line,
+                    at.file.as_deref().unwrap_or("-")
+                ),
+                Some(_) => d.to_string(),
+                None => format!("{} line {}: {d}", self.devices.name, report.line),
+            };
+            match d.severity() {
+                Severity::Info => report.info.push(text),
+                Severity::Warning => {
+                    report.warnings += 1;
+                    report.messages.push(text);
+                }
+                Severity::Error => {
+                    report.errors += 1;
+                    report.messages.push(text);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cell_value_follows_the_text_grammar() {
+        assert_eq!(cell_value(b" :5060 "), b"5060 ");
+        assert_eq!(cell_value(b" \t:5060 "), b"\t:5060 ");
+        assert_eq!(cell_value(b"   "), b"");
+        assert_eq!(cell_value(b"a:b"), b"a:b");
+    }
+}
