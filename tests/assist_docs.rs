@@ -1,4 +1,4 @@
-//! README.md holds the rule → check table generated from the catalogue, and every rule
+//! docs/assistant.md holds the rule → check table generated from the catalogue, and every rule
 //! of conversion-rules.md maps to a check or a plan step.
 use cfgfmt::assist::{CHECKS, PLAN_RULES, rules_table};
 
@@ -22,7 +22,7 @@ fn every_rule_has_a_check_or_plan_step() {
 /// `ASSIST_UPDATE_DOCS=1 cargo test --test assist_docs` rewrites the table.
 #[test]
 fn docs_table_matches_the_catalogue() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/README.md");
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/assistant.md");
     let doc = std::fs::read_to_string(path).unwrap();
     let start = doc.find(START).expect("start marker") + START.len();
     let end = doc.find(END).expect("end marker");
@@ -32,7 +32,7 @@ fn docs_table_matches_the_catalogue() {
             let new = format!("{}{want}{}", &doc[..start], &doc[end..]);
             std::fs::write(path, new).unwrap();
         } else {
-            panic!("README.md's rule table is out of date; run with ASSIST_UPDATE_DOCS=1");
+            panic!("docs/assistant.md's rule table is out of date; run with ASSIST_UPDATE_DOCS=1");
         }
     }
     for c in CHECKS {
