@@ -296,7 +296,7 @@ fn damaged_78xx_image_is_an_error() {
     assert!(
         r.findings
             .iter()
-            .any(|f| f.check == "image-damaged" && f.file == "kern78xx.11-0-1-11.sbn"),
+            .any(|f| f.code == "image-damaged" && f.file == "kern78xx.11-0-1-11.sbn"),
         "{}",
         r.render_text()
     );

@@ -310,16 +310,12 @@ fn finding(
     fix: String,
 ) -> Finding {
     let def = check_def(check);
-    Finding {
-        rule: rule.to_string(),
-        check: check.to_string(),
-        severity: def.map_or(Severity::Error, |d| d.severity),
-        file: file.to_string(),
-        line,
-        message,
-        why: def.map_or("", |d| d.why).to_string(),
-        fix,
-    }
+    Finding::new(check, def.map_or(Severity::Error, |d| d.severity), message)
+        .in_file(file)
+        .at_line(line)
+        .why(def.map_or("", |d| d.why))
+        .fix(fix)
+        .rule(rule)
 }
 
 /// Names the phone fetches by a fixed spelling, and the rule that says so.
@@ -1152,11 +1148,7 @@ impl Doctor<'_> {
             return;
         }
         let ins = profile::inspect::inspect(&bytes, &self.table, "", &Default::default());
-        if let Some(f) = ins
-            .findings
-            .iter()
-            .find(|f| f.level == profile::inspect::FindingLevel::Error)
-        {
+        if let Some(f) = ins.findings.iter().find(|f| f.severity == Severity::Error) {
             self.bad_profiles.insert(name.to_string());
             self.push(
                 "gk-profile-undecodable",
@@ -1165,7 +1157,8 @@ impl Doctor<'_> {
                 None,
                 format!(
                     "the profile is damaged at offset {:#x}: {}",
-                    f.offset, f.message
+                    f.offset().unwrap_or(0),
+                    f.message
                 ),
                 format!("Compile it again from its text: cfgfmt-rs {t} {txt} {cfg}"),
             );
@@ -1663,7 +1656,12 @@ pub fn doctor(dir: &Path, opts: &DoctorOptions) -> Result<Report, DoctorError> {
     d.permissions();
     let mut findings = d.findings;
     findings.sort_by(|a, b| {
-        (a.file == ".", &a.file, a.line, &a.check).cmp(&(b.file == ".", &b.file, b.line, &b.check))
+        (a.file == ".", &a.file, a.line(), &a.code).cmp(&(
+            b.file == ".",
+            &b.file,
+            b.line(),
+            &b.code,
+        ))
     });
     findings.dedup();
     let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();

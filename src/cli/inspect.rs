@@ -125,7 +125,7 @@ pub fn render_profile(name: &str, ins: &Inspection) -> String {
     } else {
         let _ = writeln!(out, "findings: {}", ins.findings.len());
         for f in &ins.findings {
-            let _ = writeln!(out, "  {} at offset {}: {}", f.level, f.offset, f.message);
+            let _ = writeln!(out, "  {} at {}: {}", f.severity, f.place(), f.message);
         }
     }
     out.replace("Error at", "error at")
@@ -233,7 +233,7 @@ pub fn run_dump(job: &Job, path: &Path, raw: bool, color: ColorChoice, show_secr
             report::render_annotated(&view, &pinspect::spans(&ins), &style)
         );
         for f in &ins.findings {
-            println!("# {} at offset {}: {}", f.level, f.offset, f.message);
+            println!("# {} at {}: {}", f.severity, f.place(), f.message);
         }
         return i32::from(ins.has_errors());
     }

@@ -766,8 +766,8 @@ fn fill(
             rep.sections.push(sec);
             let mut first_error = None;
             for f in &ins.findings {
-                let line = format!("offset {}: {}", f.offset, f.message);
-                if f.level == pinspect::FindingLevel::Error {
+                let line = format!("{}: {}", f.place(), f.message);
+                if f.severity == crate::finding::Severity::Error {
                     first_error.get_or_insert(line);
                 } else {
                     rep.warnings.push(line);

@@ -19,31 +19,7 @@ pub enum Encryption {
     Strong,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum FindingLevel {
-    Info,
-    Warning,
-    Error,
-}
-
-impl std::fmt::Display for FindingLevel {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            FindingLevel::Info => "info",
-            FindingLevel::Warning => "warning",
-            FindingLevel::Error => "error",
-        })
-    }
-}
-
-/// Something wrong (or notable) at a place in the file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Finding {
-    pub level: FindingLevel,
-    pub offset: usize,
-    pub message: String,
-}
+pub use crate::finding::{Finding, Location, Severity};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct HeaderCheck {
@@ -100,7 +76,7 @@ pub struct Inspection {
 
 impl Inspection {
     pub fn has_errors(&self) -> bool {
-        self.findings.iter().any(|f| f.level == FindingLevel::Error)
+        crate::finding::has_errors(&self.findings)
     }
 }
 
@@ -208,11 +184,7 @@ fn decrypt_view(
     } else {
         "no #ata magic: not a profile, or encrypted (give --key-file or --xkey-file)"
     };
-    findings.push(Finding {
-        level: FindingLevel::Error,
-        offset: 0,
-        message: message.into(),
-    });
+    findings.push(Finding::new("no-profile", Severity::Error, message).at_offset(0));
     (bytes.to_vec(), Encryption::None, bytes.len())
 }
 
@@ -225,14 +197,17 @@ pub fn inspect(
 ) -> Inspection {
     let mut findings = Vec::new();
     if bytes.len() > MAX_BINARY_BYTES {
-        findings.push(Finding {
-            level: FindingLevel::Error,
-            offset: MAX_BINARY_BYTES,
-            message: format!(
-                "{} bytes: larger than any profile ({MAX_BINARY_BYTES} at most)",
-                bytes.len()
-            ),
-        });
+        findings.push(
+            Finding::new(
+                "too-large",
+                Severity::Error,
+                format!(
+                    "{} bytes: larger than any profile ({MAX_BINARY_BYTES} at most)",
+                    bytes.len()
+                ),
+            )
+            .at_offset(MAX_BINARY_BYTES),
+        );
         return Inspection {
             kind: "unknown",
             size: bytes.len(),
@@ -296,44 +271,46 @@ pub fn inspect(
                 length_ok: usize::from(stored_length) == payload.len(),
             };
             if !h.checksum_ok {
-                findings.push(Finding {
-                    level: FindingLevel::Error,
-                    offset: first.offset + 3,
-                    message: format!("checksum 0x{stored_checksum:04x} stored, 0x{computed_checksum:04x} computed"),
-                });
+                findings.push(Finding::new("bad-checksum", Severity::Error, format!("checksum 0x{stored_checksum:04x} stored, 0x{computed_checksum:04x} computed")).at_offset(first.offset + 3));
             }
             if !h.length_ok {
-                findings.push(Finding {
-                    level: FindingLevel::Error,
-                    offset: first.offset + 5,
-                    message: format!(
-                        "length field says {stored_length} payload bytes, the file has {}",
-                        payload.len()
-                    ),
-                });
+                findings.push(
+                    Finding::new(
+                        "bad-length",
+                        Severity::Error,
+                        format!(
+                            "length field says {stored_length} payload bytes, the file has {}",
+                            payload.len()
+                        ),
+                    )
+                    .at_offset(first.offset + 5),
+                );
                 let declared_end = first.end() + usize::from(stored_length);
                 if let Some(r) = raw.iter().skip(1).find(|r| r.end() > declared_end) {
-                    findings.push(Finding {
-                        level: FindingLevel::Error,
-                        offset: r.offset,
-                        message: "records run past the declared length".into(),
-                    });
+                    findings.push(
+                        Finding::new(
+                            "records-past-length",
+                            Severity::Error,
+                            "records run past the declared length",
+                        )
+                        .at_offset(r.offset),
+                    );
                 }
             }
             header = Some(h);
         } else {
-            findings.push(Finding {
-                level: FindingLevel::Error,
-                offset: first.offset,
-                message: "the first record is not a header (tag 0x7ffe, 4 bytes)".into(),
-            });
+            findings.push(
+                Finding::new(
+                    "no-header-first",
+                    Severity::Error,
+                    "the first record is not a header (tag 0x7ffe, 4 bytes)",
+                )
+                .at_offset(first.offset),
+            );
         }
     } else if start <= stream.len() && encryption != Encryption::None || bytes.starts_with(MAGIC) {
-        findings.push(Finding {
-            level: FindingLevel::Error,
-            offset: start,
-            message: "no header record".into(),
-        });
+        findings
+            .push(Finding::new("no-header", Severity::Error, "no header record").at_offset(start));
     }
 
     let mut records = Vec::new();
@@ -356,14 +333,17 @@ pub fn inspect(
             .filter(|_| repeats < MAX_REPEAT_FINDINGS)
         {
             repeats += 1;
-            findings.push(Finding {
-                level: FindingLevel::Warning,
-                offset: r.offset,
-                message: format!(
-                    "tag 0x{:x} again (first at offset {first}); the phone keeps one",
-                    r.tag
-                ),
-            });
+            findings.push(
+                Finding::new(
+                    "repeated-tag",
+                    Severity::Warning,
+                    format!(
+                        "tag 0x{:x} again (first at offset {first}); the phone keeps one",
+                        r.tag
+                    ),
+                )
+                .at_offset(r.offset),
+            );
         }
         if r.tag == layout::TAG_EXTENDED {
             extended = Some(
@@ -373,26 +353,31 @@ pub fn inspect(
         }
     }
     if let Some(c) = corruption {
-        findings.push(Finding {
-            level: FindingLevel::Error,
-            offset: c.offset,
-            message: format!("corrupted profile: {}", c.what),
-        });
+        findings.push(
+            Finding::new(
+                "corrupted",
+                Severity::Error,
+                format!("corrupted profile: {}", c.what),
+            )
+            .at_offset(c.offset),
+        );
     }
     if findings.len() > MAX_FINDINGS {
         let more = findings.len() - MAX_FINDINGS;
         findings.truncate(MAX_FINDINGS);
-        findings.push(Finding {
-            level: FindingLevel::Info,
-            offset: findings.last().map_or(0, |f| f.offset),
-            message: format!("{more} more findings not listed"),
-        });
+        findings.push(
+            Finding::new(
+                "more-findings",
+                Severity::Info,
+                format!("{more} more findings not listed"),
+            )
+            .at_offset(findings.last().and_then(Finding::offset).unwrap_or(0)),
+        );
     }
     let kind = match (encryption, extended.is_some()) {
-        _ if findings
-            .iter()
-            .any(|f| f.offset == 0 && f.level == FindingLevel::Error && header.is_none())
-            && raw.is_empty() =>
+        _ if findings.iter().any(|f| {
+            f.offset() == Some(0) && f.severity == Severity::Error && header.is_none()
+        }) && raw.is_empty() =>
         {
             "unknown"
         }
@@ -435,22 +420,28 @@ fn record_info(
     };
     let known_size = desc.map(|d| usize::from(d.size));
     if desc.is_none() && pseudo_name(r.tag).is_none() {
-        findings.push(Finding {
-            level: FindingLevel::Warning,
-            offset: r.offset,
-            message: format!("tag 0x{:x} is not in the table", r.tag),
-        });
+        findings.push(
+            Finding::new(
+                "unknown-tag",
+                Severity::Warning,
+                format!("tag 0x{:x} is not in the table", r.tag),
+            )
+            .at_offset(r.offset),
+        );
     }
     if let Some(size) = known_size.filter(|&s| r.value.len() > s) {
-        findings.push(Finding {
-            level: FindingLevel::Warning,
-            offset: r.offset,
-            message: format!(
-                "{} is {} bytes, the table's size is {size}; the phone may cut it",
-                name.as_deref().unwrap_or("value"),
-                r.value.len()
-            ),
-        });
+        findings.push(
+            Finding::new(
+                "value-too-long",
+                Severity::Warning,
+                format!(
+                    "{} is {} bytes, the table's size is {size}; the phone may cut it",
+                    name.as_deref().unwrap_or("value"),
+                    r.value.len()
+                ),
+            )
+            .at_offset(r.offset),
+        );
     }
     let sensitive = is_secret(r.tag, desc.map_or(0, |d| d.fmt), name.as_deref());
     let value = if sensitive && !show_secrets {
@@ -618,7 +609,7 @@ mod tests {
         let msgs: Vec<(usize, &str)> = ins
             .findings
             .iter()
-            .map(|f| (f.offset, f.message.as_str()))
+            .map(|f| (f.offset().unwrap_or(0), f.message.as_str()))
             .collect();
         assert!(
             msgs.iter()
