@@ -2,9 +2,10 @@
 //! `+kxz` inner package of raw and raw-DEFLATE regions described by a map table at its end.
 //! Regions are copied into a 0xFF-filled 512 KiB bank at their destinations.
 use super::MAX_OUTPUT;
-use super::bytes::{c_string, rebase, slice, u16be_at, u32be_at, u32le_at};
+use super::bytes::{Bytes, c_string};
 use super::error::{PkgError, Result};
 use crate::report::{Span, Status};
+use byteorder::ByteOrder as _;
 use serde::Serialize;
 use std::io::Read;
 
@@ -86,8 +87,8 @@ pub struct KupPackage<'a> {
 /// The 24-byte `kup1` header and the first 16 bytes of `+kxz` (magic, checksum, length, map
 /// offset), without looking further.
 pub fn parse_outer(data: &[u8], base: usize) -> Result<(KupHeader, u32, u32, u32)> {
-    let r = |e: PkgError| rebase(e, base);
-    let magic = slice(data, 0, 4, "kup1 magic").map_err(r)?;
+    let b = Bytes::new(data, base);
+    let magic = b.slice(0, 4, "kup1 magic")?;
     if magic != KUP_MAGIC {
         return Err(PkgError::BadMagic {
             offset: base,
@@ -97,13 +98,13 @@ pub fn parse_outer(data: &[u8], base: usize) -> Result<(KupHeader, u32, u32, u32
         });
     }
     let header = KupHeader {
-        name: c_string(slice(data, 4, 8, "kup1 name").map_err(r)?).0,
-        base_type: u32be_at(data, 12, "kup1 base type").map_err(r)?,
-        platform: u32be_at(data, 16, "kup1 platform").map_err(r)?,
-        protocol: u16be_at(data, 20, "kup1 protocol").map_err(r)?,
-        version: u16be_at(data, 22, "kup1 version").map_err(r)?,
+        name: c_string(b.slice(4, 8, "kup1 name")?).0,
+        base_type: b.u32be(12, "kup1 base type")?,
+        platform: b.u32be(16, "kup1 platform")?,
+        protocol: b.u16be(20, "kup1 protocol")?,
+        version: b.u16be(22, "kup1 version")?,
     };
-    let kxz = slice(data, OUTER_LEN, 4, "+kxz magic").map_err(r)?;
+    let kxz = b.slice(OUTER_LEN, 4, "+kxz magic")?;
     if kxz != KXZ_MAGIC {
         return Err(PkgError::BadMagic {
             offset: base + OUTER_LEN,
@@ -112,9 +113,9 @@ pub fn parse_outer(data: &[u8], base: usize) -> Result<(KupHeader, u32, u32, u32
             found: hex::encode(kxz),
         });
     }
-    let checksum = u32be_at(data, OUTER_LEN + 4, "+kxz checksum").map_err(r)?;
-    let inner_length = u32be_at(data, OUTER_LEN + 8, "+kxz length").map_err(r)?;
-    let map_offset = u32be_at(data, OUTER_LEN + 12, "+kxz map offset").map_err(r)?;
+    let checksum = b.u32be(OUTER_LEN + 4, "+kxz checksum")?;
+    let inner_length = b.u32be(OUTER_LEN + 8, "+kxz length")?;
+    let map_offset = b.u32be(OUTER_LEN + 12, "+kxz map offset")?;
     Ok((header, checksum, inner_length, map_offset))
 }
 
@@ -122,7 +123,7 @@ pub fn parse(data: &[u8], base: usize) -> Result<KupPackage<'_>> {
     let at = |o: usize| base + o;
     let (header, checksum_stored, inner_length, map_offset) = parse_outer(data, base)?;
     let inner = data.get(OUTER_LEN..).unwrap_or_default();
-    let ri = |e: PkgError| rebase(e, base + OUTER_LEN);
+    let ib = Bytes::new(inner, base + OUTER_LEN);
     if usize::try_from(inner_length).ok() != Some(inner.len()) {
         return Err(PkgError::invalid(
             at(OUTER_LEN + 8),
@@ -144,8 +145,8 @@ pub fn parse(data: &[u8], base: usize) -> Result<KupPackage<'_>> {
             format!("map table offset {map_offset:#x} outside the package"),
         ));
     }
-    let raw_count = usize::from(u16be_at(inner, map, "raw region count").map_err(ri)?);
-    let comp_count = usize::from(u16be_at(inner, map + 2, "compressed region count").map_err(ri)?);
+    let raw_count = usize::from(ib.u16be(map, "raw region count")?);
+    let comp_count = usize::from(ib.u16be(map + 2, "compressed region count")?);
     let table_len = 4 + raw_count * 8 + comp_count * 12 + 4;
     if map + table_len != inner.len() {
         return Err(PkgError::invalid(
@@ -161,8 +162,8 @@ pub fn parse(data: &[u8], base: usize) -> Result<KupPackage<'_>> {
     let mut entry = map + 4;
     let mut data_pos = 16usize;
     for index in 0..raw_count {
-        let dest = u32be_at(inner, entry, "raw entry").map_err(ri)?;
-        let size = u32be_at(inner, entry + 4, "raw entry").map_err(ri)?;
+        let dest = ib.u32be(entry, "raw entry")?;
+        let size = ib.u32be(entry + 4, "raw entry")?;
         let stored = size as usize;
         regions.push(Region {
             index,
@@ -178,9 +179,9 @@ pub fn parse(data: &[u8], base: usize) -> Result<KupPackage<'_>> {
     }
     let mut stored_sizes = Vec::with_capacity(comp_count);
     for index in 0..comp_count {
-        let dest = u32be_at(inner, entry, "compressed entry").map_err(ri)?;
-        let size = u32be_at(inner, entry + 4, "compressed entry").map_err(ri)?;
-        let stored = u32be_at(inner, entry + 8, "compressed entry").map_err(ri)? as usize;
+        let dest = ib.u32be(entry, "compressed entry")?;
+        let size = ib.u32be(entry + 4, "compressed entry")?;
+        let stored = ib.u32be(entry + 8, "compressed entry")? as usize;
         stored_sizes.push(stored);
         regions.push(Region {
             index: raw_count + index,
@@ -193,7 +194,7 @@ pub fn parse(data: &[u8], base: usize) -> Result<KupPackage<'_>> {
         });
         entry += 12;
     }
-    let map_version = u32be_at(inner, entry, "map version").map_err(ri)?;
+    let map_version = ib.u32be(entry, "map version")?;
     // Bound the total work of inflating, not just each region (many small bombs add up).
     let declared: u64 = regions.iter().map(|r| u64::from(r.size)).sum();
     if declared > MAX_OUTPUT as u64 {
@@ -222,7 +223,7 @@ pub fn parse(data: &[u8], base: usize) -> Result<KupPackage<'_>> {
             let trailer_isize = pos
                 .checked_add(stored)
                 .and_then(|e| e.checked_sub(4))
-                .and_then(|o| u32le_at(inner, o, "ISIZE").ok());
+                .and_then(|o| ib.u32le(o, "ISIZE").ok());
             pos = pos.saturating_add(stored);
             trailer_isize == Some(r.size)
         })
@@ -319,7 +320,7 @@ pub fn inflate_bounded(stream: &[u8], cap: usize, offset: usize) -> Result<Vec<u
 
 impl<'a> KupPackage<'a> {
     pub fn stored_bytes(&self, r: &Region) -> Result<&'a [u8]> {
-        slice(self.data, r.data_offset, r.stored, "region data").map_err(|e| rebase(e, self.base))
+        Bytes::new(self.data, self.base).slice(r.data_offset, r.stored, "region data")
     }
 
     /// The region's bank contents (raw copy, or inflated with the declared size as cap).
@@ -342,9 +343,9 @@ impl<'a> KupPackage<'a> {
         let split = stored.len() - 8;
         let (stream, trailer) = stored.split_at(split);
         let file_off = self.base + r.data_offset;
-        let crc_stored = u32le_at(trailer, 0, "CRC-32").map_err(|e| rebase(e, file_off + split))?;
-        let isize_stored =
-            u32le_at(trailer, 4, "ISIZE").map_err(|e| rebase(e, file_off + split))?;
+        let trailer = Bytes::new(trailer, file_off + split);
+        let crc_stored = trailer.u32le(0, "CRC-32")?;
+        let isize_stored = trailer.u32le(4, "ISIZE")?;
         let mut check = RegionCheck {
             index: r.index,
             compressed: true,
@@ -566,7 +567,9 @@ pub struct SectionCheck {
 }
 
 pub fn section_check(bank: &[u8]) -> Option<SectionCheck> {
-    let magic = u32be_at(bank, SECTION_HEADER, "section magic").ok()?;
+    let magic = Bytes::new(bank, 0)
+        .u32be(SECTION_HEADER, "section magic")
+        .ok()?;
     if magic & 0xffff_ff00 != 0x1234_0000 {
         return None;
     }
@@ -574,21 +577,22 @@ pub fn section_check(bank: &[u8]) -> Option<SectionCheck> {
     if count == 0 || count > 32 {
         return None;
     }
-    let stored = u32be_at(bank, SECTION_HEADER + 4, "section check").ok()?;
+    let stored = Bytes::new(bank, 0)
+        .u32be(SECTION_HEADER + 4, "section check")
+        .ok()?;
     let mut computed = 0xdead_beefu32;
     let mut ranges = Vec::with_capacity(count);
     for i in 0..count {
-        let d = u32be_at(bank, SECTION_HEADER + 8 + 4 * i, "section descriptor").ok()?;
+        let d = Bytes::new(bank, 0)
+            .u32be(SECTION_HEADER + 8 + 4 * i, "section descriptor")
+            .ok()?;
         let (start, size) = ((d >> 16) << 8, (d & 0xffff) << 8);
         ranges.push((start, size));
-        let range = slice(bank, start as usize, size as usize, "section").ok()?;
+        let range = Bytes::new(bank, 0)
+            .slice(start as usize, size as usize, "section")
+            .ok()?;
         for w in range.chunks_exact(4) {
-            computed ^= u32::from_be_bytes([
-                w.first().copied()?,
-                w.get(1).copied()?,
-                w.get(2).copied()?,
-                w.get(3).copied()?,
-            ]);
+            computed ^= byteorder::BigEndian::read_u32(w);
         }
     }
     Some(SectionCheck {
@@ -631,7 +635,7 @@ fn byte_sum(data: &[u8]) -> u32 {
 
 /// Check one `+kbz` payload at `offset` of `bank`.
 pub fn check_kbz(bank: &[u8], offset: usize) -> Result<KbzCheck> {
-    let magic = slice(bank, offset, 4, "+kbz magic")?;
+    let magic = Bytes::new(bank, 0).slice(offset, 4, "+kbz magic")?;
     if magic != KBZ_MAGIC {
         return Err(PkgError::BadMagic {
             offset,
@@ -640,25 +644,28 @@ pub fn check_kbz(bank: &[u8], offset: usize) -> Result<KbzCheck> {
             found: hex::encode(magic),
         });
     }
-    let version = u32be_at(bank, offset + 4, "+kbz version")?;
-    let stored_sum = u32be_at(bank, offset + 8, "+kbz stored sum")?;
-    let stored_len = u32be_at(bank, offset + 12, "+kbz stored length")?;
-    let output_sum = u32be_at(bank, offset + 16, "+kbz output sum")?;
-    let output_len = u32be_at(bank, offset + 20, "+kbz output length")?;
+    let version = Bytes::new(bank, 0).u32be(offset + 4, "+kbz version")?;
+    let stored_sum = Bytes::new(bank, 0).u32be(offset + 8, "+kbz stored sum")?;
+    let stored_len = Bytes::new(bank, 0).u32be(offset + 12, "+kbz stored length")?;
+    let output_sum = Bytes::new(bank, 0).u32be(offset + 16, "+kbz output sum")?;
+    let output_len = Bytes::new(bank, 0).u32be(offset + 20, "+kbz output length")?;
     let start = offset + KBZ_HEADER;
-    let stored = slice(bank, start, stored_len as usize, "+kbz stored data")?;
+    let stored = Bytes::new(bank, 0).slice(start, stored_len as usize, "+kbz stored data")?;
     // Does the stored length count the 8-byte trailer? Decide by where ISIZE matches.
     let (stream, trailer) = if stored.len() >= 8
-        && u32le_at(stored, stored.len() - 4, "ISIZE").ok() == Some(output_len)
+        && Bytes::new(stored, start)
+            .u32le(stored.len() - 4, "ISIZE")
+            .ok()
+            == Some(output_len)
     {
         stored.split_at(stored.len() - 8)
     } else {
         (
             stored,
-            slice(bank, start + stored.len(), 8, "+kbz trailer")?,
+            Bytes::new(bank, 0).slice(start + stored.len(), 8, "+kbz trailer")?,
         )
     };
-    let crc = u32le_at(trailer, 0, "+kbz CRC-32")?;
+    let crc = Bytes::new(trailer, 0).u32le(0, "+kbz CRC-32")?;
     let mut check = KbzCheck {
         offset,
         version,
@@ -711,7 +718,9 @@ pub fn scan_kbz_in(
                 break;
             };
             let at = start + from + found;
-            let declared = u32be_at(bank, at + 20, "+kbz output length").map_or(0, |v| v as usize);
+            let declared = Bytes::new(bank, 0)
+                .u32be(at + 20, "+kbz output length")
+                .map_or(0, |v| v as usize);
             if budget < declared {
                 out.push(Err(format!(
                     "+kbz at {at:#x}: skipped, inflate budget exhausted"
@@ -751,8 +760,8 @@ pub fn launch_tables_guess(bank: &[u8]) -> Vec<LaunchTableGuess> {
     let mut out = Vec::new();
     for header_offset in LAUNCH_HEADERS {
         let (Ok(table_address), Ok(count)) = (
-            u32be_at(bank, header_offset + 4, "launch table address"),
-            u32be_at(bank, header_offset + 8, "launch record count"),
+            Bytes::new(bank, 0).u32be(header_offset + 4, "launch table address"),
+            Bytes::new(bank, 0).u32be(header_offset + 8, "launch record count"),
         ) else {
             continue;
         };
@@ -760,13 +769,15 @@ pub fn launch_tables_guess(bank: &[u8]) -> Vec<LaunchTableGuess> {
             continue;
         }
         let table_offset = (table_address - RUNTIME_BASE) as usize;
-        let Ok(table) = slice(bank, table_offset, count as usize * 16, "launch records") else {
+        let Ok(table) =
+            Bytes::new(bank, 0).slice(table_offset, count as usize * 16, "launch records")
+        else {
             continue;
         };
         let records: Vec<[u32; 4]> = table
             .chunks_exact(16)
             .map(|r| {
-                let w = |i: usize| u32be_at(r, i * 4, "launch record").unwrap_or(0);
+                let w = |i: usize| Bytes::new(r, 0).u32be(i * 4, "launch record").unwrap_or(0);
                 [w(0), w(1), w(2), w(3)]
             })
             .collect();
