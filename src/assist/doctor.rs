@@ -39,6 +39,7 @@ impl Default for DoctorOptions {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct Report {
     pub root: String,
     pub findings: Vec<Finding>,

@@ -15,6 +15,7 @@ pub use crate::finding::{Finding, Location, Severity};
 
 /// A check of the catalogue: id, the rules it implements, its severity and what it looks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct CheckDef {
     pub id: &'static str,
     pub rules: &'static [&'static str],

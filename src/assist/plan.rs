@@ -12,6 +12,7 @@ use serde::Serialize;
 use std::fmt::Write as _;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Model {
     #[serde(rename = "7940")]
     M7940,
@@ -70,6 +71,7 @@ impl Model {
 
 /// A load at one end of a stage.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct Load {
     pub protocol: Protocol,
     pub version: Version,
@@ -355,6 +357,7 @@ impl Method {
 
 /// A file to write (whole) or a line to put into a file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct FileContent {
     pub file: String,
     /// The whole file (`true`) or one line to set in it (`false`).
@@ -363,6 +366,7 @@ pub struct FileContent {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct Action {
     pub rule: &'static str,
     pub text: String,
@@ -371,12 +375,14 @@ pub struct Action {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct Note {
     pub rule: &'static str,
     pub text: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct Stage {
     pub from: Load,
     pub to: Load,
@@ -387,6 +393,7 @@ pub struct Stage {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct Plan {
     pub model: Model,
     pub from: Load,

@@ -17,6 +17,7 @@ pub const DSP_NAME_LEN: usize = 28;
 const MIN_LEN: usize = 0x140;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum ImageKind {
     /// `u32le@0x138 == len − 0x20`.
     Loader,
@@ -25,6 +26,7 @@ pub enum ImageKind {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct DspBlock {
     pub offset: usize,
     pub name: String,
@@ -34,6 +36,7 @@ pub struct DspBlock {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct UalImage {
     pub kind: ImageKind,
     pub len: usize,

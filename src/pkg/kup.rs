@@ -42,6 +42,7 @@ pub fn protocol_name(code: u16) -> &'static str {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct KupHeader {
     pub name: String,
     pub base_type: u32,
@@ -52,6 +53,7 @@ pub struct KupHeader {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct Region {
     pub index: usize,
     pub compressed: bool,
@@ -67,6 +69,7 @@ pub struct Region {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct KupPackage<'a> {
     pub header: KupHeader,
     pub checksum_stored: u32,
@@ -272,6 +275,7 @@ pub fn parse(data: &[u8], base: usize) -> Result<KupPackage<'_>> {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct RegionCheck {
     pub index: usize,
     pub compressed: bool,
@@ -559,6 +563,7 @@ impl<'a> KupPackage<'a> {
 /// The bank's section check (bank 0x40000): magic 0x1234000N, stored check, N descriptors
 /// `(start>>8)<<16 | (size>>8)`; check = 0xDEADBEEF XOR every BE word of the described ranges.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct SectionCheck {
     pub count: usize,
     pub stored: u32,
@@ -611,6 +616,7 @@ const MAX_KBZ: usize = 64;
 /// u32 stored length, u32 Σ output bytes, u32 output length` (BE, like the MIPS bank), then raw
 /// DEFLATE + LE CRC-32 + LE ISIZE.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct KbzCheck {
     pub offset: usize,
     pub version: u32,
@@ -746,6 +752,7 @@ const MAX_LAUNCH_RECORDS: u32 = 256;
 /// header `{u32, u32 table_address, u32 count, u32}` and `count` 16-byte records
 /// `{u32 type, u32 f1, u32 f2, u32 f3}` with types 1–13, the last of type 3.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct LaunchTableGuess {
     pub header_offset: usize,
     pub table_address: u32,

@@ -80,6 +80,7 @@ fn is_known(tag: u8) -> bool {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum HashAlgorithm {
     Sha1,
     /// Code 2 is defined by certutils but never seen in a real file.
@@ -109,6 +110,7 @@ impl HashAlgorithm {
 
 /// One element as found in the walk, for dumps.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct Element {
     pub offset: usize,
     pub tag: u8,
@@ -138,6 +140,7 @@ impl Element {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct UnknownTag {
     pub offset: usize,
     pub tag: u8,
@@ -145,6 +148,7 @@ pub struct UnknownTag {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct SignatureField {
     /// Offset of the tag-12 byte.
     pub tlv_offset: usize,
@@ -152,6 +156,7 @@ pub struct SignatureField {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct SgnHeader<'a> {
     pub version: (u8, u8),
     pub header_length: usize,
@@ -212,6 +217,7 @@ impl SgnHeader<'_> {
 
 /// A signed file: header plus borrowed payload.
 #[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct SignedFile<'a> {
     pub header: SgnHeader<'a>,
     #[serde(skip)]
@@ -557,7 +563,7 @@ fn nul_string(value: &[u8], pos: usize, tag: u8, warnings: &mut Vec<String>) -> 
 
 /// Outcome of a signature check; never "invalid" without a certificate.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "result", content = "detail", rename_all = "snake_case")]
+#[serde(tag = "result", content = "detail", rename_all = "kebab-case")]
 pub enum SignatureCheck {
     NotVerified(String),
     Valid(String),

@@ -18,6 +18,7 @@ use sha2::{Digest, Sha256};
 pub const MAGIC: [u8; 4] = [0xcd, 0x34, 0x12, 0xab];
 
 #[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct Signed78<'a> {
     #[serde(skip)]
     pub bytes: &'a [u8],

@@ -40,6 +40,7 @@ pub fn record_tag_name(tag: u8) -> &'static str {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct CertSummary {
     pub subject: String,
     pub issuer: String,
@@ -50,6 +51,7 @@ pub struct CertSummary {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct RecordField {
     pub offset: usize,
     pub tag: u8,
@@ -57,6 +59,7 @@ pub struct RecordField {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct Record {
     pub offset: usize,
     pub length: usize,
@@ -72,6 +75,7 @@ pub struct Record {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct TrustList<'a> {
     pub signed: SignedFile<'a>,
     pub records: Vec<Record>,

@@ -22,6 +22,7 @@ pub enum Encryption {
 pub use crate::finding::{Finding, Location, Severity};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct HeaderCheck {
     pub offset: usize,
     pub stored_checksum: u16,
@@ -33,6 +34,7 @@ pub struct HeaderCheck {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct RecordInfo {
     /// Offset of the record in the file (decrypted view; same offsets as on disk).
     pub offset: usize,
@@ -53,6 +55,7 @@ pub struct RecordInfo {
 
 /// Everything `inspect` reports about a profile.
 #[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct Inspection {
     pub kind: &'static str,
     pub size: usize,
