@@ -111,7 +111,7 @@ pub fn render_profile(name: &str, ins: &Inspection) -> String {
     } else {
         let _ = writeln!(out, "findings: {}", ins.findings.len());
         for f in &ins.findings {
-            let _ = writeln!(out, "  {} at {}: {}", f.severity, f.place(), f.message);
+            let _ = writeln!(out, "  {}", finding_line(f));
         }
     }
     out.replace("Error at", "error at")
@@ -222,7 +222,7 @@ pub fn run_dump(job: &Job, path: &Path, raw: bool, color: ColorChoice, show_secr
             }
             print!("{}", report::render_annotated(&d.view, &d.spans, &style));
             for x in &d.findings {
-                println!("# {} at {}: {}", x.severity, x.place(), x.message);
+                println!("# {}", finding_line(x));
             }
             i32::from(crate::finding::has_errors(&d.findings))
         }
@@ -236,6 +236,14 @@ pub fn run_dump(job: &Job, path: &Path, raw: bool, color: ColorChoice, show_secr
             print!("{}", report::render_raw(&bytes, &style));
             1
         }
+    }
+}
+
+/// `warning at offset 7: …`, or `info: …` for a finding about the whole file.
+fn finding_line(f: &crate::finding::Finding) -> String {
+    match f.place() {
+        p if p.is_empty() => format!("{}: {}", f.severity, f.message),
+        p => format!("{} at {p}: {}", f.severity, f.message),
     }
 }
 
