@@ -160,6 +160,43 @@ pub fn parse(data: &[u8], base: usize) -> Result<KupPackage<'_>> {
             ),
         ));
     }
+    let (mut regions, mut data_pos, entry) = read_map(ib, map, raw_count, comp_count)?;
+    let map_version = ib.u32be(entry, "map version")?;
+    // Bound the total work of inflating, not just each region (many small bombs add up).
+    let declared: u64 = regions.iter().map(|r| u64::from(r.size)).sum();
+    if declared > MAX_OUTPUT as u64 {
+        return Err(PkgError::TooLarge {
+            offset: at(OUTER_LEN + map),
+            what: "sum of declared region sizes",
+            limit: MAX_OUTPUT,
+        });
+    }
+    let includes = lay_out_compressed(ib, &mut regions, &mut data_pos, map)?;
+    let gap = inner.get(data_pos..map).unwrap_or_default();
+    let gap_tag = String::from_utf8_lossy(gap).into_owned();
+    Ok(KupPackage {
+        header,
+        checksum_stored,
+        checksum_computed,
+        inner_length,
+        map_offset,
+        gap_tag,
+        regions,
+        map_version,
+        stored_size_includes_trailer: includes,
+        base,
+        data,
+    })
+}
+
+/// The map table's entries as regions (compressed ones not yet placed), where the raw data
+/// ends, and where the map version follows.
+fn read_map(
+    ib: Bytes<'_>,
+    map: usize,
+    raw_count: usize,
+    comp_count: usize,
+) -> Result<(Vec<Region>, usize, usize)> {
     // Counts are now bounded by the file size, so the allocation is safe.
     let mut regions = Vec::with_capacity(raw_count + comp_count);
     let mut entry = map + 4;
@@ -180,12 +217,10 @@ pub fn parse(data: &[u8], base: usize) -> Result<KupPackage<'_>> {
         data_pos = data_pos.saturating_add(stored);
         entry += 8;
     }
-    let mut stored_sizes = Vec::with_capacity(comp_count);
     for index in 0..comp_count {
         let dest = ib.u32be(entry, "compressed entry")?;
         let size = ib.u32be(entry + 4, "compressed entry")?;
         let stored = ib.u32be(entry + 8, "compressed entry")? as usize;
-        stored_sizes.push(stored);
         regions.push(Region {
             index: raw_count + index,
             compressed: true,
@@ -197,26 +232,36 @@ pub fn parse(data: &[u8], base: usize) -> Result<KupPackage<'_>> {
         });
         entry += 12;
     }
-    let map_version = ib.u32be(entry, "map version")?;
-    // Bound the total work of inflating, not just each region (many small bombs add up).
-    let declared: u64 = regions.iter().map(|r| u64::from(r.size)).sum();
-    if declared > MAX_OUTPUT as u64 {
-        return Err(PkgError::TooLarge {
-            offset: at(OUTER_LEN + map),
-            what: "sum of declared region sizes",
-            limit: MAX_OUTPUT,
-        });
-    }
+    Ok((regions, data_pos, entry))
+}
+
+/// Places the compressed regions after the raw ones, deciding whether their stored size
+/// counts the 8-byte trailer (the reading that leaves a 0–8-byte gap before the map table and
+/// matches every trailer's ISIZE); `data_pos` ends past the last region.
+fn lay_out_compressed(
+    ib: Bytes<'_>,
+    regions: &mut [Region],
+    data_pos: &mut usize,
+    map: usize,
+) -> Result<bool> {
+    let at = |o: usize| ib.base().saturating_sub(OUTER_LEN) + o;
+    let comp_count = regions.iter().filter(|r| r.compressed).count();
+    let stored_sizes: Vec<usize> = regions
+        .iter()
+        .filter(|r| r.compressed)
+        .map(|r| r.stored)
+        .collect();
+    let data_start = *data_pos;
     let comp_sum = stored_sizes
         .iter()
         .fold(0usize, |a, &s| a.saturating_add(s));
-    let end_incl = data_pos.saturating_add(comp_sum);
+    let end_incl = data_start.saturating_add(comp_sum);
     let end_excl = end_incl.saturating_add(8 * comp_count);
     // Which reading of the stored size (with or without the 8-byte trailer) lays the regions
     // out so that a 0–8-byte gap is left before the table and every trailer's ISIZE matches?
     let fits = |end: usize| end <= map && map - end <= MAX_GAP;
     let isize_ok = |includes: bool| {
-        let mut pos = data_pos;
+        let mut pos = data_start;
         regions.iter().filter(|r| r.compressed).all(|r| {
             let stored = if includes {
                 r.stored
@@ -244,34 +289,22 @@ pub fn parse(data: &[u8], base: usize) -> Result<KupPackage<'_>> {
             ));
         }
     };
+    let mut pos = data_start;
     for r in regions.iter_mut().filter(|r| r.compressed) {
         if !includes {
             r.stored += 8;
         }
         if r.stored < 8 {
             return Err(PkgError::invalid(
-                base + r.entry_offset,
+                ib.base().saturating_sub(OUTER_LEN) + r.entry_offset,
                 "compressed region shorter than its 8-byte trailer",
             ));
         }
-        r.data_offset = OUTER_LEN + data_pos;
-        data_pos += r.stored;
+        r.data_offset = OUTER_LEN + pos;
+        pos += r.stored;
     }
-    let gap = inner.get(data_pos..map).unwrap_or_default();
-    let gap_tag = String::from_utf8_lossy(gap).into_owned();
-    Ok(KupPackage {
-        header,
-        checksum_stored,
-        checksum_computed,
-        inner_length,
-        map_offset,
-        gap_tag,
-        regions,
-        map_version,
-        stored_size_includes_trailer: includes,
-        base,
-        data,
-    })
+    *data_pos = pos;
+    Ok(includes)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
