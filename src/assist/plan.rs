@@ -1072,29 +1072,7 @@ fn stage_gkdefault_upgradecode(s: &StageInput<'_>, actions: &mut Vec<Action>) {
 
 /// Builds the plan. `model` defaults to what the names imply, else 7940/7960.
 pub fn plan(from: &str, to: &str, model: Option<Model>, via: &[String]) -> Result<Plan, PlanError> {
-    let (_, from_model) = parse_load(from, model)?;
-    let implied = model.or(from_model);
-    let (_, to_model) = parse_load(to, implied)?;
-    let family = |m: Option<Model>| m.map(Model::is_7940_family);
-    let model = match (model, from_model, to_model) {
-        (Some(m), f, t) => {
-            for (arg, im) in [(from, f), (to, t)] {
-                if im.is_some() && family(im) != Some(m.is_7940_family()) {
-                    return Err(PlanError::Unsupported(format!(
-                        "{arg:?} is not a load for the {} given with --model",
-                        m.label()
-                    )));
-                }
-            }
-            m
-        }
-        (None, Some(f), Some(t)) if f.is_7940_family() != t.is_7940_family() => {
-            return Err(PlanError::Unsupported(format!(
-                "{from:?} and {to:?} are loads of different phone models"
-            )));
-        }
-        (None, f, t) => f.or(t).unwrap_or(Model::M7940),
-    };
+    let model = plan_model(from, to, model)?;
     // Version-only arguments were read before the model was known.
     let (from_load, _) = parse_load(from, Some(model))?;
     let (to_load, _) = parse_load(to, Some(model))?;
@@ -1113,6 +1091,49 @@ pub fn plan(from: &str, to: &str, model: Option<Model>, via: &[String]) -> Resul
         stages.push(stage(model, &cur, &target, method, rules));
         cur = target;
     }
+    let before = notes_before(model, &from_load, &to_load);
+    let fill_in = fill_in(&stages);
+    let troubleshooting = troubleshooting(model);
+    Ok(Plan {
+        model,
+        from: from_load,
+        to: to_load,
+        stages,
+        before,
+        fill_in,
+        troubleshooting,
+    })
+}
+
+/// The phone model: `--model`, else what the load names imply (they must agree), else 7940.
+fn plan_model(from: &str, to: &str, model: Option<Model>) -> Result<Model, PlanError> {
+    let (_, from_model) = parse_load(from, model)?;
+    let implied = model.or(from_model);
+    let (_, to_model) = parse_load(to, implied)?;
+    let family = |m: Option<Model>| m.map(Model::is_7940_family);
+    Ok(match (model, from_model, to_model) {
+        (Some(m), f, t) => {
+            for (arg, im) in [(from, f), (to, t)] {
+                if im.is_some() && family(im) != Some(m.is_7940_family()) {
+                    return Err(PlanError::Unsupported(format!(
+                        "{arg:?} is not a load for the {} given with --model",
+                        m.label()
+                    )));
+                }
+            }
+            m
+        }
+        (None, Some(f), Some(t)) if f.is_7940_family() != t.is_7940_family() => {
+            return Err(PlanError::Unsupported(format!(
+                "{from:?} and {to:?} are loads of different phone models"
+            )));
+        }
+        (None, f, t) => f.or(t).unwrap_or(Model::M7940),
+    })
+}
+
+/// The notes before the stages: one phone through an alternate server, protocol changes.
+fn notes_before(model: Model, from_load: &Load, to_load: &Load) -> Vec<Note> {
     let mut before = vec![note(
         "R21",
         "To convert one phone only, serve these files from a TFTP server other than the one DHCP hands out and set it as that phone's alternate TFTP server; files on the shared server convert every phone that fetches them.",
@@ -1136,8 +1157,13 @@ pub fn plan(from: &str, to: &str, model: Option<Model>, via: &[String]) -> Resul
             ));
         }
     }
+    before
+}
+
+/// What the user must fill in: loads this tool does not know, upgradecode placeholders.
+fn fill_in(stages: &[Stage]) -> Vec<String> {
     let mut fill_in = Vec::new();
-    for s in &stages {
+    for s in stages {
         if s.to.placeholder && !fill_in.iter().any(|f: &String| f.contains(&s.to.name)) {
             let hint = [SCCP4_LATEST, SCCP5, SCCP63]
                 .iter()
@@ -1162,7 +1188,12 @@ pub fn plan(from: &str, to: &str, model: Option<Model>, via: &[String]) -> Resul
             }
         }
     }
-    let troubleshooting = if !model.is_7940_family() {
+    fill_in
+}
+
+/// The troubleshooting notes of the model's family.
+fn troubleshooting(model: Model) -> Vec<Note> {
+    if !model.is_7940_family() {
         vec![
             note(
                 "R32",
@@ -1204,16 +1235,7 @@ pub fn plan(from: &str, to: &str, model: Option<Model>, via: &[String]) -> Resul
                 "Most failures come from old firmware or bad OS79XX.TXT syntax; converting to the newest firmware first solves many problems.",
             ),
         ]
-    };
-    Ok(Plan {
-        model,
-        from: from_load,
-        to: to_load,
-        stages,
-        before,
-        fill_in,
-        troubleshooting,
-    })
+    }
 }
 
 impl Plan {

@@ -187,53 +187,58 @@ fn parse_records(payload: &[u8], base: usize) -> Result<Vec<Record>> {
                 len: 2,
             }],
         };
-        let mut p = 5usize;
-        while p < length {
-            let ftag = rec.u8(p, "record field")?;
-            let flen = usize::from(rec.u16be(p + 1, "record field length").map_err(|_| {
-                PkgError::invalid(rec_off + p, "record field header cut by record length")
-            })?);
-            let value = rec.slice(p + 3, flen, "record field").map_err(|_| {
-                PkgError::invalid(
-                    rec_off + p,
-                    format!(
-                        "field tag {ftag} of length {flen} runs past record end {:#x}",
-                        rec_off + length
-                    ),
-                )
-            })?;
-            r.fields.push(RecordField {
-                offset: rec_off + p,
-                tag: ftag,
-                len: flen,
-            });
-            match ftag {
-                2 => r.dns_name = Some(c_string(value).0),
-                3 => r.subject = Some(c_string(value).0),
-                4 => {
-                    r.role = Some(
-                        Bytes::new(value, rec_off + p + 3)
-                            .u16be(0, "role")
-                            .map_err(|_| PkgError::invalid(rec_off + p, "role must be 2 bytes"))?,
-                    )
-                }
-                5 => r.issuer = Some(c_string(value).0),
-                6 => r.serial = Some(hex_bytes(value)),
-                9 => match summarize_certificate(value) {
-                    Ok(c) => r.certificate = Some(c),
-                    Err(e) => {
-                        r.certificate_error = Some(format!("offset {:#x}: {e}", rec_off + p + 3))
-                    }
-                },
-                11 => r.cert_hash = Some(hex_bytes(value)),
-                _ => {}
-            }
-            p += 3 + flen;
-        }
+        read_fields(rec, &mut r)?;
         records.push(r);
         pos += length;
     }
     Ok(records)
+}
+
+/// The fields of one record after its length field, stored in `r`.
+fn read_fields(rec: Bytes<'_>, r: &mut Record) -> Result<()> {
+    let (rec_off, length) = (rec.base(), rec.len());
+    let mut p = 5usize;
+    while p < length {
+        let ftag = rec.u8(p, "record field")?;
+        let flen = usize::from(rec.u16be(p + 1, "record field length").map_err(|_| {
+            PkgError::invalid(rec_off + p, "record field header cut by record length")
+        })?);
+        let value = rec.slice(p + 3, flen, "record field").map_err(|_| {
+            PkgError::invalid(
+                rec_off + p,
+                format!(
+                    "field tag {ftag} of length {flen} runs past record end {:#x}",
+                    rec_off + length
+                ),
+            )
+        })?;
+        r.fields.push(RecordField {
+            offset: rec_off + p,
+            tag: ftag,
+            len: flen,
+        });
+        match ftag {
+            2 => r.dns_name = Some(c_string(value).0),
+            3 => r.subject = Some(c_string(value).0),
+            4 => {
+                r.role = Some(
+                    Bytes::new(value, rec_off + p + 3)
+                        .u16be(0, "role")
+                        .map_err(|_| PkgError::invalid(rec_off + p, "role must be 2 bytes"))?,
+                )
+            }
+            5 => r.issuer = Some(c_string(value).0),
+            6 => r.serial = Some(hex_bytes(value)),
+            9 => match summarize_certificate(value) {
+                Ok(c) => r.certificate = Some(c),
+                Err(e) => r.certificate_error = Some(format!("offset {:#x}: {e}", rec_off + p + 3)),
+            },
+            11 => r.cert_hash = Some(hex_bytes(value)),
+            _ => {}
+        }
+        p += 3 + flen;
+    }
+    Ok(())
 }
 
 impl TrustList<'_> {
