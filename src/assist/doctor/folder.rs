@@ -73,25 +73,7 @@ impl Folder {
             let Ok(meta) = std::fs::symlink_metadata(item.path()) else {
                 continue;
             };
-            let (kind, meta) = if meta.file_type().is_symlink() {
-                match item.path().canonicalize() {
-                    Ok(target) if target.starts_with(&canonical) => {
-                        match std::fs::metadata(&target) {
-                            Ok(m) if m.is_file() => (Kind::File, m),
-                            Ok(m) if m.is_dir() => (Kind::Dir, m),
-                            Ok(m) => (Kind::Other, m),
-                            Err(_) => (Kind::Other, meta),
-                        }
-                    }
-                    _ => (Kind::Outside, meta),
-                }
-            } else if meta.is_file() {
-                (Kind::File, meta)
-            } else if meta.is_dir() {
-                (Kind::Dir, meta)
-            } else {
-                (Kind::Other, meta)
-            };
+            let (kind, meta) = classify(&item.path(), meta, &canonical);
             entries.push(Entry {
                 name,
                 kind,
@@ -114,24 +96,7 @@ impl Folder {
                 "Check a folder with fewer entries, or split the TFTP root.".into(),
             ));
         }
-        let mut budget = opts.max_entries.saturating_sub(entries.len());
-        let mut sub = Vec::new();
-        for e in entries.iter().filter(|e| e.kind == Kind::Dir) {
-            let mut names = Vec::new();
-            if let Ok(rd) = std::fs::read_dir(canonical.join(&e.name)) {
-                for item in rd.flatten() {
-                    if budget == 0 {
-                        break;
-                    }
-                    budget -= 1;
-                    if let Ok(n) = item.file_name().into_string() {
-                        names.push(n);
-                    }
-                }
-            }
-            names.sort();
-            sub.push((e.name.clone(), names));
-        }
+        let sub = list_subfolders(&canonical, &entries, opts.max_entries);
         for e in &entries {
             if e.kind == Kind::Outside {
                 skipped.push(finding(
@@ -231,4 +196,52 @@ impl Folder {
         }
         String::new()
     }
+}
+
+/// What an entry is: a symlink counts as its target while that stays inside `canonical`.
+fn classify(path: &Path, meta: std::fs::Metadata, canonical: &Path) -> (Kind, std::fs::Metadata) {
+    if meta.file_type().is_symlink() {
+        match path.canonicalize() {
+            Ok(target) if target.starts_with(canonical) => match std::fs::metadata(&target) {
+                Ok(m) if m.is_file() => (Kind::File, m),
+                Ok(m) if m.is_dir() => (Kind::Dir, m),
+                Ok(m) => (Kind::Other, m),
+                Err(_) => (Kind::Other, meta),
+            },
+            _ => (Kind::Outside, meta),
+        }
+    } else if meta.is_file() {
+        (Kind::File, meta)
+    } else if meta.is_dir() {
+        (Kind::Dir, meta)
+    } else {
+        (Kind::Other, meta)
+    }
+}
+
+/// The names inside each subfolder, one level deep, within what is left of the entry budget.
+fn list_subfolders(
+    canonical: &Path,
+    entries: &[Entry],
+    max_entries: usize,
+) -> Vec<(String, Vec<String>)> {
+    let mut budget = max_entries.saturating_sub(entries.len());
+    let mut sub = Vec::new();
+    for e in entries.iter().filter(|e| e.kind == Kind::Dir) {
+        let mut names = Vec::new();
+        if let Ok(rd) = std::fs::read_dir(canonical.join(&e.name)) {
+            for item in rd.flatten() {
+                if budget == 0 {
+                    break;
+                }
+                budget -= 1;
+                if let Ok(n) = item.file_name().into_string() {
+                    names.push(n);
+                }
+            }
+        }
+        names.sort();
+        sub.push((e.name.clone(), names));
+    }
+    sub
 }
