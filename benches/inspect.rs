@@ -3,7 +3,7 @@
 
 use std::hint::black_box;
 
-use cfgfmt::pkg::cli::inspect_bytes;
+use cfgfmt::file::inspect_bytes;
 use criterion::{Criterion, criterion_group, criterion_main};
 
 #[path = "../tests/pkg_fixtures/mod.rs"]
@@ -62,7 +62,7 @@ fn inspect(c: &mut Criterion) {
     let bytes = package();
     eprintln!("package: {} bytes", bytes.len());
     let report = inspect_bytes("CP7912080000SIP060111A.sbin", &bytes, None);
-    assert!(report.error.is_none(), "{:?}", report.error);
+    assert!(report.error().is_none(), "{:?}", report.error());
     c.bench_function("inspect 1 MB .sbin package", |b| {
         b.iter(|| inspect_bytes("CP7912080000SIP060111A.sbin", black_box(&bytes), None))
     });

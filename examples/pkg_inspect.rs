@@ -6,7 +6,7 @@
 //! cargo run --example pkg_inspect -- strip IN OUT
 //! cargo run --example pkg_inspect -- extract IN DIR
 //! ```
-use cfgfmt::pkg::cli::{self, InspectOptions};
+use cfgfmt::file::{self as cli, InspectOptions};
 use cfgfmt::report::{DumpStyle, render_annotated, render_raw};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -42,6 +42,7 @@ fn main() -> ExitCode {
                 cert: value("--cert"),
                 json: flag("--json"),
                 dir: value("--dir"),
+                ..InspectOptions::default()
             };
             cli::inspect_path(Path::new(path), &opts).map(|r| {
                 if opts.json {

@@ -16,14 +16,8 @@ pub struct Location {
     pub line: usize,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Severity {
-    /// Progress lines (`#i: …`, `i: …`): never a failure, even under `--strict`.
-    Info,
-    Warning,
-    /// Printed with `error:` by the original but not fatal: the run goes on.
-    Error,
-}
+/// The one severity scale, shared with every finding.
+pub use crate::finding::Severity;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DiagKind {

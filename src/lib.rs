@@ -35,6 +35,8 @@ pub mod cnum;
 pub mod codec;
 pub mod crypto;
 pub mod diag;
+pub mod file;
+pub mod finding;
 pub mod io;
 pub mod pkg;
 pub mod profile;

@@ -64,10 +64,10 @@ fn doctor_json() {
     assert_eq!(v["errors"], 1);
     let f = &v["findings"][0];
     assert_eq!(f["rule"], "R4");
-    assert_eq!(f["check"], "os79xx-has-bin-suffix");
+    assert_eq!(f["code"], "os79xx-has-bin-suffix");
     assert_eq!(f["severity"], "error");
     assert_eq!(f["file"], "OS79XX.TXT");
-    assert_eq!(f["line"], 1);
+    assert_eq!(f["location"]["line"], 1);
     for k in ["message", "why", "fix"] {
         assert!(f[k].as_str().is_some_and(|s| !s.is_empty()), "{k}");
     }

@@ -15,7 +15,7 @@ fn expect(fx: &Fx, want: &[&str]) -> doctor::Report {
     let r = fx.doctor();
     assert_eq!(checks(&r), want, "{}", r.render_text());
     for f in &r.findings {
-        let def = check_def(&f.check).expect("check in the catalogue");
+        let def = check_def(&f.code).expect("check in the catalogue");
         assert!(def.rules.contains(&f.rule.as_str()), "{f:?}");
         assert!(!f.message.is_empty() && !f.why.is_empty() && !f.fix.is_empty());
     }
@@ -94,7 +94,7 @@ fn os79xx_has_bin_suffix() {
     let mut fx = clean_7940_sip();
     fx.set("OS79XX.TXT", "P003-8-12-00.bin\r\n");
     let r = expect(&fx, &["os79xx-has-bin-suffix"]);
-    assert_eq!(r.findings[0].line, Some(1));
+    assert_eq!(r.findings[0].line(), Some(1));
     assert!(r.findings[0].fix.ends_with("P003-8-12-00"));
 }
 
@@ -103,7 +103,7 @@ fn os79xx_extra_content() {
     let mut fx = clean_7940_sip();
     fx.set("OS79XX.TXT", "P003-8-12-00\r\nP0S3-8-12-00\r\n");
     let r = expect(&fx, &["os79xx-extra-content"]);
-    assert_eq!(r.findings[0].line, Some(2));
+    assert_eq!(r.findings[0].line(), Some(2));
     fx.set("OS79XX.TXT", " P003-8-12-00\n");
     expect(&fx, &["os79xx-extra-content"]);
     fx.set("OS79XX.TXT", "P003-8-12-00 image\n");
@@ -256,7 +256,7 @@ fn image_version_missing_file() {
         SIPDEFAULT.replace("P0S3-8-12-00", "P0S3-08-11-00"),
     );
     let r = expect(&fx, &["image-version-missing-file"]);
-    assert_eq!(r.findings[0].line, Some(2));
+    assert_eq!(r.findings[0].line(), Some(2));
     // R19: a SIP configuration naming the SCCP load is fine when the load is there.
     let mut fx = clean_7940_sip();
     for (n, b) in clean_7940_sccp().files {
@@ -309,7 +309,7 @@ fn load_information_missing_file() {
         "<device>\n<loadInformation>P00308010200</loadInformation>\n</device>\n",
     );
     let r = expect(&fx, &["load-information-missing-file"]);
-    assert_eq!(r.findings[0].line, Some(2));
+    assert_eq!(r.findings[0].line(), Some(2));
     // Loads of models this tool does not know are left alone.
     let mut fx = clean_7940_sccp();
     fx.set(
@@ -456,7 +456,7 @@ fn ringlist_file_missing() {
     let mut fx = clean_7940_sip();
     fx.remove("ringer2.pcm");
     let r = expect(&fx, &["ringlist-file-missing"]);
-    assert_eq!(r.findings[0].line, Some(2));
+    assert_eq!(r.findings[0].line(), Some(2));
 }
 
 // ---------------------------------------------------------------- 7905G/7912G profiles
@@ -549,7 +549,7 @@ fn gkdefault_txt_invalid() {
     let mut fx = clean_7912();
     fx.set("gkdefault.txt", txt);
     let r = expect(&fx, &["gkdefault-txt-invalid"]);
-    assert_eq!(r.findings[0].line, Some(7));
+    assert_eq!(r.findings[0].line(), Some(7));
 }
 
 #[test]
@@ -782,7 +782,7 @@ fn entry_limit_and_file_limit() {
     let skipped: Vec<_> = r
         .findings
         .iter()
-        .filter(|f| f.check == "entry-skipped")
+        .filter(|f| f.code == "entry-skipped")
         .map(|f| f.file.as_str())
         .collect();
     assert!(skipped.contains(&"P0S3-8-12-00.sb2"), "{r:?}");

@@ -9,7 +9,7 @@ mod pkg_fixtures;
 use assist_fixtures::Fx;
 use cfgfmt::assist::Severity;
 use cfgfmt::assist::doctor::{self, DoctorOptions};
-use cfgfmt::pkg::cli::{self, InspectOptions};
+use cfgfmt::file::{self as cli, InspectOptions};
 use cfgfmt::pkg::detect::FileKind;
 use pkg_fixtures::*;
 use sha2::Digest;
@@ -253,7 +253,7 @@ fn folder_report_of_a_cisco_sip_tree() {
     assert!(rep.all_ok(), "{}", rep.render_text());
     for f in rep.files.iter().filter(|f| f.kind == FileKind::Unknown) {
         assert!(f.hint.is_some(), "{} has no hint", f.name);
-        assert!(f.error.is_none(), "{}", f.name);
+        assert!(f.error().is_none(), "{}", f.name);
     }
     // The P003 loader is no SCCP load.
     let text = rep.render_text();
@@ -296,12 +296,12 @@ fn damaged_78xx_image_is_an_error() {
     assert!(
         r.findings
             .iter()
-            .any(|f| f.check == "image-damaged" && f.file == "kern78xx.11-0-1-11.sbn"),
+            .any(|f| f.code == "image-damaged" && f.file == "kern78xx.11-0-1-11.sbn"),
         "{}",
         r.render_text()
     );
     let rep = cli::inspect_bytes("kern78xx.11-0-1-11.sbn", &b, None);
-    assert!(rep.error.as_deref().unwrap().contains("SHA-256"));
+    assert!(rep.error().unwrap().contains("SHA-256"));
 }
 
 fn bin() -> Command {
@@ -441,11 +441,11 @@ fn real_cisco_trees() {
             for f in &rep.files {
                 // A true error only: Cisco's sccp/United_States/gkdefault.cfg is plain text.
                 assert!(
-                    f.error.is_none() || f.kind == FileKind::PlainTextProfile,
+                    f.error().is_none() || f.kind == FileKind::PlainTextProfile,
                     "{}/{}: {:?}",
                     d.display(),
                     f.name,
-                    f.error
+                    f.error()
                 );
                 if f.kind == FileKind::Unknown {
                     assert!(f.hint.is_some(), "{}/{}", d.display(), f.name);

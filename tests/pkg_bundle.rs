@@ -1,8 +1,8 @@
 //! Bundles (zip) and folders: member identification and cross-file checks.
 mod pkg_fixtures;
 
+use cfgfmt::file::{self as cli, InspectOptions};
 use cfgfmt::pkg::bundle;
-use cfgfmt::pkg::cli::{self, InspectOptions};
 use cfgfmt::pkg::detect::FileKind;
 use cfgfmt::report::Status;
 use pkg_fixtures::*;

@@ -110,7 +110,7 @@ fn sbn_payload_equals_bin() {
 /// Field meanings the fact sheet calls unknown/guessed are labelled as guesses in reports.
 #[test]
 fn guess_image_fields_are_labelled() {
-    use cfgfmt::pkg::cli;
+    use cfgfmt::file as cli;
     let bin = loader_payload("P003-8-12-00", "PAS30830", 0x200);
     let app = app_payload("P0S3-8-12-00", "PAS3ARM1", 0x200, 0x40);
     let guessed = |name: &str, bytes: &[u8]| -> Vec<String> {

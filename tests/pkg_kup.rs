@@ -1,8 +1,9 @@
 //! `kup1` / `+kxz` packages (§4), `.sbin`, region checks, bank, section check, extraction.
 mod pkg_fixtures;
 
+use cfgfmt::file as cli;
 use cfgfmt::pkg::detect::{FileKind, detect};
-use cfgfmt::pkg::{PkgError, cli, kup, sgn};
+use cfgfmt::pkg::{PkgError, kup, sgn};
 use pkg_fixtures::*;
 
 fn hex(s: &str) -> Vec<u8> {

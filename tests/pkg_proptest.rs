@@ -1,7 +1,8 @@
 //! Random inputs and random multi-byte mutations of the fixtures never panic any inspector.
 mod pkg_fixtures;
 
-use cfgfmt::pkg::{cli, detect, image, kup, loads, sgn, textfiles, tlv};
+use cfgfmt::file as cli;
+use cfgfmt::pkg::{detect, image, kup, loads, sgn, textfiles, tlv};
 use cfgfmt::report::{DumpStyle, render_annotated};
 use pkg_fixtures::*;
 use proptest::prelude::*;

@@ -2,7 +2,7 @@
 //! `CFGFMT_REAL_FIRMWARE_DIR=/path/to/tftp cargo test --test pkg_real_files -- --nocapture`.
 //! Checks the fact-sheet invariants: signed headers parse, `.sbn` minus header equals `.bin`,
 //! `LA_VERSION` equals the loader tag, kup1 regions inflate with good CRCs.
-use cfgfmt::pkg::cli::{self, InspectOptions};
+use cfgfmt::file::{self as cli, InspectOptions};
 use cfgfmt::report::Status;
 
 #[test]
@@ -14,7 +14,7 @@ fn real_firmware_folder_if_given() {
     let rep = cli::inspect_path(std::path::Path::new(&dir), &InspectOptions::default()).unwrap();
     println!("{}", rep.render_text());
     for f in &rep.files {
-        assert!(f.error.is_none(), "{}: {:?}", f.name, f.error);
+        assert!(f.error().is_none(), "{}: {:?}", f.name, f.error());
     }
     let bad: Vec<_> = rep
         .checks

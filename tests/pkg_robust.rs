@@ -2,7 +2,8 @@
 //! reports errors with a byte offset inside the input.
 mod pkg_fixtures;
 
-use cfgfmt::pkg::{PkgError, cli, image, kup, loads, sgn, textfiles, tlv};
+use cfgfmt::file as cli;
+use cfgfmt::pkg::{PkgError, image, kup, loads, sgn, textfiles, tlv};
 use cfgfmt::report::{DumpStyle, render_annotated};
 use pkg_fixtures::*;
 

@@ -1,8 +1,9 @@
 //! Signed-file header: the fact sheet's byte samples, the tag walk, signature checks, strip.
 mod pkg_fixtures;
 
+use cfgfmt::file as cli;
+use cfgfmt::pkg::loads;
 use cfgfmt::pkg::sgn::{self, HashAlgorithm, SignatureCheck};
-use cfgfmt::pkg::{cli, loads};
 use pkg_fixtures::*;
 
 /// §8: `P0S3-8-12-00.loads` bytes 0x00–0x7f (signature bytes after `aa 20 9a` omitted).
@@ -387,9 +388,9 @@ fn sgn_subdirectory_name_and_cop_payload() {
     let cop = SgnBuilder::certutils("cmterm-7940.cop.sgn", 3).build(&[0x1f, 0x8b, 8, 0, 0, 0]);
     let rep = cli::inspect_bytes("cmterm-7940.cop.sgn", &cop, None);
     assert!(
-        rep.warnings.iter().any(|w| w.contains("gzip")),
+        rep.warnings().iter().any(|w| w.contains("gzip")),
         "{:?}",
-        rep.warnings
+        rep.warnings()
     );
 }
 
@@ -415,7 +416,11 @@ fn cnu_archive_is_recognised_as_other_signed_file() {
     assert_eq!(sgn::parse(&f).unwrap().header.header_length, 404);
     let rep = cli::inspect_bytes("cnu41.9-4-2ES9.sbn", &f, None);
     assert_eq!(rep.kind, cfgfmt::pkg::detect::FileKind::SignedOther);
-    assert!(rep.warnings.iter().any(|w| w.contains("CNU_File_Archive")));
+    assert!(
+        rep.warnings()
+            .iter()
+            .any(|w| w.contains("CNU_File_Archive"))
+    );
 }
 
 #[test]
@@ -434,7 +439,7 @@ fn other_text_manifests_are_listed() {
     assert_eq!(sgn::parse(&f).unwrap().header.header_length, 404);
     let rep = cli::inspect_bytes("SIP41.8-5-4S.loads", &f, None);
     assert_eq!(rep.kind, cfgfmt::pkg::detect::FileKind::LoadsList);
-    assert_eq!(rep.error, None);
+    assert_eq!(rep.error(), None);
     let files: Vec<&str> = rep
         .sections
         .iter()

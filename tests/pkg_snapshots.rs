@@ -1,7 +1,7 @@
 //! Snapshots pin the human reports, the JSON and the annotated dumps.
 mod pkg_fixtures;
 
-use cfgfmt::pkg::cli::{self, InspectOptions, PkgReport};
+use cfgfmt::file::{self as cli, InspectOptions, PkgReport};
 use cfgfmt::report::{DumpStyle, render_annotated, render_raw};
 use pkg_fixtures::*;
 

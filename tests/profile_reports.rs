@@ -148,3 +148,67 @@ fn reports() {
         insta::assert_snapshot!(*name, run(d, args));
     }
 }
+
+/// Issue 12: a `*ptag*.dat` beside the input is the table `inspect` and `dump` read a profile
+/// with (Cisco's tree has `sip_ptag7912.dat` next to `gkdefault.cfg`), before any built-in.
+#[test]
+fn the_table_beside_the_input_is_used() {
+    let dir = tempfile::tempdir().unwrap();
+    let tree = dir.path().join("tree");
+    std::fs::create_dir(&tree).unwrap();
+    let t7912 = &BUILTIN_TABLES[1];
+    std::fs::write(tree.join("sip_ptag7912.dat"), t7912.text).unwrap();
+    let table = TagTable::parse(t7912.text.as_bytes()).0;
+    let profile = compile(
+        b"#txt\nUIPassword:1234\n",
+        Path::new("p"),
+        &mut NoIncludes,
+        &table,
+        &CompileOptions::default(),
+    )
+    .unwrap();
+    std::fs::write(tree.join("gkdefault.cfg"), &profile.files[0].bytes).unwrap();
+    let inspect = run(dir.path(), &["inspect", "tree/gkdefault.cfg"]);
+    assert!(
+        inspect
+            .lines()
+            .nth(1)
+            .unwrap()
+            .ends_with("table tree/sip_ptag7912.dat"),
+        "{inspect}"
+    );
+    let dump = run(
+        dir.path(),
+        &["dump", "--color", "never", "tree/gkdefault.cfg"],
+    );
+    assert!(dump.contains("table tree/sip_ptag7912.dat"), "{dump}");
+    // -t still wins.
+    let asked = run(
+        dir.path(),
+        &["inspect", "-tbuiltin:ata", "tree/gkdefault.cfg"],
+    );
+    assert!(asked.contains("table builtin:ata186"), "{asked}");
+}
+
+/// `inspect DIR --json` lists binary profiles in the one schema, with their records.
+#[test]
+fn a_folder_lists_binary_profiles_in_the_one_schema() {
+    let dir = fixture_dir();
+    let out = run(dir.path(), &["inspect", "--json", "."]);
+    let json = out.split_once('\n').unwrap().1;
+    let v: serde_json::Value = serde_json::from_str(json).unwrap();
+    let files = v["files"].as_array().unwrap();
+    let ata = files.iter().find(|f| f["name"] == "ata.cfg").unwrap();
+    assert_eq!(ata["kind"], "profile");
+    assert_eq!(ata["details"]["records"][1]["name"], "UseTftp");
+    assert_eq!(ata["details"]["header"]["checksum-ok"], true);
+    let damaged = files.iter().find(|f| f["name"] == "damaged.cfg").unwrap();
+    assert_eq!(damaged["findings"][0]["code"], "bad-checksum");
+    assert_eq!(damaged["findings"][0]["location"]["offset"], 7);
+    let gk = files.iter().find(|f| f["name"] == "gkdefault.cfg").unwrap();
+    assert_eq!(gk["kind"], "profile");
+    // A single file has the same schema.
+    let one = run(dir.path(), &["inspect", "--json", "ata.cfg"]);
+    let v: serde_json::Value = serde_json::from_str(one.split_once('\n').unwrap().1).unwrap();
+    assert_eq!(v["files"][0]["details"]["records"][1]["name"], "UseTftp");
+}

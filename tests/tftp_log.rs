@@ -69,7 +69,7 @@ fn report(name: &str, text: &str, root: Option<&RootIndex>) -> Report {
 
 fn checks(r: &Report, client: &str) -> Vec<String> {
     for f in r.clients.iter().flat_map(|c| &c.findings) {
-        let def = cfgfmt::tftp::check_def(&f.check).expect("catalogued");
+        let def = cfgfmt::tftp::check_def(&f.code).expect("catalogued");
         assert!(def.rules.contains(&f.rule.as_str()), "{f:?}");
         assert!(!f.message.is_empty() && !f.why.is_empty() && !f.fix.is_empty());
     }
@@ -79,7 +79,7 @@ fn checks(r: &Report, client: &str) -> Vec<String> {
         .unwrap()
         .findings
         .iter()
-        .map(|f| format!("{} {}", f.severity, f.check))
+        .map(|f| format!("{} {}", f.severity, f.code))
         .collect()
 }
 
@@ -210,7 +210,7 @@ fn cisco_state_error_loop_is_r11_and_a_boot_loop() {
         ["error image-state-error", "error boot-loop"]
     );
     let f = &r.clients[0].findings[0];
-    assert_eq!((f.rule.as_str(), f.line), ("R11", Some(4)));
+    assert_eq!((f.rule.as_str(), f.line()), ("R11", Some(4)));
     assert!(f.fix.contains("P0S30203"), "{}", f.fix);
     assert!(r.has_problems());
     insta::assert_snapshot!("cisco_state_error_loop", r.render_text());
@@ -249,7 +249,7 @@ fn tftpd_hpa_case_mismatch_with_root() {
     assert_eq!(phone.runs.as_deref(), Some("P0S3-8-12-00"));
     let f = &phone.findings[0];
     assert_eq!(
-        (f.rule.as_str(), f.file.as_str(), f.line),
+        (f.rule.as_str(), f.file.as_str(), f.line()),
         ("R8", "syslog", Some(2))
     );
     assert!(
@@ -304,7 +304,7 @@ Nov 30 09:30:04 gw dnsmasq-tftp[812]: file /srv/tftp/P0S3-08-12-00.sbn not found
     let r = report("syslog", log, Some(&root));
     assert_eq!(checks(&r, "10.1.1.55"), ["error load-not-in-root"]);
     let f = &r.clients[0].findings[0];
-    assert_eq!(f.line, Some(2));
+    assert_eq!(f.line(), Some(2));
     assert!(f.message.contains("P0S3-08-12-00"), "{}", f.message);
     assert!(!r.clients[0].timeline[1].client_assumed);
     // OS79XX.TXT naming a load that is not there, though the phone never asked for it.
@@ -466,7 +466,7 @@ fn cli_files_stdin_root_json_and_exit_codes() {
     assert_eq!(out.status.code(), Some(1));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["clients-with-problems"], 1);
-    assert_eq!(v["clients"][1]["findings"][0]["check"], "image-state-error");
+    assert_eq!(v["clients"][1]["findings"][0]["code"], "image-state-error");
     assert_eq!(v["clients"][1]["timeline"][1]["outcome"], "failed");
     assert_eq!(v["clients"][1]["timeline"][1]["detail"], "State Error");
     // stdin, and --root.

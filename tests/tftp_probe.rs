@@ -73,13 +73,13 @@ fn run(fx: &Fx, model: Model, protocol: Protocol) -> (ProbeReport, Vec<String>) 
 
 fn checks(r: &ProbeReport) -> Vec<String> {
     for f in &r.findings {
-        let def = cfgfmt::tftp::check_def(&f.check).expect("catalogued");
+        let def = cfgfmt::tftp::check_def(&f.code).expect("catalogued");
         assert!(def.rules.contains(&f.rule.as_str()), "{f:?}");
         assert!(!f.message.is_empty() && !f.why.is_empty() && !f.fix.is_empty());
     }
     r.findings
         .iter()
-        .map(|f| format!("{} {} {}", f.severity, f.check, f.file))
+        .map(|f| format!("{} {} {}", f.severity, f.code, f.file))
         .collect()
 }
 
@@ -140,7 +140,7 @@ fn os79xx_with_extension_and_missing_load() {
     );
     let f = &r.findings[0];
     assert_eq!(
-        (f.check.as_str(), f.severity),
+        (f.code.as_str(), f.severity),
         ("probe-required-file", Severity::Error)
     );
     assert!(

@@ -157,12 +157,12 @@ fn statuses(r: &ProbeReport) -> Vec<String> {
 
 fn checks(r: &ProbeReport) -> Vec<String> {
     for f in &r.findings {
-        let def = cfgfmt::tftp::check_def(&f.check).expect("catalogued");
+        let def = cfgfmt::tftp::check_def(&f.code).expect("catalogued");
         assert!(def.rules.contains(&f.rule.as_str()), "{f:?}");
     }
     r.findings
         .iter()
-        .map(|f| format!("{} {} {}", f.severity, f.check, f.file))
+        .map(|f| format!("{} {} {}", f.severity, f.code, f.file))
         .collect()
 }
 

@@ -1,6 +1,6 @@
 #![no_main]
 //! Every package inspector through content detection, plus the annotated dump.
-use cfgfmt::pkg::cli::{dump_bytes, inspect_bytes};
+use cfgfmt::file::{File, dump, inspect_bytes};
 use cfgfmt::report::{DumpStyle, render_annotated};
 use libfuzzer_sys::fuzz_target;
 
@@ -11,7 +11,8 @@ fuzz_target!(|data: &[u8]| {
     let name = NAMES[usize::from(which) % NAMES.len()];
     let report = inspect_bytes(name, bytes, None);
     let _ = serde_json::to_string(&report);
-    if let Ok(spans) = dump_bytes(name, bytes) {
-        let _ = render_annotated(bytes, &spans, &DumpStyle::default());
+    let file = File::open(name, bytes, &Default::default());
+    if let Ok(d) = dump(&file) {
+        let _ = render_annotated(&d.view, &d.spans, &DumpStyle::default());
     }
 });

@@ -16,7 +16,7 @@ fuzz_target!(|data: &[u8]| {
     };
     let ins = inspect(bytes, &table, "t", &opts);
     for f in &ins.findings {
-        assert!(f.offset <= bytes.len());
+        assert!(f.offset().unwrap_or(0) <= bytes.len());
     }
     let style = DumpStyle { color: which & 16 != 0 };
     let _ = render_annotated(&ins.plain, &spans(&ins), &style);

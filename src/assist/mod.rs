@@ -11,46 +11,11 @@ pub mod upgradecode;
 use serde::Serialize;
 use std::fmt::Write as _;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Info,
-    Warning,
-    Error,
-}
-
-impl std::fmt::Display for Severity {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            Severity::Info => "info",
-            Severity::Warning => "warning",
-            Severity::Error => "error",
-        })
-    }
-}
-
-/// One problem found in a TFTP root.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Finding {
-    /// The rule of `conversion-rules.md` it comes from (`R4`).
-    pub rule: String,
-    /// Stable check id (`os79xx-has-bin-suffix`), listed in [`CHECKS`].
-    pub check: String,
-    pub severity: Severity,
-    /// File name relative to the folder (`.` for the folder itself).
-    pub file: String,
-    /// 1-based line, for text files.
-    pub line: Option<usize>,
-    /// What is wrong.
-    pub message: String,
-    /// Why it matters: what the phone does.
-    pub why: String,
-    /// How to fix it.
-    pub fix: String,
-}
+pub use crate::finding::{Finding, Location, Severity};
 
 /// A check of the catalogue: id, the rules it implements, its severity and what it looks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct CheckDef {
     pub id: &'static str,
     pub rules: &'static [&'static str],
@@ -456,11 +421,7 @@ pub const PLAN_RULES: &[(&str, &str)] = &[
 pub fn render_findings(root: &str, findings: &[Finding]) -> String {
     let mut out = String::new();
     for f in findings {
-        let place = match f.line {
-            Some(l) => format!("{}:{l}", f.file),
-            None => f.file.clone(),
-        };
-        let _ = writeln!(out, "{}[{}] {place} ({})", f.severity, f.check, f.rule);
+        let _ = writeln!(out, "{}[{}] {} ({})", f.severity, f.code, f.place(), f.rule);
         let _ = writeln!(out, "  what: {}", f.message);
         let _ = writeln!(out, "  why:  {}", f.why);
         let _ = writeln!(out, "  fix:  {}", f.fix);

@@ -12,6 +12,7 @@ use serde::Serialize;
 use std::fmt::Write as _;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Model {
     #[serde(rename = "7940")]
     M7940,
@@ -70,6 +71,7 @@ impl Model {
 
 /// A load at one end of a stage.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct Load {
     pub protocol: Protocol,
     pub version: Version,
@@ -355,6 +357,7 @@ impl Method {
 
 /// A file to write (whole) or a line to put into a file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct FileContent {
     pub file: String,
     /// The whole file (`true`) or one line to set in it (`false`).
@@ -363,6 +366,7 @@ pub struct FileContent {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct Action {
     pub rule: &'static str,
     pub text: String,
@@ -371,12 +375,14 @@ pub struct Action {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct Note {
     pub rule: &'static str,
     pub text: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct Stage {
     pub from: Load,
     pub to: Load,
@@ -387,6 +393,7 @@ pub struct Stage {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct Plan {
     pub model: Model,
     pub from: Load,
@@ -676,301 +683,39 @@ fn image_files(load: &Load) -> String {
     }
 }
 
+/// What every method's steps are made from.
+struct StageInput<'a> {
+    model: Model,
+    from: &'a Load,
+    to: &'a Load,
+    /// The first rule of the stage, cited by its main action.
+    primary: &'static str,
+    sip: bool,
+    /// `image_version: <name>`.
+    cfg_line: String,
+    rules: &'a [&'static str],
+}
+
 fn stage(model: Model, from: &Load, to: &Load, method: Method, rules: Vec<&'static str>) -> Stage {
     let mut actions = Vec::new();
     let mut notes = Vec::new();
-    let primary = rules.first().copied().unwrap_or("R14");
-    let sip = to.protocol == Protocol::Sip;
-    let cfg_line = format!("image_version: {}", to.name);
+    let input = StageInput {
+        model,
+        from,
+        to,
+        primary: rules.first().copied().unwrap_or("R14"),
+        sip: to.protocol == Protocol::Sip,
+        cfg_line: format!("image_version: {}", to.name),
+        rules: &rules,
+    };
     match method {
-        Method::Os79xxImage => {
-            actions.push(act(
-                primary,
-                format!(
-                    "Copy {} into the TFTP root (top level){}.",
-                    image_files(to),
-                    if sip {
-                        ""
-                    } else {
-                        " — all of the CallManager load's files, before any phone is reset (R16)"
-                    }
-                ),
-            ));
-            actions.push(write_file(
-                "R4",
-                "Write OS79XX.TXT: only the image name, no .bin, case as in the file name:",
-                "OS79XX.TXT",
-                os79xx_contents(&to.name),
-            ));
-            if sip {
-                if to.major() <= 2 {
-                    actions.push(write_file(
-                        "R23",
-                        "Write SIPDefault.cnf holding only the image line for the upgrade (SIP 2.x fails on a large file); restore the full file afterwards:",
-                        "SIPDefault.cnf",
-                        format!("{cfg_line}\r\n"),
-                    ));
-                } else {
-                    actions.push(set_line(
-                        "R10",
-                        "Provide SIPDefault.cnf (settings for all phones) with the image line:",
-                        "SIPDefault.cnf",
-                        cfg_line.clone(),
-                    ));
-                }
-                actions.push(act(
-                    "R8",
-                    "Provide SIP<MAC>.cnf for each phone: SIP and the MAC in upper case, .cnf in lower case (e.g. SIP002094D245CB.cnf); all files readable by the TFTP server.",
-                ));
-                actions.push(act(
-                    "R9",
-                    "If you use RINGLIST.DAT, put every ring file it lists (e.g. ringer1.pcm) into the TFTP root.",
-                ));
-            } else if rules.contains(&"R17") {
-                actions.push(set_line(
-                    "R17",
-                    format!(
-                        "Name it in the SCCP configuration too (SEP<MAC>.cnf.xml, or XMLDefault.cnf.xml for all {} phones; CallManager: the device's phone load name):",
-                        model.label()
-                    ),
-                    "XMLDefault.cnf.xml",
-                    loadinfo_line(model, &to.name),
-                ));
-            }
-            check_and_reset(
-                &mut actions,
-                primary,
-                "Reset the phone(s). The phone fetches OS79XX.TXT, then the image it names, then its configuration files (R3).",
-            );
-            if sip && (3..=4).contains(&to.major()) {
-                notes.push(note(
-                    "R11",
-                    "If the TFTP log shows the image transfer ending in \"State Error\" and being retried (common with very old SCCP images), convert to SIP 2.3 (P0S30203) first, then to this image.",
-                ));
-            }
-            if from.protocol == Protocol::Sccp && from.major() == 4 && sip {
-                notes.push(note(
-                    "R10",
-                    "The guide names SCCP ≤ 3.x and 5.x as starting points; SCCP 4.x is treated like ≤ 3.x here (inferred).",
-                ));
-            }
-        }
+        Method::Os79xxImage => stage_os79xx_image(&input, &mut actions, &mut notes),
         Method::ConfigImage if model.is_7940_family() => {
-            if sip {
-                actions.push(act(
-                    "R12",
-                    format!(
-                        "Unpack the release zip of {} into the TFTP root, top level: {}.loads, {}.sb2 and the loader {}.sbn/.bin (R6, R29).",
-                        to.label,
-                        to.name,
-                        to.name,
-                        loader_of(to)
-                    ),
-                ));
-                actions.push(set_line(
-                    "R12",
-                    "Name the SIP image in SIPDefault.cnf:",
-                    "SIPDefault.cnf",
-                    cfg_line.clone(),
-                ));
-                actions.push(write_file(
-                    "R6",
-                    "OS79XX.TXT names the loader, as in the release zip:",
-                    "OS79XX.TXT",
-                    os79xx_contents(&loader_of(to)),
-                ));
-                actions.push(act(
-                    "R12",
-                    "Remove the SCCP configuration files of these phones (SEP<MAC>.cnf.xml; XMLDefault.cnf.xml if no SCCP phone uses this TFTP root).",
-                ));
-                check_and_reset(
-                    &mut actions,
-                    "R12",
-                    "Reset the phone(s): the configured image differs from the running one, so the phone fetches it.",
-                );
-            } else {
-                actions.push(act(
-                    "R19",
-                    format!(
-                        "Put the files of {} into the TFTP root (the release zip, or Cisco's installer on CallManager, R22).",
-                        to.describe()
-                    ),
-                ));
-                actions.push(set_line(
-                    "R19",
-                    "In the configuration of the running protocol (SIPDefault.cnf, and SIP<MAC>.cnf where it sets image_version), name the SCCP image:",
-                    "SIPDefault.cnf",
-                    cfg_line.clone(),
-                ));
-                actions.push(write_file(
-                    "R14",
-                    "Write OS79XX.TXT naming the SCCP load, so a phone reading it later stays on SCCP:",
-                    "OS79XX.TXT",
-                    os79xx_contents(&to.name),
-                ));
-                check_and_reset(&mut actions, "R19", "Reset the phone(s).");
-            }
+            stage_config_image_7940(&input, &mut actions)
         }
-        Method::ConfigImage => {
-            // 7905G/7912G from SCCP: not in the guide; CallManager's load setting.
-            actions.push(act("R31", format!("Copy {} into the TFTP root.", to.name)));
-            actions.push(set_line(
-                "R31",
-                "Name the image in the SCCP configuration (XMLDefault.cnf.xml, or the device's phone load in CallManager):",
-                "XMLDefault.cnf.xml",
-                loadinfo_line(model, to.name.split('.').next().unwrap_or(&to.name)),
-            ));
-            let (txt, cfg, _) = model.profile();
-            actions.push(run(
-                "R31",
-                format!("Have the SIP profile ready: {txt} compiled to {cfg}:"),
-                format!("cfgfmt-rs -tbuiltin:7912 {txt} {cfg}"),
-            ));
-            check_and_reset(&mut actions, "R31", "Reset the phone(s).");
-            notes.push(note(
-                "R31",
-                "The guide covers 7905G/7912G conversions through the SIP profile only; this SCCP-side step (loadInformation, device type from the fact sheet) is inferred. Some CallManager Express versions want the file name with .sbin here.",
-            ));
-        }
-        Method::ReleaseZip => {
-            let files = if to.placeholder {
-                format!("the files of {}", to.label)
-            } else if sip {
-                format!(
-                    "{0}.loads, {0}.sb2, {1}.sbn, {1}.bin and OS79XX.TXT",
-                    to.name,
-                    loader_of(to)
-                )
-            } else {
-                format!("{0}.loads, {0}.sb2, {0}.sbn and {0}.bin", to.name)
-            };
-            actions.push(act(
-                "R13",
-                format!(
-                    "Unpack the release zip of {} into the TFTP root, top level (not a subfolder), as it is — do not copy images by hand (R29): {files}.",
-                    to.label
-                ),
-            ));
-            let os_name = if sip { loader_of(to) } else { to.name.clone() };
-            actions.push(write_file(
-                if sip { "R6" } else { "R14" },
-                if sip {
-                    "OS79XX.TXT names the loader (the zip's own file does):"
-                } else {
-                    "Write OS79XX.TXT naming the SCCP load:"
-                },
-                "OS79XX.TXT",
-                os79xx_contents(&os_name),
-            ));
-            if sip {
-                actions.push(set_line(
-                    "R13",
-                    "Name the load in SIPDefault.cnf:",
-                    "SIPDefault.cnf",
-                    cfg_line.clone(),
-                ));
-            } else {
-                actions.push(set_line(
-                    "R13",
-                    "Name the load in the SCCP configuration (SEP<MAC>.cnf.xml or XMLDefault.cnf.xml; CallManager: the phone load name):",
-                    "XMLDefault.cnf.xml",
-                    loadinfo_line(model, &to.name),
-                ));
-            }
-            if from.protocol != to.protocol {
-                actions.push(act(
-                    "R12",
-                    if sip {
-                        "Remove the SCCP configuration files of these phones (SEP<MAC>.cnf.xml; XMLDefault.cnf.xml if no SCCP phone uses this TFTP root)."
-                    } else {
-                        "Remove the SIP configuration files of these phones (SIP<MAC>.cnf; SIPDefault.cnf if no SIP phone uses this TFTP root)."
-                    },
-                ));
-            }
-            check_and_reset(
-                &mut actions,
-                "R13",
-                "Reset the phone(s): each compares the images named with its flash, downloads what differs, writes it and reboots.",
-            );
-        }
-        Method::GkdefaultUpgradecode => {
-            let (txt, cfg, prefix) = model.profile();
-            let is_cp = !to.placeholder
-                && names::parse(&to.name).is_some_and(|n| matches!(n.family, Family::Cp(_)));
-            let file = if is_cp {
-                to.name.clone()
-            } else if model.is_7940_family() {
-                format!(
-                    "<{} image file (.sbin) of {}, e.g. CP7940080001SCCP051117A.sbin>",
-                    proto_word(to.protocol),
-                    to.label
-                )
-            } else {
-                to.name.clone()
-            };
-            let date = if is_cp {
-                upgradecode::date_code_of(&file).map(|d| format!("{d:#09x}"))
-            } else {
-                None
-            }
-            .unwrap_or_else(|| {
-                "<its date code: 0x + yymmdd + build letter, e.g. 0x051117a>".into()
-            });
-            let platform = if model.is_7940_family() {
-                // The guide's R18 example keeps the SIP load's fields, 0x601 included.
-                PLATFORM_7912
-            } else {
-                model.platform()
-            };
-            let line =
-                format!("upgradecode:3,{platform:#x},0x0400,0x0100,0.0.0.0,69,{date},{file}");
-            if model.is_7940_family() {
-                actions.push(act(
-                    "R18",
-                    format!(
-                        "Unpack the latest SIP load and the latest SCCP load ({}) into the TFTP root.",
-                        to.describe()
-                    ),
-                ));
-                actions.push(set_line(
-                    "R18",
-                    "In the SIP load's gkdefault.txt, change the upgradecode line from the SIP image to the SCCP one (date code and file name change; keep the other fields as the SIP load has them):",
-                    txt,
-                    line,
-                ));
-            } else {
-                actions.push(act("R32", format!("Copy {file} into the TFTP root.")));
-                actions.push(set_line(
-                    "R32",
-                    format!("Set the upgradecode line in {txt} (platform {platform:#x} = {}, fixed fields of the guide, 0.0.0.0 = the server that served the profile):", model.label()),
-                    txt,
-                    line,
-                ));
-                if is_cp {
-                    actions.push(run(
-                        "R32",
-                        "or let the tool write it from the image's header and name:",
-                        format!("cfgfmt-rs upgradecode {file} --write {txt}"),
-                    ));
-                }
-            }
-            actions.push(run(
-                if model.is_7940_family() { "R18" } else { "R31" },
-                "Compile it with the built-in 7905G/7912G tag table (or with the table the SIP release ships, e.g. -tsip_ptag7912.dat):",
-                format!("cfgfmt-rs -tbuiltin:7912 {txt} {cfg}"),
-            ));
-            if !model.is_7940_family() {
-                actions.push(act(
-                    "R31",
-                    format!("To upgrade one phone only, copy {cfg} to {prefix}<mac> (MAC in lower case) instead of replacing {cfg}."),
-                ));
-            }
-            check_and_reset(
-                &mut actions,
-                primary,
-                format!("Make sure the phone can reach the TFTP server and reset it: it downloads {cfg} and the image it names.").as_str(),
-            );
-        }
+        Method::ConfigImage => stage_config_image(&input, &mut actions, &mut notes),
+        Method::ReleaseZip => stage_release_zip(&input, &mut actions),
+        Method::GkdefaultUpgradecode => stage_gkdefault_upgradecode(&input, &mut actions),
     }
     if to.protocol == Protocol::Sccp
         && from.protocol == Protocol::Sip
@@ -1010,31 +755,324 @@ fn stage(model: Model, from: &Load, to: &Load, method: Method, rules: Vec<&'stat
     }
 }
 
+/// The steps of `Method::Os79xxImage`.
+fn stage_os79xx_image(s: &StageInput<'_>, actions: &mut Vec<Action>, notes: &mut Vec<Note>) {
+    let rules = s.rules;
+    let model = s.model;
+    let from = s.from;
+    let to = s.to;
+    let primary = s.primary;
+    let sip = s.sip;
+    let cfg_line = &s.cfg_line;
+    actions.push(act(
+        primary,
+        format!(
+            "Copy {} into the TFTP root (top level){}.",
+            image_files(to),
+            if sip {
+                ""
+            } else {
+                " — all of the CallManager load's files, before any phone is reset (R16)"
+            }
+        ),
+    ));
+    actions.push(write_file(
+        "R4",
+        "Write OS79XX.TXT: only the image name, no .bin, case as in the file name:",
+        "OS79XX.TXT",
+        os79xx_contents(&to.name),
+    ));
+    if sip {
+        if to.major() <= 2 {
+            actions.push(write_file(
+                "R23",
+                "Write SIPDefault.cnf holding only the image line for the upgrade (SIP 2.x fails on a large file); restore the full file afterwards:",
+                "SIPDefault.cnf",
+                format!("{cfg_line}\r\n"),
+            ));
+        } else {
+            actions.push(set_line(
+                "R10",
+                "Provide SIPDefault.cnf (settings for all phones) with the image line:",
+                "SIPDefault.cnf",
+                cfg_line.clone(),
+            ));
+        }
+        actions.push(act(
+            "R8",
+            "Provide SIP<MAC>.cnf for each phone: SIP and the MAC in upper case, .cnf in lower case (e.g. SIP002094D245CB.cnf); all files readable by the TFTP server.",
+        ));
+        actions.push(act(
+            "R9",
+            "If you use RINGLIST.DAT, put every ring file it lists (e.g. ringer1.pcm) into the TFTP root.",
+        ));
+    } else if rules.contains(&"R17") {
+        actions.push(set_line(
+            "R17",
+            format!(
+                "Name it in the SCCP configuration too (SEP<MAC>.cnf.xml, or XMLDefault.cnf.xml for all {} phones; CallManager: the device's phone load name):",
+                model.label()
+            ),
+            "XMLDefault.cnf.xml",
+            loadinfo_line(model, &to.name),
+        ));
+    }
+    check_and_reset(
+        actions,
+        primary,
+        "Reset the phone(s). The phone fetches OS79XX.TXT, then the image it names, then its configuration files (R3).",
+    );
+    if sip && (3..=4).contains(&to.major()) {
+        notes.push(note(
+            "R11",
+            "If the TFTP log shows the image transfer ending in \"State Error\" and being retried (common with very old SCCP images), convert to SIP 2.3 (P0S30203) first, then to this image.",
+        ));
+    }
+    if from.protocol == Protocol::Sccp && from.major() == 4 && sip {
+        notes.push(note(
+            "R10",
+            "The guide names SCCP ≤ 3.x and 5.x as starting points; SCCP 4.x is treated like ≤ 3.x here (inferred).",
+        ));
+    }
+}
+
+/// The steps of `Method::ConfigImage` (7940/7960).
+fn stage_config_image_7940(s: &StageInput<'_>, actions: &mut Vec<Action>) {
+    let to = s.to;
+    let sip = s.sip;
+    let cfg_line = &s.cfg_line;
+    if sip {
+        actions.push(act(
+            "R12",
+            format!(
+                "Unpack the release zip of {} into the TFTP root, top level: {}.loads, {}.sb2 and the loader {}.sbn/.bin (R6, R29).",
+                to.label,
+                to.name,
+                to.name,
+                loader_of(to)
+            ),
+        ));
+        actions.push(set_line(
+            "R12",
+            "Name the SIP image in SIPDefault.cnf:",
+            "SIPDefault.cnf",
+            cfg_line.clone(),
+        ));
+        actions.push(write_file(
+            "R6",
+            "OS79XX.TXT names the loader, as in the release zip:",
+            "OS79XX.TXT",
+            os79xx_contents(&loader_of(to)),
+        ));
+        actions.push(act(
+            "R12",
+            "Remove the SCCP configuration files of these phones (SEP<MAC>.cnf.xml; XMLDefault.cnf.xml if no SCCP phone uses this TFTP root).",
+        ));
+        check_and_reset(
+            actions,
+            "R12",
+            "Reset the phone(s): the configured image differs from the running one, so the phone fetches it.",
+        );
+    } else {
+        actions.push(act(
+            "R19",
+            format!(
+                "Put the files of {} into the TFTP root (the release zip, or Cisco's installer on CallManager, R22).",
+                to.describe()
+            ),
+        ));
+        actions.push(set_line(
+            "R19",
+            "In the configuration of the running protocol (SIPDefault.cnf, and SIP<MAC>.cnf where it sets image_version), name the SCCP image:",
+            "SIPDefault.cnf",
+            cfg_line.clone(),
+        ));
+        actions.push(write_file(
+            "R14",
+            "Write OS79XX.TXT naming the SCCP load, so a phone reading it later stays on SCCP:",
+            "OS79XX.TXT",
+            os79xx_contents(&to.name),
+        ));
+        check_and_reset(actions, "R19", "Reset the phone(s).");
+    }
+}
+
+/// The steps of `Method::ConfigImage`.
+fn stage_config_image(s: &StageInput<'_>, actions: &mut Vec<Action>, notes: &mut Vec<Note>) {
+    let model = s.model;
+    let to = s.to;
+    // 7905G/7912G from SCCP: not in the guide; CallManager's load setting.
+    actions.push(act("R31", format!("Copy {} into the TFTP root.", to.name)));
+    actions.push(set_line(
+        "R31",
+        "Name the image in the SCCP configuration (XMLDefault.cnf.xml, or the device's phone load in CallManager):",
+        "XMLDefault.cnf.xml",
+        loadinfo_line(model, to.name.split('.').next().unwrap_or(&to.name)),
+    ));
+    let (txt, cfg, _) = model.profile();
+    actions.push(run(
+        "R31",
+        format!("Have the SIP profile ready: {txt} compiled to {cfg}:"),
+        format!("cfgfmt-rs -tbuiltin:7912 {txt} {cfg}"),
+    ));
+    check_and_reset(actions, "R31", "Reset the phone(s).");
+    notes.push(note(
+        "R31",
+        "The guide covers 7905G/7912G conversions through the SIP profile only; this SCCP-side step (loadInformation, device type from the fact sheet) is inferred. Some CallManager Express versions want the file name with .sbin here.",
+    ));
+}
+
+/// The steps of `Method::ReleaseZip`.
+fn stage_release_zip(s: &StageInput<'_>, actions: &mut Vec<Action>) {
+    let model = s.model;
+    let from = s.from;
+    let to = s.to;
+    let sip = s.sip;
+    let cfg_line = &s.cfg_line;
+    let files = if to.placeholder {
+        format!("the files of {}", to.label)
+    } else if sip {
+        format!(
+            "{0}.loads, {0}.sb2, {1}.sbn, {1}.bin and OS79XX.TXT",
+            to.name,
+            loader_of(to)
+        )
+    } else {
+        format!("{0}.loads, {0}.sb2, {0}.sbn and {0}.bin", to.name)
+    };
+    actions.push(act(
+        "R13",
+        format!(
+            "Unpack the release zip of {} into the TFTP root, top level (not a subfolder), as it is — do not copy images by hand (R29): {files}.",
+            to.label
+        ),
+    ));
+    let os_name = if sip { loader_of(to) } else { to.name.clone() };
+    actions.push(write_file(
+        if sip { "R6" } else { "R14" },
+        if sip {
+            "OS79XX.TXT names the loader (the zip's own file does):"
+        } else {
+            "Write OS79XX.TXT naming the SCCP load:"
+        },
+        "OS79XX.TXT",
+        os79xx_contents(&os_name),
+    ));
+    if sip {
+        actions.push(set_line(
+            "R13",
+            "Name the load in SIPDefault.cnf:",
+            "SIPDefault.cnf",
+            cfg_line.clone(),
+        ));
+    } else {
+        actions.push(set_line(
+            "R13",
+            "Name the load in the SCCP configuration (SEP<MAC>.cnf.xml or XMLDefault.cnf.xml; CallManager: the phone load name):",
+            "XMLDefault.cnf.xml",
+            loadinfo_line(model, &to.name),
+        ));
+    }
+    if from.protocol != to.protocol {
+        actions.push(act(
+            "R12",
+            if sip {
+                "Remove the SCCP configuration files of these phones (SEP<MAC>.cnf.xml; XMLDefault.cnf.xml if no SCCP phone uses this TFTP root)."
+            } else {
+                "Remove the SIP configuration files of these phones (SIP<MAC>.cnf; SIPDefault.cnf if no SIP phone uses this TFTP root)."
+            },
+        ));
+    }
+    check_and_reset(
+        actions,
+        "R13",
+        "Reset the phone(s): each compares the images named with its flash, downloads what differs, writes it and reboots.",
+    );
+}
+
+/// The steps of `Method::GkdefaultUpgradecode`.
+fn stage_gkdefault_upgradecode(s: &StageInput<'_>, actions: &mut Vec<Action>) {
+    let model = s.model;
+    let to = s.to;
+    let primary = s.primary;
+    let (txt, cfg, prefix) = model.profile();
+    let is_cp = !to.placeholder
+        && names::parse(&to.name).is_some_and(|n| matches!(n.family, Family::Cp(_)));
+    let file = if is_cp {
+        to.name.clone()
+    } else if model.is_7940_family() {
+        format!(
+            "<{} image file (.sbin) of {}, e.g. CP7940080001SCCP051117A.sbin>",
+            proto_word(to.protocol),
+            to.label
+        )
+    } else {
+        to.name.clone()
+    };
+    let date = if is_cp {
+        upgradecode::date_code_of(&file).map(|d| format!("{d:#09x}"))
+    } else {
+        None
+    }
+    .unwrap_or_else(|| "<its date code: 0x + yymmdd + build letter, e.g. 0x051117a>".into());
+    let platform = if model.is_7940_family() {
+        // The guide's R18 example keeps the SIP load's fields, 0x601 included.
+        PLATFORM_7912
+    } else {
+        model.platform()
+    };
+    let line = format!("upgradecode:3,{platform:#x},0x0400,0x0100,0.0.0.0,69,{date},{file}");
+    if model.is_7940_family() {
+        actions.push(act(
+            "R18",
+            format!(
+                "Unpack the latest SIP load and the latest SCCP load ({}) into the TFTP root.",
+                to.describe()
+            ),
+        ));
+        actions.push(set_line(
+            "R18",
+            "In the SIP load's gkdefault.txt, change the upgradecode line from the SIP image to the SCCP one (date code and file name change; keep the other fields as the SIP load has them):",
+            txt,
+            line,
+        ));
+    } else {
+        actions.push(act("R32", format!("Copy {file} into the TFTP root.")));
+        actions.push(set_line(
+            "R32",
+            format!("Set the upgradecode line in {txt} (platform {platform:#x} = {}, fixed fields of the guide, 0.0.0.0 = the server that served the profile):", model.label()),
+            txt,
+            line,
+        ));
+        if is_cp {
+            actions.push(run(
+                "R32",
+                "or let the tool write it from the image's header and name:",
+                format!("cfgfmt-rs upgradecode {file} --write {txt}"),
+            ));
+        }
+    }
+    actions.push(run(
+        if model.is_7940_family() { "R18" } else { "R31" },
+        "Compile it with the built-in 7905G/7912G tag table (or with the table the SIP release ships, e.g. -tsip_ptag7912.dat):",
+        format!("cfgfmt-rs -tbuiltin:7912 {txt} {cfg}"),
+    ));
+    if !model.is_7940_family() {
+        actions.push(act(
+            "R31",
+            format!("To upgrade one phone only, copy {cfg} to {prefix}<mac> (MAC in lower case) instead of replacing {cfg}."),
+        ));
+    }
+    check_and_reset(
+        actions,
+        primary,
+        format!("Make sure the phone can reach the TFTP server and reset it: it downloads {cfg} and the image it names.").as_str(),
+    );
+}
+
 /// Builds the plan. `model` defaults to what the names imply, else 7940/7960.
 pub fn plan(from: &str, to: &str, model: Option<Model>, via: &[String]) -> Result<Plan, PlanError> {
-    let (_, from_model) = parse_load(from, model)?;
-    let implied = model.or(from_model);
-    let (_, to_model) = parse_load(to, implied)?;
-    let family = |m: Option<Model>| m.map(Model::is_7940_family);
-    let model = match (model, from_model, to_model) {
-        (Some(m), f, t) => {
-            for (arg, im) in [(from, f), (to, t)] {
-                if im.is_some() && family(im) != Some(m.is_7940_family()) {
-                    return Err(PlanError::Unsupported(format!(
-                        "{arg:?} is not a load for the {} given with --model",
-                        m.label()
-                    )));
-                }
-            }
-            m
-        }
-        (None, Some(f), Some(t)) if f.is_7940_family() != t.is_7940_family() => {
-            return Err(PlanError::Unsupported(format!(
-                "{from:?} and {to:?} are loads of different phone models"
-            )));
-        }
-        (None, f, t) => f.or(t).unwrap_or(Model::M7940),
-    };
+    let model = plan_model(from, to, model)?;
     // Version-only arguments were read before the model was known.
     let (from_load, _) = parse_load(from, Some(model))?;
     let (to_load, _) = parse_load(to, Some(model))?;
@@ -1053,6 +1091,49 @@ pub fn plan(from: &str, to: &str, model: Option<Model>, via: &[String]) -> Resul
         stages.push(stage(model, &cur, &target, method, rules));
         cur = target;
     }
+    let before = notes_before(model, &from_load, &to_load);
+    let fill_in = fill_in(&stages);
+    let troubleshooting = troubleshooting(model);
+    Ok(Plan {
+        model,
+        from: from_load,
+        to: to_load,
+        stages,
+        before,
+        fill_in,
+        troubleshooting,
+    })
+}
+
+/// The phone model: `--model`, else what the load names imply (they must agree), else 7940.
+fn plan_model(from: &str, to: &str, model: Option<Model>) -> Result<Model, PlanError> {
+    let (_, from_model) = parse_load(from, model)?;
+    let implied = model.or(from_model);
+    let (_, to_model) = parse_load(to, implied)?;
+    let family = |m: Option<Model>| m.map(Model::is_7940_family);
+    Ok(match (model, from_model, to_model) {
+        (Some(m), f, t) => {
+            for (arg, im) in [(from, f), (to, t)] {
+                if im.is_some() && family(im) != Some(m.is_7940_family()) {
+                    return Err(PlanError::Unsupported(format!(
+                        "{arg:?} is not a load for the {} given with --model",
+                        m.label()
+                    )));
+                }
+            }
+            m
+        }
+        (None, Some(f), Some(t)) if f.is_7940_family() != t.is_7940_family() => {
+            return Err(PlanError::Unsupported(format!(
+                "{from:?} and {to:?} are loads of different phone models"
+            )));
+        }
+        (None, f, t) => f.or(t).unwrap_or(Model::M7940),
+    })
+}
+
+/// The notes before the stages: one phone through an alternate server, protocol changes.
+fn notes_before(model: Model, from_load: &Load, to_load: &Load) -> Vec<Note> {
     let mut before = vec![note(
         "R21",
         "To convert one phone only, serve these files from a TFTP server other than the one DHCP hands out and set it as that phone's alternate TFTP server; files on the shared server convert every phone that fetches them.",
@@ -1076,8 +1157,13 @@ pub fn plan(from: &str, to: &str, model: Option<Model>, via: &[String]) -> Resul
             ));
         }
     }
+    before
+}
+
+/// What the user must fill in: loads this tool does not know, upgradecode placeholders.
+fn fill_in(stages: &[Stage]) -> Vec<String> {
     let mut fill_in = Vec::new();
-    for s in &stages {
+    for s in stages {
         if s.to.placeholder && !fill_in.iter().any(|f: &String| f.contains(&s.to.name)) {
             let hint = [SCCP4_LATEST, SCCP5, SCCP63]
                 .iter()
@@ -1102,7 +1188,12 @@ pub fn plan(from: &str, to: &str, model: Option<Model>, via: &[String]) -> Resul
             }
         }
     }
-    let troubleshooting = if !model.is_7940_family() {
+    fill_in
+}
+
+/// The troubleshooting notes of the model's family.
+fn troubleshooting(model: Model) -> Vec<Note> {
+    if !model.is_7940_family() {
         vec![
             note(
                 "R32",
@@ -1144,16 +1235,7 @@ pub fn plan(from: &str, to: &str, model: Option<Model>, via: &[String]) -> Resul
                 "Most failures come from old firmware or bad OS79XX.TXT syntax; converting to the newest firmware first solves many problems.",
             ),
         ]
-    };
-    Ok(Plan {
-        model,
-        from: from_load,
-        to: to_load,
-        stages,
-        before,
-        fill_in,
-        troubleshooting,
-    })
+    }
 }
 
 impl Plan {

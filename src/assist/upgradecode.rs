@@ -68,6 +68,7 @@ pub fn date_code_of(file: &str) -> Option<u32> {
 
 /// The eight fields of an `upgradecode` line.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct UpgradeCode {
     pub kind: u8,
     pub platform: u32,
@@ -275,6 +276,7 @@ pub fn parse_ip(text: &str) -> Option<[u8; 4]> {
 
 /// What [`rewrite`] did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Edit {
     /// Lines (1-based) replaced.
     Replaced(Vec<usize>),

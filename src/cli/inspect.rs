@@ -5,13 +5,11 @@ use std::fmt::Write as _;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
-use super::failure::{self, Failure};
 use super::job::{Job, TableSource};
+use cfgfmt::file::{self, FileKind};
 use cfgfmt::pkg;
-use cfgfmt::profile::inspect::{self as pinspect, InspectOptions, Inspection};
+use cfgfmt::profile::inspect::{InspectOptions, Inspection};
 use cfgfmt::report::{self, DumpStyle};
-use cfgfmt::table::TagTable;
-use cfgfmt::text::TEXT_MAGIC;
 
 /// Largest file `inspect`/`dump` read.
 pub const MAX_INSPECT_BYTES: u64 = pkg::MAX_OUTPUT as u64;
@@ -35,25 +33,19 @@ impl ColorChoice {
     }
 }
 
-/// The table to read a profile with: the one asked for, else `./ptag.dat` if present, else
-/// the built-in table that knows most of the file's tags.
-fn profile_table(
-    job: &Job,
-    bytes: &[u8],
-    opts: &InspectOptions,
-) -> Result<(TagTable, String), Failure> {
+/// The table asked for: `-t`, else `./ptag.dat` if present (the original's default); `None`
+/// leaves the choice to the file model (a `*ptag*.dat` beside the input, else a built-in).
+fn explicit_table(job: &Job) -> Result<Option<file::ProfileTable>, String> {
     match &job.table {
-        TableSource::Default if !Path::new("ptag.dat").is_file() => {
-            Ok(pinspect::guess_table(bytes, opts))
-        }
+        TableSource::Default if !Path::new("ptag.dat").is_file() => Ok(None),
         source => {
-            let (t, _) = source.load()?;
+            let (t, _) = source.load().map_err(|e| e.to_string())?;
             let name = match source {
                 TableSource::Builtin(b) => format!("builtin:{}", b.name),
                 TableSource::Path(p) => p.display().to_string(),
                 TableSource::Default => "ptag.dat".into(),
             };
-            Ok((t, name))
+            Ok(Some((t, name)))
         }
     }
 }
@@ -67,15 +59,8 @@ fn options(job: &Job, show_secrets: bool) -> InspectOptions {
     }
 }
 
-/// Compiled profiles go to the profile inspector; so does anything when a key is given (an
-/// encrypted profile has no magic to recognise it by). Everything else, files nobody knows
-/// included, goes to the package inspectors, which say what the file is.
-fn is_profile(bytes: &[u8], opts: &InspectOptions) -> bool {
-    pinspect::looks_like_profile(bytes) || opts.weak_key.is_some() || opts.strong_key.is_some()
-}
-
-fn read(path: &Path) -> Result<Vec<u8>, Failure> {
-    Ok(cfgfmt::text::read_bounded(path, MAX_INSPECT_BYTES)?)
+fn read(path: &Path) -> Result<Vec<u8>, String> {
+    cfgfmt::text::read_bounded(path, MAX_INSPECT_BYTES).map_err(|e| e.to_string())
 }
 
 /// Human-readable report of a profile.
@@ -126,7 +111,7 @@ pub fn render_profile(name: &str, ins: &Inspection) -> String {
     } else {
         let _ = writeln!(out, "findings: {}", ins.findings.len());
         for f in &ins.findings {
-            let _ = writeln!(out, "  {} at offset {}: {}", f.level, f.offset, f.message);
+            let _ = writeln!(out, "  {}", finding_line(f));
         }
     }
     out.replace("Error at", "error at")
@@ -144,28 +129,40 @@ pub fn run_inspect(
     dir: Option<PathBuf>,
 ) -> i32 {
     let opts = options(job, show_secrets);
-    if path.is_file() {
+    let table = match explicit_table(job) {
+        Ok(t) => t,
+        Err(e) => return fail(&e),
+    };
+    if path.is_file() && !json {
+        // One binary profile: its own view, every record.
         let bytes = match read(path) {
             Ok(b) => b,
-            Err(e) => return fail(e),
+            Err(e) => return fail(&e),
         };
-        if is_profile(&bytes, &opts) && !bytes.starts_with(TEXT_MAGIC) {
-            let (table, table_name) = match profile_table(job, &bytes, &opts) {
-                Ok(t) => t,
-                Err(e) => return fail(e),
+        let kind = file::recognise(&file_name(path), &bytes, &opts);
+        if kind == FileKind::Profile {
+            let table = file::table_for(path, kind, table.clone());
+            let ctx = file::Context {
+                key: None,
+                table: table.as_ref(),
+                profile: opts.clone(),
             };
-            let ins = pinspect::inspect(&bytes, &table, &table_name, &opts);
-            if json {
-                println!("{}", serde_json::to_string_pretty(&ins).unwrap_or_default());
-            } else {
-                print!("{}", render_profile(&path.display().to_string(), &ins));
+            let f = file::File::open(&file_name(path), &bytes, &ctx);
+            if let Ok(file::AnyFile::Profile(ins)) = &f.parsed {
+                print!("{}", render_profile(&path.display().to_string(), ins));
+                return i32::from(ins.has_errors());
             }
-            return i32::from(ins.has_errors());
         }
     }
     let with_dir = dir.is_some();
-    let popts = pkg::cli::InspectOptions { cert, json, dir };
-    match pkg::cli::inspect_path(path, &popts) {
+    let popts = file::InspectOptions {
+        cert,
+        json,
+        dir,
+        profile: opts,
+        table,
+    };
+    match file::inspect_path(path, &popts) {
         Ok(report) => {
             if json {
                 println!("{}", report.to_json());
@@ -179,7 +176,7 @@ pub fn run_inspect(
                 || report
                     .files
                     .first()
-                    .is_some_and(|f| f.kind == pkg::detect::FileKind::Bundle);
+                    .is_some_and(|f| f.kind == FileKind::Bundle);
             let ok = if whole {
                 report.all_ok()
             } else {
@@ -187,7 +184,7 @@ pub fn run_inspect(
             };
             i32::from(!ok)
         }
-        Err(e) => fail(e),
+        Err(e) => fail(&e.to_string()),
     }
 }
 
@@ -198,60 +195,36 @@ pub fn run_dump(job: &Job, path: &Path, raw: bool, color: ColorChoice, show_secr
     };
     let bytes = match read(path) {
         Ok(b) => b,
-        Err(e) => return fail(e),
+        Err(e) => return fail(&e),
     };
     if raw {
         print!("{}", report::render_raw(&bytes, &style));
         return 0;
     }
     let opts = options(job, show_secrets);
-    if is_profile(&bytes, &opts) {
-        let (table, table_name) = match profile_table(job, &bytes, &opts) {
-            Ok(t) => t,
-            Err(e) => return fail(e),
-        };
-        let ins = pinspect::inspect(&bytes, &table, &table_name, &opts);
-        println!(
-            "# {}: {}, {} bytes, table {}",
-            path.display(),
-            ins.kind,
-            ins.size,
-            ins.table
-        );
-        if ins.encryption != pinspect::Encryption::None {
-            println!("# decrypted view: offsets are the file's");
-        }
-        let view = if show_secrets {
-            ins.plain.clone()
-        } else {
-            pinspect::masked_view(&ins)
-        };
-        if !show_secrets && ins.records.iter().any(|r| r.value == pinspect::HIDDEN) {
-            println!("# hidden values are masked as 2a (*); --show-secrets shows them");
-        }
-        print!(
-            "{}",
-            report::render_annotated(&view, &pinspect::spans(&ins), &style)
-        );
-        for f in &ins.findings {
-            println!("# {} at offset {}: {}", f.level, f.offset, f.message);
-        }
-        return i32::from(ins.has_errors());
-    }
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    match pkg::cli::dump_bytes(&name, &bytes) {
-        Ok(spans) if !spans.is_empty() => {
-            println!(
-                "# {}: {}, {} bytes",
-                path.display(),
-                pkg::cli::detect(&name, &bytes).describe(),
-                bytes.len()
-            );
-            print!("{}", report::render_annotated(&bytes, &spans, &style));
-            0
+    let name = file_name(path);
+    let kind = file::recognise(&name, &bytes, &opts);
+    let table = match explicit_table(job) {
+        Ok(t) => file::table_for(path, kind, t),
+        Err(e) => return fail(&e),
+    };
+    let ctx = file::Context {
+        key: None,
+        table: table.as_ref(),
+        profile: opts,
+    };
+    let f = file::File::open(&name, &bytes, &ctx);
+    match file::dump(&f) {
+        Ok(d) if !d.spans.is_empty() || f.kind == FileKind::Profile => {
+            println!("# {}: {}", path.display(), d.summary);
+            for n in &d.notes {
+                println!("# {n}");
+            }
+            print!("{}", report::render_annotated(&d.view, &d.spans, &style));
+            for x in &d.findings {
+                println!("# {}", finding_line(x));
+            }
+            i32::from(cfgfmt::finding::has_errors(&d.findings))
         }
         Ok(_) => {
             println!("# {}: no structure known; raw bytes", path.display());
@@ -266,8 +239,22 @@ pub fn run_dump(job: &Job, path: &Path, raw: bool, color: ColorChoice, show_secr
     }
 }
 
+/// `warning at offset 7: …`, or `info: …` for a finding about the whole file.
+fn finding_line(f: &cfgfmt::finding::Finding) -> String {
+    match f.place() {
+        p if p.is_empty() => format!("{}: {}", f.severity, f.message),
+        p => format!("{} at {p}: {}", f.severity, f.message),
+    }
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
 pub fn run_strip(input: &Path, output: &Path) -> i32 {
-    match pkg::cli::strip(input, output) {
+    match file::strip(input, output) {
         Ok(s) => {
             let name = s
                 .embedded_name
@@ -280,22 +267,27 @@ pub fn run_strip(input: &Path, output: &Path) -> i32 {
             );
             0
         }
-        Err(e) => fail(e),
+        Err(e) => fail(&e.to_string()),
     }
 }
 
 pub fn run_extract(input: &Path, dir: &Path) -> i32 {
-    match pkg::cli::extract(input, dir) {
+    match file::extract(input, dir) {
         Ok(files) => {
             for f in files {
                 println!("{}", f.display());
             }
             0
         }
-        Err(e) => fail(e),
+        Err(e) => fail(&e.to_string()),
     }
 }
 
-fn fail(e: impl Into<Failure>) -> i32 {
-    failure::report(&e.into())
+fn fail(message: &str) -> i32 {
+    if message.starts_with("error:") {
+        eprintln!("{message}");
+    } else {
+        eprintln!("error: {message}");
+    }
+    1
 }

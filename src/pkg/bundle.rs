@@ -15,6 +15,7 @@ pub const MAX_TOTAL: usize = MAX_OUTPUT;
 pub const MAX_MEMBERS: usize = 4096;
 
 #[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct Member {
     pub name: String,
     pub declared_size: u64,
@@ -89,6 +90,7 @@ pub fn read_zip(bytes: &[u8]) -> Result<Vec<Member>> {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct Check {
     pub name: String,
     pub status: Status,

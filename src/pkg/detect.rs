@@ -4,6 +4,7 @@ use super::{image, kup, loads, sgn, sig78, tlv};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum FileKind {
     /// `.loads` manifest (signed).
     Loads,

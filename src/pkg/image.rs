@@ -2,7 +2,7 @@
 //! application (`.sb2` payload). Offsets are from the payload start; integers are LE here.
 //! Only the load name, the version tag and the lengths are understood; the other fields are
 //! reported raw and labelled as guesses.
-use super::bytes::{ascii_tag, c_string, rebase, slice, u32le_at};
+use super::bytes::{Bytes, ascii_tag, c_string};
 use super::error::{PkgError, Result};
 use crate::report::{Span, Status};
 use serde::Serialize;
@@ -17,6 +17,7 @@ pub const DSP_NAME_LEN: usize = 28;
 const MIN_LEN: usize = 0x140;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum ImageKind {
     /// `u32le@0x138 == len − 0x20`.
     Loader,
@@ -25,6 +26,7 @@ pub enum ImageKind {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct DspBlock {
     pub offset: usize,
     pub name: String,
@@ -34,6 +36,7 @@ pub struct DspBlock {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct UalImage {
     pub kind: ImageKind,
     pub len: usize,
@@ -63,22 +66,18 @@ pub fn looks_like_image(data: &[u8]) -> bool {
 
 /// Parse a loader or application payload. `base` is the payload's offset in the file (for errors).
 pub fn parse(data: &[u8], base: usize) -> Result<UalImage> {
-    parse_relative(data, base).map_err(|e| rebase(e, base))
-}
-
-/// Truncation errors come out payload-relative; [`parse`] shifts them.
-fn parse_relative(data: &[u8], base: usize) -> Result<UalImage> {
-    let err = |off: usize, what: String| PkgError::invalid(base + off, what);
+    let b = Bytes::new(data, base);
+    let err = |off: usize, what: String| b.invalid(off, what);
     if data.len() < MIN_LEN {
         return Err(PkgError::Truncated {
-            offset: 0,
+            offset: base,
             what: "UAL image header",
             needed: MIN_LEN,
             available: data.len(),
         });
     }
     let vectors = arm_vectors(data);
-    let name_area = slice(data, NAME_OFFSET, FIELD_118 - NAME_OFFSET, "load name")?;
+    let name_area = b.slice(NAME_OFFSET, FIELD_118 - NAME_OFFSET, "load name")?;
     let (load_name, _) = c_string(name_area);
     if load_name.is_empty() || !load_name.is_ascii() {
         return Err(err(
@@ -86,17 +85,17 @@ fn parse_relative(data: &[u8], base: usize) -> Result<UalImage> {
             "no load name at payload offset 0x20".into(),
         ));
     }
-    let tag_bytes = slice(data, TAG_OFFSET, 8, "version tag")?;
+    let tag_bytes = b.slice(TAG_OFFSET, 8, "version tag")?;
     let version_tag = ascii_tag(tag_bytes).ok_or_else(|| {
         err(
             TAG_OFFSET,
             "version tag at payload offset 0x120 is not ASCII".into(),
         )
     })?;
-    let field_118 = u32le_at(data, FIELD_118, "field 0x118")?;
-    let checksum_guess = u32le_at(data, CHECKSUM_GUESS, "field 0x128")?;
-    let field_12c = u32le_at(data, FIELD_12C, "field 0x12c")?;
-    let loader_len = u32le_at(data, LOADER_LEN_FIELD, "field 0x138")?;
+    let field_118 = b.u32le(FIELD_118, "field 0x118")?;
+    let checksum_guess = b.u32le(CHECKSUM_GUESS, "field 0x128")?;
+    let field_12c = b.u32le(FIELD_12C, "field 0x12c")?;
+    let loader_len = b.u32le(LOADER_LEN_FIELD, "field 0x138")?;
     let len = data.len();
     if usize::try_from(loader_len)
         .ok()
@@ -127,10 +126,10 @@ fn parse_relative(data: &[u8], base: usize) -> Result<UalImage> {
             ),
         ));
     }
-    let dsp_name_bytes = slice(data, dsp_off, DSP_NAME_LEN, "DSP block name")?;
+    let dsp_name_bytes = b.slice(dsp_off, DSP_NAME_LEN, "DSP block name")?;
     let (dsp_name, _) = c_string(dsp_name_bytes);
-    let field_1c_guess = u32le_at(data, dsp_off + 0x1c, "DSP block field 0x1c")?;
-    let total_len = u32le_at(data, dsp_off + 0x20, "DSP block length")?;
+    let field_1c_guess = b.u32le(dsp_off + 0x1c, "DSP block field 0x1c")?;
+    let total_len = b.u32le(dsp_off + 0x20, "DSP block length")?;
     if usize::try_from(total_len)
         .ok()
         .and_then(|t| t.checked_add(dsp_off))

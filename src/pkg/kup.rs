@@ -2,9 +2,10 @@
 //! `+kxz` inner package of raw and raw-DEFLATE regions described by a map table at its end.
 //! Regions are copied into a 0xFF-filled 512 KiB bank at their destinations.
 use super::MAX_OUTPUT;
-use super::bytes::{c_string, rebase, slice, u16be_at, u32be_at, u32le_at};
+use super::bytes::{Bytes, c_string};
 use super::error::{PkgError, Result};
 use crate::report::{Span, Status};
+use byteorder::ByteOrder as _;
 use serde::Serialize;
 use std::io::Read;
 
@@ -41,6 +42,7 @@ pub fn protocol_name(code: u16) -> &'static str {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct KupHeader {
     pub name: String,
     pub base_type: u32,
@@ -51,6 +53,7 @@ pub struct KupHeader {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct Region {
     pub index: usize,
     pub compressed: bool,
@@ -66,6 +69,7 @@ pub struct Region {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct KupPackage<'a> {
     pub header: KupHeader,
     pub checksum_stored: u32,
@@ -86,8 +90,8 @@ pub struct KupPackage<'a> {
 /// The 24-byte `kup1` header and the first 16 bytes of `+kxz` (magic, checksum, length, map
 /// offset), without looking further.
 pub fn parse_outer(data: &[u8], base: usize) -> Result<(KupHeader, u32, u32, u32)> {
-    let r = |e: PkgError| rebase(e, base);
-    let magic = slice(data, 0, 4, "kup1 magic").map_err(r)?;
+    let b = Bytes::new(data, base);
+    let magic = b.slice(0, 4, "kup1 magic")?;
     if magic != KUP_MAGIC {
         return Err(PkgError::BadMagic {
             offset: base,
@@ -97,13 +101,13 @@ pub fn parse_outer(data: &[u8], base: usize) -> Result<(KupHeader, u32, u32, u32
         });
     }
     let header = KupHeader {
-        name: c_string(slice(data, 4, 8, "kup1 name").map_err(r)?).0,
-        base_type: u32be_at(data, 12, "kup1 base type").map_err(r)?,
-        platform: u32be_at(data, 16, "kup1 platform").map_err(r)?,
-        protocol: u16be_at(data, 20, "kup1 protocol").map_err(r)?,
-        version: u16be_at(data, 22, "kup1 version").map_err(r)?,
+        name: c_string(b.slice(4, 8, "kup1 name")?).0,
+        base_type: b.u32be(12, "kup1 base type")?,
+        platform: b.u32be(16, "kup1 platform")?,
+        protocol: b.u16be(20, "kup1 protocol")?,
+        version: b.u16be(22, "kup1 version")?,
     };
-    let kxz = slice(data, OUTER_LEN, 4, "+kxz magic").map_err(r)?;
+    let kxz = b.slice(OUTER_LEN, 4, "+kxz magic")?;
     if kxz != KXZ_MAGIC {
         return Err(PkgError::BadMagic {
             offset: base + OUTER_LEN,
@@ -112,9 +116,9 @@ pub fn parse_outer(data: &[u8], base: usize) -> Result<(KupHeader, u32, u32, u32
             found: hex::encode(kxz),
         });
     }
-    let checksum = u32be_at(data, OUTER_LEN + 4, "+kxz checksum").map_err(r)?;
-    let inner_length = u32be_at(data, OUTER_LEN + 8, "+kxz length").map_err(r)?;
-    let map_offset = u32be_at(data, OUTER_LEN + 12, "+kxz map offset").map_err(r)?;
+    let checksum = b.u32be(OUTER_LEN + 4, "+kxz checksum")?;
+    let inner_length = b.u32be(OUTER_LEN + 8, "+kxz length")?;
+    let map_offset = b.u32be(OUTER_LEN + 12, "+kxz map offset")?;
     Ok((header, checksum, inner_length, map_offset))
 }
 
@@ -122,7 +126,7 @@ pub fn parse(data: &[u8], base: usize) -> Result<KupPackage<'_>> {
     let at = |o: usize| base + o;
     let (header, checksum_stored, inner_length, map_offset) = parse_outer(data, base)?;
     let inner = data.get(OUTER_LEN..).unwrap_or_default();
-    let ri = |e: PkgError| rebase(e, base + OUTER_LEN);
+    let ib = Bytes::new(inner, base + OUTER_LEN);
     if usize::try_from(inner_length).ok() != Some(inner.len()) {
         return Err(PkgError::invalid(
             at(OUTER_LEN + 8),
@@ -144,8 +148,8 @@ pub fn parse(data: &[u8], base: usize) -> Result<KupPackage<'_>> {
             format!("map table offset {map_offset:#x} outside the package"),
         ));
     }
-    let raw_count = usize::from(u16be_at(inner, map, "raw region count").map_err(ri)?);
-    let comp_count = usize::from(u16be_at(inner, map + 2, "compressed region count").map_err(ri)?);
+    let raw_count = usize::from(ib.u16be(map, "raw region count")?);
+    let comp_count = usize::from(ib.u16be(map + 2, "compressed region count")?);
     let table_len = 4 + raw_count * 8 + comp_count * 12 + 4;
     if map + table_len != inner.len() {
         return Err(PkgError::invalid(
@@ -156,44 +160,8 @@ pub fn parse(data: &[u8], base: usize) -> Result<KupPackage<'_>> {
             ),
         ));
     }
-    // Counts are now bounded by the file size, so the allocation is safe.
-    let mut regions = Vec::with_capacity(raw_count + comp_count);
-    let mut entry = map + 4;
-    let mut data_pos = 16usize;
-    for index in 0..raw_count {
-        let dest = u32be_at(inner, entry, "raw entry").map_err(ri)?;
-        let size = u32be_at(inner, entry + 4, "raw entry").map_err(ri)?;
-        let stored = size as usize;
-        regions.push(Region {
-            index,
-            compressed: false,
-            dest,
-            size,
-            stored,
-            data_offset: OUTER_LEN + data_pos,
-            entry_offset: OUTER_LEN + entry,
-        });
-        data_pos = data_pos.saturating_add(stored);
-        entry += 8;
-    }
-    let mut stored_sizes = Vec::with_capacity(comp_count);
-    for index in 0..comp_count {
-        let dest = u32be_at(inner, entry, "compressed entry").map_err(ri)?;
-        let size = u32be_at(inner, entry + 4, "compressed entry").map_err(ri)?;
-        let stored = u32be_at(inner, entry + 8, "compressed entry").map_err(ri)? as usize;
-        stored_sizes.push(stored);
-        regions.push(Region {
-            index: raw_count + index,
-            compressed: true,
-            dest,
-            size,
-            stored,
-            data_offset: 0,
-            entry_offset: OUTER_LEN + entry,
-        });
-        entry += 12;
-    }
-    let map_version = u32be_at(inner, entry, "map version").map_err(ri)?;
+    let (mut regions, mut data_pos, entry) = read_map(ib, map, raw_count, comp_count)?;
+    let map_version = ib.u32be(entry, "map version")?;
     // Bound the total work of inflating, not just each region (many small bombs add up).
     let declared: u64 = regions.iter().map(|r| u64::from(r.size)).sum();
     if declared > MAX_OUTPUT as u64 {
@@ -203,56 +171,7 @@ pub fn parse(data: &[u8], base: usize) -> Result<KupPackage<'_>> {
             limit: MAX_OUTPUT,
         });
     }
-    let comp_sum = stored_sizes
-        .iter()
-        .fold(0usize, |a, &s| a.saturating_add(s));
-    let end_incl = data_pos.saturating_add(comp_sum);
-    let end_excl = end_incl.saturating_add(8 * comp_count);
-    // Which reading of the stored size (with or without the 8-byte trailer) lays the regions
-    // out so that a 0–8-byte gap is left before the table and every trailer's ISIZE matches?
-    let fits = |end: usize| end <= map && map - end <= MAX_GAP;
-    let isize_ok = |includes: bool| {
-        let mut pos = data_pos;
-        regions.iter().filter(|r| r.compressed).all(|r| {
-            let stored = if includes {
-                r.stored
-            } else {
-                r.stored.saturating_add(8)
-            };
-            let trailer_isize = pos
-                .checked_add(stored)
-                .and_then(|e| e.checked_sub(4))
-                .and_then(|o| u32le_at(inner, o, "ISIZE").ok());
-            pos = pos.saturating_add(stored);
-            trailer_isize == Some(r.size)
-        })
-    };
-    let includes = match (fits(end_incl), fits(end_excl)) {
-        (true, true) => isize_ok(true) || !isize_ok(false),
-        (true, false) => true,
-        (false, true) => false,
-        (false, false) => {
-            return Err(PkgError::invalid(
-                at(OUTER_LEN + map),
-                format!(
-                    "region data ends at {end_incl:#x} (or {end_excl:#x}), not within {MAX_GAP} bytes before the map table at {map:#x}"
-                ),
-            ));
-        }
-    };
-    for r in regions.iter_mut().filter(|r| r.compressed) {
-        if !includes {
-            r.stored += 8;
-        }
-        if r.stored < 8 {
-            return Err(PkgError::invalid(
-                base + r.entry_offset,
-                "compressed region shorter than its 8-byte trailer",
-            ));
-        }
-        r.data_offset = OUTER_LEN + data_pos;
-        data_pos += r.stored;
-    }
+    let includes = lay_out_compressed(ib, &mut regions, &mut data_pos, map)?;
     let gap = inner.get(data_pos..map).unwrap_or_default();
     let gap_tag = String::from_utf8_lossy(gap).into_owned();
     Ok(KupPackage {
@@ -270,7 +189,126 @@ pub fn parse(data: &[u8], base: usize) -> Result<KupPackage<'_>> {
     })
 }
 
+/// The map table's entries as regions (compressed ones not yet placed), where the raw data
+/// ends, and where the map version follows.
+fn read_map(
+    ib: Bytes<'_>,
+    map: usize,
+    raw_count: usize,
+    comp_count: usize,
+) -> Result<(Vec<Region>, usize, usize)> {
+    // Counts are now bounded by the file size, so the allocation is safe.
+    let mut regions = Vec::with_capacity(raw_count + comp_count);
+    let mut entry = map + 4;
+    let mut data_pos = 16usize;
+    for index in 0..raw_count {
+        let dest = ib.u32be(entry, "raw entry")?;
+        let size = ib.u32be(entry + 4, "raw entry")?;
+        let stored = size as usize;
+        regions.push(Region {
+            index,
+            compressed: false,
+            dest,
+            size,
+            stored,
+            data_offset: OUTER_LEN + data_pos,
+            entry_offset: OUTER_LEN + entry,
+        });
+        data_pos = data_pos.saturating_add(stored);
+        entry += 8;
+    }
+    for index in 0..comp_count {
+        let dest = ib.u32be(entry, "compressed entry")?;
+        let size = ib.u32be(entry + 4, "compressed entry")?;
+        let stored = ib.u32be(entry + 8, "compressed entry")? as usize;
+        regions.push(Region {
+            index: raw_count + index,
+            compressed: true,
+            dest,
+            size,
+            stored,
+            data_offset: 0,
+            entry_offset: OUTER_LEN + entry,
+        });
+        entry += 12;
+    }
+    Ok((regions, data_pos, entry))
+}
+
+/// Places the compressed regions after the raw ones, deciding whether their stored size
+/// counts the 8-byte trailer (the reading that leaves a 0–8-byte gap before the map table and
+/// matches every trailer's ISIZE); `data_pos` ends past the last region.
+fn lay_out_compressed(
+    ib: Bytes<'_>,
+    regions: &mut [Region],
+    data_pos: &mut usize,
+    map: usize,
+) -> Result<bool> {
+    let at = |o: usize| ib.base().saturating_sub(OUTER_LEN) + o;
+    let comp_count = regions.iter().filter(|r| r.compressed).count();
+    let stored_sizes: Vec<usize> = regions
+        .iter()
+        .filter(|r| r.compressed)
+        .map(|r| r.stored)
+        .collect();
+    let data_start = *data_pos;
+    let comp_sum = stored_sizes
+        .iter()
+        .fold(0usize, |a, &s| a.saturating_add(s));
+    let end_incl = data_start.saturating_add(comp_sum);
+    let end_excl = end_incl.saturating_add(8 * comp_count);
+    // Which reading of the stored size (with or without the 8-byte trailer) lays the regions
+    // out so that a 0–8-byte gap is left before the table and every trailer's ISIZE matches?
+    let fits = |end: usize| end <= map && map - end <= MAX_GAP;
+    let isize_ok = |includes: bool| {
+        let mut pos = data_start;
+        regions.iter().filter(|r| r.compressed).all(|r| {
+            let stored = if includes {
+                r.stored
+            } else {
+                r.stored.saturating_add(8)
+            };
+            let trailer_isize = pos
+                .checked_add(stored)
+                .and_then(|e| e.checked_sub(4))
+                .and_then(|o| ib.u32le(o, "ISIZE").ok());
+            pos = pos.saturating_add(stored);
+            trailer_isize == Some(r.size)
+        })
+    };
+    let includes = match (fits(end_incl), fits(end_excl)) {
+        (true, true) => isize_ok(true) || !isize_ok(false),
+        (true, false) => true,
+        (false, true) => false,
+        (false, false) => {
+            return Err(PkgError::invalid(
+                at(OUTER_LEN + map),
+                format!(
+                    "region data ends at {end_incl:#x} (or {end_excl:#x}), not within {MAX_GAP} bytes before the map table at {map:#x}"
+                ),
+            ));
+        }
+    };
+    let mut pos = data_start;
+    for r in regions.iter_mut().filter(|r| r.compressed) {
+        if !includes {
+            r.stored += 8;
+        }
+        if r.stored < 8 {
+            return Err(PkgError::invalid(
+                ib.base().saturating_sub(OUTER_LEN) + r.entry_offset,
+                "compressed region shorter than its 8-byte trailer",
+            ));
+        }
+        r.data_offset = OUTER_LEN + pos;
+        pos += r.stored;
+    }
+    *data_pos = pos;
+    Ok(includes)
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct RegionCheck {
     pub index: usize,
     pub compressed: bool,
@@ -319,7 +357,7 @@ pub fn inflate_bounded(stream: &[u8], cap: usize, offset: usize) -> Result<Vec<u
 
 impl<'a> KupPackage<'a> {
     pub fn stored_bytes(&self, r: &Region) -> Result<&'a [u8]> {
-        slice(self.data, r.data_offset, r.stored, "region data").map_err(|e| rebase(e, self.base))
+        Bytes::new(self.data, self.base).slice(r.data_offset, r.stored, "region data")
     }
 
     /// The region's bank contents (raw copy, or inflated with the declared size as cap).
@@ -342,9 +380,9 @@ impl<'a> KupPackage<'a> {
         let split = stored.len() - 8;
         let (stream, trailer) = stored.split_at(split);
         let file_off = self.base + r.data_offset;
-        let crc_stored = u32le_at(trailer, 0, "CRC-32").map_err(|e| rebase(e, file_off + split))?;
-        let isize_stored =
-            u32le_at(trailer, 4, "ISIZE").map_err(|e| rebase(e, file_off + split))?;
+        let trailer = Bytes::new(trailer, file_off + split);
+        let crc_stored = trailer.u32le(0, "CRC-32")?;
+        let isize_stored = trailer.u32le(4, "ISIZE")?;
         let mut check = RegionCheck {
             index: r.index,
             compressed: true,
@@ -558,6 +596,7 @@ impl<'a> KupPackage<'a> {
 /// The bank's section check (bank 0x40000): magic 0x1234000N, stored check, N descriptors
 /// `(start>>8)<<16 | (size>>8)`; check = 0xDEADBEEF XOR every BE word of the described ranges.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct SectionCheck {
     pub count: usize,
     pub stored: u32,
@@ -566,7 +605,9 @@ pub struct SectionCheck {
 }
 
 pub fn section_check(bank: &[u8]) -> Option<SectionCheck> {
-    let magic = u32be_at(bank, SECTION_HEADER, "section magic").ok()?;
+    let magic = Bytes::new(bank, 0)
+        .u32be(SECTION_HEADER, "section magic")
+        .ok()?;
     if magic & 0xffff_ff00 != 0x1234_0000 {
         return None;
     }
@@ -574,21 +615,22 @@ pub fn section_check(bank: &[u8]) -> Option<SectionCheck> {
     if count == 0 || count > 32 {
         return None;
     }
-    let stored = u32be_at(bank, SECTION_HEADER + 4, "section check").ok()?;
+    let stored = Bytes::new(bank, 0)
+        .u32be(SECTION_HEADER + 4, "section check")
+        .ok()?;
     let mut computed = 0xdead_beefu32;
     let mut ranges = Vec::with_capacity(count);
     for i in 0..count {
-        let d = u32be_at(bank, SECTION_HEADER + 8 + 4 * i, "section descriptor").ok()?;
+        let d = Bytes::new(bank, 0)
+            .u32be(SECTION_HEADER + 8 + 4 * i, "section descriptor")
+            .ok()?;
         let (start, size) = ((d >> 16) << 8, (d & 0xffff) << 8);
         ranges.push((start, size));
-        let range = slice(bank, start as usize, size as usize, "section").ok()?;
+        let range = Bytes::new(bank, 0)
+            .slice(start as usize, size as usize, "section")
+            .ok()?;
         for w in range.chunks_exact(4) {
-            computed ^= u32::from_be_bytes([
-                w.first().copied()?,
-                w.get(1).copied()?,
-                w.get(2).copied()?,
-                w.get(3).copied()?,
-            ]);
+            computed ^= byteorder::BigEndian::read_u32(w);
         }
     }
     Some(SectionCheck {
@@ -607,6 +649,7 @@ const MAX_KBZ: usize = 64;
 /// u32 stored length, u32 Σ output bytes, u32 output length` (BE, like the MIPS bank), then raw
 /// DEFLATE + LE CRC-32 + LE ISIZE.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct KbzCheck {
     pub offset: usize,
     pub version: u32,
@@ -631,7 +674,7 @@ fn byte_sum(data: &[u8]) -> u32 {
 
 /// Check one `+kbz` payload at `offset` of `bank`.
 pub fn check_kbz(bank: &[u8], offset: usize) -> Result<KbzCheck> {
-    let magic = slice(bank, offset, 4, "+kbz magic")?;
+    let magic = Bytes::new(bank, 0).slice(offset, 4, "+kbz magic")?;
     if magic != KBZ_MAGIC {
         return Err(PkgError::BadMagic {
             offset,
@@ -640,25 +683,28 @@ pub fn check_kbz(bank: &[u8], offset: usize) -> Result<KbzCheck> {
             found: hex::encode(magic),
         });
     }
-    let version = u32be_at(bank, offset + 4, "+kbz version")?;
-    let stored_sum = u32be_at(bank, offset + 8, "+kbz stored sum")?;
-    let stored_len = u32be_at(bank, offset + 12, "+kbz stored length")?;
-    let output_sum = u32be_at(bank, offset + 16, "+kbz output sum")?;
-    let output_len = u32be_at(bank, offset + 20, "+kbz output length")?;
+    let version = Bytes::new(bank, 0).u32be(offset + 4, "+kbz version")?;
+    let stored_sum = Bytes::new(bank, 0).u32be(offset + 8, "+kbz stored sum")?;
+    let stored_len = Bytes::new(bank, 0).u32be(offset + 12, "+kbz stored length")?;
+    let output_sum = Bytes::new(bank, 0).u32be(offset + 16, "+kbz output sum")?;
+    let output_len = Bytes::new(bank, 0).u32be(offset + 20, "+kbz output length")?;
     let start = offset + KBZ_HEADER;
-    let stored = slice(bank, start, stored_len as usize, "+kbz stored data")?;
+    let stored = Bytes::new(bank, 0).slice(start, stored_len as usize, "+kbz stored data")?;
     // Does the stored length count the 8-byte trailer? Decide by where ISIZE matches.
     let (stream, trailer) = if stored.len() >= 8
-        && u32le_at(stored, stored.len() - 4, "ISIZE").ok() == Some(output_len)
+        && Bytes::new(stored, start)
+            .u32le(stored.len() - 4, "ISIZE")
+            .ok()
+            == Some(output_len)
     {
         stored.split_at(stored.len() - 8)
     } else {
         (
             stored,
-            slice(bank, start + stored.len(), 8, "+kbz trailer")?,
+            Bytes::new(bank, 0).slice(start + stored.len(), 8, "+kbz trailer")?,
         )
     };
-    let crc = u32le_at(trailer, 0, "+kbz CRC-32")?;
+    let crc = Bytes::new(trailer, 0).u32le(0, "+kbz CRC-32")?;
     let mut check = KbzCheck {
         offset,
         version,
@@ -711,7 +757,9 @@ pub fn scan_kbz_in(
                 break;
             };
             let at = start + from + found;
-            let declared = u32be_at(bank, at + 20, "+kbz output length").map_or(0, |v| v as usize);
+            let declared = Bytes::new(bank, 0)
+                .u32be(at + 20, "+kbz output length")
+                .map_or(0, |v| v as usize);
             if budget < declared {
                 out.push(Err(format!(
                     "+kbz at {at:#x}: skipped, inflate budget exhausted"
@@ -737,6 +785,7 @@ const MAX_LAUNCH_RECORDS: u32 = 256;
 /// header `{u32, u32 table_address, u32 count, u32}` and `count` 16-byte records
 /// `{u32 type, u32 f1, u32 f2, u32 f3}` with types 1–13, the last of type 3.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct LaunchTableGuess {
     pub header_offset: usize,
     pub table_address: u32,
@@ -751,8 +800,8 @@ pub fn launch_tables_guess(bank: &[u8]) -> Vec<LaunchTableGuess> {
     let mut out = Vec::new();
     for header_offset in LAUNCH_HEADERS {
         let (Ok(table_address), Ok(count)) = (
-            u32be_at(bank, header_offset + 4, "launch table address"),
-            u32be_at(bank, header_offset + 8, "launch record count"),
+            Bytes::new(bank, 0).u32be(header_offset + 4, "launch table address"),
+            Bytes::new(bank, 0).u32be(header_offset + 8, "launch record count"),
         ) else {
             continue;
         };
@@ -760,13 +809,15 @@ pub fn launch_tables_guess(bank: &[u8]) -> Vec<LaunchTableGuess> {
             continue;
         }
         let table_offset = (table_address - RUNTIME_BASE) as usize;
-        let Ok(table) = slice(bank, table_offset, count as usize * 16, "launch records") else {
+        let Ok(table) =
+            Bytes::new(bank, 0).slice(table_offset, count as usize * 16, "launch records")
+        else {
             continue;
         };
         let records: Vec<[u32; 4]> = table
             .chunks_exact(16)
             .map(|r| {
-                let w = |i: usize| u32be_at(r, i * 4, "launch record").unwrap_or(0);
+                let w = |i: usize| Bytes::new(r, 0).u32be(i * 4, "launch record").unwrap_or(0);
                 [w(0), w(1), w(2), w(3)]
             })
             .collect();

@@ -7,6 +7,7 @@ use crate::report::{Span, Status};
 use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct Line {
     /// File offset of the line's first byte.
     pub offset: usize,
@@ -14,6 +15,7 @@ pub struct Line {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct LoadsFile<'a> {
     pub signed: SignedFile<'a>,
     pub loader: Line,
@@ -178,6 +180,7 @@ impl LoadsFile<'_> {
 
 /// Which family's manifest shape a [`FileList`] has.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum ListStyle {
     /// 79x1 (`SIP41.…loads`, `term41.default.loads`): comment lines, `# RELEASE load version
     /// 9-4-2ES9`, then one file name per line.
@@ -203,6 +206,7 @@ impl ListStyle {
 
 /// One file a manifest lists.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct ListedFile {
     pub offset: usize,
     pub name: String,
@@ -215,6 +219,7 @@ pub struct ListedFile {
 
 /// A load manifest of the newer phones: a list of files (and some properties).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct FileList {
     pub style: ListStyle,
     /// `# RELEASE load version X`, or the 78xx `Version=`.

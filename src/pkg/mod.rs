@@ -5,7 +5,6 @@
 //! never panics: the crate-wide lints in `lib.rs` forbid the usual ways to get it wrong.
 pub mod bundle;
 pub mod bytes;
-pub mod cli;
 pub mod detect;
 pub mod error;
 pub mod image;

@@ -6,6 +6,7 @@ use std::cmp::Ordering;
 use std::fmt;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Protocol {
     Sccp,
     Sip,
@@ -14,6 +15,7 @@ pub enum Protocol {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Family {
     /// `P0?3`: the 7940/7960 processor.
     Phone7940_7960,
@@ -29,6 +31,7 @@ pub enum Family {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Scheme {
     /// `P0S3xxyy` (8.3 era, SIP ≤ 2.3 / early SCCP).
     Short,
@@ -50,6 +53,7 @@ pub enum Scheme {
 /// the maintenance number, `P0030801SR02` = 8.1(2)SR2) sorts after every plain release of the
 /// same major.minor — see [`Version::cmp`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct Version {
     pub major: u16,
     pub minor: u16,
@@ -111,6 +115,7 @@ impl fmt::Display for Version {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct LoadName {
     /// The name as given (extension included).
     pub raw: String,

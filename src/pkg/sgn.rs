@@ -3,7 +3,7 @@
 //! A flat run of `tag:u8, len:u16 BE, value` elements (tag 13 = one padding byte without length)
 //! up to `header_length`, then the unmodified payload. Containers (3, 7, 9 and the `.enc.sgn`
 //! blocks 16, 17, 21) are stepped into: only their 3-byte prefix is consumed.
-use super::bytes::{c_string, hex_bytes, slice, u8_at, u16be_at, u32be_at};
+use super::bytes::{Bytes, c_string, hex_bytes};
 use super::error::{PkgError, Result};
 use crate::report::{Span, Status};
 use serde::Serialize;
@@ -80,6 +80,7 @@ fn is_known(tag: u8) -> bool {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum HashAlgorithm {
     Sha1,
     /// Code 2 is defined by certutils but never seen in a real file.
@@ -109,6 +110,7 @@ impl HashAlgorithm {
 
 /// One element as found in the walk, for dumps.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct Element {
     pub offset: usize,
     pub tag: u8,
@@ -138,6 +140,7 @@ impl Element {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct UnknownTag {
     pub offset: usize,
     pub tag: u8,
@@ -145,6 +148,7 @@ pub struct UnknownTag {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct SignatureField {
     /// Offset of the tag-12 byte.
     pub tlv_offset: usize,
@@ -152,6 +156,7 @@ pub struct SignatureField {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct SgnHeader<'a> {
     pub version: (u8, u8),
     pub header_length: usize,
@@ -212,6 +217,7 @@ impl SgnHeader<'_> {
 
 /// A signed file: header plus borrowed payload.
 #[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct SignedFile<'a> {
     pub header: SgnHeader<'a>,
     #[serde(skip)]
@@ -330,49 +336,8 @@ fn two_bytes(value: &[u8], offset: usize, tag: u8) -> Result<(u8, u8)> {
 
 /// Parse the signed header at the start of `bytes`.
 pub fn parse(bytes: &[u8]) -> Result<SignedFile<'_>> {
-    let first = u8_at(bytes, 0, "SGN header version tag")?;
-    if first != TAG_VERSION {
-        return Err(PkgError::BadMagic {
-            offset: 0,
-            what: "SGN header",
-            expected: "tag 1 (version)",
-            found: format!("tag {first}"),
-        });
-    }
-    if u16be_at(bytes, 1, "version length")? != 2 {
-        return Err(PkgError::invalid(1, "version TLV must have length 2"));
-    }
-    let version = (
-        u8_at(bytes, 3, "version major")?,
-        u8_at(bytes, 4, "version minor")?,
-    );
-    if u8_at(bytes, 5, "header length tag")? != TAG_HEADER_LENGTH {
-        return Err(PkgError::BadMagic {
-            offset: 5,
-            what: "SGN header",
-            expected: "tag 2 (header length) as second element",
-            found: format!("tag {}", u8_at(bytes, 5, "")?),
-        });
-    }
-    if u16be_at(bytes, 6, "header length length")? != 2 {
-        return Err(PkgError::invalid(6, "header-length TLV must have length 2"));
-    }
-    let header_length = usize::from(u16be_at(bytes, 8, "header length")?);
-    if header_length > bytes.len() {
-        return Err(PkgError::invalid(
-            8,
-            format!(
-                "header length {header_length} exceeds file size {}",
-                bytes.len()
-            ),
-        ));
-    }
-    if header_length < 10 {
-        return Err(PkgError::invalid(
-            8,
-            format!("header length {header_length} is shorter than its own first two elements"),
-        ));
-    }
+    let file = Bytes::new(bytes, 0);
+    let (version, header_length) = parse_prefix(file)?;
     let mut h = SgnHeader {
         version,
         header_length,
@@ -406,7 +371,71 @@ pub fn parse(bytes: &[u8]) -> Result<SignedFile<'_>> {
         ],
         warnings: Vec::new(),
     };
-    let header = slice(bytes, 0, header_length, "SGN header")?;
+    walk_elements(file.sub(0, header_length, "SGN header")?, &mut h)?;
+    if let (Some(bits), Some(sig)) = (h.modulus_bits(), &h.signature)
+        && bits != sig.len * 8
+    {
+        h.warnings.push(format!(
+            "signature is {} bits but tag 11 says {bits}",
+            sig.len * 8
+        ));
+    }
+    if h.signature.is_none() {
+        h.warnings.push("no signature (tag 12) in header".into());
+    }
+    Ok(SignedFile { header: h, bytes })
+}
+
+/// The two fixed elements (version, header length): the version and the header length.
+fn parse_prefix(file: Bytes<'_>) -> Result<((u8, u8), usize)> {
+    let mut c = file.cursor(0);
+    let first = c.u8("SGN header version tag")?;
+    if first != TAG_VERSION {
+        return Err(PkgError::BadMagic {
+            offset: 0,
+            what: "SGN header",
+            expected: "tag 1 (version)",
+            found: format!("tag {first}"),
+        });
+    }
+    if c.u16be("version length")? != 2 {
+        return Err(PkgError::invalid(1, "version TLV must have length 2"));
+    }
+    let version = (c.u8("version major")?, c.u8("version minor")?);
+    let tag = c.u8("header length tag")?;
+    if tag != TAG_HEADER_LENGTH {
+        return Err(PkgError::BadMagic {
+            offset: 5,
+            what: "SGN header",
+            expected: "tag 2 (header length) as second element",
+            found: format!("tag {tag}"),
+        });
+    }
+    if c.u16be("header length length")? != 2 {
+        return Err(PkgError::invalid(6, "header-length TLV must have length 2"));
+    }
+    let header_length = usize::from(c.u16be("header length")?);
+    if header_length > file.len() {
+        return Err(PkgError::invalid(
+            8,
+            format!(
+                "header length {header_length} exceeds file size {}",
+                file.len()
+            ),
+        ));
+    }
+    if header_length < 10 {
+        return Err(PkgError::invalid(
+            8,
+            format!("header length {header_length} is shorter than its own first two elements"),
+        ));
+    }
+    Ok((version, header_length))
+}
+
+/// The elements after the fixed two, containers opened and closed, values applied to `h`.
+fn walk_elements<'a>(header: Bytes<'a>, h: &mut SgnHeader<'a>) -> Result<()> {
+    let header_length = header.len();
     // Ends of the containers we are inside, innermost last.
     let mut open: Vec<usize> = Vec::new();
     let mut pos = 10usize;
@@ -414,20 +443,21 @@ pub fn parse(bytes: &[u8]) -> Result<SignedFile<'_>> {
         while open.last().is_some_and(|&end| pos >= end) {
             open.pop();
         }
-        let tag = u8_at(header, pos, "SGN tag")?;
+        let tag = header.u8(pos, "SGN tag")?;
+        let depth = open.len();
         if tag == TAG_PADDING {
             h.padding += 1;
             h.elements.push(Element {
                 offset: pos,
                 tag,
                 len: 0,
-                depth: open.len(),
+                depth,
                 container: false,
             });
             pos += 1;
             continue;
         }
-        let len = usize::from(u16be_at(header, pos + 1, "SGN tag length").map_err(|_| {
+        let len = usize::from(header.u16be(pos + 1, "SGN tag length").map_err(|_| {
             PkgError::invalid(
                 pos,
                 format!(
@@ -454,82 +484,70 @@ pub fn parse(bytes: &[u8]) -> Result<SignedFile<'_>> {
                 format!("tag {tag} runs past its container ending at {outer:#x}"),
             ));
         }
-        let depth = open.len();
-        if is_container(tag) {
-            if open.len() >= MAX_DEPTH {
-                return Err(PkgError::invalid(pos, "containers nested too deep"));
-            }
-            h.elements.push(Element {
-                offset: pos,
-                tag,
-                len,
-                depth,
-                container: true,
-            });
-            open.push(end);
-            pos += 3;
-            continue;
-        }
+        let container = is_container(tag);
         h.elements.push(Element {
             offset: pos,
             tag,
             len,
             depth,
-            container: false,
+            container,
         });
-        let value = slice(header, pos + 3, len, "SGN tag value")?;
-        match tag {
-            TAG_VERSION | TAG_HEADER_LENGTH => h
-                .warnings
-                .push(format!("offset {pos:#x}: repeated tag {tag} ignored")),
-            TAG_SIGNER_NAME => h.signer = Some(nul_string(value, pos, tag, &mut h.warnings)),
-            TAG_SERIAL => h.serial = Some(value),
-            TAG_ISSUER => h.issuer = Some(nul_string(value, pos, tag, &mut h.warnings)),
-            TAG_HASH_ALGORITHM => {
-                h.hash = Some(HashAlgorithm::from_code(one_byte(value, pos, tag)?))
+        if container {
+            if open.len() >= MAX_DEPTH {
+                return Err(PkgError::invalid(pos, "containers nested too deep"));
             }
-            TAG_SIG_ALGORITHM => h.signature_algorithm = Some(one_byte(value, pos, tag)?),
-            TAG_SIG_MODULUS => h.modulus_index = Some(one_byte(value, pos, tag)?),
-            TAG_SIGNATURE => {
-                h.signature = Some(SignatureField {
-                    tlv_offset: pos,
-                    len,
-                })
-            }
-            TAG_FILENAME => h.filename = Some(nul_string(value, pos, tag, &mut h.warnings)),
-            TAG_TIMESTAMP => {
-                h.timestamp = Some(
-                    u32be_at(value, 0, "timestamp")
-                        .map_err(|_| PkgError::invalid(pos, "timestamp must be 4 bytes"))?,
-                )
-            }
-            TAG_SIGNER_VERSION => h.signer_version = Some(two_bytes(value, pos, tag)?),
-            16..=27 => {} // `.enc.sgn` block: shown in dumps, not interpreted.
-            _ => {
-                h.warnings.push(format!(
-                    "offset {pos:#x}: unknown tag {tag} (length {len}) skipped"
-                ));
-                h.unknown.push(UnknownTag {
-                    offset: pos,
-                    tag,
-                    len,
-                });
-            }
+            open.push(end);
+            pos += 3;
+            continue;
         }
+        let value = header.slice(pos + 3, len, "SGN tag value")?;
+        apply_tag(h, tag, value, pos)?;
         pos = end;
     }
-    if let (Some(bits), Some(sig)) = (h.modulus_bits(), &h.signature)
-        && bits != sig.len * 8
-    {
-        h.warnings.push(format!(
-            "signature is {} bits but tag 11 says {bits}",
-            sig.len * 8
-        ));
+    Ok(())
+}
+
+/// One leaf element's value, stored in the header it belongs to.
+fn apply_tag<'a>(h: &mut SgnHeader<'a>, tag: u8, value: &'a [u8], pos: usize) -> Result<()> {
+    let len = value.len();
+    match tag {
+        TAG_VERSION | TAG_HEADER_LENGTH => h
+            .warnings
+            .push(format!("offset {pos:#x}: repeated tag {tag} ignored")),
+        TAG_SIGNER_NAME => h.signer = Some(nul_string(value, pos, tag, &mut h.warnings)),
+        TAG_SERIAL => h.serial = Some(value),
+        TAG_ISSUER => h.issuer = Some(nul_string(value, pos, tag, &mut h.warnings)),
+        TAG_HASH_ALGORITHM => h.hash = Some(HashAlgorithm::from_code(one_byte(value, pos, tag)?)),
+        TAG_SIG_ALGORITHM => h.signature_algorithm = Some(one_byte(value, pos, tag)?),
+        TAG_SIG_MODULUS => h.modulus_index = Some(one_byte(value, pos, tag)?),
+        TAG_SIGNATURE => {
+            h.signature = Some(SignatureField {
+                tlv_offset: pos,
+                len,
+            })
+        }
+        TAG_FILENAME => h.filename = Some(nul_string(value, pos, tag, &mut h.warnings)),
+        TAG_TIMESTAMP => {
+            h.timestamp = Some(
+                Bytes::new(value, pos + 3)
+                    .u32be(0, "timestamp")
+                    .map_err(|_| PkgError::invalid(pos, "timestamp must be 4 bytes"))?,
+            )
+        }
+        TAG_SIGNER_VERSION => h.signer_version = Some(two_bytes(value, pos, tag)?),
+        16..=27 => {} // `.enc.sgn` block: shown in dumps, not interpreted.
+        _ => {
+            h.warnings.push(format!(
+                "offset {pos:#x}: unknown tag {tag} (length {len}) skipped"
+            ));
+            h.unknown.push(UnknownTag {
+                offset: pos,
+                tag,
+                len,
+            });
+        }
     }
-    if h.signature.is_none() {
-        h.warnings.push("no signature (tag 12) in header".into());
-    }
-    Ok(SignedFile { header: h, bytes })
+    Ok(())
 }
 
 fn nul_string(value: &[u8], pos: usize, tag: u8, warnings: &mut Vec<String>) -> String {
@@ -545,7 +563,7 @@ fn nul_string(value: &[u8], pos: usize, tag: u8, warnings: &mut Vec<String>) -> 
 
 /// Outcome of a signature check; never "invalid" without a certificate.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "result", content = "detail", rename_all = "snake_case")]
+#[serde(tag = "result", content = "detail", rename_all = "kebab-case")]
 pub enum SignatureCheck {
     NotVerified(String),
     Valid(String),

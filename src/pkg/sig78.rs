@@ -10,6 +10,7 @@
 //! | 0x34 | 4 | length of the embedded file name |
 //! | 0x38 | … | embedded file name, NUL-padded |
 //! | … | … | up to the header length: signature (256 bytes in the samples; not verified) |
+use super::bytes::Bytes;
 use super::error::{PkgError, Result};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -17,6 +18,7 @@ use sha2::{Digest, Sha256};
 pub const MAGIC: [u8; 4] = [0xcd, 0x34, 0x12, 0xab];
 
 #[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct Signed78<'a> {
     #[serde(skip)]
     pub bytes: &'a [u8],
@@ -30,12 +32,10 @@ pub struct Signed78<'a> {
 }
 
 fn le32(b: &[u8], off: usize) -> Result<usize> {
-    let s = b
-        .get(off..off + 4)
-        .ok_or_else(|| PkgError::invalid(off, "78xx header ends early"))?;
-    let mut a = [0u8; 4];
-    a.copy_from_slice(s);
-    usize::try_from(u32::from_le_bytes(a)).map_err(|_| PkgError::invalid(off, "length too large"))
+    let v = Bytes::new(b, 0)
+        .u32le(off, "78xx header")
+        .map_err(|_| PkgError::invalid(off, "78xx header ends early"))?;
+    usize::try_from(v).map_err(|_| PkgError::invalid(off, "length too large"))
 }
 
 pub fn looks_signed78(bytes: &[u8]) -> bool {

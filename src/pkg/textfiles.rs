@@ -5,6 +5,7 @@ use super::names::{self, LoadName};
 use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct Os79xx {
     /// The name with surrounding whitespace removed.
     pub name: String,
@@ -68,6 +69,7 @@ pub fn parse_os79xx(bytes: &[u8]) -> Result<Os79xx> {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct ImageVersion {
     pub line: usize,
     /// Byte offset of the line.
@@ -133,6 +135,7 @@ pub fn parse_image_version(bytes: &[u8]) -> Vec<ImageVersion> {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct LoadInformation {
     pub offset: usize,
     /// Device-type number N of `<loadInformationN>` (None for plain `<loadInformation>`).

@@ -1,7 +1,7 @@
 //! `.tlv` trust lists (CTL/ITL): SGN header (with tag 28, signer version), then records. Each
 //! record starts with tag 1 = its own length (u16, counted from the record's first byte); all
 //! record TLVs are `tag:u8, len:u16 BE, value` (no padding tag).
-use super::bytes::{c_string, hex_bytes, slice, u8_at, u16be_at};
+use super::bytes::{Bytes, c_string, hex_bytes};
 use super::error::{PkgError, Result};
 use super::sgn::{self, SignedFile};
 use crate::report::{Span, Status};
@@ -40,6 +40,7 @@ pub fn record_tag_name(tag: u8) -> &'static str {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct CertSummary {
     pub subject: String,
     pub issuer: String,
@@ -50,6 +51,7 @@ pub struct CertSummary {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct RecordField {
     pub offset: usize,
     pub tag: u8,
@@ -57,6 +59,7 @@ pub struct RecordField {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct Record {
     pub offset: usize,
     pub length: usize,
@@ -72,6 +75,7 @@ pub struct Record {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct TrustList<'a> {
     pub signed: SignedFile<'a>,
     pub records: Vec<Record>,
@@ -118,11 +122,13 @@ pub fn summarize_certificate(der: &[u8]) -> std::result::Result<CertSummary, Str
 }
 
 fn parse_records(payload: &[u8], base: usize) -> Result<Vec<Record>> {
+    let pb = Bytes::new(payload, base);
     let mut records = Vec::new();
     let mut pos = 0usize;
     while pos < payload.len() {
         let rec_off = base + pos;
-        let tag = u8_at(payload, pos, "record tag")
+        let tag = pb
+            .u8(pos, "record tag")
             .map_err(|_| PkgError::invalid(rec_off, "record cut"))?;
         if tag != 1 {
             return Err(PkgError::invalid(
@@ -130,8 +136,9 @@ fn parse_records(payload: &[u8], base: usize) -> Result<Vec<Record>> {
                 format!("record must start with tag 1 (record length), found tag {tag}"),
             ));
         }
-        let len_len =
-            u16be_at(payload, pos + 1, "record length").map_err(|_| PkgError::Truncated {
+        let len_len = pb
+            .u16be(pos + 1, "record length")
+            .map_err(|_| PkgError::Truncated {
                 offset: rec_off,
                 what: "record header",
                 needed: 5,
@@ -143,14 +150,16 @@ fn parse_records(payload: &[u8], base: usize) -> Result<Vec<Record>> {
                 "record-length TLV must have length 2",
             ));
         }
-        let length = usize::from(u16be_at(payload, pos + 3, "record length").map_err(|_| {
-            PkgError::Truncated {
-                offset: rec_off,
-                what: "record header",
-                needed: 5,
-                available: payload.len() - pos,
-            }
-        })?);
+        let length =
+            usize::from(
+                pb.u16be(pos + 3, "record length")
+                    .map_err(|_| PkgError::Truncated {
+                        offset: rec_off,
+                        what: "record header",
+                        needed: 5,
+                        available: payload.len() - pos,
+                    })?,
+            );
         if length < 5 || pos + length > payload.len() {
             return Err(PkgError::invalid(
                 rec_off + 3,
@@ -160,7 +169,7 @@ fn parse_records(payload: &[u8], base: usize) -> Result<Vec<Record>> {
                 ),
             ));
         }
-        let rec = slice(payload, pos, length, "record")?;
+        let rec = pb.sub(pos, length, "record")?;
         let mut r = Record {
             offset: rec_off,
             length,
@@ -178,52 +187,58 @@ fn parse_records(payload: &[u8], base: usize) -> Result<Vec<Record>> {
                 len: 2,
             }],
         };
-        let mut p = 5usize;
-        while p < length {
-            let ftag = u8_at(rec, p, "record field")?;
-            let flen = usize::from(u16be_at(rec, p + 1, "record field length").map_err(|_| {
-                PkgError::invalid(rec_off + p, "record field header cut by record length")
-            })?);
-            let value = slice(rec, p + 3, flen, "record field").map_err(|_| {
-                PkgError::invalid(
-                    rec_off + p,
-                    format!(
-                        "field tag {ftag} of length {flen} runs past record end {:#x}",
-                        rec_off + length
-                    ),
-                )
-            })?;
-            r.fields.push(RecordField {
-                offset: rec_off + p,
-                tag: ftag,
-                len: flen,
-            });
-            match ftag {
-                2 => r.dns_name = Some(c_string(value).0),
-                3 => r.subject = Some(c_string(value).0),
-                4 => {
-                    r.role = Some(
-                        u16be_at(value, 0, "role")
-                            .map_err(|_| PkgError::invalid(rec_off + p, "role must be 2 bytes"))?,
-                    )
-                }
-                5 => r.issuer = Some(c_string(value).0),
-                6 => r.serial = Some(hex_bytes(value)),
-                9 => match summarize_certificate(value) {
-                    Ok(c) => r.certificate = Some(c),
-                    Err(e) => {
-                        r.certificate_error = Some(format!("offset {:#x}: {e}", rec_off + p + 3))
-                    }
-                },
-                11 => r.cert_hash = Some(hex_bytes(value)),
-                _ => {}
-            }
-            p += 3 + flen;
-        }
+        read_fields(rec, &mut r)?;
         records.push(r);
         pos += length;
     }
     Ok(records)
+}
+
+/// The fields of one record after its length field, stored in `r`.
+fn read_fields(rec: Bytes<'_>, r: &mut Record) -> Result<()> {
+    let (rec_off, length) = (rec.base(), rec.len());
+    let mut p = 5usize;
+    while p < length {
+        let ftag = rec.u8(p, "record field")?;
+        let flen = usize::from(rec.u16be(p + 1, "record field length").map_err(|_| {
+            PkgError::invalid(rec_off + p, "record field header cut by record length")
+        })?);
+        let value = rec.slice(p + 3, flen, "record field").map_err(|_| {
+            PkgError::invalid(
+                rec_off + p,
+                format!(
+                    "field tag {ftag} of length {flen} runs past record end {:#x}",
+                    rec_off + length
+                ),
+            )
+        })?;
+        r.fields.push(RecordField {
+            offset: rec_off + p,
+            tag: ftag,
+            len: flen,
+        });
+        match ftag {
+            2 => r.dns_name = Some(c_string(value).0),
+            3 => r.subject = Some(c_string(value).0),
+            4 => {
+                r.role = Some(
+                    Bytes::new(value, rec_off + p + 3)
+                        .u16be(0, "role")
+                        .map_err(|_| PkgError::invalid(rec_off + p, "role must be 2 bytes"))?,
+                )
+            }
+            5 => r.issuer = Some(c_string(value).0),
+            6 => r.serial = Some(hex_bytes(value)),
+            9 => match summarize_certificate(value) {
+                Ok(c) => r.certificate = Some(c),
+                Err(e) => r.certificate_error = Some(format!("offset {:#x}: {e}", rec_off + p + 3)),
+            },
+            11 => r.cert_hash = Some(hex_bytes(value)),
+            _ => {}
+        }
+        p += 3 + flen;
+    }
+    Ok(())
 }
 
 impl TrustList<'_> {

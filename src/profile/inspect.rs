@@ -19,33 +19,10 @@ pub enum Encryption {
     Strong,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum FindingLevel {
-    Info,
-    Warning,
-    Error,
-}
-
-impl std::fmt::Display for FindingLevel {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            FindingLevel::Info => "info",
-            FindingLevel::Warning => "warning",
-            FindingLevel::Error => "error",
-        })
-    }
-}
-
-/// Something wrong (or notable) at a place in the file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Finding {
-    pub level: FindingLevel,
-    pub offset: usize,
-    pub message: String,
-}
+pub use crate::finding::{Finding, Location, Severity};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct HeaderCheck {
     pub offset: usize,
     pub stored_checksum: u16,
@@ -57,6 +34,7 @@ pub struct HeaderCheck {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct RecordInfo {
     /// Offset of the record in the file (decrypted view; same offsets as on disk).
     pub offset: usize,
@@ -77,6 +55,7 @@ pub struct RecordInfo {
 
 /// Everything `inspect` reports about a profile.
 #[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct Inspection {
     pub kind: &'static str,
     pub size: usize,
@@ -100,7 +79,7 @@ pub struct Inspection {
 
 impl Inspection {
     pub fn has_errors(&self) -> bool {
-        self.findings.iter().any(|f| f.level == FindingLevel::Error)
+        crate::finding::has_errors(&self.findings)
     }
 }
 
@@ -146,33 +125,96 @@ fn pseudo_name(tag: u16) -> Option<&'static str> {
     })
 }
 
-/// Picks the built-in table that knows the most of the file's tags.
+/// Picks the built-in table that explains the most of the file's records (a record is
+/// explained when the table knows its tag and its value fits the table's size). A tie goes
+/// to the table of the device the profile's upgrade image is for (`CP7912…`, `ata18x…`),
+/// else to the first table.
 pub fn guess_table(bytes: &[u8], opts: &InspectOptions) -> (TagTable, String) {
-    let mut best: Option<(usize, TagTable, String)> = None;
+    let filter = effective_filter(opts.filter);
+    let mut best: Option<((usize, bool), TagTable, String)> = None;
     for b in BUILTIN_TABLES {
         let (table, _) = TagTable::parse(b.text.as_bytes());
-        let filter = if opts.filter == 0 {
-            context::ALL
-        } else {
-            opts.filter
-        };
-        let known = inspect(bytes, &table, "", opts)
-            .records
-            .iter()
-            .filter(|r| table.by_tag(r.tag, filter).is_some())
-            .count();
-        if best.as_ref().is_none_or(|(k, _, _)| known > *k) {
+        let ins = inspect_records(bytes, &table, opts);
+        let explained = explained(&ins.records, &table, filter);
+        let score = (explained, image_device(&ins.records) == Some(b.name));
+        if best.as_ref().is_none_or(|(k, _, _)| score > *k) {
             best = Some((
-                known,
+                score,
                 table,
                 format!(
-                    "{BUILTIN_PREFIX}{} (guessed: knows {known} of the tags)",
+                    "{BUILTIN_PREFIX}{} (guessed: knows {explained} of the tags)",
                     b.name
                 ),
             ));
         }
     }
     best.map(|(_, t, n)| (t, n)).unwrap_or_default()
+}
+
+/// The records of `bytes` read with `table`, without the hint about other tables.
+fn inspect_records(bytes: &[u8], table: &TagTable, opts: &InspectOptions) -> Inspection {
+    inspect_with(bytes, table, "", opts, false)
+}
+
+fn effective_filter(filter: u16) -> u16 {
+    if filter == 0 { context::ALL } else { filter }
+}
+
+/// Records whose tag `table` knows and whose value fits the table's size.
+fn explained(records: &[RecordInfo], table: &TagTable, filter: u16) -> usize {
+    records
+        .iter()
+        .filter(|r| {
+            table
+                .by_tag(r.tag, filter)
+                .is_some_and(|d| d.size == 0 || r.length <= usize::from(d.size))
+        })
+        .count()
+}
+
+/// The built-in table of the device an `upgradecode`/`upgradelogo` image name is for.
+fn image_device(records: &[RecordInfo]) -> Option<&'static str> {
+    records
+        .iter()
+        .filter(|r| matches!(r.tag, layout::TAG_UPGRADECODE | layout::TAG_UPGRADELOGO))
+        .find_map(|r| {
+            let name = r.value.rsplit(',').next()?.to_ascii_lowercase();
+            if name.starts_with("cp7912") || name.starts_with("cp7905") {
+                Some("7912")
+            } else if name.starts_with("ata") {
+                Some("ata186")
+            } else {
+                None
+            }
+        })
+}
+
+/// The built-in table (other than the one used) that would explain the most of the records
+/// `table` leaves unexplained: its name and how many.
+fn better_builtin(
+    records: &[RecordInfo],
+    table: &TagTable,
+    filter: u16,
+) -> Option<(String, usize)> {
+    let unknown: Vec<&RecordInfo> = records
+        .iter()
+        .filter(|r| r.name.is_none() && table.by_tag(r.tag, filter).is_none())
+        .collect();
+    if unknown.is_empty() {
+        return None;
+    }
+    BUILTIN_TABLES
+        .iter()
+        .map(|b| {
+            let (t, _) = TagTable::parse(b.text.as_bytes());
+            let n = unknown
+                .iter()
+                .filter(|r| t.by_tag(r.tag, filter).is_some())
+                .count();
+            (format!("{BUILTIN_PREFIX}{}", b.name), n)
+        })
+        .filter(|(_, n)| *n > 0)
+        .max_by_key(|(_, n)| *n)
 }
 
 fn decrypt_view(
@@ -208,31 +250,41 @@ fn decrypt_view(
     } else {
         "no #ata magic: not a profile, or encrypted (give --key-file or --xkey-file)"
     };
-    findings.push(Finding {
-        level: FindingLevel::Error,
-        offset: 0,
-        message: message.into(),
-    });
+    findings.push(Finding::new("no-profile", Severity::Error, message).at_offset(0));
     (bytes.to_vec(), Encryption::None, bytes.len())
 }
 
-/// Inspects a binary profile. Never fails: what cannot be read becomes a finding.
+/// Inspects a binary profile. Never fails: what cannot be read becomes a finding; records
+/// the table does not know get a finding naming the built-in table that would explain them.
 pub fn inspect(
     bytes: &[u8],
     table: &TagTable,
     table_name: &str,
     opts: &InspectOptions,
 ) -> Inspection {
+    inspect_with(bytes, table, table_name, opts, true)
+}
+
+fn inspect_with(
+    bytes: &[u8],
+    table: &TagTable,
+    table_name: &str,
+    opts: &InspectOptions,
+    hint: bool,
+) -> Inspection {
     let mut findings = Vec::new();
     if bytes.len() > MAX_BINARY_BYTES {
-        findings.push(Finding {
-            level: FindingLevel::Error,
-            offset: MAX_BINARY_BYTES,
-            message: format!(
-                "{} bytes: larger than any profile ({MAX_BINARY_BYTES} at most)",
-                bytes.len()
-            ),
-        });
+        findings.push(
+            Finding::new(
+                "too-large",
+                Severity::Error,
+                format!(
+                    "{} bytes: larger than any profile ({MAX_BINARY_BYTES} at most)",
+                    bytes.len()
+                ),
+            )
+            .at_offset(MAX_BINARY_BYTES),
+        );
         return Inspection {
             kind: "unknown",
             size: bytes.len(),
@@ -259,83 +311,155 @@ pub fn inspect(
     } else {
         (Vec::new(), None)
     };
-    let filter = if opts.filter == 0 {
-        context::ALL
-    } else {
-        opts.filter
+    let filter = effective_filter(opts.filter);
+    let header = match raw.first() {
+        Some(first) => check_header(first, &raw, stream, encryption, &mut findings),
+        None => {
+            if start <= stream.len() && encryption != Encryption::None || bytes.starts_with(MAGIC) {
+                findings.push(
+                    Finding::new("no-header", Severity::Error, "no header record").at_offset(start),
+                );
+            }
+            None
+        }
     };
+    let (records, extended) = read_records(&raw, start, table, filter, opts, &mut findings);
+    if let Some(c) = corruption {
+        findings.push(
+            Finding::new(
+                "corrupted",
+                Severity::Error,
+                format!("corrupted profile: {}", c.what),
+            )
+            .at_offset(c.offset),
+        );
+    }
+    if hint && let Some((name, n)) = better_builtin(&records, table, filter) {
+        findings.push(Finding::info(
+            "other-table",
+            format!(
+                "{n} record{} this table does not know {} explained by {name} (give -t{name})",
+                if n == 1 { "" } else { "s" },
+                if n == 1 { "is" } else { "are" }
+            ),
+        ));
+    }
+    limit_findings(&mut findings);
+    let unreadable = raw.is_empty()
+        && header.is_none()
+        && findings
+            .iter()
+            .any(|f| f.offset() == Some(0) && f.severity == Severity::Error);
+    Inspection {
+        kind: kind_name(unreadable, encryption, extended.is_some()),
+        size: bytes.len(),
+        encryption,
+        table: table_name.to_string(),
+        header,
+        records,
+        extended,
+        findings,
+        plain,
+        records_start: start,
+        corrupt_from: corruption.map(|c| c.offset),
+    }
+}
+
+/// The header record checked: checksum and length against the payload after it.
+fn check_header(
+    first: &RawRecord<'_>,
+    raw: &[RawRecord<'_>],
+    stream: &[u8],
+    encryption: Encryption,
+    findings: &mut Vec<Finding>,
+) -> Option<HeaderCheck> {
+    if first.tag != layout::TAG_HEADER || first.value.len() != 4 {
+        findings.push(
+            Finding::new(
+                "no-header-first",
+                Severity::Error,
+                "the first record is not a header (tag 0x7ffe, 4 bytes)",
+            )
+            .at_offset(first.offset),
+        );
+        return None;
+    }
+    let payload = stream.get(first.end()..).unwrap_or_default();
+    let checksum = if encryption == Encryption::Strong {
+        layout::Checksum::Internet
+    } else {
+        layout::Checksum::Simple
+    };
+    let word = |i: usize| {
+        first
+            .value
+            .get(i..i + 2)
+            .map_or(0, |w| w.iter().fold(0u16, |a, &b| a << 8 | u16::from(b)))
+    };
+    let (stored_checksum, stored_length) = (word(0), word(2));
+    let computed_checksum = checksum.of(payload);
+    let h = HeaderCheck {
+        offset: first.offset,
+        stored_checksum,
+        computed_checksum,
+        checksum_ok: stored_checksum == computed_checksum,
+        stored_length,
+        actual_length: payload.len(),
+        length_ok: usize::from(stored_length) == payload.len(),
+    };
+    if !h.checksum_ok {
+        findings.push(
+            Finding::new(
+                "bad-checksum",
+                Severity::Error,
+                format!(
+                    "checksum 0x{stored_checksum:04x} stored, 0x{computed_checksum:04x} computed"
+                ),
+            )
+            .at_offset(first.offset + 3),
+        );
+    }
+    if !h.length_ok {
+        findings.push(
+            Finding::new(
+                "bad-length",
+                Severity::Error,
+                format!(
+                    "length field says {stored_length} payload bytes, the file has {}",
+                    payload.len()
+                ),
+            )
+            .at_offset(first.offset + 5),
+        );
+        let declared_end = first.end() + usize::from(stored_length);
+        if let Some(r) = raw.iter().skip(1).find(|r| r.end() > declared_end) {
+            findings.push(
+                Finding::new(
+                    "records-past-length",
+                    Severity::Error,
+                    "records run past the declared length",
+                )
+                .at_offset(r.offset),
+            );
+        }
+    }
+    Some(h)
+}
+
+/// Every record after the header, decoded, with the repeated tags and the extended-file
+/// pointer noted.
+fn read_records(
+    raw: &[RawRecord<'_>],
+    start: usize,
+    table: &TagTable,
+    filter: u16,
+    opts: &InspectOptions,
+    findings: &mut Vec<Finding>,
+) -> (Vec<RecordInfo>, Option<String>) {
     let decode_opts = DecodeOptions {
         filter,
         ..DecodeOptions::default()
     };
-
-    let mut header = None;
-    if let Some(first) = raw.first() {
-        if first.tag == layout::TAG_HEADER && first.value.len() == 4 {
-            let payload = stream.get(first.end()..).unwrap_or_default();
-            let checksum = if encryption == Encryption::Strong {
-                layout::Checksum::Internet
-            } else {
-                layout::Checksum::Simple
-            };
-            let word = |i: usize| {
-                first
-                    .value
-                    .get(i..i + 2)
-                    .map_or(0, |w| w.iter().fold(0u16, |a, &b| a << 8 | u16::from(b)))
-            };
-            let (stored_checksum, stored_length) = (word(0), word(2));
-            let computed_checksum = checksum.of(payload);
-            let h = HeaderCheck {
-                offset: first.offset,
-                stored_checksum,
-                computed_checksum,
-                checksum_ok: stored_checksum == computed_checksum,
-                stored_length,
-                actual_length: payload.len(),
-                length_ok: usize::from(stored_length) == payload.len(),
-            };
-            if !h.checksum_ok {
-                findings.push(Finding {
-                    level: FindingLevel::Error,
-                    offset: first.offset + 3,
-                    message: format!("checksum 0x{stored_checksum:04x} stored, 0x{computed_checksum:04x} computed"),
-                });
-            }
-            if !h.length_ok {
-                findings.push(Finding {
-                    level: FindingLevel::Error,
-                    offset: first.offset + 5,
-                    message: format!(
-                        "length field says {stored_length} payload bytes, the file has {}",
-                        payload.len()
-                    ),
-                });
-                let declared_end = first.end() + usize::from(stored_length);
-                if let Some(r) = raw.iter().skip(1).find(|r| r.end() > declared_end) {
-                    findings.push(Finding {
-                        level: FindingLevel::Error,
-                        offset: r.offset,
-                        message: "records run past the declared length".into(),
-                    });
-                }
-            }
-            header = Some(h);
-        } else {
-            findings.push(Finding {
-                level: FindingLevel::Error,
-                offset: first.offset,
-                message: "the first record is not a header (tag 0x7ffe, 4 bytes)".into(),
-            });
-        }
-    } else if start <= stream.len() && encryption != Encryption::None || bytes.starts_with(MAGIC) {
-        findings.push(Finding {
-            level: FindingLevel::Error,
-            offset: start,
-            message: "no header record".into(),
-        });
-    }
-
     let mut records = Vec::new();
     let mut seen: std::collections::HashMap<u16, usize> = std::collections::HashMap::new();
     let mut repeats = 0;
@@ -349,21 +473,24 @@ pub fn inspect(
             table,
             &decode_opts,
             opts.show_secrets,
-            &mut findings,
+            findings,
         ));
         if let Some(first) = seen
             .insert(r.tag, r.offset)
             .filter(|_| repeats < MAX_REPEAT_FINDINGS)
         {
             repeats += 1;
-            findings.push(Finding {
-                level: FindingLevel::Warning,
-                offset: r.offset,
-                message: format!(
-                    "tag 0x{:x} again (first at offset {first}); the phone keeps one",
-                    r.tag
-                ),
-            });
+            findings.push(
+                Finding::new(
+                    "repeated-tag",
+                    Severity::Warning,
+                    format!(
+                        "tag 0x{:x} again (first at offset {first}); the phone keeps one",
+                        r.tag
+                    ),
+                )
+                .at_offset(r.offset),
+            );
         }
         if r.tag == layout::TAG_EXTENDED {
             extended = Some(
@@ -372,49 +499,35 @@ pub fn inspect(
             );
         }
     }
-    if let Some(c) = corruption {
-        findings.push(Finding {
-            level: FindingLevel::Error,
-            offset: c.offset,
-            message: format!("corrupted profile: {}", c.what),
-        });
-    }
+    (records, extended)
+}
+
+/// At most [`MAX_FINDINGS`], and a count of the rest.
+fn limit_findings(findings: &mut Vec<Finding>) {
     if findings.len() > MAX_FINDINGS {
         let more = findings.len() - MAX_FINDINGS;
         findings.truncate(MAX_FINDINGS);
-        findings.push(Finding {
-            level: FindingLevel::Info,
-            offset: findings.last().map_or(0, |f| f.offset),
-            message: format!("{more} more findings not listed"),
-        });
+        let at = findings.last().and_then(Finding::offset).unwrap_or(0);
+        findings.push(
+            Finding::new(
+                "more-findings",
+                Severity::Info,
+                format!("{more} more findings not listed"),
+            )
+            .at_offset(at),
+        );
     }
-    let kind = match (encryption, extended.is_some()) {
-        _ if findings
-            .iter()
-            .any(|f| f.offset == 0 && f.level == FindingLevel::Error && header.is_none())
-            && raw.is_empty() =>
-        {
-            "unknown"
-        }
+}
+
+fn kind_name(unreadable: bool, encryption: Encryption, split: bool) -> &'static str {
+    match (encryption, split) {
+        _ if unreadable => "unknown",
         (Encryption::Strong, true) => "strong-encrypted profile (split base)",
         (Encryption::Strong, false) => "strong-encrypted profile",
         (Encryption::Weak, true) => "weak-encrypted profile (split base)",
         (Encryption::Weak, false) => "weak-encrypted profile",
         (Encryption::None, true) => "profile (split base)",
         (Encryption::None, false) => "profile",
-    };
-    Inspection {
-        kind,
-        size: bytes.len(),
-        encryption,
-        table: table_name.to_string(),
-        header,
-        records,
-        extended,
-        findings,
-        plain,
-        records_start: start,
-        corrupt_from: corruption.map(|c| c.offset),
     }
 }
 
@@ -435,28 +548,46 @@ fn record_info(
     };
     let known_size = desc.map(|d| usize::from(d.size));
     if desc.is_none() && pseudo_name(r.tag).is_none() {
-        findings.push(Finding {
-            level: FindingLevel::Warning,
-            offset: r.offset,
-            message: format!("tag 0x{:x} is not in the table", r.tag),
-        });
+        findings.push(
+            Finding::new(
+                "unknown-tag",
+                Severity::Warning,
+                format!("tag 0x{:x} is not in the table", r.tag),
+            )
+            .at_offset(r.offset),
+        );
     }
     if let Some(size) = known_size.filter(|&s| r.value.len() > s) {
-        findings.push(Finding {
-            level: FindingLevel::Warning,
-            offset: r.offset,
-            message: format!(
-                "{} is {} bytes, the table's size is {size}; the phone may cut it",
-                name.as_deref().unwrap_or("value"),
-                r.value.len()
-            ),
-        });
+        findings.push(
+            Finding::new(
+                "value-too-long",
+                Severity::Warning,
+                format!(
+                    "{} is {} bytes, the table's size is {size}; the phone may cut it",
+                    name.as_deref().unwrap_or("value"),
+                    r.value.len()
+                ),
+            )
+            .at_offset(r.offset),
+        );
     }
     let sensitive = is_secret(r.tag, desc.map_or(0, |d| d.fmt), name.as_deref());
     let value = if sensitive && !show_secrets {
         HIDDEN.to_string()
     } else {
-        let (line, _) = record_line(r, table, opts);
+        // Upgrade addresses as the device reads them (the original printed them reversed).
+        let stored_order = DecodeOptions {
+            reencodable: true,
+            ..opts.clone()
+        };
+        let upgrade = matches!(
+            r.tag,
+            layout::TAG_UPGRADECODE
+                | layout::TAG_UPGRADELANG
+                | layout::TAG_UPGRADELOGO
+                | layout::TAG_UPGRADEXML
+        );
+        let (line, _) = record_line(r, table, if upgrade { &stored_order } else { opts });
         let line = String::from_utf8_lossy(&line).into_owned();
         // The line is `Name:value` for table tags and pseudo keywords alike.
         match line.split_once(':') {
@@ -618,7 +749,7 @@ mod tests {
         let msgs: Vec<(usize, &str)> = ins
             .findings
             .iter()
-            .map(|f| (f.offset, f.message.as_str()))
+            .map(|f| (f.offset().unwrap_or(0), f.message.as_str()))
             .collect();
         assert!(
             msgs.iter()
@@ -659,5 +790,102 @@ mod tests {
         bytes.extend_from_slice(&payload);
         let (_, name) = guess_table(&bytes, &InspectOptions::default());
         assert!(name.starts_with("builtin:7912"), "{name}");
+    }
+
+    fn compiled(text: &str, table: &TagTable) -> Vec<u8> {
+        use crate::profile::{CompileOptions, compile};
+        use crate::text::NoIncludes;
+        let out = compile(
+            text.as_bytes(),
+            std::path::Path::new("p.txt"),
+            &mut NoIncludes,
+            table,
+            &CompileOptions::default(),
+        )
+        .unwrap();
+        out.files[0].bytes.clone()
+    }
+
+    fn sip7912() -> TagTable {
+        TagTable::parse(BUILTIN_TABLES[1].text.as_bytes()).0
+    }
+
+    #[test]
+    fn upgrade_addresses_read_as_the_device_reads_them() {
+        let bytes = compiled(
+            "#txt\nupgradecode:3,0x601,0x0400,0x0100,10.130.8.100,69,0x060111a,CP7912080000SIP060111A.sbin\nupgradelogo:0xa,10.130.8.100,logo.logo\n",
+            &sip7912(),
+        );
+        // Stored in the order the device reads: 0a 82 08 64.
+        assert!(bytes.windows(4).any(|w| w == [0x0a, 0x82, 0x08, 0x64]));
+        let ins = inspect(&bytes, &sip7912(), "7912", &InspectOptions::default());
+        let values: Vec<&str> = ins.records.iter().map(|r| r.value.as_str()).collect();
+        assert!(values[0].contains(",10.130.8.100,"), "{values:?}");
+        assert!(values[1].contains(",10.130.8.100,"), "{values:?}");
+        // The legacy decoder keeps Cisco's reversed print.
+        let (line, _) = record_line(
+            &layout::walk(&bytes, 4).0[1],
+            &sip7912(),
+            &DecodeOptions::default(),
+        );
+        assert!(String::from_utf8_lossy(&line).contains(",100.8.130.10,"));
+    }
+
+    #[test]
+    fn a_tie_goes_to_the_device_the_upgrade_image_is_for() {
+        // Cisco's SIP gkdefault.cfg for the 7912 holds one record both tables know
+        // (UIPassword) and an upgradecode naming a CP7912 image.
+        let bytes = compiled(
+            "#txt\nupgradecode:3,0x601,0x0400,0x0100,0.0.0.0,69,0x060111a,CP7912080000SIP060111A.sbin\nUIPassword:1234\n",
+            &sip7912(),
+        );
+        let (_, name) = guess_table(&bytes, &InspectOptions::default());
+        assert!(name.starts_with("builtin:7912"), "{name}");
+        // The same records with an ATA image go to the ATA table.
+        let bytes = compiled(
+            "#txt\nupgradecode:3,0x301,0x0400,0x0200,0.0.0.0,69,0x020514a,ata18x-v2-15-020927a.zup\nUIPassword:1234\n",
+            &sip7912(),
+        );
+        let (_, name) = guess_table(&bytes, &InspectOptions::default());
+        assert!(name.starts_with("builtin:ata186"), "{name}");
+    }
+
+    #[test]
+    fn the_guess_counts_records_explained_not_tags_known() {
+        // Tag 1006 (DisplayName, 7912) twice and tag 0x17 once: the 7912 table explains all.
+        let mut payload = Vec::new();
+        layout::put_record(&mut payload, 1006, b"Lobby");
+        layout::put_record(&mut payload, 1006, b"Hall");
+        layout::put_record(&mut payload, 0x17, b"1234");
+        let mut bytes = MAGIC.to_vec();
+        bytes.extend_from_slice(&layout::header(&payload, layout::Checksum::Simple));
+        bytes.extend_from_slice(&payload);
+        let (_, name) = guess_table(&bytes, &InspectOptions::default());
+        assert!(name.starts_with("builtin:7912"), "{name}");
+    }
+
+    #[test]
+    fn unexplained_records_name_the_table_that_explains_them() {
+        let bytes = compiled(
+            "#txt\nDisplayName:Lobby\nShortName:L\nUseTftp:1\n",
+            &sip7912(),
+        );
+        let ins = inspect(&bytes, &ata(), "builtin:ata186", &InspectOptions::default());
+        let hint = ins
+            .findings
+            .iter()
+            .find(|f| f.code == "other-table")
+            .expect("a hint");
+        assert_eq!(hint.severity, Severity::Info);
+        assert!(hint.message.contains("builtin:7912"), "{}", hint.message);
+        assert!(hint.message.starts_with("2 records"), "{}", hint.message);
+        // Read with the right table, no hint.
+        let ins = inspect(
+            &bytes,
+            &sip7912(),
+            "builtin:7912",
+            &InspectOptions::default(),
+        );
+        assert!(ins.findings.iter().all(|f| f.code != "other-table"));
     }
 }

@@ -185,11 +185,14 @@ impl Report {
                 );
             }
             for f in &c.findings {
-                let place = match f.line {
-                    Some(l) => format!("{}:{l}", f.file),
-                    None => f.file.clone(),
-                };
-                let _ = writeln!(out, "  {}[{}] {place} ({})", f.severity, f.check, f.rule);
+                let _ = writeln!(
+                    out,
+                    "  {}[{}] {} ({})",
+                    f.severity,
+                    f.code,
+                    f.place(),
+                    f.rule
+                );
                 let _ = writeln!(out, "    what: {}", f.message);
                 let _ = writeln!(out, "    why:  {}", f.why);
                 let _ = writeln!(out, "    fix:  {}", f.fix);

@@ -131,19 +131,17 @@ pub(crate) fn finding(
     fix: String,
 ) -> Finding {
     let def = check_def(check);
-    Finding {
-        rule: def
-            .and_then(|d| d.rules.first())
-            .map(|r| (*r).to_string())
-            .unwrap_or_default(),
-        check: check.to_string(),
-        severity: severity
-            .or_else(|| def.map(|d| d.severity))
-            .unwrap_or(Severity::Error),
-        file: file.to_string(),
-        line,
-        message,
-        why: def.map(|d| d.why.to_string()).unwrap_or_default(),
-        fix,
-    }
+    let severity = severity
+        .or_else(|| def.map(|d| d.severity))
+        .unwrap_or(Severity::Error);
+    Finding::new(check, severity, message)
+        .in_file(file)
+        .at_line(line)
+        .why(def.map_or("", |d| d.why))
+        .fix(fix)
+        .rule(
+            def.and_then(|d| d.rules.first())
+                .copied()
+                .unwrap_or_default(),
+        )
 }

@@ -218,7 +218,7 @@ impl ProbeReport {
         }
         out.push('\n');
         for f in &self.findings {
-            let _ = writeln!(out, "{}[{}] {} ({})", f.severity, f.check, f.file, f.rule);
+            let _ = writeln!(out, "{}[{}] {} ({})", f.severity, f.code, f.file, f.rule);
             let _ = writeln!(out, "  what: {}", f.message);
             let _ = writeln!(out, "  why:  {}", f.why);
             let _ = writeln!(out, "  fix:  {}", f.fix);
@@ -668,11 +668,12 @@ fn upgradecodes(bytes: &[u8]) -> Result<Vec<UpgradeCode>, ProfileProblem> {
     if let Some(f) = ins
         .findings
         .iter()
-        .find(|f| f.level == inspect::FindingLevel::Error)
+        .find(|f| f.severity == crate::finding::Severity::Error)
     {
         return Err(ProfileProblem::Damaged(format!(
             "offset {:#x}: {}",
-            f.offset, f.message
+            f.offset().unwrap_or(0),
+            f.message
         )));
     }
     let (records, _) = layout::walk(&ins.plain, ins.records_start.min(ins.plain.len()));

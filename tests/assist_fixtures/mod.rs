@@ -64,7 +64,7 @@ pub fn run_doctor(dir: &Path) -> Report {
 
 /// The check ids of a report, in report order.
 pub fn checks(r: &Report) -> Vec<String> {
-    r.findings.iter().map(|f| f.check.clone()).collect()
+    r.findings.iter().map(|f| f.code.clone()).collect()
 }
 
 pub fn table_7912() -> TagTable {
