@@ -265,7 +265,7 @@ pub fn inspect(
         opts.filter
     };
     let decode_opts = DecodeOptions {
-        filter,
+        protocols: filter.into(),
         ..DecodeOptions::default()
     };
 
@@ -425,7 +425,7 @@ fn record_info(
     show_secrets: bool,
     findings: &mut Vec<Finding>,
 ) -> RecordInfo {
-    let desc = table.by_tag(r.tag, opts.filter);
+    let desc = table.by_tag(r.tag, opts.protocols);
     let name = desc
         .map(|d| d.name.clone())
         .or_else(|| pseudo_name(r.tag).map(str::to_string));
