@@ -146,8 +146,10 @@ fn truncation_reports_the_record_offset() {
     match decode(cut, &t, &opts) {
         Err(e @ Error::Corrupted { .. }) => {
             let note = e.note().unwrap();
+            assert_eq!(note.kind, cfgfmt::diag::NoteKind::Error);
+            let note = note.text;
             assert!(
-                note.starts_with("error: record at offset 0x")
+                note.starts_with("record at offset 0x")
                     && note.contains("runs past the end of the file")
                     && note.contains("(cfgfmt 2.3 would "),
                 "{note}"

@@ -427,7 +427,7 @@ fn run_batch(a: &BatchArgs, job: &Job) -> i32 {
         Err(e) => {
             eprintln!("{}{e}", e.lead());
             if let Some(note) = e.note() {
-                eprintln!("{note}");
+                eprintln!("{}", failure::note_line(&note));
             }
             if job.table == TableSource::Default {
                 eprintln!("{}", job::builtin_hint());

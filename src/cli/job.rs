@@ -274,7 +274,7 @@ pub fn run(job: &Job) -> i32 {
             }
             let _ = writeln!(err, "{}", message(&e, job));
             if let Some(note) = e.note() {
-                let _ = writeln!(err, "{note}");
+                let _ = writeln!(err, "{}", super::failure::note_line(&note));
             }
             if matches!(e, Error::CannotOpenTable { .. }) && job.table == TableSource::Default {
                 let _ = writeln!(err, "{}", builtin_hint());

@@ -789,8 +789,12 @@ mod tests {
         assert_eq!(e.to_string(), "corrupted profile");
         assert_eq!(
             e.note().unwrap(),
-            "error: in.cfg: record at offset 0x15: the record runs past the end of the file; \
-             nothing written (cfgfmt 2.3 would write a partial text and exit 0)"
+            crate::diag::ErrorNote {
+                kind: crate::diag::NoteKind::Error,
+                text: "in.cfg: record at offset 0x15: the record runs past the end of the file; \
+                       nothing written (cfgfmt 2.3 would write a partial text and exit 0)"
+                    .to_string()
+            }
         );
         // A tag with no length byte after it.
         let (_, out) = run("23617461fffe041234001003040102030403", &named());

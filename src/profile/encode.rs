@@ -879,7 +879,7 @@ mod tests {
             format!("{}{e}", e.lead()),
             "error: can't open profile 'nope'"
         );
-        assert!(e.note().unwrap().contains("(cfgfmt 2.3 would "));
+        assert!(e.note().unwrap().text.contains("(cfgfmt 2.3 would "));
         let t = TagTable::parse(b"12,0x200,Raw,4\n").0;
         let e = compile(
             b"#txt\nRaw:1\n",
