@@ -94,8 +94,7 @@ pub fn parse(args: Vec<OsString>) -> (Parsed, Vec<String>) {
 fn parse_into(args: Vec<OsString>, messages: &mut Vec<String>) -> Parsed {
     let mut job = JobBuilder::default();
     let mut positionals: Vec<OsString> = Vec::new();
-    let mut key_file = None;
-    let mut xkey_file = None;
+    let mut key_files = KeyFiles::default();
     let mut args = args.into_iter();
     while let Some(os) = args.next() {
         let arg = os.to_string_lossy().into_owned();
@@ -114,41 +113,10 @@ fn parse_into(args: Vec<OsString>, messages: &mut Vec<String>) -> Parsed {
         if arg == "--list-tables" {
             return Parsed::ListTables;
         }
-        let ours = match arg.as_str() {
-            "--sync" => Some(Switch::Sync),
-            "--strict" => Some(Switch::Strict),
-            "--force" => Some(Switch::Force),
-            "--reencodable" => Some(Switch::Reencodable),
-            _ => None,
-        };
-        if let Some(switch) = ours {
-            job.switch(switch);
-            continue;
-        }
-        let mut matched = false;
-        for (name, slot) in [
-            ("--key-file", &mut key_file),
-            ("--xkey-file", &mut xkey_file),
-        ] {
-            if let Some(v) = long_value(&arg, name, &mut args) {
-                match v {
-                    Ok(v) => *slot = Some(PathBuf::from(v)),
-                    Err(e) => return Parsed::Error(e),
-                }
-                matched = true;
-            }
-        }
-        if let Some(v) = long_value(&arg, "--table", &mut args) {
-            match v.and_then(|v| TableSource::parse(&v)) {
-                Ok(t) => {
-                    job.switch(Switch::Table(t));
-                }
-                Err(e) => return Parsed::Error(e),
-            }
-            matched = true;
-        }
-        if matched {
-            continue;
+        match our_option(&arg, &mut args, &mut job, &mut key_files) {
+            Ok(true) => continue,
+            Ok(false) => {}
+            Err(e) => return Parsed::Error(e),
         }
         // The original's switches, tested by prefix in its order: `-verbose` is `-v`,
         // `-sipx` is `-sip`, `-spl` and `-s` are unknown.
@@ -169,17 +137,8 @@ fn parse_into(args: Vec<OsString>, messages: &mut Vec<String>) -> Parsed {
     let (Some(input), Some(output)) = (files.next(), files.next()) else {
         return Parsed::Usage;
     };
-    if let Some(path) = key_file {
-        match read_key_file(&path) {
-            Ok(key) => job.switch(Switch::WeakKey(WeakKey::from_text(key))),
-            Err(e) => return Parsed::Error(e.into()),
-        };
-    }
-    if let Some(path) = xkey_file {
-        match read_key_file(&path) {
-            Ok(key) => job.switch(Switch::StrongKey(StrongKey::from_text(key))),
-            Err(e) => return Parsed::Error(e.into()),
-        };
+    if let Err(e) = key_files.read_into(&mut job) {
+        return Parsed::Error(e);
     }
     let job = job.build(
         Direction::Auto,
@@ -187,6 +146,64 @@ fn parse_into(args: Vec<OsString>, messages: &mut Vec<String>) -> Parsed {
         Some(PathBuf::from(output)),
     );
     Parsed::Run(Box::new(job))
+}
+
+/// `--key-file`/`--xkey-file`: read once the command line is known to be complete.
+#[derive(Default)]
+struct KeyFiles {
+    weak: Option<PathBuf>,
+    strong: Option<PathBuf>,
+}
+
+impl KeyFiles {
+    /// A key file wins over `-e`/`-x` wherever it was given.
+    fn read_into(self, job: &mut JobBuilder) -> Result<(), Failure> {
+        if let Some(path) = self.weak {
+            job.switch(Switch::WeakKey(WeakKey::from_text(read_key_file(&path)?)));
+        }
+        if let Some(path) = self.strong {
+            job.switch(Switch::StrongKey(StrongKey::from_text(read_key_file(
+                &path,
+            )?)));
+        }
+        Ok(())
+    }
+}
+
+/// Our additions, all spelled with two dashes so none shadows a switch of the original:
+/// `true` when `arg` was one (its value taken from `rest` when detached).
+fn our_option(
+    arg: &str,
+    rest: &mut impl Iterator<Item = OsString>,
+    job: &mut JobBuilder,
+    key_files: &mut KeyFiles,
+) -> Result<bool, Failure> {
+    let flag = match arg {
+        "--sync" => Some(Switch::Sync),
+        "--strict" => Some(Switch::Strict),
+        "--force" => Some(Switch::Force),
+        "--reencodable" => Some(Switch::Reencodable),
+        _ => None,
+    };
+    if let Some(switch) = flag {
+        job.switch(switch);
+        return Ok(true);
+    }
+    let mut matched = false;
+    for (name, slot) in [
+        ("--key-file", &mut key_files.weak),
+        ("--xkey-file", &mut key_files.strong),
+    ] {
+        if let Some(v) = long_value(arg, name, rest) {
+            *slot = Some(PathBuf::from(v?));
+            matched = true;
+        }
+    }
+    if let Some(v) = long_value(arg, "--table", rest) {
+        job.switch(Switch::Table(TableSource::parse(&v?)?));
+        matched = true;
+    }
+    Ok(matched)
 }
 
 /// One of the original's single-dash switches, matched by prefix in its order; `None`
