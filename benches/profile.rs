@@ -7,7 +7,7 @@ use std::path::Path;
 
 use cfgfmt::batch::{Batch, BatchOptions, Devices, NoProgress, Prefix, Template};
 use cfgfmt::profile::{CompileOptions, DecodeOptions, compile, compile_items, decode};
-use cfgfmt::table::{TagTable, builtin, context};
+use cfgfmt::table::{TagTable, builtin};
 use cfgfmt::text::{NoIncludes, read_profile};
 use criterion::{Criterion, criterion_group, criterion_main};
 
@@ -79,7 +79,8 @@ fn batch(c: &mut Criterion) {
     )
     .unwrap();
     let csv = devices_csv(10_000);
-    let devices = Devices::parse(&csv, "devices.csv", &table, context::ALL).unwrap();
+    let devices =
+        Devices::parse(&csv, "devices.csv", &table, cfgfmt::table::Protocols::ALL).unwrap();
     let batch = Batch::new(
         &table,
         template,

@@ -85,6 +85,143 @@ pub fn weak_key_bytes(text: &[u8]) -> Vec<u8> {
     buf.get(32..32 + n).unwrap_or_default().to_vec()
 }
 
+/// A weak key of this many characters or more overran the original's key buffer (crash).
+pub const MAX_WEAK_KEY: usize = 63;
+
+/// A weak (RC4) key, parsed once from the hex text as typed (`-e`, a key file, a profile's
+/// `EncryptKey`): the text is kept for the checks that count its characters, the bytes are
+/// the original's ([`weak_key_bytes`]: odd lengths, non-hex characters and 33–63-character
+/// keys come out as it made them). Debug output never shows either.
+#[derive(Clone, PartialEq, Eq)]
+pub struct WeakKey {
+    text: Vec<u8>,
+    bytes: Vec<u8>,
+}
+
+/// Why the original could not use a weak key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WeakKeyProblem {
+    /// No characters: the original divided by zero.
+    Empty,
+    /// More than [`MAX_WEAK_KEY`] characters: the original overran its key buffer.
+    TooLong { len: usize },
+}
+
+impl std::fmt::Display for WeakKeyProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            WeakKeyProblem::Empty => f.write_str("is empty"),
+            WeakKeyProblem::TooLong { len } => {
+                write!(f, "has {len} characters, at most {MAX_WEAK_KEY} work")
+            }
+        }
+    }
+}
+
+impl WeakKey {
+    /// Any text makes a key; [`WeakKey::problem`] says whether the original could use it.
+    pub fn from_text(text: impl AsRef<[u8]>) -> WeakKey {
+        let text = text.as_ref().to_vec();
+        let bytes = weak_key_bytes(&text);
+        WeakKey { text, bytes }
+    }
+
+    /// The text as typed (to hand on, or to count: never to print).
+    pub fn text(&self) -> &[u8] {
+        &self.text
+    }
+
+    /// Characters typed.
+    pub fn len(&self) -> usize {
+        self.text.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.text.is_empty()
+    }
+
+    /// The RC4 key bytes.
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// Whether key bytes after the 16th are not the digits typed (more than 32
+    /// characters overlapped the original's buffers).
+    pub fn overlaps(&self) -> bool {
+        self.text.len() > 32
+    }
+
+    /// Characters that are not hex digits (the original warned once for each).
+    pub fn not_hex_count(&self) -> usize {
+        self.text.iter().filter(|b| !b.is_ascii_hexdigit()).count()
+    }
+
+    /// `None` when the original could use the key.
+    pub fn problem(&self) -> Option<WeakKeyProblem> {
+        if self.text.is_empty() {
+            Some(WeakKeyProblem::Empty)
+        } else if self.text.len() > MAX_WEAK_KEY {
+            Some(WeakKeyProblem::TooLong {
+                len: self.text.len(),
+            })
+        } else {
+            None
+        }
+    }
+
+    /// A keystream for this key.
+    pub fn rc4(&self) -> Rc4 {
+        Rc4::new(&self.bytes)
+    }
+}
+
+impl std::fmt::Debug for WeakKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("WeakKey(<secret>)")
+    }
+}
+
+/// A strong key, parsed once from the hex text as typed (`-x`, a key file): the 32 bytes
+/// by the original's hex rules ([`strong_key_bytes`]). Debug output never shows it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct StrongKey {
+    text: Vec<u8>,
+    bytes: [u8; 32],
+}
+
+impl StrongKey {
+    pub fn from_text(text: impl AsRef<[u8]>) -> StrongKey {
+        let text = text.as_ref().to_vec();
+        let bytes = strong_key_bytes(&text);
+        StrongKey { text, bytes }
+    }
+
+    /// The text as typed (to hand on, or to count: never to print).
+    pub fn text(&self) -> &[u8] {
+        &self.text
+    }
+
+    /// Characters that are not hex digits (the original warned once for each).
+    pub fn not_hex_count(&self) -> usize {
+        self.text.iter().filter(|b| !b.is_ascii_hexdigit()).count()
+    }
+
+    pub fn bytes(&self) -> &[u8; 32] {
+        &self.bytes
+    }
+
+    /// A keystream for this key.
+    pub fn rc4(&self) -> Rc4 {
+        Rc4::new(&self.bytes)
+    }
+}
+
+impl std::fmt::Debug for StrongKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("StrongKey(<secret>)")
+    }
+}
+
 /// The original's hex rules (hex values, `-x` keys, `EncryptKeyEx`): pairs of digits make
 /// bytes, a non-hex character counts as 0, an odd last digit fills a high nibble, digits
 /// beyond the field are ignored.
@@ -270,6 +407,30 @@ mod tests {
             weak_key_bytes(&digits.as_bytes()[..32]),
             h("0123456789abcdef0123456789abcdef")
         );
+    }
+
+    #[test]
+    fn keys_are_parsed_once_and_never_shown() {
+        let weak = WeakKey::from_text("abc");
+        assert_eq!(weak.bytes(), weak_key_bytes(b"abc").as_slice());
+        assert_eq!(weak.text(), b"abc");
+        assert_eq!(weak.problem(), None);
+        assert_eq!(
+            WeakKey::from_text("").problem(),
+            Some(WeakKeyProblem::Empty)
+        );
+        let long = WeakKey::from_text("1".repeat(64));
+        assert_eq!(long.problem(), Some(WeakKeyProblem::TooLong { len: 64 }));
+        assert_eq!(
+            long.problem().unwrap().to_string(),
+            "has 64 characters, at most 63 work"
+        );
+        assert_eq!(WeakKey::from_text("zz12").not_hex_count(), 2);
+        let strong = StrongKey::from_text("1g22");
+        assert_eq!(strong.bytes(), &strong_key_bytes(b"1g22"));
+        assert_eq!(strong.not_hex_count(), 1);
+        let shown = format!("{weak:?} {strong:?} {:?}", Some(&weak));
+        assert!(!shown.contains("abc") && !shown.contains("1g22"), "{shown}");
     }
 
     #[test]

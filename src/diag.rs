@@ -254,6 +254,22 @@ pub enum Error {
     },
 }
 
+/// What a note after an error is: the front end leads an [`NoteKind::Error`] note with
+/// `error: ` (the original's word for what it did instead) and a [`NoteKind::Note`] with
+/// `note: ` (the system's reason).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoteKind {
+    Error,
+    Note,
+}
+
+/// The second line [`Error::note`] gives: its kind and its text, without a lead.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErrorNote {
+    pub kind: NoteKind,
+    pub text: String,
+}
+
 fn in_file(file: &Option<String>) -> String {
     file.as_ref()
         .map(|f| format!(" of {f}"))
@@ -261,32 +277,41 @@ fn in_file(file: &Option<String>) -> String {
 }
 
 impl Error {
-    /// A second line with details the original did not print.
-    pub fn note(&self) -> Option<String> {
-        match self {
-            Error::Corrupted { file, offset, what } => Some(format!(
-                "error: {}record at offset 0x{offset:x}: {what}; nothing written (cfgfmt 2.3 \
-                 would write a partial text and exit 0)",
-                if file.is_empty() {
-                    String::new()
-                } else {
-                    format!("{file}: ")
-                }
-            )),
-            Error::Read { source, .. } | Error::Write { source, .. } => {
-                Some(format!("note: {source}"))
-            }
-            Error::IncludeMissing { file, line, .. } => Some(format!(
-                "error: include at line {line}{}: no such file; nothing written \
-                 (cfgfmt 2.3 would skip the rest of {} and write the profile)",
-                in_file(file),
-                file.as_deref().unwrap_or("the file")
-            )),
-            Error::Unhandled { .. } => Some(
-                "error: nothing written (cfgfmt 2.3 would leave an empty output file)".to_string(),
+    /// A second line with details the original did not print, in pieces: the front end
+    /// leads its text according to its kind.
+    pub fn note(&self) -> Option<ErrorNote> {
+        let (kind, text) = match self {
+            Error::Corrupted { file, offset, what } => (
+                NoteKind::Error,
+                format!(
+                    "{}record at offset 0x{offset:x}: {what}; nothing written (cfgfmt 2.3 \
+                     would write a partial text and exit 0)",
+                    if file.is_empty() {
+                        String::new()
+                    } else {
+                        format!("{file}: ")
+                    }
+                ),
             ),
-            _ => None,
-        }
+            Error::Read { source, .. } | Error::Write { source, .. } => {
+                (NoteKind::Note, source.to_string())
+            }
+            Error::IncludeMissing { file, line, .. } => (
+                NoteKind::Error,
+                format!(
+                    "include at line {line}{}: no such file; nothing written (cfgfmt 2.3 \
+                     would skip the rest of {} and write the profile)",
+                    in_file(file),
+                    file.as_deref().unwrap_or("the file")
+                ),
+            ),
+            Error::Unhandled { .. } => (
+                NoteKind::Error,
+                "nothing written (cfgfmt 2.3 would leave an empty output file)".to_string(),
+            ),
+            _ => return None,
+        };
+        Some(ErrorNote { kind, text })
     }
 
     /// How the front end leads the message so the line reads as the original's:

@@ -28,8 +28,114 @@ pub mod context {
     pub const SIP: u16 = 0x2;
     pub const MGCP: u16 = 0x4;
     pub const SCCP: u16 = 0x8;
-    /// The filter when no protocol switch is given.
+    /// Every bit: a line without a context field, and the set when no protocol switch is
+    /// given.
     pub const ALL: u16 = 0xFFFF;
+}
+
+/// One of the protocols a `-h323 -sip -mgcp -sccp` switch names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Protocol {
+    H323,
+    Sip,
+    Mgcp,
+    Sccp,
+}
+
+impl Protocol {
+    /// Its context bit in a table line.
+    pub const fn context(self) -> u16 {
+        match self {
+            Protocol::H323 => context::H323,
+            Protocol::Sip => context::SIP,
+            Protocol::Mgcp => context::MGCP,
+            Protocol::Sccp => context::SCCP,
+        }
+    }
+}
+
+/// The protocols whose table lines a run sees: a set of context bits. The default is all
+/// of them, so lines of any context, even bits no switch names, are seen; the switches
+/// narrow it to the protocols given (and then a line with only other bits is not).
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Protocols(u16);
+
+impl Default for Protocols {
+    fn default() -> Self {
+        Protocols::ALL
+    }
+}
+
+impl Protocols {
+    /// What a run without protocol switches sees.
+    pub const ALL: Protocols = Protocols(context::ALL);
+
+    /// The set the protocol switches select: those given, or all when none is. This is
+    /// the one place where "no switch" means "every protocol".
+    pub fn from_switches(given: impl IntoIterator<Item = Protocol>) -> Protocols {
+        Protocols::from_bits(given.into_iter().fold(0, |bits, p| bits | p.context()))
+    }
+
+    /// From the switches' context bits ORed, as the original kept them (0, no switch,
+    /// is all).
+    pub const fn from_bits(bits: u16) -> Protocols {
+        if bits == 0 {
+            Protocols::ALL
+        } else {
+            Protocols(bits)
+        }
+    }
+
+    /// The context bits, never 0.
+    pub const fn bits(self) -> u16 {
+        self.0
+    }
+
+    /// Whether no switch narrowed the set.
+    pub const fn is_all(self) -> bool {
+        self.0 == context::ALL
+    }
+
+    pub const fn contains(self, protocol: Protocol) -> bool {
+        self.0 & protocol.context() != 0
+    }
+
+    /// Whether a table line of this context is seen.
+    pub const fn intersects(self, context: u16) -> bool {
+        self.0 & context != 0
+    }
+}
+
+impl From<Protocol> for Protocols {
+    fn from(p: Protocol) -> Self {
+        Protocols(p.context())
+    }
+}
+
+/// Context bits as callers that still hold them pass them ([`Protocols::from_bits`]).
+impl From<u16> for Protocols {
+    fn from(bits: u16) -> Self {
+        Protocols::from_bits(bits)
+    }
+}
+
+impl fmt::Debug for Protocols {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.is_all() {
+            return f.write_str("Protocols(all)");
+        }
+        let names: Vec<String> = [
+            Protocol::H323,
+            Protocol::Sip,
+            Protocol::Mgcp,
+            Protocol::Sccp,
+        ]
+        .into_iter()
+        .filter(|p| self.contains(*p))
+        .map(|p| format!("{p:?}"))
+        .collect();
+        write!(f, "Protocols({}; 0x{:x})", names.join("|"), self.0)
+    }
 }
 
 /// Tags below this are "small": one record each, written in ascending order.
@@ -245,38 +351,46 @@ impl TagTable {
         self.entry(i).map_or(&[], |d| d.name.as_bytes())
     }
 
-    /// The last entry of `run` (indexes into the entries) in the filter's context.
-    fn last_in_context<'a>(&'a self, run: &'a [u32], filter: u16) -> Option<&'a Descriptor> {
+    /// The last entry of `run` (indexes into the entries) that the protocols see.
+    fn last_in_context<'a>(
+        &'a self,
+        run: &'a [u32],
+        protocols: Protocols,
+    ) -> Option<&'a Descriptor> {
         run.iter()
             .rev()
             .filter_map(|&i| self.entry(i))
-            .find(|d| d.context & filter != 0)
+            .find(|d| protocols.intersects(d.context))
     }
 
     pub fn entries(&self) -> &[Descriptor] {
         &self.entries
     }
 
-    /// Encoding lookup: the last line whose name matches (any case) in the filter's context
+    /// Encoding lookup: the last line whose name matches (any case) that the protocols see
     /// (the original prepended each line to a list and took the first match).
-    pub fn by_name(&self, name: impl AsRef<[u8]>, filter: u16) -> Option<&Descriptor> {
+    pub fn by_name(
+        &self,
+        name: impl AsRef<[u8]>,
+        protocols: impl Into<Protocols>,
+    ) -> Option<&Descriptor> {
         let key = name.as_ref();
         let start = self
             .by_name
             .partition_point(|&i| cmp_folded(self.name_of(i), key) == Ordering::Less);
         let rest = self.by_name.get(start..).unwrap_or_default();
         let len = rest.partition_point(|&i| cmp_folded(self.name_of(i), key) == Ordering::Equal);
-        self.last_in_context(rest.get(..len).unwrap_or_default(), filter)
+        self.last_in_context(rest.get(..len).unwrap_or_default(), protocols.into())
     }
 
-    /// Decoding lookup: the last line with that tag in the filter's context (the original
+    /// Decoding lookup: the last line with that tag that the protocols see (the original
     /// prepended each line to a list, so the last one was found first).
-    pub fn by_tag(&self, tag: u16, filter: u16) -> Option<&Descriptor> {
+    pub fn by_tag(&self, tag: u16, protocols: impl Into<Protocols>) -> Option<&Descriptor> {
         let tag_of = |i: u32| self.entry(i).map_or(0, |d| d.tag);
         let start = self.by_tag.partition_point(|&i| tag_of(i) < tag);
         let rest = self.by_tag.get(start..).unwrap_or_default();
         let len = rest.partition_point(|&i| tag_of(i) == tag);
-        self.last_in_context(rest.get(..len).unwrap_or_default(), filter)
+        self.last_in_context(rest.get(..len).unwrap_or_default(), protocols.into())
     }
 }
 
@@ -523,6 +637,29 @@ mod tests {
         assert_eq!(t.entries().len(), 1);
         assert!(t.by_name("Nowhere", context::ALL).is_none());
         assert!(t.by_tag(5, context::ALL).is_none());
+    }
+
+    /// No switch is every context bit (a line of context 0x10 is seen); the four switches
+    /// together are only their bits (it is not), as in the original.
+    #[test]
+    fn protocol_sets() {
+        assert_eq!(Protocols::default(), Protocols::ALL);
+        assert_eq!(Protocols::from_switches([]), Protocols::ALL);
+        assert_eq!(Protocols::from_bits(0), Protocols::ALL);
+        let sip = Protocols::from_switches([Protocol::Sip, Protocol::Sip]);
+        assert_eq!(sip.bits(), context::SIP);
+        assert!(sip.contains(Protocol::Sip) && !sip.contains(Protocol::H323));
+        let four = Protocols::from_switches([
+            Protocol::H323,
+            Protocol::Sip,
+            Protocol::Mgcp,
+            Protocol::Sccp,
+        ]);
+        assert!(!four.is_all() && Protocols::ALL.intersects(0x10) && !four.intersects(0x10));
+        let (t, _) = table("5,0x10,Other,4,0x10\n");
+        assert!(t.by_name("Other", Protocols::ALL).is_some());
+        assert!(t.by_name("Other", four).is_none());
+        assert_eq!(format!("{sip:?}"), "Protocols(Sip; 0x2)");
     }
 
     #[test]

@@ -385,7 +385,7 @@ mod tests {
             format!("{}{err}", err.lead()),
             "error: can't open profile 'nope.txt'"
         );
-        assert!(err.note().unwrap().contains("line 2 of top.txt"));
+        assert!(err.note().unwrap().text.contains("line 2 of top.txt"));
     }
 
     #[test]

@@ -5,7 +5,7 @@ use std::process::Command;
 
 use cfgfmt::batch::{Batch, BatchOptions, Devices, NoProgress, Prefix, RowStatus, Template};
 use cfgfmt::profile::{CompileOptions, DecodeOptions, decode};
-use cfgfmt::table::{TagTable, builtin, context};
+use cfgfmt::table::{TagTable, builtin};
 use cfgfmt::text::NoIncludes;
 
 const TEMPLATE: &str = "#txt\nUseTftp:1\nTftpURL:192.168.10.5\nProxy:sip.example.net\nSIPPort:5060\nDisplayName:Template Name\n";
@@ -69,7 +69,7 @@ fn batch(dir: &Path, extra: &[&str]) -> Run {
 fn decoded(path: &Path, key: Option<&str>) -> String {
     let bytes = std::fs::read(path).unwrap();
     let opts = DecodeOptions {
-        weak_key: key.map(|k| k.as_bytes().to_vec()),
+        weak_key: key.map(cfgfmt::crypto::WeakKey::from_text),
         ..DecodeOptions::default()
     };
     let out = decode(&bytes, &table_7912(), &opts).unwrap();
@@ -411,7 +411,7 @@ fn strong_files_compare_by_their_decrypted_profile() {
     assert_ne!(inode(&strong), first);
     let plain = std::fs::read(dir.path().join("out/gk00070e000001")).unwrap();
     let opts = DecodeOptions {
-        strong_key: Some(b"abcdef".to_vec()),
+        strong_key: Some(cfgfmt::crypto::StrongKey::from_text("abcdef")),
         ..DecodeOptions::default()
     };
     let text = decode(&std::fs::read(&strong).unwrap(), &table_7912(), &opts).unwrap();
@@ -527,7 +527,7 @@ fn error_diagnostics_fail_the_row() {
 fn library_check_compiles_without_writing() {
     let table = table_7912();
     let opts = CompileOptions {
-        filter: context::ALL,
+        protocols: cfgfmt::table::Protocols::ALL,
         ..CompileOptions::default()
     };
     let template = Template::from_bytes(
@@ -553,7 +553,7 @@ fn library_check_compiles_without_writing() {
         b"mac,UID,DisplayName\n00070e000001,1,A\n00070e000002,2,B\n",
         "devices.csv",
         &table,
-        context::ALL,
+        cfgfmt::table::Protocols::ALL,
     )
     .unwrap();
     assert_eq!(devices.len(), 2);
@@ -586,7 +586,13 @@ fn library_check_compiles_without_writing() {
 #[test]
 fn library_rejects_unknown_columns_for_another_table() {
     // UID is a 7912 parameter, not an ATA one.
-    let err = Devices::parse(b"mac,UID\n", "d.csv", &table_ata(), context::ALL).unwrap_err();
+    let err = Devices::parse(
+        b"mac,UID\n",
+        "d.csv",
+        &table_ata(),
+        cfgfmt::table::Protocols::ALL,
+    )
+    .unwrap_err();
     // The front end leads every error with `error: `; the message says what went wrong.
     assert_eq!(
         format!("error: {err}"),
@@ -611,7 +617,7 @@ proptest::proptest! {
     ) {
         let table = table_7912();
         let bytes = [header.as_bytes(), &body].concat();
-        if let Ok(devices) = Devices::parse(&bytes, "d.csv", &table, context::ALL) {
+        if let Ok(devices) = Devices::parse(&bytes, "d.csv", &table, cfgfmt::table::Protocols::ALL) {
             let template = Template::from_bytes(
                 TEMPLATE.as_bytes(),
                 "t.txt",

@@ -35,7 +35,7 @@ fn fixtures() -> Vec<(&'static str, Vec<u8>, TagTable, DecodeOptions)> {
     .remove(0)
     .bytes;
     let weak_opts = CompileOptions {
-        weak_key: Some(b"abcd".to_vec()),
+        weak_key: Some(cfgfmt::crypto::WeakKey::from_text("abcd")),
         ..opts.clone()
     };
     let weak = compile(
@@ -50,7 +50,7 @@ fn fixtures() -> Vec<(&'static str, Vec<u8>, TagTable, DecodeOptions)> {
     .remove(0)
     .bytes;
     let strong_opts = CompileOptions {
-        strong_key: Some(b"0011".to_vec()),
+        strong_key: Some(cfgfmt::crypto::StrongKey::from_text("0011")),
         rand8: Some([9; 8]),
         ..opts.clone()
     };
@@ -73,7 +73,7 @@ fn fixtures() -> Vec<(&'static str, Vec<u8>, TagTable, DecodeOptions)> {
             weak,
             table(0),
             DecodeOptions {
-                weak_key: Some(b"abcd".to_vec()),
+                weak_key: Some(cfgfmt::crypto::WeakKey::from_text("abcd")),
                 ..DecodeOptions::default()
             },
         ),
@@ -82,7 +82,7 @@ fn fixtures() -> Vec<(&'static str, Vec<u8>, TagTable, DecodeOptions)> {
             strong,
             table(0),
             DecodeOptions {
-                strong_key: Some(b"0011".to_vec()),
+                strong_key: Some(cfgfmt::crypto::StrongKey::from_text("0011")),
                 ..DecodeOptions::default()
             },
         ),
@@ -104,8 +104,8 @@ fn exercise(name: &str, bytes: &[u8], t: &TagTable, opts: &DecodeOptions) {
         Err(other) => panic!("{name}: unexpected error {other}"),
     }
     let iopts = InspectOptions {
-        weak_key: opts.weak_key.clone(),
-        strong_key: opts.strong_key.clone(),
+        weak_key: opts.weak_key.as_ref().map(|k| k.text().to_vec()),
+        strong_key: opts.strong_key.as_ref().map(|k| k.text().to_vec()),
         ..InspectOptions::default()
     };
     let ins = inspect::inspect(bytes, t, "t", &iopts);
@@ -146,8 +146,10 @@ fn truncation_reports_the_record_offset() {
     match decode(cut, &t, &opts) {
         Err(e @ Error::Corrupted { .. }) => {
             let note = e.note().unwrap();
+            assert_eq!(note.kind, cfgfmt::diag::NoteKind::Error);
+            let note = note.text;
             assert!(
-                note.starts_with("error: record at offset 0x")
+                note.starts_with("record at offset 0x")
                     && note.contains("runs past the end of the file")
                     && note.contains("(cfgfmt 2.3 would "),
                 "{note}"

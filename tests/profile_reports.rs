@@ -33,7 +33,7 @@ fn fixture_dir() -> tempfile::TempDir {
     put(
         "weak.cfg",
         &files(&CompileOptions {
-            weak_key: Some(b"abcd".to_vec()),
+            weak_key: Some(cfgfmt::crypto::WeakKey::from_text("abcd")),
             ..base.clone()
         })[0]
             .bytes,
@@ -41,7 +41,7 @@ fn fixture_dir() -> tempfile::TempDir {
     put(
         "strong.cfg.x",
         &files(&CompileOptions {
-            strong_key: Some(b"00112233".to_vec()),
+            strong_key: Some(cfgfmt::crypto::StrongKey::from_text("00112233")),
             rand8: Some([1, 2, 3, 4, 5, 6, 7, 8]),
             ..base.clone()
         })[1]

@@ -109,7 +109,9 @@ fn enc_strong_deterministic() {
         .try_into()
         .unwrap();
     let opts = CompileOptions {
-        strong_key: Some(v["xkey"].as_str().unwrap().as_bytes().to_vec()),
+        strong_key: Some(cfgfmt::crypto::StrongKey::from_text(
+            v["xkey"].as_str().unwrap(),
+        )),
         rand8: Some(rand8),
         output_name: "out".into(),
         ..CompileOptions::default()

@@ -8,9 +8,9 @@ fuzz_target!(|data: &[u8]| {
     let Some((&which, bytes)) = data.split_first() else { return };
     let table = TagTable::parse(BUILTIN_TABLES[0].text.as_bytes()).0;
     let opts = if which & 1 == 0 {
-        DecodeOptions { weak_key: Some(b"abcd".to_vec()), ..DecodeOptions::default() }
+        DecodeOptions { weak_key: Some(cfgfmt::crypto::WeakKey::from_text("abcd")), ..DecodeOptions::default() }
     } else {
-        DecodeOptions { strong_key: Some(b"00112233".to_vec()), reencodable: true, ..DecodeOptions::default() }
+        DecodeOptions { strong_key: Some(cfgfmt::crypto::StrongKey::from_text("00112233")), reencodable: true, ..DecodeOptions::default() }
     };
     let _ = decode(bytes, &table, &opts);
 });

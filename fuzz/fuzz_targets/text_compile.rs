@@ -11,11 +11,11 @@ fuzz_target!(|data: &[u8]| {
     let Some((&switches, text)) = data.split_first() else { return };
     let table = TagTable::parse(BUILTIN_TABLES[usize::from(switches & 1)].text.as_bytes()).0;
     let opts = CompileOptions {
-        filter: if switches & 2 != 0 { 0x2 } else { 0xFFFF },
+        protocols: cfgfmt::table::Protocols::from_bits(if switches & 2 != 0 { 0x2 } else { 0xFFFF }),
         omit_sensitive: switches & 4 != 0,
         force_split: switches & 8 != 0,
-        weak_key: (switches & 16 != 0).then(|| b"abcd".to_vec()),
-        strong_key: (switches & 32 != 0).then(|| b"0011".to_vec()),
+        weak_key: (switches & 16 != 0).then(|| cfgfmt::crypto::WeakKey::from_text("abcd")),
+        strong_key: (switches & 32 != 0).then(|| cfgfmt::crypto::StrongKey::from_text("0011")),
         ignore_profile_key: switches & 64 != 0,
         ignore_profile_key_ex: switches & 128 != 0,
         output_name: "out".into(),

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use super::BatchError;
 use crate::profile::encode::is_keyword;
-use crate::table::TagTable;
+use crate::table::{Protocols, TagTable};
 use crate::text;
 
 /// Largest devices file read: room for over 100,000 devices of 60 parameters.
@@ -76,7 +76,11 @@ pub struct Devices {
 
 impl Devices {
     /// Reads a devices file (at most [`MAX_DEVICES_BYTES`]).
-    pub fn load(path: &Path, table: &TagTable, filter: u16) -> Result<Devices, BatchError> {
+    pub fn load(
+        path: &Path,
+        table: &TagTable,
+        protocols: Protocols,
+    ) -> Result<Devices, BatchError> {
         let name = path.display().to_string();
         let bytes = text::read_bounded(path, MAX_DEVICES_BYTES).map_err(|source| {
             BatchError::DevicesRead {
@@ -84,16 +88,16 @@ impl Devices {
                 source,
             }
         })?;
-        Devices::parse(&bytes, &name, table, filter)
+        Devices::parse(&bytes, &name, table, protocols)
     }
 
-    /// Parses CSV bytes. Every header must be `mac`, a parameter of `table` under `filter`,
+    /// Parses CSV bytes. Every header must be `mac`, a parameter of `table` seen by `protocols`,
     /// or a compiler keyword; anything else is refused here, before any row compiles.
     pub fn parse(
         bytes: &[u8],
         name: &str,
         table: &TagTable,
-        filter: u16,
+        protocols: Protocols,
     ) -> Result<Devices, BatchError> {
         let path = name.to_string();
         // Spreadsheets often save a UTF-8 byte-order mark; it is not part of the first name.
@@ -142,7 +146,7 @@ impl Devices {
             }
             if text.eq_ignore_ascii_case(MAC_COLUMN) {
                 mac_column = Some(index);
-            } else if !is_keyword(&name_bytes) && table.by_name(&text, filter).is_none() {
+            } else if !is_keyword(&name_bytes) && table.by_name(&text, protocols).is_none() {
                 unknown.push((text.clone(), number));
             }
             columns.push(Column {
@@ -154,7 +158,7 @@ impl Devices {
             return Err(BatchError::UnknownColumns {
                 path,
                 columns: unknown,
-                filter,
+                protocols,
             });
         }
         let Some(mac_column) = mac_column else {

@@ -98,13 +98,13 @@ pub enum BatchError {
     #[error(
         "{path}: {} of the table{}, nor a compiler keyword; no device compiled",
         list_columns(.columns),
-        filter_note(*.filter)
+        filter_note(*.protocols)
     )]
     UnknownColumns {
         path: String,
         /// Name and 1-based column number.
         columns: Vec<(String, usize)>,
-        filter: u16,
+        protocols: crate::table::Protocols,
     },
     #[error("cannot create output folder {}: {source}", .path.display())]
     OutDir {
@@ -147,8 +147,8 @@ fn list_columns(columns: &[(String, usize)]) -> String {
     format!("{} {verb}", names.join(", "))
 }
 
-fn filter_note(filter: u16) -> &'static str {
-    if filter == crate::table::context::ALL {
+fn filter_note(protocols: crate::table::Protocols) -> &'static str {
+    if protocols.is_all() {
         ""
     } else {
         " under the protocol filter"

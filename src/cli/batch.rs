@@ -136,7 +136,7 @@ fn execute(cfg: &BatchConfig) -> Result<i32, BatchError> {
             count: template_errors,
         });
     }
-    let devices = Devices::load(&cfg.devices, &cfg.table, cfg.options.compile.filter)?;
+    let devices = Devices::load(&cfg.devices, &cfg.table, cfg.options.compile.protocols)?;
     let batch = Batch::new(&cfg.table, template, devices, cfg.options.clone());
     drop(err); // The progress bar and workers need stderr.
     let progress = TermProgress::new(!cfg.quiet);

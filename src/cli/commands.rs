@@ -7,10 +7,11 @@ use clap::{Args, CommandFactory, Parser, Subcommand};
 
 use super::batch::{BatchConfig, PrefixArg};
 use super::failure::{self, Failure};
-use super::job::{self, Job, TableSource, read_key_file};
+use super::job::{self, Direction, Job, JobBuilder, Switch, TableSource, read_key_file};
 use cfgfmt::batch::BatchOptions;
+use cfgfmt::crypto::{StrongKey, WeakKey};
 use cfgfmt::profile::CompileOptions;
-use cfgfmt::table::context;
+use cfgfmt::table::Protocol;
 
 const AFTER_HELP: &str = "\
 The original command line works as it did with Cisco's cfgfmt:
@@ -292,33 +293,67 @@ pub fn print_help() -> i32 {
     0
 }
 
-fn job_from(common: &TableArgs) -> Result<Job, Failure> {
-    let mut job = Job::default();
-    if let Some(t) = &common.table {
-        job.table = TableSource::parse(t)?;
-    }
-    for (on, bit) in [
-        (common.sip, context::SIP),
-        (common.h323, context::H323),
-        (common.mgcp, context::MGCP),
-        (common.sccp, context::SCCP),
-    ] {
-        if on {
-            job.filter |= bit;
+impl TableArgs {
+    /// The switches these flags spell, in the original's terms.
+    fn switches(&self) -> Result<Vec<Switch>, Failure> {
+        let mut switches = Vec::new();
+        if let Some(t) = &self.table {
+            switches.push(Switch::Table(TableSource::parse(t)?));
         }
+        for (on, p) in [
+            (self.sip, Protocol::Sip),
+            (self.h323, Protocol::H323),
+            (self.mgcp, Protocol::Mgcp),
+            (self.sccp, Protocol::Sccp),
+        ] {
+            if on {
+                switches.push(Switch::Protocol(p));
+            }
+        }
+        if let Some(f) = &self.key_file {
+            switches.push(Switch::WeakKey(WeakKey::from_text(read_key_file(f)?)));
+        }
+        if let Some(f) = &self.xkey_file {
+            switches.push(Switch::StrongKey(StrongKey::from_text(read_key_file(f)?)));
+        }
+        for (on, s) in [
+            (self.verbose, Switch::Verbose),
+            (self.strict, Switch::Strict),
+            (self.sync, Switch::Sync),
+        ] {
+            if on {
+                switches.push(s);
+            }
+        }
+        Ok(switches)
     }
-    if let Some(f) = &common.key_file {
-        job.weak_key = Some(read_key_file(f)?);
+
+    fn builder(&self) -> Result<JobBuilder, Failure> {
+        let mut builder = JobBuilder::default();
+        builder.switches(self.switches()?);
+        Ok(builder)
     }
-    if let Some(f) = &common.xkey_file {
-        job.strong_key = Some(read_key_file(f)?);
+
+    /// A job for the commands that only read `path` (inspect, dump).
+    fn reader(&self, path: &std::path::Path) -> Result<Job, Failure> {
+        Ok(self
+            .builder()?
+            .build(Direction::Auto, path.to_path_buf(), None))
     }
-    job.verbose = common.verbose;
-    job.strict = common.strict;
-    if common.sync {
-        job.durability = cfgfmt::io::Durability::Flush;
+}
+
+impl CompilerSwitches {
+    fn switches(&self) -> Vec<Switch> {
+        [
+            (self.omit_sensitive, Switch::OmitSensitive),
+            (self.split, Switch::Split),
+            (self.no_profile_key, Switch::IgnoreProfileKey),
+            (self.no_profile_key_ex, Switch::IgnoreProfileKeyEx),
+        ]
+        .into_iter()
+        .filter_map(|(on, s)| on.then_some(s))
+        .collect()
     }
-    Ok(job)
 }
 
 pub fn run(args: Vec<OsString>) -> i32 {
@@ -330,40 +365,34 @@ pub fn run(args: Vec<OsString>) -> i32 {
         }
     };
     let result = match cli.command {
-        Command::Compile(a) => job_from(&a.common).map(|mut j| {
-            j.omit_sensitive = a.switches.omit_sensitive;
-            j.force_split = a.switches.split;
-            j.ignore_profile_key = a.switches.no_profile_key;
-            j.ignore_profile_key_ex = a.switches.no_profile_key_ex;
-            j.direction = job::Direction::Compile;
-            j.input = a.input;
-            j.output = Some(PathBuf::from(&a.output));
-            j.output_name = a.output;
-            job::run(&j)
+        Command::Compile(a) => a.common.builder().map(|mut b| {
+            b.switches(a.switches.switches());
+            let output = Some(PathBuf::from(a.output));
+            job::run(&b.build(Direction::Compile, a.input, output))
         }),
-        Command::Decode(a) => job_from(&a.common).map(|mut j| {
-            j.direction = job::Direction::Decode;
-            j.reencodable = a.reencodable;
-            j.force = a.force;
-            j.input = a.input;
-            j.output_name = a
-                .output
-                .as_ref()
-                .map(|p| p.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            j.output = a.output;
-            job::run(&j)
+        Command::Decode(a) => a.common.builder().map(|mut b| {
+            let ours = [
+                (a.reencodable, Switch::Reencodable),
+                (a.force, Switch::Force),
+            ];
+            b.switches(ours.into_iter().filter_map(|(on, s)| on.then_some(s)));
+            job::run(&b.build(Direction::Decode, a.input, a.output))
         }),
-        Command::Inspect(a) => job_from(&a.common).map(|j| {
+        Command::Inspect(a) => a.common.reader(&a.path).map(|j| {
             super::inspect::run_inspect(&j, &a.path, a.json, a.show_secrets, a.cert, a.dir)
         }),
-        Command::Dump(a) => job_from(&a.common)
+        Command::Dump(a) => a
+            .common
+            .reader(&a.path)
             .map(|j| super::inspect::run_dump(&j, &a.path, a.raw, a.color, a.show_secrets)),
         Command::Strip { input, output } => super::job::refuse_same_file(&input, &output)
             .map(|()| super::inspect::run_strip(&input, &output))
             .map_err(Failure::from),
         Command::Extract { input, dir } => Ok(super::inspect::run_extract(&input, &dir)),
-        Command::Batch(a) => job_from(&a.common).map(|j| run_batch(&a, &j)),
+        Command::Batch(a) => a.common.builder().map(|mut b| {
+            b.switches(a.switches.switches());
+            run_batch(&a, &b.build(Direction::Compile, PathBuf::new(), None))
+        }),
         Command::Completions { shell } => {
             let mut cmd = Cli::command();
             clap_complete::generate(shell, &mut cmd, "cfgfmt-rs", &mut std::io::stdout());
@@ -398,7 +427,7 @@ fn run_batch(a: &BatchArgs, job: &Job) -> i32 {
         Err(e) => {
             eprintln!("{}{e}", e.lead());
             if let Some(note) = e.note() {
-                eprintln!("{note}");
+                eprintln!("{}", failure::note_line(&note));
             }
             if job.table == TableSource::Default {
                 eprintln!("{}", job::builtin_hint());
@@ -407,21 +436,16 @@ fn run_batch(a: &BatchArgs, job: &Job) -> i32 {
         }
     };
     let table_warnings = job::table_diagnostics(&warnings);
+    let c = &job.compile;
     let compile = CompileOptions {
-        filter: if job.filter == 0 {
-            context::ALL
-        } else {
-            job.filter
-        },
-        omit_sensitive: a.switches.omit_sensitive,
-        force_split: a.switches.split,
-        weak_key: job.weak_key.clone(),
-        strong_key: job.strong_key.clone(),
         // In a batch a key file overrides every row's own key (cfgfmt 2.3 let a profile's
         // key win over `-e`/`-x`; the legacy command line keeps that).
-        ignore_profile_key: a.switches.no_profile_key || job.weak_key.is_some(),
-        ignore_profile_key_ex: a.switches.no_profile_key_ex || job.strong_key.is_some(),
-        ..CompileOptions::default()
+        ignore_profile_key: c.ignore_profile_key || c.weak_key.is_some(),
+        ignore_profile_key_ex: c.ignore_profile_key_ex || c.strong_key.is_some(),
+        // `-v` is the batch's own; each row is named by the batch.
+        verbose: false,
+        output_name: String::new(),
+        ..c.clone()
     };
     super::batch::run(&BatchConfig {
         table,
@@ -436,7 +460,7 @@ fn run_batch(a: &BatchArgs, job: &Job) -> i32 {
             durability: job.durability,
         },
         strict: job.strict,
-        verbose: job.verbose,
+        verbose: c.verbose,
         quiet: a.quiet,
         json: a.json,
         jobs: a.jobs.map(usize::from),

@@ -47,8 +47,53 @@ impl Failure {
     }
 }
 
+/// The line after an error that has a note ([`diag::Error::note`]): the one place its
+/// lead is added.
+pub fn note_line(note: &diag::ErrorNote) -> String {
+    let lead = match note.kind {
+        diag::NoteKind::Error => "error: ",
+        diag::NoteKind::Note => "note: ",
+    };
+    format!("{lead}{}", note.text)
+}
+
 /// Prints the failure on stderr; returns exit status 1.
 pub fn report(f: &Failure) -> i32 {
     eprintln!("{}", f.line());
     1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The bytes printed before the note came in pieces.
+    #[test]
+    fn note_lines_keep_their_words() {
+        let corrupted = diag::Error::Corrupted {
+            file: "in.cfg".into(),
+            offset: 0x15,
+            what: "the record runs past the end of the file",
+        };
+        assert_eq!(
+            corrupted.note().map(|n| note_line(&n)).as_deref(),
+            Some(
+                "error: in.cfg: record at offset 0x15: the record runs past the end of the \
+                 file; nothing written (cfgfmt 2.3 would write a partial text and exit 0)"
+            )
+        );
+        let read = diag::Error::Read {
+            path: "x".into(),
+            source: std::io::Error::new(std::io::ErrorKind::NotFound, "gone"),
+        };
+        assert_eq!(
+            read.note().map(|n| note_line(&n)).as_deref(),
+            Some("note: gone")
+        );
+        let unhandled = diag::Error::Unhandled { tag: 7, fmt: 0x30 };
+        assert_eq!(
+            unhandled.note().map(|n| note_line(&n)).as_deref(),
+            Some("error: nothing written (cfgfmt 2.3 would leave an empty output file)")
+        );
+    }
 }

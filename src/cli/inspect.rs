@@ -52,9 +52,9 @@ fn explicit_table(job: &Job) -> Result<Option<file::ProfileTable>, String> {
 
 fn options(job: &Job, show_secrets: bool) -> InspectOptions {
     InspectOptions {
-        filter: job.filter,
-        weak_key: job.weak_key.clone(),
-        strong_key: job.strong_key.clone(),
+        filter: job.decode.protocols.bits(),
+        weak_key: job.decode.weak_key.as_ref().map(|k| k.text().to_vec()),
+        strong_key: job.decode.strong_key.as_ref().map(|k| k.text().to_vec()),
         show_secrets,
     }
 }

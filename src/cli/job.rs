@@ -5,15 +5,19 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::failure::Failure;
+use cfgfmt::crypto::{StrongKey, WeakKey};
 use cfgfmt::diag::{Diagnostic, Error, Result, Severity};
 use cfgfmt::profile::{self, CompileOptions, DecodeOptions};
-use cfgfmt::table::{self, BUILTIN_PREFIX, BUILTIN_TABLES, TableWarning, TagTable, context};
+use cfgfmt::table::{
+    self, BUILTIN_PREFIX, BUILTIN_TABLES, Protocol, Protocols, TableWarning, TagTable,
+};
 use cfgfmt::text::{self, FsLoader, TEXT_MAGIC};
 
 /// Where the tag table comes from.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub enum TableSource {
     /// The original's default: `ptag.dat` in the working directory.
+    #[default]
     Default,
     Path(PathBuf),
     Builtin(&'static table::BuiltinTable),
@@ -53,7 +57,6 @@ impl TableSource {
     }
 }
 
-/// Everything one run needs, whatever spelling the command line used.
 /// Which way to convert: the original chose by the input's first bytes; the subcommands
 /// say it and refuse the other kind of input.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -64,50 +67,133 @@ pub enum Direction {
     Decode,
 }
 
+/// Everything one run needs, whatever spelling the command line used: the library's own
+/// options for either direction, built by [`JobBuilder`].
 #[derive(Debug, Clone)]
 pub struct Job {
     pub direction: Direction,
     pub table: TableSource,
     pub input: PathBuf,
     pub output: Option<PathBuf>,
-    /// The output argument as typed, for the split pointer record.
-    pub output_name: String,
-    pub filter: u16,
-    pub omit_sensitive: bool,
-    pub force_split: bool,
-    pub verbose: bool,
-    pub weak_key: Option<Vec<u8>>,
-    pub strong_key: Option<Vec<u8>>,
-    pub ignore_profile_key: bool,
-    pub ignore_profile_key_ex: bool,
+    /// Its `output_name` is the output argument as typed (the split pointer record).
+    pub compile: CompileOptions,
+    pub decode: DecodeOptions,
     pub strict: bool,
-    pub reencodable: bool,
     /// `decode --force`: write over an existing text profile.
     pub force: bool,
     /// `--sync`: wait for the disk before returning.
     pub durability: cfgfmt::io::Durability,
 }
 
-impl Default for Job {
-    fn default() -> Self {
+/// What one switch means, in either spelling (`-sip` or `--sip`, `-e<key>` or
+/// `--key-file`): both command lines map their arguments to these, and [`JobBuilder`]
+/// turns them into the library's options in one place.
+#[derive(Debug, Clone)]
+pub enum Switch {
+    Table(TableSource),
+    /// `-h323 -sip -mgcp -sccp`: limit to these protocols (none given: all).
+    Protocol(Protocol),
+    WeakKey(WeakKey),
+    StrongKey(StrongKey),
+    /// `-E`: not the profile's own `EncryptKey`.
+    IgnoreProfileKey,
+    /// `-X`: not the profile's own `EncryptKeyEx`.
+    IgnoreProfileKeyEx,
+    /// `-g`
+    OmitSensitive,
+    /// `-split`
+    Split,
+    /// `-v`
+    Verbose,
+    Reencodable,
+    Strict,
+    Force,
+    Sync,
+}
+
+/// Collects switches in the order given (a later key or table wins) and builds the job.
+#[derive(Debug, Clone, Default)]
+pub struct JobBuilder {
+    table: TableSource,
+    protocols: Vec<Protocol>,
+    weak_key: Option<WeakKey>,
+    strong_key: Option<StrongKey>,
+    ignore_profile_key: bool,
+    ignore_profile_key_ex: bool,
+    omit_sensitive: bool,
+    force_split: bool,
+    verbose: bool,
+    reencodable: bool,
+    strict: bool,
+    force: bool,
+    durability: cfgfmt::io::Durability,
+}
+
+impl JobBuilder {
+    pub fn switch(&mut self, switch: Switch) -> &mut Self {
+        match switch {
+            Switch::Table(t) => self.table = t,
+            Switch::Protocol(p) => self.protocols.push(p),
+            Switch::WeakKey(k) => self.weak_key = Some(k),
+            Switch::StrongKey(k) => self.strong_key = Some(k),
+            Switch::IgnoreProfileKey => self.ignore_profile_key = true,
+            Switch::IgnoreProfileKeyEx => self.ignore_profile_key_ex = true,
+            Switch::OmitSensitive => self.omit_sensitive = true,
+            Switch::Split => self.force_split = true,
+            Switch::Verbose => self.verbose = true,
+            Switch::Reencodable => self.reencodable = true,
+            Switch::Strict => self.strict = true,
+            Switch::Force => self.force = true,
+            Switch::Sync => self.durability = cfgfmt::io::Durability::Flush,
+        }
+        self
+    }
+
+    pub fn switches(&mut self, switches: impl IntoIterator<Item = Switch>) -> &mut Self {
+        for s in switches {
+            self.switch(s);
+        }
+        self
+    }
+
+    /// The job: `output_name` is the output as typed (empty for stdout), `input_name` the
+    /// input's.
+    pub fn build(&self, direction: Direction, input: PathBuf, output: Option<PathBuf>) -> Job {
+        let protocols = Protocols::from_switches(self.protocols.iter().copied());
+        let output_name = output
+            .as_ref()
+            .map(|p| p.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let compile = CompileOptions {
+            protocols,
+            omit_sensitive: self.omit_sensitive,
+            force_split: self.force_split,
+            weak_key: self.weak_key.clone(),
+            strong_key: self.strong_key.clone(),
+            ignore_profile_key: self.ignore_profile_key,
+            ignore_profile_key_ex: self.ignore_profile_key_ex,
+            output_name,
+            verbose: self.verbose,
+            rand8: None,
+        };
+        let decode = DecodeOptions {
+            protocols,
+            verbose: self.verbose,
+            weak_key: self.weak_key.clone(),
+            strong_key: self.strong_key.clone(),
+            reencodable: self.reencodable,
+            input_name: input.to_string_lossy().into_owned(),
+        };
         Job {
-            direction: Direction::Auto,
-            table: TableSource::Default,
-            input: PathBuf::new(),
-            output: None,
-            output_name: String::new(),
-            filter: 0,
-            omit_sensitive: false,
-            force_split: false,
-            verbose: false,
-            weak_key: None,
-            strong_key: None,
-            ignore_profile_key: false,
-            ignore_profile_key_ex: false,
-            strict: false,
-            reencodable: false,
-            force: false,
-            durability: cfgfmt::io::Durability::Rename,
+            direction,
+            table: self.table.clone(),
+            input,
+            output,
+            compile,
+            decode,
+            strict: self.strict,
+            force: self.force,
+            durability: self.durability,
         }
     }
 }
@@ -188,7 +274,7 @@ pub fn run(job: &Job) -> i32 {
             }
             let _ = writeln!(err, "{}", message(&e, job));
             if let Some(note) = e.note() {
-                let _ = writeln!(err, "{note}");
+                let _ = writeln!(err, "{}", super::failure::note_line(&note));
             }
             if matches!(e, Error::CannotOpenTable { .. }) && job.table == TableSource::Default {
                 let _ = writeln!(err, "{}", builtin_hint());
@@ -358,22 +444,11 @@ fn check_not_text_profile(job: &Job) -> Result<()> {
 
 /// A weak key the original could not use: empty (division by zero) or 64+ characters
 /// (overran its key buffer).
-fn check_weak_key(key: Option<&[u8]>, job: &Job) -> Result<()> {
-    let Some(key) = key else {
+fn check_weak_key(job: &Job) -> Result<()> {
+    let Some(problem) = job.decode.weak_key.as_ref().and_then(WeakKey::problem) else {
         return Ok(());
     };
-    let out = job.output_name.as_str();
-    let problem = if key.is_empty() {
-        "is empty".to_string()
-    } else if key.len() > profile::MAX_WEAK_KEY {
-        format!(
-            "has {} characters, at most {} work",
-            key.len(),
-            profile::MAX_WEAK_KEY
-        )
-    } else {
-        return Ok(());
-    };
+    let out = job.compile.output_name.as_str();
     Err(Error::Usage(format!(
         "the -e key {problem}; nothing written (cfgfmt 2.3 would crash and leave an empty \
          '{out}')"
@@ -409,26 +484,13 @@ fn produce(job: &Job, table: &TagTable, diags: &mut Vec<Diagnostic>) -> Result<P
         }
         _ => {}
     }
-    let filter = effective_filter(job.filter);
     if is_text {
-        let opts = CompileOptions {
-            filter,
-            omit_sensitive: job.omit_sensitive,
-            force_split: job.force_split,
-            weak_key: job.weak_key.clone(),
-            strong_key: job.strong_key.clone(),
-            ignore_profile_key: job.ignore_profile_key,
-            ignore_profile_key_ex: job.ignore_profile_key_ex,
-            output_name: job.output_name.clone(),
-            verbose: job.verbose,
-            rand8: None,
-        };
-        let out = profile::compile(&input, &job.input, &mut FsLoader, table, &opts)?;
+        let out = profile::compile(&input, &job.input, &mut FsLoader, table, &job.compile)?;
         diags.extend(out.diagnostics);
         let base = job
             .output
             .clone()
-            .unwrap_or_else(|| PathBuf::from(&job.output_name));
+            .unwrap_or_else(|| PathBuf::from(&job.compile.output_name));
         let files = out
             .files
             .into_iter()
@@ -442,29 +504,17 @@ fn produce(job: &Job, table: &TagTable, diags: &mut Vec<Diagnostic>) -> Result<P
     } else {
         check_not_text_profile(job)?;
         // The strong key wins; the original needed more than the 8-byte mask.
-        if job.strong_key.is_some() {
+        if job.decode.strong_key.is_some() {
             if input.len() <= 8 {
                 return Err(Error::InputTooSmall);
             }
         } else {
-            check_weak_key(job.weak_key.as_deref(), job)?;
+            check_weak_key(job)?;
         }
-        let opts = DecodeOptions {
-            filter,
-            verbose: job.verbose,
-            weak_key: job.weak_key.clone(),
-            strong_key: job.strong_key.clone(),
-            reencodable: job.reencodable,
-            input_name: job.input.to_string_lossy().into_owned(),
-        };
         // The original's lines print even when decoding then fails.
-        let (decode_diags, text) = profile::decode::decode_with_diagnostics(&input, table, &opts);
+        let (decode_diags, text) =
+            profile::decode::decode_with_diagnostics(&input, table, &job.decode);
         diags.extend(decode_diags);
         Ok(Produced::Text(text?))
     }
-}
-
-/// No protocol switch means every protocol.
-pub fn effective_filter(filter: u16) -> u16 {
-    if filter == 0 { context::ALL } else { filter }
 }

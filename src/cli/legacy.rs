@@ -5,8 +5,9 @@ use std::ffi::OsString;
 use std::path::PathBuf;
 
 use super::failure::Failure;
-use super::job::{Job, TableSource, read_key_file};
-use cfgfmt::table::context;
+use super::job::{Direction, Job, JobBuilder, Switch, TableSource, read_key_file};
+use cfgfmt::crypto::{StrongKey, WeakKey};
+use cfgfmt::table::Protocol;
 
 /// What the command line asked for.
 #[derive(Debug)]
@@ -41,8 +42,8 @@ options:
 ";
 
 /// One warning line per non-hex character of a command-line key, as the original printed.
-fn not_hex_lines(key: &[u8], what: &'static str, messages: &mut Vec<String>) {
-    for _ in key.iter().filter(|b| !b.is_ascii_hexdigit()) {
+fn not_hex_lines(count: usize, what: &'static str, messages: &mut Vec<String>) {
+    for _ in 0..count {
         messages.push(
             cfgfmt::diag::Diagnostic::new(cfgfmt::diag::DiagKind::KeyNotHex { what }, None)
                 .to_string(),
@@ -91,10 +92,9 @@ pub fn parse(args: Vec<OsString>) -> (Parsed, Vec<String>) {
 }
 
 fn parse_into(args: Vec<OsString>, messages: &mut Vec<String>) -> Parsed {
-    let mut job = Job::default();
+    let mut job = JobBuilder::default();
     let mut positionals: Vec<OsString> = Vec::new();
-    let mut key_file = None;
-    let mut xkey_file = None;
+    let mut key_files = KeyFiles::default();
     let mut args = args.into_iter();
     while let Some(os) = args.next() {
         let arg = os.to_string_lossy().into_owned();
@@ -113,82 +113,21 @@ fn parse_into(args: Vec<OsString>, messages: &mut Vec<String>) -> Parsed {
         if arg == "--list-tables" {
             return Parsed::ListTables;
         }
-        if arg == "--sync" {
-            job.durability = cfgfmt::io::Durability::Flush;
-            continue;
-        }
-        if arg == "--strict" {
-            job.strict = true;
-            continue;
-        }
-        if arg == "--force" {
-            job.force = true;
-            continue;
-        }
-        if arg == "--reencodable" {
-            job.reencodable = true;
-            continue;
-        }
-        let mut matched = false;
-        for (name, slot) in [
-            ("--key-file", &mut key_file),
-            ("--xkey-file", &mut xkey_file),
-        ] {
-            if let Some(v) = long_value(&arg, name, &mut args) {
-                match v {
-                    Ok(v) => *slot = Some(PathBuf::from(v)),
-                    Err(e) => return Parsed::Error(e),
-                }
-                matched = true;
-            }
-        }
-        if let Some(v) = long_value(&arg, "--table", &mut args) {
-            match v.and_then(|v| TableSource::parse(&v)) {
-                Ok(t) => job.table = t,
-                Err(e) => return Parsed::Error(e),
-            }
-            matched = true;
-        }
-        if matched {
-            continue;
+        match our_option(&arg, &mut args, &mut job, &mut key_files) {
+            Ok(true) => continue,
+            Ok(false) => {}
+            Err(e) => return Parsed::Error(e),
         }
         // The original's switches, tested by prefix in its order: `-verbose` is `-v`,
         // `-sipx` is `-sip`, `-spl` and `-s` are unknown.
-        if arg.starts_with("-e") {
-            let key = glued_bytes(&os);
-            not_hex_lines(&key, "Command Line EncryptKey", messages);
-            job.weak_key = Some(key);
-        } else if arg.starts_with("-v") {
-            job.verbose = true;
-        } else if arg.starts_with("-x") {
-            let key = glued_bytes(&os);
-            not_hex_lines(&key, "Command Line EncryptKeyEx", messages);
-            job.strong_key = Some(key);
-        } else if arg.starts_with("-E") {
-            job.ignore_profile_key = true;
-        } else if arg.starts_with("-X") {
-            job.ignore_profile_key_ex = true;
-        } else if arg.starts_with("-g") {
-            job.omit_sensitive = true;
-        } else if arg.starts_with("-t") {
-            match TableSource::parse_bytes(&glued_bytes(&os)) {
-                Ok(t) => job.table = t,
-                Err(e) => return Parsed::Error(e),
+        match original_switch(&arg, &os, messages) {
+            Ok(Some(switch)) => {
+                job.switch(switch);
             }
-        } else if arg.starts_with("-split") {
-            job.force_split = true;
-        } else if arg.starts_with("-h323") {
-            job.filter |= context::H323;
-        } else if arg.starts_with("-sip") {
-            job.filter |= context::SIP;
-        } else if arg.starts_with("-mgcp") {
-            job.filter |= context::MGCP;
-        } else if arg.starts_with("-sccp") {
-            job.filter |= context::SCCP;
-        } else {
             // A warning: the original went on. The switch is echoed whole, as typed: no
-            // key can be glued to it (`-e…`/`-x…` always match above).
-            messages.push(format!("unknown switch {arg}"));
+            // key can be glued to it (`-e…`/`-x…` always match).
+            Ok(None) => messages.push(format!("unknown switch {arg}")),
+            Err(e) => return Parsed::Error(e),
         }
     }
     if positionals.len() != 2 {
@@ -198,26 +137,120 @@ fn parse_into(args: Vec<OsString>, messages: &mut Vec<String>) -> Parsed {
     let (Some(input), Some(output)) = (files.next(), files.next()) else {
         return Parsed::Usage;
     };
-    for (file, slot) in [
-        (key_file, &mut job.weak_key),
-        (xkey_file, &mut job.strong_key),
+    if let Err(e) = key_files.read_into(&mut job) {
+        return Parsed::Error(e);
+    }
+    let job = job.build(
+        Direction::Auto,
+        PathBuf::from(input),
+        Some(PathBuf::from(output)),
+    );
+    Parsed::Run(Box::new(job))
+}
+
+/// `--key-file`/`--xkey-file`: read once the command line is known to be complete.
+#[derive(Default)]
+struct KeyFiles {
+    weak: Option<PathBuf>,
+    strong: Option<PathBuf>,
+}
+
+impl KeyFiles {
+    /// A key file wins over `-e`/`-x` wherever it was given.
+    fn read_into(self, job: &mut JobBuilder) -> Result<(), Failure> {
+        if let Some(path) = self.weak {
+            job.switch(Switch::WeakKey(WeakKey::from_text(read_key_file(&path)?)));
+        }
+        if let Some(path) = self.strong {
+            job.switch(Switch::StrongKey(StrongKey::from_text(read_key_file(
+                &path,
+            )?)));
+        }
+        Ok(())
+    }
+}
+
+/// Our additions, all spelled with two dashes so none shadows a switch of the original:
+/// `true` when `arg` was one (its value taken from `rest` when detached).
+fn our_option(
+    arg: &str,
+    rest: &mut impl Iterator<Item = OsString>,
+    job: &mut JobBuilder,
+    key_files: &mut KeyFiles,
+) -> Result<bool, Failure> {
+    let flag = match arg {
+        "--sync" => Some(Switch::Sync),
+        "--strict" => Some(Switch::Strict),
+        "--force" => Some(Switch::Force),
+        "--reencodable" => Some(Switch::Reencodable),
+        _ => None,
+    };
+    if let Some(switch) = flag {
+        job.switch(switch);
+        return Ok(true);
+    }
+    let mut matched = false;
+    for (name, slot) in [
+        ("--key-file", &mut key_files.weak),
+        ("--xkey-file", &mut key_files.strong),
     ] {
-        if let Some(path) = file {
-            match read_key_file(&path) {
-                Ok(key) => *slot = Some(key),
-                Err(e) => return Parsed::Error(e.into()),
-            }
+        if let Some(v) = long_value(arg, name, rest) {
+            *slot = Some(PathBuf::from(v?));
+            matched = true;
         }
     }
-    job.input = PathBuf::from(&input);
-    job.output_name = output.to_string_lossy().into_owned();
-    job.output = Some(PathBuf::from(output));
-    Parsed::Run(Box::new(job))
+    if let Some(v) = long_value(arg, "--table", rest) {
+        job.switch(Switch::Table(TableSource::parse(&v?)?));
+        matched = true;
+    }
+    Ok(matched)
+}
+
+/// One of the original's single-dash switches, matched by prefix in its order; `None`
+/// for a switch it did not know.
+fn original_switch(
+    arg: &str,
+    os: &OsString,
+    messages: &mut Vec<String>,
+) -> Result<Option<Switch>, Failure> {
+    let switch = if arg.starts_with("-e") {
+        let key = WeakKey::from_text(glued_bytes(os));
+        not_hex_lines(key.not_hex_count(), "Command Line EncryptKey", messages);
+        Switch::WeakKey(key)
+    } else if arg.starts_with("-v") {
+        Switch::Verbose
+    } else if arg.starts_with("-x") {
+        let key = StrongKey::from_text(glued_bytes(os));
+        not_hex_lines(key.not_hex_count(), "Command Line EncryptKeyEx", messages);
+        Switch::StrongKey(key)
+    } else if arg.starts_with("-E") {
+        Switch::IgnoreProfileKey
+    } else if arg.starts_with("-X") {
+        Switch::IgnoreProfileKeyEx
+    } else if arg.starts_with("-g") {
+        Switch::OmitSensitive
+    } else if arg.starts_with("-t") {
+        Switch::Table(TableSource::parse_bytes(&glued_bytes(os))?)
+    } else if arg.starts_with("-split") {
+        Switch::Split
+    } else if arg.starts_with("-h323") {
+        Switch::Protocol(Protocol::H323)
+    } else if arg.starts_with("-sip") {
+        Switch::Protocol(Protocol::Sip)
+    } else if arg.starts_with("-mgcp") {
+        Switch::Protocol(Protocol::Mgcp)
+    } else if arg.starts_with("-sccp") {
+        Switch::Protocol(Protocol::Sccp)
+    } else {
+        return Ok(None);
+    };
+    Ok(Some(switch))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use cfgfmt::table::context;
 
     fn p(args: &[&str]) -> Parsed {
         parse(args.iter().map(OsString::from).collect()).0
@@ -239,8 +272,9 @@ mod tests {
         let j = job(&["gkdefault.txt", "-tsip_ptag.dat", "gkdefault.cfg", "-sip"]);
         assert_eq!(j.table, TableSource::Path("sip_ptag.dat".into()));
         assert_eq!(j.input, PathBuf::from("gkdefault.txt"));
-        assert_eq!(j.output_name, "gkdefault.cfg");
-        assert_eq!(j.filter, context::SIP);
+        assert_eq!(j.compile.output_name, "gkdefault.cfg");
+        assert_eq!(j.compile.protocols.bits(), context::SIP);
+        assert_eq!(j.decode.protocols.bits(), context::SIP);
     }
 
     #[test]
@@ -249,16 +283,26 @@ mod tests {
             "-eabcd", "-x0011", "-verbose", "-E", "-X", "-g", "-split", "-h323", "-mgcp", "-sccp",
             "a", "b",
         ]);
-        assert_eq!(j.weak_key.as_deref(), Some(&b"abcd"[..]));
-        assert_eq!(j.strong_key.as_deref(), Some(&b"0011"[..]));
-        assert!(
-            j.verbose
-                && j.ignore_profile_key
-                && j.ignore_profile_key_ex
-                && j.omit_sensitive
-                && j.force_split
+        let c = &j.compile;
+        assert_eq!(c.weak_key.as_ref().map(WeakKey::text), Some(&b"abcd"[..]));
+        assert_eq!(
+            c.strong_key.as_ref().map(StrongKey::text),
+            Some(&b"0011"[..])
         );
-        assert_eq!(j.filter, context::H323 | context::MGCP | context::SCCP);
+        assert_eq!(j.decode.weak_key, c.weak_key);
+        assert_eq!(j.decode.strong_key, c.strong_key);
+        assert!(
+            c.verbose
+                && j.decode.verbose
+                && c.ignore_profile_key
+                && c.ignore_profile_key_ex
+                && c.omit_sensitive
+                && c.force_split
+        );
+        assert_eq!(
+            c.protocols.bits(),
+            context::H323 | context::MGCP | context::SCCP
+        );
     }
 
     #[test]
@@ -286,8 +330,11 @@ mod tests {
             assert_eq!(j.input, PathBuf::from("a"));
             assert_eq!(messages(&[sw, "a", "b"]), [format!("unknown switch {sw}")]);
         }
-        assert_eq!(job(&["-sipx", "a", "b"]).filter, context::SIP);
-        assert!(job(&["-verbose", "a", "b"]).verbose);
+        assert_eq!(
+            job(&["-sipx", "a", "b"]).compile.protocols.bits(),
+            context::SIP
+        );
+        assert!(job(&["-verbose", "a", "b"]).compile.verbose);
         // Warnings print before the usage banner too.
         let (parsed, m) = parse(vec!["-foo".into()]);
         assert!(matches!(parsed, Parsed::Usage));

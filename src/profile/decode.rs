@@ -10,9 +10,9 @@
 
 use super::layout::{self, MAGIC, RawRecord};
 use crate::codec;
-use crate::crypto::{self, Rc4};
+use crate::crypto::{StrongKey, WeakKey};
 use crate::diag::{DiagKind, Diagnostic, Error, Result};
-use crate::table::{Descriptor, TagTable, context, fmt_bits as F};
+use crate::table::{Descriptor, Protocols, TagTable, fmt_bits as F};
 
 /// Largest binary the modern tools (inspect, doctor) read.
 pub const MAX_BINARY_BYTES: usize = 1 << 20;
@@ -33,13 +33,14 @@ const SIX_BYTES: u16 = 0x0001;
 
 #[derive(Debug, Clone)]
 pub struct DecodeOptions {
-    pub filter: u16,
+    /// The protocols whose table lines name the records (`-h323 -sip -mgcp -sccp`).
+    pub protocols: Protocols,
     /// `-v`: print the header as `#sum_len:checksum,length`.
     pub verbose: bool,
-    /// `-e`: weak key as hex text.
-    pub weak_key: Option<Vec<u8>>,
-    /// `-x`: strong key as hex text.
-    pub strong_key: Option<Vec<u8>>,
+    /// `-e`: the weak key.
+    pub weak_key: Option<WeakKey>,
+    /// `-x`: the strong key (wins over the weak one).
+    pub strong_key: Option<StrongKey>,
     /// Print text that compiles back to the same bytes: upgrade IPs in stored order (the
     /// original printed them reversed), over-long values whole (it cut them) and the
     /// `EncryptKeyEx` key (it printed `#EncryptKeyEx:<secret>`).
@@ -51,7 +52,7 @@ pub struct DecodeOptions {
 impl Default for DecodeOptions {
     fn default() -> Self {
         DecodeOptions {
-            filter: context::ALL,
+            protocols: Protocols::ALL,
             verbose: false,
             weak_key: None,
             strong_key: None,
@@ -96,7 +97,7 @@ fn unwrap_buffer(input: &[u8], opts: &DecodeOptions) -> Result<Buffer> {
         if bytes.len() < MIN_STRONG_INPUT {
             return Err(Error::InputTooSmall);
         }
-        Rc4::new(&crypto::strong_key_bytes(key)).apply(&mut bytes);
+        key.rc4().apply(&mut bytes);
         let end = bytes.len() - 8;
         let mut mask = [0u8; 8];
         mask.copy_from_slice(bytes.get(end..).unwrap_or_default());
@@ -113,7 +114,7 @@ fn unwrap_buffer(input: &[u8], opts: &DecodeOptions) -> Result<Buffer> {
         });
     }
     if let Some(key) = &opts.weak_key {
-        Rc4::new(&crypto::weak_key_bytes(key)).apply(&mut bytes);
+        key.rc4().apply(&mut bytes);
     }
     if !bytes.starts_with(MAGIC) {
         return Err(Error::UnknownOrEncrypted);
@@ -130,12 +131,12 @@ fn unwrap_buffer(input: &[u8], opts: &DecodeOptions) -> Result<Buffer> {
 /// Removes encryption and the magic: the record stream, and the framing it had.
 pub fn unwrap_input(
     input: &[u8],
-    weak_key: Option<&[u8]>,
-    strong_key: Option<&[u8]>,
+    weak_key: Option<&WeakKey>,
+    strong_key: Option<&StrongKey>,
 ) -> Result<(Vec<u8>, Framing)> {
     let opts = DecodeOptions {
-        weak_key: weak_key.map(<[u8]>::to_vec),
-        strong_key: strong_key.map(<[u8]>::to_vec),
+        weak_key: weak_key.cloned(),
+        strong_key: strong_key.cloned(),
         ..DecodeOptions::default()
     };
     let buf = unwrap_buffer(input, &opts)?;
@@ -377,7 +378,7 @@ pub fn record_line(
     mem.resize(record.value.len() + 64, 0);
     let mem = Mem(&mem);
     let len = record.value.len();
-    if let Some(desc) = table.by_tag(record.tag, opts.filter) {
+    if let Some(desc) = table.by_tag(record.tag, opts.protocols) {
         let size = usize::from(desc.size);
         let (n, warning) = if len > size {
             let w = DiagKind::InputLenOverKnown { len, known: size };
@@ -492,7 +493,7 @@ fn walk(
             if offset == buf.start && tag == layout::TAG_HEADER && len == 4 {
                 header = Some((at, at + len));
             }
-            let (name, shown) = match table.by_tag(tag, opts.filter) {
+            let (name, shown) = match table.by_tag(tag, opts.protocols) {
                 Some(desc) => {
                     let size = usize::from(desc.size);
                     let mut n = len;
@@ -682,7 +683,7 @@ mod tests {
         );
         assert!(ours[1].starts_with("warning: in.cfg: the header's checksum and length do not"));
         let sip = DecodeOptions {
-            filter: context::SIP,
+            protocols: crate::table::Protocol::Sip.into(),
             ..named()
         };
         check(
@@ -788,8 +789,12 @@ mod tests {
         assert_eq!(e.to_string(), "corrupted profile");
         assert_eq!(
             e.note().unwrap(),
-            "error: in.cfg: record at offset 0x15: the record runs past the end of the file; \
-             nothing written (cfgfmt 2.3 would write a partial text and exit 0)"
+            crate::diag::ErrorNote {
+                kind: crate::diag::NoteKind::Error,
+                text: "in.cfg: record at offset 0x15: the record runs past the end of the file; \
+                       nothing written (cfgfmt 2.3 would write a partial text and exit 0)"
+                    .to_string()
+            }
         );
         // A tag with no length byte after it.
         let (_, out) = run("23617461fffe041234001003040102030403", &named());
@@ -836,7 +841,7 @@ mod tests {
             Err(Error::BadInputSize(4))
         ));
         let x = DecodeOptions {
-            strong_key: Some(b"00".to_vec()),
+            strong_key: Some(StrongKey::from_text("00")),
             ..named()
         };
         let e = run("2361746100", &x).1.unwrap_err();

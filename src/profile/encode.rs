@@ -5,9 +5,9 @@ use std::path::Path;
 
 use super::layout::{self, Checksum, MAGIC};
 use crate::codec::{self, Encoded, MAX_VALUE};
-use crate::crypto::{self, Rc4};
+use crate::crypto::{self, StrongKey, WeakKey, WeakKeyProblem};
 use crate::diag::{DiagKind, Diagnostic, Error, Location, Result};
-use crate::table::{FIRST_BIG_TAG, TagTable, context, fmt_bits};
+use crate::table::{FIRST_BIG_TAG, Protocols, TagTable, fmt_bits};
 use crate::text::{IncludeLoader, Item, TEXT_MAGIC, read_profile};
 
 /// Estimated size at which the original split its output on its own (see [`estimate`]).
@@ -19,24 +19,23 @@ const NAME_OVERRUN: usize = 2048;
 const RC4_OVERRUN: usize = 2176;
 /// Files longer than this overran the stack frame: the original crashed.
 const CRASH_OVERRUN: usize = 2436;
-/// A weak key of this many characters or more overran the original's key buffer (crash).
-pub const MAX_WEAK_KEY: usize = 63;
+pub use crate::crypto::MAX_WEAK_KEY;
 /// Most distinct big/pseudo tags the original kept.
 pub const MAX_BIG_TAGS: usize = 255;
 
 /// How to compile: the original's switches.
 #[derive(Debug, Clone)]
 pub struct CompileOptions {
-    /// Protocol filter (`-h323 -sip -mgcp -sccp` ORed), `context::ALL` without one.
-    pub filter: u16,
+    /// The protocols whose table lines name the parameters (`-h323 -sip -mgcp -sccp`).
+    pub protocols: Protocols,
     /// `-g`: leave out sensitive (0x4000) parameters.
     pub omit_sensitive: bool,
     /// `-split`: always write an extended file.
     pub force_split: bool,
-    /// `-e`: weak key as hex text.
-    pub weak_key: Option<Vec<u8>>,
-    /// `-x`: strong key as hex text.
-    pub strong_key: Option<Vec<u8>>,
+    /// `-e`: the weak key (the profile's own `EncryptKey` wins unless `-E`).
+    pub weak_key: Option<WeakKey>,
+    /// `-x`: the strong key (the profile's own `EncryptKeyEx` wins unless `-X`).
+    pub strong_key: Option<StrongKey>,
     /// `-E`: do not encrypt with the profile's own `EncryptKey`.
     pub ignore_profile_key: bool,
     /// `-X`: do not write strong files for the profile's own `EncryptKeyEx`.
@@ -52,7 +51,7 @@ pub struct CompileOptions {
 impl Default for CompileOptions {
     fn default() -> Self {
         CompileOptions {
-            filter: context::ALL,
+            protocols: Protocols::ALL,
             omit_sensitive: false,
             force_split: false,
             weak_key: None,
@@ -237,7 +236,7 @@ impl Compiler<'_> {
         }
         // The table outlives this borrow of `self`: no copy of the descriptor needed.
         let table = self.table;
-        let Some(desc) = table.by_name(name, self.opts.filter) else {
+        let Some(desc) = table.by_name(name, self.opts.protocols) else {
             self.diag(DiagKind::UnknownAttribute { name: name_text() }, at);
             return Ok(());
         };
@@ -481,6 +480,236 @@ fn key_origin(at: Option<&Location>) -> String {
     }
 }
 
+/// The keys the files are encrypted with, the profile's and the command line's weighed.
+struct Keys {
+    weak: Option<WeakKey>,
+    strong: Option<[u8; 32]>,
+}
+
+impl<'a> Compiler<'a> {
+    fn new(table: &'a TagTable, opts: &'a CompileOptions) -> Self {
+        Compiler {
+            table,
+            opts,
+            store: Store::new(),
+            diags: Vec::new(),
+            profile_key: None,
+            key_slot: Vec::new(),
+            profile_key_ex: None,
+            profile_key_ex_text: Vec::new(),
+        }
+    }
+
+    /// Stage 1: every item's record into the store, its diagnostics in order.
+    fn collect<'i, I>(&mut self, items: I) -> Result<()>
+    where
+        I: IntoIterator<Item = &'i Item>,
+    {
+        for item in items {
+            match item {
+                Item::Assign(a) => self.assign(&a.name, &a.value, &a.location)?,
+                Item::Diag(d) => self.diags.push(d.clone()),
+            }
+        }
+        Ok(())
+    }
+
+    /// Stage 2: whether to write an extended file (`-split`, or the original's estimate).
+    fn split_decision(&mut self) -> bool {
+        let opts = self.opts;
+        let split = opts.force_split || estimate(&self.store) >= AUTO_SPLIT_AT;
+        if split {
+            let why = if opts.force_split {
+                DiagKind::ForcedSplit
+            } else {
+                DiagKind::AutoSplit
+            };
+            let out_name = opts.output_name.as_str();
+            self.diags.push(Diagnostic::new(why, None));
+            self.diags.push(Diagnostic::new(
+                DiagKind::Splitting {
+                    base: out_name.to_string(),
+                    extended: format!("{out_name}.ex"),
+                },
+                None,
+            ));
+        }
+        split
+    }
+
+    /// Stage 3: the keys. The profile's win over the command line's, as in the original;
+    /// a weak key the original crashed on refuses the run.
+    fn choose_keys(&mut self) -> Result<Keys> {
+        let opts = self.opts;
+        let (weak, weak_at) = match self.profile_key.take() {
+            Some((text, at)) => {
+                let slot = self.key_slot.split(|&b| b == 0).next().unwrap_or_default();
+                if slot != text.as_slice() {
+                    self.diags.push(note(format!(
+                        "warning: {}: encrypted with this key (cfgfmt 2.3 would encrypt with \
+                         it followed by the end of an earlier, longer EncryptKey)",
+                        key_origin(Some(&at))
+                    )));
+                }
+                (Some(WeakKey::from_text(text)), Some(at))
+            }
+            None => (opts.weak_key.clone(), None),
+        };
+        if let Some(key) = &weak {
+            let origin = key_origin(weak_at.as_ref());
+            if let Some(problem) = key.problem() {
+                return Err(self.refuse_key(&origin, problem));
+            }
+            if key.overlaps() {
+                self.diags.push(note(format!(
+                    "warning: {origin} has more than 32 characters: as in cfgfmt 2.3, its key \
+                     bytes after the 16th are not the digits typed"
+                )));
+            }
+        }
+        let strong = self
+            .profile_key_ex
+            .or_else(|| opts.strong_key.as_ref().map(|k| *k.bytes()));
+        Ok(Keys { weak, strong })
+    }
+
+    fn refuse_key(&mut self, origin: &str, problem: WeakKeyProblem) -> Error {
+        let out_name = self.opts.output_name.as_str();
+        Error::Refused {
+            message: format!(
+                "{origin} {problem}; nothing written (cfgfmt 2.3 would crash and leave an \
+                 empty {out_name})"
+            ),
+            diagnostics: std::mem::take(&mut self.diags),
+        }
+    }
+}
+
+/// What the file stages share: the options, the split decision and the diagnostics.
+struct Build<'o> {
+    opts: &'o CompileOptions,
+    split: bool,
+    diags: Vec<Diagnostic>,
+}
+
+impl Build<'_> {
+    fn verbose(&mut self, text: String) {
+        if self.opts.verbose {
+            self.diags
+                .push(Diagnostic::new(DiagKind::Verbose(text), None));
+        }
+    }
+
+    /// The original's buffer limits, checked per file image.
+    fn overrun(&mut self, suffix: &str, len: usize, encrypted: bool, base: bool) {
+        let why = if len > CRASH_OVERRUN {
+            "overflow its output buffer and crash"
+        } else if encrypted && len > RC4_OVERRUN {
+            "encrypt it wrongly: its RC4 state overlapped the file's bytes"
+        } else if self.split && base && len > NAME_OVERRUN {
+            "take the extended file's name from this file's bytes"
+        } else {
+            return;
+        };
+        let out_name = self.opts.output_name.as_str();
+        self.diags.push(note(format!(
+            "warning: {out_name}{suffix} is {len} bytes (cfgfmt 2.3 would {why})"
+        )));
+    }
+
+    /// The base file's records and, when splitting, the extended file's.
+    fn parts<'r>(&self, kept: Vec<&'r Record>) -> Vec<Vec<&'r Record>> {
+        if self.split {
+            let (base, extended) = kept
+                .into_iter()
+                .partition(|r| r.fmt & fmt_bits::EXTENDED == 0);
+            vec![base, extended]
+        } else {
+            vec![kept]
+        }
+    }
+
+    /// One file's records as a payload; a split base file gets the pointer record.
+    fn payload(
+        &mut self,
+        name: &str,
+        records: &[&Record],
+        pointer: &str,
+        base: bool,
+    ) -> Result<Vec<u8>> {
+        self.verbose(format!("i: generating '{name}'..."));
+        let ptr = (self.split && base).then_some(pointer);
+        payload(records, ptr, &mut self.diags)
+    }
+
+    /// Stage 4: `<output>` (and `<output>.ex`), plain or weak-encrypted; `-g` applies here.
+    fn plain_files(&mut self, store: &Store, weak: Option<&WeakKey>) -> Result<Vec<OutputFile>> {
+        let opts = self.opts;
+        let out_name = opts.output_name.as_str();
+        let kept = store
+            .in_order()
+            .filter(|r| !(opts.omit_sensitive && r.fmt & fmt_bits::SENSITIVE != 0))
+            .collect();
+        // The original printed the extended name for the base file too when splitting, and
+        // its pointer named the buffer's current name.
+        let extended = format!("{out_name}.ex");
+        let first = if self.split {
+            extended.clone()
+        } else {
+            out_name.to_string()
+        };
+        let mut files = Vec::new();
+        for ((suffix, name), records) in [("", &first), (".ex", &extended)]
+            .into_iter()
+            .zip(self.parts(kept))
+        {
+            let body = self.payload(name, &records, &first, suffix.is_empty())?;
+            let mut bytes = plain_file(&body);
+            if let Some(key) = weak {
+                self.verbose(format!("i: Encrypt({name}, {})...", shown_key(key.text())));
+                key.rc4().apply(&mut bytes);
+            }
+            self.overrun(suffix, bytes.len(), weak.is_some(), suffix.is_empty());
+            files.push(OutputFile { suffix, bytes });
+        }
+        Ok(files)
+    }
+
+    /// Stage 5: `<output>.x` (and `<output>.xex`), every record kept, strong-encrypted.
+    /// `key_text` is only ever shown as `<secret>` (or nothing when empty).
+    fn strong_files(
+        &mut self,
+        store: &Store,
+        key: &[u8; 32],
+        key_text: &[u8],
+    ) -> Result<Vec<OutputFile>> {
+        let out_name = self.opts.output_name.as_str();
+        let names = [format!("{out_name}.x"), format!("{out_name}.xex")];
+        if self.split {
+            self.diags.push(note(format!(
+                "warning: {out_name}.x names itself, not {out_name}.xex, as its extended \
+                 file, as cfgfmt 2.3 did"
+            )));
+        }
+        let mut files = Vec::new();
+        for ((suffix, name), records) in [".x", ".xex"]
+            .into_iter()
+            .zip(&names)
+            .zip(self.parts(store.in_order().collect()))
+        {
+            let base = suffix == ".x";
+            let body = self.payload(name, &records, &names[0], base)?;
+            self.verbose(format!("i: Encrypt({name}, {})...", shown_key(key_text)));
+            let mut plain = layout::header(&body, Checksum::Internet).to_vec();
+            plain.extend_from_slice(&body);
+            let bytes = crypto::strong_encrypt(&plain, key, random8(self.opts)?);
+            self.overrun(suffix, bytes.len(), true, base);
+            files.push(OutputFile { suffix, bytes });
+        }
+        Ok(files)
+    }
+}
+
 /// Compiles items (from [`read_profile`]) into the output files. Any iterator of item
 /// references works, so a caller can chain a shared template and per-device items
 /// without copying the template.
@@ -492,210 +721,23 @@ pub fn compile_items<'i, I>(
 where
     I: IntoIterator<Item = &'i Item>,
 {
-    let mut c = Compiler {
-        table,
+    let mut c = Compiler::new(table, opts);
+    c.collect(items)?;
+    let split = c.split_decision();
+    let keys = c.choose_keys()?;
+    let mut build = Build {
         opts,
-        store: Store::new(),
-        diags: Vec::new(),
-        profile_key: None,
-        key_slot: Vec::new(),
-        profile_key_ex: None,
-        profile_key_ex_text: Vec::new(),
+        split,
+        diags: std::mem::take(&mut c.diags),
     };
-    for item in items {
-        match item {
-            Item::Assign(a) => c.assign(&a.name, &a.value, &a.location)?,
-            Item::Diag(d) => c.diags.push(d.clone()),
-        }
-    }
-
-    let out_name = opts.output_name.as_str();
-    let split = opts.force_split || estimate(&c.store) >= AUTO_SPLIT_AT;
-    if split {
-        let why = if opts.force_split {
-            DiagKind::ForcedSplit
-        } else {
-            DiagKind::AutoSplit
-        };
-        c.diags.push(Diagnostic::new(why, None));
-        c.diags.push(Diagnostic::new(
-            DiagKind::Splitting {
-                base: out_name.to_string(),
-                extended: format!("{out_name}.ex"),
-            },
-            None,
-        ));
-    }
-
-    // The profile's keys win over the command line's, as in the original.
-    let (weak_text, weak_at) = match c.profile_key.take() {
-        Some((text, at)) => {
-            let slot: Vec<u8> = c
-                .key_slot
-                .split(|&b| b == 0)
-                .next()
-                .unwrap_or_default()
-                .to_vec();
-            if slot != text {
-                c.diags.push(note(format!(
-                    "warning: {}: encrypted with this key (cfgfmt 2.3 would encrypt with it \
-                     followed by the end of an earlier, longer EncryptKey)",
-                    key_origin(Some(&at))
-                )));
-            }
-            (Some(text), Some(at))
-        }
-        None => (opts.weak_key.clone(), None),
-    };
-    let weak_key = match &weak_text {
-        Some(text) if text.is_empty() => {
-            return Err(Error::Refused {
-                message: format!(
-                    "{} is empty; nothing written (cfgfmt 2.3 would crash and leave \
-                     an empty {out_name})",
-                    key_origin(weak_at.as_ref())
-                ),
-                diagnostics: c.diags,
-            });
-        }
-        Some(text) if text.len() > MAX_WEAK_KEY => {
-            return Err(Error::Refused {
-                message: format!(
-                    "{} has {} characters, at most {MAX_WEAK_KEY} work; nothing \
-                     written (cfgfmt 2.3 would crash and leave an empty {out_name})",
-                    key_origin(weak_at.as_ref()),
-                    text.len()
-                ),
-                diagnostics: c.diags,
-            });
-        }
-        Some(text) => {
-            if text.len() > 32 {
-                c.diags.push(note(format!(
-                    "warning: {} has more than 32 characters: as in cfgfmt 2.3, its key \
-                     bytes after the 16th are not the digits typed",
-                    key_origin(weak_at.as_ref())
-                )));
-            }
-            Some(crypto::weak_key_bytes(text))
-        }
-        None => None,
-    };
-    let strong_key = c
-        .profile_key_ex
-        .or_else(|| opts.strong_key.as_deref().map(crypto::strong_key_bytes));
-
-    let verbose = |diags: &mut Vec<Diagnostic>, text: String| {
-        if opts.verbose {
-            diags.push(Diagnostic::new(DiagKind::Verbose(text), None));
-        }
-    };
-    // The original's buffer limits, checked per file image.
-    let overrun =
-        |diags: &mut Vec<Diagnostic>, name: &str, len: usize, encrypted: bool, base: bool| {
-            let why = if len > CRASH_OVERRUN {
-                "overflow its output buffer and crash"
-            } else if encrypted && len > RC4_OVERRUN {
-                "encrypt it wrongly: its RC4 state overlapped the file's bytes"
-            } else if split && base && len > NAME_OVERRUN {
-                "take the extended file's name from this file's bytes"
-            } else {
-                return;
-            };
-            diags.push(note(format!(
-                "warning: {name} is {len} bytes (cfgfmt 2.3 would {why})"
-            )));
-        };
-
-    let mut files = Vec::new();
-    let passes: &[bool] = if strong_key.is_some() {
-        &[false, true]
-    } else {
-        &[false]
-    };
-    for &strong in passes {
-        // -g applied to the plain (and weak) files only.
-        let kept: Vec<&Record> = c
-            .store
-            .in_order()
-            .filter(|r| strong || !(opts.omit_sensitive && r.fmt & fmt_bits::SENSITIVE != 0))
-            .collect();
-        let (base, extended): (Vec<&Record>, Vec<&Record>) = if split {
-            kept.iter().partition(|r| r.fmt & fmt_bits::EXTENDED == 0)
-        } else {
-            (kept, Vec::new())
-        };
-        let (suffixes, names): ([&'static str; 2], [String; 2]) = if strong {
-            (
-                [".x", ".xex"],
-                [format!("{out_name}.x"), format!("{out_name}.xex")],
-            )
-        } else {
-            // The original printed the extended name for the base file too when splitting.
-            let first = if split {
-                format!("{out_name}.ex")
-            } else {
-                out_name.to_string()
-            };
-            (["", ".ex"], [first, format!("{out_name}.ex")])
-        };
-        // The pointer names the buffer's current name: `<output>.x` in the strong pass.
-        let pointer = names[0].clone();
-        if strong && split {
-            c.diags.push(note(format!(
-                "warning: {out_name}.x names itself, not {out_name}.xex, as its extended \
-                 file, as cfgfmt 2.3 did"
-            )));
-        }
-        let parts: Vec<(usize, Vec<&Record>)> = if split {
-            vec![(0, base), (1, extended)]
-        } else {
-            vec![(0, base)]
-        };
-        for (index, records) in parts {
-            let (suffix, name) = match (suffixes.get(index), names.get(index)) {
-                (Some(s), Some(n)) => (*s, n.clone()),
-                _ => continue,
-            };
-            verbose(&mut c.diags, format!("i: generating '{name}'..."));
-            let ptr = (split && index == 0).then_some(pointer.as_str());
-            let body = payload(&records, ptr, &mut c.diags)?;
-            let bytes = if strong {
-                let key_text = c.profile_key_ex_text.clone();
-                verbose(
-                    &mut c.diags,
-                    format!("i: Encrypt({name}, {})...", shown_key(&key_text)),
-                );
-                let mut plain = layout::header(&body, Checksum::Internet).to_vec();
-                plain.extend_from_slice(&body);
-                let key = strong_key.unwrap_or_default();
-                crypto::strong_encrypt(&plain, &key, random8(opts)?)
-            } else {
-                let mut bytes = plain_file(&body);
-                if let (Some(key), Some(text)) = (&weak_key, &weak_text) {
-                    verbose(
-                        &mut c.diags,
-                        format!("i: Encrypt({name}, {})...", shown_key(text)),
-                    );
-                    Rc4::new(key).apply(&mut bytes);
-                }
-                bytes
-            };
-            let encrypted = strong || weak_key.is_some();
-            overrun(
-                &mut c.diags,
-                &format!("{out_name}{suffix}"),
-                bytes.len(),
-                encrypted,
-                index == 0,
-            );
-            files.push(OutputFile { suffix, bytes });
-        }
+    let mut files = build.plain_files(&c.store, keys.weak.as_ref())?;
+    if let Some(key) = &keys.strong {
+        files.extend(build.strong_files(&c.store, key, &c.profile_key_ex_text)?);
     }
     Ok(CompileOutput {
         files,
-        diagnostics: c.diags,
-        strong_key,
+        diagnostics: build.diags,
+        strong_key: keys.strong,
     })
 }
 
@@ -717,6 +759,7 @@ pub fn compile<L: IncludeLoader>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::crypto::Rc4;
     use crate::table::BUILTIN_TABLES;
     use crate::text::NoIncludes;
 
@@ -836,7 +879,7 @@ mod tests {
             format!("{}{e}", e.lead()),
             "error: can't open profile 'nope'"
         );
-        assert!(e.note().unwrap().contains("(cfgfmt 2.3 would "));
+        assert!(e.note().unwrap().text.contains("(cfgfmt 2.3 would "));
         let t = TagTable::parse(b"12,0x200,Raw,4\n").0;
         let e = compile(
             b"#txt\nRaw:1\n",
@@ -931,7 +974,7 @@ mod tests {
         };
         assert_eq!(payload_hex("#txt\nPWD0:x\nUseTftp:1\n", &g), "140101");
         let sip = CompileOptions {
-            filter: context::SIP,
+            protocols: crate::table::Protocol::Sip.into(),
             ..CompileOptions::default()
         };
         assert_eq!(payload_hex("#txt\nMGCPPort:1\nUseTftp:1\n", &sip), "140101");
@@ -975,8 +1018,8 @@ mod tests {
     #[test]
     fn profile_keys_win_over_the_command_line() {
         let opts = CompileOptions {
-            weak_key: Some(b"abcd".to_vec()),
-            strong_key: Some(b"3344".to_vec()),
+            weak_key: Some(WeakKey::from_text("abcd")),
+            strong_key: Some(StrongKey::from_text("3344")),
             ..CompileOptions::default()
         };
         let text = "#txt\nEncryptKey:1234\nEncryptKeyEx:1122\nUseTftp:1\n";
@@ -1013,7 +1056,7 @@ mod tests {
     fn unusable_weak_keys_are_refused() {
         for key in [String::new(), "0".repeat(64)] {
             let opts = CompileOptions {
-                weak_key: Some(key.into_bytes()),
+                weak_key: Some(WeakKey::from_text(key)),
                 output_name: "out".into(),
                 ..CompileOptions::default()
             };
@@ -1038,7 +1081,7 @@ mod tests {
         let opts = CompileOptions {
             omit_sensitive: true,
             force_split: true,
-            strong_key: Some(b"0011".to_vec()),
+            strong_key: Some(StrongKey::from_text("0011")),
             output_name: "out".into(),
             rand8: Some([0; 8]),
             ..CompileOptions::default()

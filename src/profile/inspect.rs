@@ -457,7 +457,7 @@ fn read_records(
     findings: &mut Vec<Finding>,
 ) -> (Vec<RecordInfo>, Option<String>) {
     let decode_opts = DecodeOptions {
-        filter,
+        protocols: filter.into(),
         ..DecodeOptions::default()
     };
     let mut records = Vec::new();
@@ -538,7 +538,7 @@ fn record_info(
     show_secrets: bool,
     findings: &mut Vec<Finding>,
 ) -> RecordInfo {
-    let desc = table.by_tag(r.tag, opts.filter);
+    let desc = table.by_tag(r.tag, opts.protocols);
     let name = desc
         .map(|d| d.name.clone())
         .or_else(|| pseudo_name(r.tag).map(str::to_string));
