@@ -12,7 +12,7 @@
 //! use cfgfmt::table::{TagTable, builtin};
 //! use cfgfmt::text::NoIncludes;
 //!
-//! // The 7905G/7912G table that Cisco ships as sip_ptag.dat, built in.
+//! // The 7905G/7912G table that Cisco ships as sip_ptag7912.dat, built in.
 //! let (table, _warnings) = TagTable::parse(builtin("7912").unwrap().text.as_bytes());
 //! let out = compile(b"#txt\nUseTftp:1\n", Path::new("gk.txt"), &mut NoIncludes, &table, &CompileOptions::default())?;
 //! assert_eq!(out.files[0].bytes, b"#ata\xff\xfe\x04\x00\x16\x00\x03\x14\x01\x01");

@@ -422,7 +422,7 @@ pub const BUILTIN_TABLES: &[BuiltinTable] = &[
         name: "7912",
         aliases: &["7905", "7905-7912", "7905-7912-sip", "sip_ptag"],
         description: "7905G/7912G SIP",
-        vendor_file: "sip_ptag.dat",
+        vendor_file: "sip_ptag7912.dat",
         text: include_str!("../formats/tables/7905-7912-sip.dat"),
     },
 ];

@@ -27,7 +27,9 @@ fn stdout(o: &Output) -> String {
 fn scratch(files: &[(&str, &str)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     for (name, text) in files {
-        std::fs::write(dir.path().join(name), text).unwrap();
+        let path = dir.path().join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
     }
     dir
 }
@@ -115,7 +117,7 @@ fn list_tables() {
     assert!(
         out.contains("builtin:ata186")
             && out.contains("builtin:7912")
-            && out.contains("sip_ptag.dat"),
+            && out.contains("sip_ptag7912.dat"),
         "{out}"
     );
 }
@@ -644,5 +646,76 @@ fn sources_are_never_overwritten() {
         std::fs::read_to_string(dir.path().join("keep.txt"))
             .unwrap()
             .contains("UseTftp:1")
+    );
+}
+
+/// `decode` prints text that compiles back to the same bytes (the upgrade address in stored
+/// order); `--original` and Cisco's command line print what Cisco's decoder printed, and
+/// the latter says on stderr that its text would not compile back.
+#[test]
+fn decode_text_compiles_back_and_the_original_text_says_when_it_does_not() {
+    let text = "#txt\nupgradecode:3,0x601,0x0400,0x0100,10.130.8.100,69,0x060111a,CP7912080000SIP060111A.sbin\nUseTftp:1\n";
+    let dir = scratch(&[("gk.txt", text)]);
+    let o = run(dir.path(), &["-tbuiltin:7912", "gk.txt", "gk.cfg"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = run(dir.path(), &["decode", "--table", "builtin:7912", "gk.cfg"]);
+    assert!(stdout(&o).contains(",10.130.8.100,"), "{}", stdout(&o));
+    assert!(!stderr(&o).contains("compile back"), "{}", stderr(&o));
+    let o = run(
+        dir.path(),
+        &["decode", "--original", "--table", "builtin:7912", "gk.cfg"],
+    );
+    assert!(stdout(&o).contains(",100.8.130.10,"), "{}", stdout(&o));
+    let o = run(dir.path(), &["-tbuiltin:7912", "gk.cfg", "back.txt"]);
+    assert_eq!(o.status.code(), Some(0));
+    let back = std::fs::read_to_string(dir.path().join("back.txt")).unwrap();
+    assert!(back.contains(",100.8.130.10,"), "{back}");
+    assert!(
+        stderr(&o).contains("note: this text does not compile back to the same bytes"),
+        "{}",
+        stderr(&o)
+    );
+    // A profile without upgrade records decodes to text that compiles back: no note.
+    let dir = scratch(&[("p.txt", "#txt\nUseTftp:1\nUID:4100\n")]);
+    run(dir.path(), &["-tbuiltin:7912", "p.txt", "p.cfg"]);
+    let o = run(dir.path(), &["-tbuiltin:7912", "p.cfg", "p2.txt"]);
+    assert_eq!(stderr(&o), "");
+}
+
+/// `decode` with no table and no ptag.dat here reads with a `*ptag*.dat` beside the input,
+/// else the built-in table that explains most records, and says which; a table that leaves
+/// records unexplained gets the name of one that knows them.
+#[test]
+fn decode_finds_its_table_and_names_a_better_one() {
+    let dir = scratch(&[
+        ("tree/sip_ptag7912.dat", TABLE_7912),
+        ("gk.txt", "#txt\nDisplayName:Lobby\nUseTftp:1\n"),
+    ]);
+    run(dir.path(), &["-tbuiltin:7912", "gk.txt", "tree/gk.cfg"]);
+    let o = run(dir.path(), &["decode", "tree/gk.cfg"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("DisplayName:Lobby"), "{}", stdout(&o));
+    assert!(
+        stderr(&o).contains("reading with tree/sip_ptag7912.dat (beside the input)"),
+        "{}",
+        stderr(&o)
+    );
+    std::fs::remove_file(dir.path().join("tree/sip_ptag7912.dat")).unwrap();
+    let o = run(dir.path(), &["decode", "tree/gk.cfg"]);
+    assert!(stdout(&o).contains("DisplayName:Lobby"), "{}", stdout(&o));
+    assert!(
+        stderr(&o).contains("reading with builtin:7912"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(
+        dir.path(),
+        &["decode", "--table", "builtin:ata186", "tree/gk.cfg"],
+    );
+    assert!(stdout(&o).contains("#unknownTag"), "{}", stdout(&o));
+    assert!(
+        stderr(&o).contains("explained by builtin:7912 (give -tbuiltin:7912)"),
+        "{}",
+        stderr(&o)
     );
 }

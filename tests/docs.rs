@@ -5,6 +5,9 @@
 #[test]
 fn manual_examples_run_as_written() {
     trycmd::TestCases::new()
-        .register_bin("cfgfmt-rs", std::path::Path::new(env!("CARGO_BIN_EXE_cfgfmt-rs")))
+        .register_bin(
+            "cfgfmt-rs",
+            std::path::Path::new(env!("CARGO_BIN_EXE_cfgfmt-rs")),
+        )
         .case("docs/tour.md");
 }

@@ -16,7 +16,7 @@ use cfgfmt::table::Protocol;
 const AFTER_HELP: &str = "\
 The original command line works as it did with Cisco's cfgfmt:
   cfgfmt-rs [-t<table>] [-sip|-h323|-mgcp|-sccp] [-g] [-split] [-e<key>] [-x<key>] [-E] [-X] [-v] INPUT OUTPUT
-  cfgfmt-rs -tsip_ptag.dat gkdefault.txt gkdefault.cfg
+  cfgfmt-rs -tsip_ptag7912.dat gkdefault.txt gkdefault.cfg
 An INPUT starting with #txt is compiled to a binary profile; any other INPUT is decoded to text.
 Tables: -t<path>, or a built-in one: -tbuiltin:7912 (7905G/7912G SIP), -tbuiltin:ata186 (ATA 186/188).
 Without -t, ptag.dat in the working directory is used, as the original did.
@@ -174,9 +174,12 @@ struct CompileArgs {
 struct DecodeArgs {
     #[command(flatten)]
     common: TableArgs,
-    /// Print upgrade IPs in stored order and long values whole, so the text compiles back
-    /// to the same bytes (the original printed upgrade IPs byte-reversed).
+    /// Print what Cisco's decoder printed (upgrade IPs byte-reversed, long values cut,
+    /// `#EncryptKeyEx:<secret>`). By default the text compiles back to the same bytes.
     #[arg(long)]
+    original: bool,
+    /// The default; kept so older scripts still run.
+    #[arg(long, hide = true)]
     reencodable: bool,
     /// Overwrite OUTPUT even when it is a text profile (starts with #txt).
     #[arg(long)]
@@ -372,7 +375,7 @@ pub fn run(args: Vec<OsString>) -> i32 {
         }),
         Command::Decode(a) => a.common.builder().map(|mut b| {
             let ours = [
-                (a.reencodable, Switch::Reencodable),
+                (!a.original || a.reencodable, Switch::Reencodable),
                 (a.force, Switch::Force),
             ];
             b.switches(ours.into_iter().filter_map(|(on, s)| on.then_some(s)));

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use super::failure::Failure;
 use cfgfmt::crypto::{StrongKey, WeakKey};
-use cfgfmt::diag::{Diagnostic, Error, Result, Severity};
+use cfgfmt::diag::{DiagKind, Diagnostic, Error, Result, Severity};
 use cfgfmt::profile::{self, CompileOptions, DecodeOptions};
 use cfgfmt::table::{
     self, BUILTIN_PREFIX, BUILTIN_TABLES, Protocol, Protocols, TableWarning, TagTable,
@@ -309,6 +309,68 @@ fn left_empty(e: &Error, job: &Job) -> Option<String> {
     ))
 }
 
+/// `decode` given no table, with no `ptag.dat` here: a `*ptag*.dat` beside the input, else
+/// the built-in table that explains most of its records; a note says which. (Cisco's
+/// command line keeps the original's `ptag.dat` default and its error.)
+fn decode_table(job: &Job) -> Option<(TagTable, Vec<TableWarning>)> {
+    if job.direction != Direction::Decode
+        || job.table != TableSource::Default
+        || Path::new("ptag.dat").is_file()
+    {
+        return None;
+    }
+    let dir = job
+        .input
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let (table, name) = match cfgfmt::file::folder::table_beside(dir) {
+        Some((t, name)) => (t, format!("{name} (beside the input)")),
+        None => {
+            let bytes = text::read_bounded(&job.input, MAX_INPUT as u64).ok()?;
+            let opts = inspect_options(job);
+            cfgfmt::profile::inspect::guess_table(&bytes, &opts)
+        }
+    };
+    eprintln!("note: no --table given; reading with {name}");
+    Some((table, Vec::new()))
+}
+
+/// The decode job's protocols and keys, for the profile inspector.
+fn inspect_options(job: &Job) -> cfgfmt::profile::inspect::InspectOptions {
+    cfgfmt::profile::inspect::InspectOptions {
+        filter: job.decode.protocols.bits(),
+        weak_key: job.decode.weak_key.as_ref().map(|k| k.text().to_vec()),
+        strong_key: job.decode.strong_key.as_ref().map(|k| k.text().to_vec()),
+        show_secrets: false,
+    }
+}
+
+/// When the table left records unexplained (`#unknownTag`), the built-in table that knows
+/// them, if one does.
+fn other_table_hint(input: &[u8], table: &TagTable, job: &Job, text: &[u8]) -> Option<String> {
+    text.windows(11)
+        .any(|w| w == b"#unknownTag")
+        .then_some(())?;
+    let opts = inspect_options(job);
+    let ins = cfgfmt::profile::inspect::inspect(input, table, "", &opts);
+    let hint = ins.findings.iter().find(|f| f.code == "other-table")?;
+    Some(format!("note: {}", hint.message))
+}
+
+/// Whether the original's text for `input` is also the re-encodable one, i.e. compiling it
+/// gives the same records back.
+fn compiles_back(input: &[u8], table: &TagTable, job: &Job, text: &[u8]) -> bool {
+    let faithful = profile::DecodeOptions {
+        reencodable: true,
+        ..job.decode.clone()
+    };
+    match profile::decode::decode_with_diagnostics(input, table, &faithful).1 {
+        Ok(exact) => exact == text,
+        Err(_) => true,
+    }
+}
+
 /// What a run produced, before anything is written.
 enum Produced {
     /// Compiled profiles: `<output>` plus suffixes, readable by a TFTP server.
@@ -318,7 +380,10 @@ enum Produced {
 }
 
 fn run_inner(job: &Job) -> Result<()> {
-    let (table, table_warnings) = job.table.load()?;
+    let (table, table_warnings) = match decode_table(job) {
+        Some(found) => found,
+        None => job.table.load()?,
+    };
     let mut diags = table_diagnostics(&table_warnings);
     // Table lines print before the input is even opened, as in the original.
     print_diagnostics(&diags);
@@ -515,6 +580,21 @@ fn produce(job: &Job, table: &TagTable, diags: &mut Vec<Diagnostic>) -> Result<P
         let (decode_diags, text) =
             profile::decode::decode_with_diagnostics(&input, table, &job.decode);
         diags.extend(decode_diags);
-        Ok(Produced::Text(text?))
+        let text = text?;
+        if let Some(hint) = other_table_hint(&input, table, job, &text) {
+            diags.push(Diagnostic::new(DiagKind::Note(hint), None));
+        }
+        if !job.decode.reencodable && !compiles_back(&input, table, job, &text) {
+            diags.push(Diagnostic::new(
+                DiagKind::Note(
+                    "note: this text does not compile back to the same bytes (Cisco's decoder \
+                     prints upgrade addresses byte-reversed and cuts long values); \
+                     `cfgfmt-rs decode` prints text that does"
+                        .to_string(),
+                ),
+                None,
+            ));
+        }
+        Ok(Produced::Text(text))
     }
 }
