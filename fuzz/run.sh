@@ -23,8 +23,8 @@ command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz
 seeds=$(mktemp -d)
 trap 'rm -rf "$seeds"' EXIT
 # Seeds: vectors and examples from testdata/, package fixtures built by the package tests.
-(cd .. && CFGFMT_WRITE_SEEDS="$seeds" cargo test -q --test fuzz_seeds -- --ignored >/dev/null)
-(cd .. && CFGFMT_WRITE_FIXTURES="$seeds/pkg" cargo test -q --test pkg_snapshots -- --ignored >/dev/null)
+(cd .. && CFGFMT_WRITE_SEEDS="$seeds" cargo test -q --test it -- fuzz_seeds --ignored >/dev/null)
+(cd .. && CFGFMT_WRITE_FIXTURES="$seeds/pkg" cargo test -q --test it -- pkg_snapshots --ignored >/dev/null)
 for t in pkg_inspect sgn loads kup tlv bundle; do
   mkdir -p "$seeds/$t"
   find "$seeds/pkg" -type f -size -2M -exec cp {} "$seeds/$t/" \;

@@ -1,5 +1,5 @@
 //! `kup1` / `+kxz` packages (§4), `.sbin`, region checks, bank, section check, extraction.
-mod pkg_fixtures;
+use crate::pkg_fixtures;
 
 use cfgfmt::file as cli;
 use cfgfmt::pkg::detect::{FileKind, detect};

@@ -1,5 +1,5 @@
 //! `.bin`/`.sbn` loader and `.sb2` application payloads (§3.2, §3.3, §8).
-mod pkg_fixtures;
+use crate::pkg_fixtures;
 
 use cfgfmt::pkg::detect::{FileKind, detect};
 use cfgfmt::pkg::image::{self, ImageKind};

@@ -59,7 +59,7 @@ fn fixture_dir() -> tempfile::TempDir {
     put("damaged.cfg", &damaged);
     put(
         "gkdefault.cfg",
-        include_bytes!("../testdata/golden/gkdefault.cfg"),
+        include_bytes!("../../testdata/golden/gkdefault.cfg"),
     );
     put("weak.key", b"abcd\n");
     put("strong.key", b"00112233\n");

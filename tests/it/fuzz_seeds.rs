@@ -1,5 +1,5 @@
 //! Writes the fuzz targets' seed corpora from `testdata/` (used by `fuzz/run.sh`):
-//! `CFGFMT_WRITE_SEEDS=DIR cargo test --test fuzz_seeds -- --ignored`.
+//! `CFGFMT_WRITE_SEEDS=DIR cargo test --test it -- fuzz_seeds --ignored`.
 
 use std::path::Path;
 
@@ -17,7 +17,7 @@ fn write_seeds() {
     };
     let dir = Path::new(&dir);
     let vectors: serde_json::Value =
-        serde_json::from_str(include_str!("../testdata/vectors/cfgfmt-vectors.json")).unwrap();
+        serde_json::from_str(include_str!("../../testdata/vectors/cfgfmt-vectors.json")).unwrap();
     for v in vectors.as_array().unwrap() {
         let id = v["id"].as_str().unwrap();
         if let Some(text) = v["input_text"].as_str() {
@@ -35,7 +35,7 @@ fn write_seeds() {
             }
         }
     }
-    let gk = include_bytes!("../testdata/golden/gkdefault.cfg");
+    let gk = include_bytes!("../../testdata/golden/gkdefault.cfg");
     put(dir, "profile_decode", "gkdefault.cfg", gk);
     put(
         dir,
@@ -43,7 +43,7 @@ fn write_seeds() {
         "gkdefault.cfg",
         &[&[1u8][..], gk].concat(),
     );
-    let example = include_str!("../testdata/examples/gkdefault.txt");
+    let example = include_str!("../../testdata/examples/gkdefault.txt");
     put(
         dir,
         "text_compile",
@@ -58,13 +58,13 @@ fn write_seeds() {
         dir,
         "table_parse",
         "ata186.dat",
-        include_bytes!("../formats/tables/ata186-sip-3.1.dat"),
+        include_bytes!("../../formats/tables/ata186-sip-3.1.dat"),
     );
     put(
         dir,
         "table_parse",
         "7912.dat",
-        include_bytes!("../formats/tables/7905-7912-sip.dat"),
+        include_bytes!("../../formats/tables/7905-7912-sip.dat"),
     );
     for name in [
         "P0S3-08-12-00",

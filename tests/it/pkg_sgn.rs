@@ -1,5 +1,5 @@
 //! Signed-file header: the fact sheet's byte samples, the tag walk, signature checks, strip.
-mod pkg_fixtures;
+use crate::pkg_fixtures;
 
 use cfgfmt::file as cli;
 use cfgfmt::pkg::loads;

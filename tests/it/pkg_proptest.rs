@@ -1,5 +1,5 @@
 //! Random inputs and random multi-byte mutations of the fixtures never panic any inspector.
-mod pkg_fixtures;
+use crate::pkg_fixtures;
 
 use cfgfmt::file as cli;
 use cfgfmt::pkg::{detect, image, kup, loads, sgn, textfiles, tlv};

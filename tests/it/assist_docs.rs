@@ -19,7 +19,7 @@ fn every_rule_has_a_check_or_plan_step() {
     assert_eq!(ids.len(), CHECKS.len(), "check ids are unique");
 }
 
-/// `ASSIST_UPDATE_DOCS=1 cargo test --test assist_docs` rewrites the table.
+/// `ASSIST_UPDATE_DOCS=1 cargo test --test it -- assist_docs` rewrites the table.
 #[test]
 fn docs_table_matches_the_catalogue() {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/assistant.md");

@@ -1,5 +1,5 @@
 //! Bundles (zip) and folders: member identification and cross-file checks.
-mod pkg_fixtures;
+use crate::pkg_fixtures;
 
 use cfgfmt::file::{self as cli, InspectOptions};
 use cfgfmt::pkg::bundle;

@@ -1,7 +1,6 @@
 //! `probe`'s logic through an in-memory [`Transport`]: the SCCP and 7905G/7912G paths, and
 //! files that do not parse (the tftpd-hpa tests cover the network).
-mod assist_fixtures;
-mod pkg_fixtures;
+use crate::assist_fixtures;
 
 use std::collections::BTreeMap;
 use std::time::Duration;

@@ -1,6 +1,6 @@
 //! Truncating or flipping any byte of each fixture never panics, and the format's own parser
 //! reports errors with a byte offset inside the input.
-mod pkg_fixtures;
+use crate::pkg_fixtures;
 
 use cfgfmt::file as cli;
 use cfgfmt::pkg::{PkgError, image, kup, loads, sgn, textfiles, tlv};

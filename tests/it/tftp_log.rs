@@ -503,7 +503,7 @@ fn cli_files_stdin_root_json_and_exit_codes() {
 
 #[test]
 fn docs_list_every_check() {
-    let doc = include_str!("../docs/tftp.md");
+    let doc = include_str!("../../docs/tftp.md");
     for c in cfgfmt::tftp::CHECKS {
         assert!(
             doc.contains(&format!("`{}`", c.id)),
@@ -511,6 +511,6 @@ fn docs_list_every_check() {
             c.id
         );
     }
-    let readme = include_str!("../README.md");
+    let readme = include_str!("../../README.md");
     assert!(readme.contains("cfgfmt-rs tftplog") && readme.contains("cfgfmt-rs probe"));
 }

@@ -7,8 +7,8 @@ use std::process::Command;
 
 use serde_json::Value;
 
-const VECTORS: &str = include_str!("../testdata/vectors/cfgfmt-vectors.json");
-const ATA_TABLE: &str = include_str!("../formats/tables/ata186-sip-3.1.dat");
+const VECTORS: &str = include_str!("../../testdata/vectors/cfgfmt-vectors.json");
+const ATA_TABLE: &str = include_str!("../../formats/tables/ata186-sip-3.1.dat");
 
 /// Vectors where a project decision differs from the vector's `expected_hex`; each names
 /// the decision. (None today: where the original leaked scratch bytes, the vector already

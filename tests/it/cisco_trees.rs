@@ -2,9 +2,9 @@
 //! `sip/` and `sccp/`). CI checks recognition with small synthetic files that reproduce the
 //! real headers and first lines (sizes, header fields, manifest shapes); no Cisco file is
 //! committed. The opt-in test at the end walks the real trees:
-//! `CFGFMT_CISCO_TREE=/path/to/cisco_prov cargo test --test cisco_trees -- --ignored`.
-mod assist_fixtures;
-mod pkg_fixtures;
+//! `CFGFMT_CISCO_TREE=/path/to/cisco_prov cargo test --test it -- cisco_trees --ignored`.
+use crate::assist_fixtures;
+use crate::pkg_fixtures;
 
 use assist_fixtures::Fx;
 use cfgfmt::assist::Severity;

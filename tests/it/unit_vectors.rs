@@ -10,7 +10,7 @@ use cfgfmt::text::NoIncludes;
 use serde_json::Value;
 
 fn vectors() -> Vec<Value> {
-    serde_json::from_str(include_str!("../testdata/vectors/cfgfmt-vectors.json")).unwrap()
+    serde_json::from_str(include_str!("../../testdata/vectors/cfgfmt-vectors.json")).unwrap()
 }
 
 #[test]

@@ -1,5 +1,5 @@
 //! Snapshots pin the human reports, the JSON and the annotated dumps.
-mod pkg_fixtures;
+use crate::pkg_fixtures;
 
 use cfgfmt::file::{self as cli, InspectOptions, PkgReport};
 use cfgfmt::report::{DumpStyle, render_annotated, render_raw};
@@ -103,7 +103,7 @@ fn raw_dump() {
 }
 
 /// Writes the fixtures to `$CFGFMT_WRITE_FIXTURES` (for the README's package examples):
-/// `CFGFMT_WRITE_FIXTURES=/tmp/fx cargo test --test pkg_snapshots -- --ignored`.
+/// `CFGFMT_WRITE_FIXTURES=/tmp/fx cargo test --test it -- pkg_snapshots --ignored`.
 #[test]
 #[ignore]
 fn write_fixtures_for_docs() {

@@ -5,8 +5,8 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-const TABLE_7912: &str = include_str!("../formats/tables/7905-7912-sip.dat");
-const TABLE_ATA: &str = include_str!("../formats/tables/ata186-sip-3.1.dat");
+const TABLE_7912: &str = include_str!("../../formats/tables/7905-7912-sip.dat");
+const TABLE_ATA: &str = include_str!("../../formats/tables/ata186-sip-3.1.dat");
 
 fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_cfgfmt-rs"))
@@ -41,7 +41,7 @@ fn readme_example_gkdefault() {
         ("sip_ptag.dat", TABLE_7912),
         (
             "gkdefault.txt",
-            include_str!("../testdata/examples/gkdefault.txt"),
+            include_str!("../../testdata/examples/gkdefault.txt"),
         ),
     ]);
     let o = run(
@@ -51,7 +51,10 @@ fn readme_example_gkdefault() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(stderr(&o), "");
     let written = std::fs::read(dir.path().join("gkdefault.cfg")).unwrap();
-    assert_eq!(written, include_bytes!("../testdata/golden/gkdefault.cfg"));
+    assert_eq!(
+        written,
+        include_bytes!("../../testdata/golden/gkdefault.cfg")
+    );
     // The upgradecode record, laid out by hand from the spec (§e): tag 0x1100, length 47,
     // n=3, platform 0x601, 0x0400, 0x0100, IP 0 (profile server), port 69, image 0x060111a.
     let record = "91002f0300000601040001000000000000450060111a";
@@ -63,7 +66,7 @@ fn readme_example_gkdefault() {
 fn builtin_table_gives_the_same_bytes() {
     let dir = scratch(&[(
         "gkdefault.txt",
-        include_str!("../testdata/examples/gkdefault.txt"),
+        include_str!("../../testdata/examples/gkdefault.txt"),
     )]);
     for spelling in [&["-tbuiltin:7912"][..], &["--table", "builtin:7905"][..]] {
         let mut args = spelling.to_vec();
@@ -72,7 +75,7 @@ fn builtin_table_gives_the_same_bytes() {
         assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
         assert_eq!(
             std::fs::read(dir.path().join("out.cfg")).unwrap(),
-            include_bytes!("../testdata/golden/gkdefault.cfg")
+            include_bytes!("../../testdata/golden/gkdefault.cfg")
         );
     }
     let o = run(
@@ -88,7 +91,7 @@ fn builtin_table_gives_the_same_bytes() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(
         std::fs::read(dir.path().join("sub.cfg")).unwrap(),
-        include_bytes!("../testdata/golden/gkdefault.cfg")
+        include_bytes!("../../testdata/golden/gkdefault.cfg")
     );
 }
 

@@ -65,7 +65,7 @@ fn fixtures() -> Vec<(&'static str, Vec<u8>, TagTable, DecodeOptions)> {
     .files
     .remove(1)
     .bytes;
-    let gk = include_bytes!("../testdata/golden/gkdefault.cfg").to_vec();
+    let gk = include_bytes!("../../testdata/golden/gkdefault.cfg").to_vec();
     vec![
         ("ata plain", plain, table(0), DecodeOptions::default()),
         (

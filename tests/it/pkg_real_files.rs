@@ -1,5 +1,5 @@
 //! Opt-in: run the inspectors on real firmware the user supplies (never committed):
-//! `CFGFMT_REAL_FIRMWARE_DIR=/path/to/tftp cargo test --test pkg_real_files -- --nocapture`.
+//! `CFGFMT_REAL_FIRMWARE_DIR=/path/to/tftp cargo test --test it -- pkg_real_files --nocapture`.
 //! Checks the fact-sheet invariants: signed headers parse, `.sbn` minus header equals `.bin`,
 //! `LA_VERSION` equals the loader tag, kup1 regions inflate with good CRCs.
 use cfgfmt::file::{self as cli, InspectOptions};

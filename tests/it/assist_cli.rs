@@ -1,7 +1,7 @@
 //! The assistant's subcommands as users type them: exit statuses, JSON, the upgradecode
 //! line and its in-place edit, and snapshots of doctor's human report.
-mod assist_fixtures;
-mod pkg_fixtures;
+use crate::assist_fixtures;
+use crate::pkg_fixtures;
 
 use assist_fixtures::*;
 use pkg_fixtures::*;

@@ -1,7 +1,7 @@
 //! `doctor`: every check of the catalogue against a folder built by the test — the clean
 //! folders report nothing, each broken variant reports exactly the expected finding.
-mod assist_fixtures;
-mod pkg_fixtures;
+use crate::assist_fixtures;
+use crate::pkg_fixtures;
 
 use assist_fixtures::*;
 use cfgfmt::assist::doctor::{self, DoctorOptions, SIP2_CNF_LIMIT};

@@ -1,5 +1,5 @@
 //! `.tlv` trust lists (§2).
-mod pkg_fixtures;
+use crate::pkg_fixtures;
 
 use cfgfmt::pkg::detect::{FileKind, detect};
 use cfgfmt::pkg::sgn::{self, SignatureCheck};

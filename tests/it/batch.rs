@@ -9,7 +9,7 @@ use cfgfmt::table::{TagTable, builtin};
 use cfgfmt::text::NoIncludes;
 
 const TEMPLATE: &str = "#txt\nUseTftp:1\nTftpURL:192.168.10.5\nProxy:sip.example.net\nSIPPort:5060\nDisplayName:Template Name\n";
-const GK60: &str = include_str!("../testdata/profiles/gkdefault-60.txt");
+const GK60: &str = include_str!("../../testdata/profiles/gkdefault-60.txt");
 
 fn table_7912() -> TagTable {
     TagTable::parse(builtin("7912").unwrap().text.as_bytes()).0

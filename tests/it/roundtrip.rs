@@ -185,7 +185,7 @@ fn original_text_reverses_upgrade_ips() {
 #[test]
 fn every_vector_encode_round_trips() {
     let vectors: serde_json::Value =
-        serde_json::from_str(include_str!("../testdata/vectors/cfgfmt-vectors.json")).unwrap();
+        serde_json::from_str(include_str!("../../testdata/vectors/cfgfmt-vectors.json")).unwrap();
     let t = table(0);
     let mut checked = 0;
     for v in vectors.as_array().unwrap() {
