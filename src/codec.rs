@@ -220,7 +220,7 @@ fn is_c_space(b: u8) -> bool {
 
 /// A number token as the original read list elements: `strtoul(token, NULL, 0)`.
 /// `what` names the element in notes (`element 3`, `the port`).
-fn token_number(token: &[u8], what: &str, n: &mut Notes<'_>) -> u32 {
+fn token_number(token: &[u8], what: impl std::fmt::Display, n: &mut Notes<'_>) -> u32 {
     let c = parse_c_int(token, Signedness::Unsigned);
     let value = c.map_or(0, |c| c.value);
     if token.len() > MAX_NUMBER_TOKEN {
@@ -345,8 +345,27 @@ fn render_dotted(bytes: &[u8], n: usize) -> String {
 }
 
 /// An IP (n = 4), six dotted bytes (n = 6) or `IP.PORT` (n = 5) as the original stored it.
+/// Whether `text` is exactly how `bytes` print (checked without allocating: most values are).
+fn prints_as(text: &[u8], bytes: &[u8], n: usize) -> bool {
+    use std::io::Write;
+    let mut buf = std::io::Cursor::new([0u8; 40]);
+    let written = if let ([a, b, c, d, p0, p1], 5) = (bytes, n) {
+        write!(buf, "{a}.{b}.{c}.{d}.{}", u16::from_be_bytes([*p0, *p1])).is_ok()
+    } else {
+        bytes.iter().enumerate().all(|(i, b)| {
+            (if i == 0 { Ok(()) } else { buf.write_all(b".") }).is_ok()
+                && write!(buf, "{b}").is_ok()
+        })
+    };
+    let len = usize::try_from(buf.position()).unwrap_or(0);
+    written && buf.get_ref().get(..len) == Some(text)
+}
+
 fn encode_dotted(text: &[u8], n: usize, n_: &mut Notes<'_>) -> Vec<u8> {
     let d = read_dotted(text, n);
+    if d.written >= d.bytes.len() && (text == b"0" || prints_as(text, &d.bytes, n)) {
+        return d.bytes;
+    }
     let shown = render_dotted(&d.bytes, n);
     let kind = match n {
         4 => "an IP address",
@@ -417,15 +436,21 @@ fn encode_int(text: &[u8], unsigned: bool, n: &mut Notes<'_>) -> Vec<u8> {
     };
     let c = parse_c_int(text, sign);
     let value = c.map_or(0, |c| c.value);
-    let shown_value = if unsigned {
-        value.to_string()
-    } else {
-        (value as i32).to_string()
+    // Remarks are rare: their texts are made only when one is due.
+    let shown_value = || {
+        if unsigned {
+            value.to_string()
+        } else {
+            (value as i32).to_string()
+        }
     };
-    let lead = n.lead(text);
     match c {
-        None => n.surprise(format!("{lead}no number; stored 0")),
-        Some(c) => {
+        None => {
+            let lead = n.lead(text);
+            n.surprise(format!("{lead}no number; stored 0"));
+        }
+        Some(c) if c.octal || c.clamped || !is_c_blank(text.get(c.consumed..)) => {
+            let (lead, shown_value) = (n.lead(text), shown_value());
             let rest = text.get(c.consumed..).unwrap_or_default();
             if rest.iter().any(|&b| !is_c_space(b)) {
                 n.surprise(format!(
@@ -441,8 +466,14 @@ fn encode_int(text: &[u8], unsigned: bool, n: &mut Notes<'_>) -> Vec<u8> {
                 n.surprise(format!("{lead}out of range; stored {shown_value}"));
             }
         }
+        Some(_) => {}
     }
     value.to_be_bytes().to_vec()
+}
+
+/// Whether what follows a number is only C white space (or nothing).
+fn is_c_blank(rest: Option<&[u8]>) -> bool {
+    rest.unwrap_or_default().iter().all(|&b| is_c_space(b))
 }
 
 fn encode_bool(text: &[u8], n: &mut Notes<'_>) -> Vec<u8> {
@@ -461,13 +492,33 @@ fn fits_16(value: u32) -> bool {
     value <= 0xFFFF || (value as i32) >= -0x8000
 }
 
+/// "value N" in remarks, written only when one is made.
+#[derive(Clone, Copy)]
+struct Value(usize);
+
+impl std::fmt::Display for Value {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "value {}", self.0)
+    }
+}
+
+/// "element N" in remarks, written only when one is made.
+#[derive(Clone, Copy)]
+struct Element(usize);
+
+impl std::fmt::Display for Element {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "element {}", self.0)
+    }
+}
+
 fn encode_shorts(text: &[u8], size: usize, n: &mut Notes<'_>) -> Vec<u8> {
     let capacity = size / 2;
     let mut out = vec![0u8; size];
     let mut count = 0;
     for token in tokens(text) {
-        let what = format!("element {}", count + 1);
-        let v = token_number(token, &what, n);
+        let what = Element(count + 1);
+        let v = token_number(token, what, n);
         if !fits_16(v) {
             n.surprise(format!("{what} does not fit 16 bits; stored {}", v as u16));
         }
@@ -569,7 +620,7 @@ fn encode_obsolete_tone(text: &[u8], size: usize, n: &mut Notes<'_>) -> Option<V
         ));
     }
     for (k, slot) in words.iter_mut().skip(5).enumerate() {
-        *slot = token_number(part(5 + k), &format!("value {}", 6 + k), n) as u16;
+        *slot = token_number(part(5 + k), Value(6 + k), n) as u16;
     }
     if toks.len() > 9 {
         n.surprise(format!(

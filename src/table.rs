@@ -219,15 +219,21 @@ impl fmt::Display for TableWarning {
 #[derive(Debug, Clone, Default)]
 pub struct TagTable {
     entries: Vec<Descriptor>,
-    by_name: Vec<u32>,
+    /// Names folded to lower case, with their entry, sorted by name.
+    by_name: Vec<(Box<[u8]>, u32)>,
     by_tag: Vec<u32>,
 }
 
-/// Compares names as the original did: ASCII letters in any case are equal.
-fn cmp_folded(a: &[u8], b: &[u8]) -> Ordering {
-    a.iter()
-        .map(u8::to_ascii_lowercase)
-        .cmp(b.iter().map(u8::to_ascii_lowercase))
+/// Compares a folded name with a name as typed, folding the latter on the fly: names
+/// match as the original matched them, ASCII letters in any case being equal.
+fn cmp_query(folded: &[u8], query: &[u8]) -> Ordering {
+    for (a, b) in folded.iter().zip(query) {
+        match a.cmp(&b.to_ascii_lowercase()) {
+            Ordering::Equal => {}
+            other => return other,
+        }
+    }
+    folded.len().cmp(&query.len())
 }
 
 /// The original read tables with `fgets` into an 80-byte buffer: pieces of at most 79
@@ -335,8 +341,11 @@ impl TagTable {
     /// Builds both indexes; stable sorts keep file order among equal keys.
     fn index(&mut self) {
         let all = 0..u32::try_from(self.entries.len()).unwrap_or(u32::MAX);
-        let mut by_name: Vec<u32> = all.clone().collect();
-        by_name.sort_by(|&a, &b| cmp_folded(self.name_of(a), self.name_of(b)));
+        let mut by_name: Vec<(Box<[u8]>, u32)> = all
+            .clone()
+            .map(|i| (self.name_of(i).to_ascii_lowercase().into_boxed_slice(), i))
+            .collect();
+        by_name.sort_by(|a, b| a.0.cmp(&b.0));
         let mut by_tag: Vec<u32> = all.collect();
         by_tag.sort_by_key(|&i| self.entry(i).map_or(0, |d| d.tag));
         self.by_name = by_name;
@@ -352,14 +361,13 @@ impl TagTable {
     }
 
     /// The last entry of `run` (indexes into the entries) that the protocols see.
-    fn last_in_context<'a>(
-        &'a self,
-        run: &'a [u32],
+    fn last_in_context(
+        &self,
+        run: impl DoubleEndedIterator<Item = u32>,
         protocols: Protocols,
-    ) -> Option<&'a Descriptor> {
-        run.iter()
-            .rev()
-            .filter_map(|&i| self.entry(i))
+    ) -> Option<&Descriptor> {
+        run.rev()
+            .filter_map(|i| self.entry(i))
             .find(|d| protocols.intersects(d.context))
     }
 
@@ -377,10 +385,11 @@ impl TagTable {
         let key = name.as_ref();
         let start = self
             .by_name
-            .partition_point(|&i| cmp_folded(self.name_of(i), key) == Ordering::Less);
+            .partition_point(|(n, _)| cmp_query(n, key) == Ordering::Less);
         let rest = self.by_name.get(start..).unwrap_or_default();
-        let len = rest.partition_point(|&i| cmp_folded(self.name_of(i), key) == Ordering::Equal);
-        self.last_in_context(rest.get(..len).unwrap_or_default(), protocols.into())
+        let len = rest.partition_point(|(n, _)| cmp_query(n, key) == Ordering::Equal);
+        let run = rest.get(..len).unwrap_or_default();
+        self.last_in_context(run.iter().map(|(_, i)| *i), protocols.into())
     }
 
     /// Decoding lookup: the last line with that tag that the protocols see (the original
@@ -390,7 +399,8 @@ impl TagTable {
         let start = self.by_tag.partition_point(|&i| tag_of(i) < tag);
         let rest = self.by_tag.get(start..).unwrap_or_default();
         let len = rest.partition_point(|&i| tag_of(i) == tag);
-        self.last_in_context(rest.get(..len).unwrap_or_default(), protocols.into())
+        let run = rest.get(..len).unwrap_or_default();
+        self.last_in_context(run.iter().copied(), protocols.into())
     }
 }
 
