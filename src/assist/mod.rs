@@ -28,6 +28,7 @@ pub struct CheckDef {
     pub inferred: bool,
 }
 
+/// One catalogue entry; shared with the TFTP checks (`crate::tftp::CHECKS`).
 macro_rules! check {
     ($id:literal, [$($r:literal),+], $sev:ident, $title:literal, $why:literal) => {
         CheckDef { id: $id, rules: &[$($r),+], severity: Severity::$sev, title: $title, why: $why, inferred: false }
@@ -36,6 +37,7 @@ macro_rules! check {
         CheckDef { id: $id, rules: &[$($r),+], severity: Severity::$sev, title: $title, why: $why, inferred: true }
     };
 }
+pub(crate) use check;
 
 /// Every check `doctor` runs.
 pub const CHECKS: &[CheckDef] = &[

@@ -37,7 +37,7 @@ impl Model {
     fn is_7940_family(self) -> bool {
         matches!(self, Model::M7940 | Model::M7960)
     }
-    fn label(self) -> &'static str {
+    pub fn label(self) -> &'static str {
         match self {
             Model::M7940 => "7940",
             Model::M7960 => "7960",

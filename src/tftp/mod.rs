@@ -17,16 +17,7 @@ pub mod log;
 pub mod names;
 pub mod probe;
 
-use crate::assist::{CheckDef, Finding, Severity};
-
-macro_rules! check {
-    ($id:literal, [$($r:literal),+], $sev:ident, $title:literal, $why:literal) => {
-        CheckDef { id: $id, rules: &[$($r),+], severity: Severity::$sev, title: $title, why: $why, inferred: false }
-    };
-    ($id:literal, [$($r:literal),+], $sev:ident, $title:literal, $why:literal, inferred) => {
-        CheckDef { id: $id, rules: &[$($r),+], severity: Severity::$sev, title: $title, why: $why, inferred: true }
-    };
-}
+use crate::assist::{CheckDef, Finding, Severity, check};
 
 /// Every check `tftplog` and `probe` report (documented in `docs/tftp.md`).
 pub const CHECKS: &[CheckDef] = &[

@@ -51,37 +51,8 @@ impl Transport for UdpClient {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub enum Model {
-    #[serde(rename = "7940")]
-    M7940,
-    #[serde(rename = "7960")]
-    M7960,
-    #[serde(rename = "7905")]
-    M7905,
-    #[serde(rename = "7912")]
-    M7912,
-}
-
-impl Model {
-    pub fn parse(s: &str) -> Option<Model> {
-        Some(match s.trim().trim_end_matches(['G', 'g']) {
-            "7940" => Model::M7940,
-            "7960" => Model::M7960,
-            "7905" => Model::M7905,
-            "7912" => Model::M7912,
-            _ => return None,
-        })
-    }
-    pub fn label(self) -> &'static str {
-        match self {
-            Model::M7940 => "7940",
-            Model::M7960 => "7960",
-            Model::M7905 => "7905G",
-            Model::M7912 => "7912G",
-        }
-    }
-}
+/// The phone models a probe can play: the conversion planner's.
+pub use crate::assist::plan::Model;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
