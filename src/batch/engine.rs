@@ -241,7 +241,6 @@ impl<'t> Batch<'t> {
         mac: &Result<String, RowError>,
         out_dir: Option<&Path>,
     ) -> (RowReport, Vec<Staged>) {
-        let file = &self.devices.name;
         let mut report = RowReport {
             line: row.line,
             mac: mac.as_ref().ok().cloned(),
@@ -252,6 +251,65 @@ impl<'t> Batch<'t> {
             messages: Vec::new(),
             info: Vec::new(),
         };
+        let items = match self.row_items(row, mac) {
+            Ok(items) => items,
+            Err(problems) => {
+                let file = &self.devices.name;
+                report.errors = problems.len();
+                report.messages = problems.iter().map(|p| p.render(file, row.line)).collect();
+                return (report, Vec::new());
+            }
+        };
+        let Some(mac) = report.mac.clone() else {
+            return (report, Vec::new()); // Unreachable: a MAC error was reported above.
+        };
+        let name = format!("{}{mac}", self.options.prefix.as_str());
+        let opts = row_options(&self.options.compile, &name);
+        let all = || self.template.items.iter().chain(&items);
+        let out = match compile_items(all(), self.table, &opts) {
+            Ok(out) => out,
+            Err(e) => {
+                report.errors = 1;
+                report.messages.push(error_line(&e));
+                return (report, Vec::new());
+            }
+        };
+        report.files = out
+            .files
+            .iter()
+            .map(|f| format!("{name}{}", f.suffix))
+            .collect();
+        self.classify(&mut report, &out);
+        if report.errors > 0 {
+            return (report, Vec::new()); // The original wrote such output; a batch does not.
+        }
+        let Some(dir) = out_dir else {
+            report.status = RowStatus::Checked;
+            return (report, Vec::new());
+        };
+        match self.stage_changed(dir, &name, &out) {
+            Ok(staged) => {
+                report.status = if staged.is_empty() {
+                    RowStatus::Unchanged
+                } else {
+                    RowStatus::Written
+                };
+                (report, staged)
+            }
+            Err(e) => {
+                report.errors += 1;
+                report.messages.push(e);
+                (report, Vec::new())
+            }
+        }
+    }
+
+    /// The row's cells as assignments after the template's, or every problem found in it.
+    fn row_items(
+        &self,
+        row: &Row,
+        mac: &Result<String, RowError>,
+    ) -> Result<Vec<Item>, Vec<RowError>> {
         let mut problems = Vec::new();
         if let Err(e) = mac {
             problems.push(e.clone());
@@ -295,38 +353,21 @@ impl<'t> Batch<'t> {
                 },
             }));
         }
-        if !problems.is_empty() {
-            report.errors = problems.len();
-            report.messages = problems.iter().map(|p| p.render(file, row.line)).collect();
-            return (report, Vec::new());
+        if problems.is_empty() {
+            Ok(items)
+        } else {
+            Err(problems)
         }
-        let Some(mac) = report.mac.clone() else {
-            return (report, Vec::new()); // Unreachable: a MAC error was reported above.
-        };
-        let name = format!("{}{mac}", self.options.prefix.as_str());
-        let opts = row_options(&self.options.compile, &name);
-        let all = || self.template.items.iter().chain(&items);
-        let out = match compile_items(all(), self.table, &opts) {
-            Ok(out) => out,
-            Err(e) => {
-                report.errors = 1;
-                report.messages.push(error_line(&e));
-                return (report, Vec::new());
-            }
-        };
-        report.files = out
-            .files
-            .iter()
-            .map(|f| format!("{name}{}", f.suffix))
-            .collect();
-        self.classify(&mut report, &out);
-        if report.errors > 0 {
-            return (report, Vec::new()); // The original wrote such output; a batch does not.
-        }
-        let Some(dir) = out_dir else {
-            report.status = RowStatus::Checked;
-            return (report, Vec::new());
-        };
+    }
+
+    /// Stages the compiled files that differ from those in `dir` (all of them with
+    /// `--force`); on a failure, the error line.
+    fn stage_changed(
+        &self,
+        dir: &Path,
+        name: &str,
+        out: &CompileOutput,
+    ) -> Result<Vec<Staged>, String> {
         let mut staged = Vec::new();
         for f in &out.files {
             let path = dir.join(format!("{name}{}", f.suffix));
@@ -345,20 +386,11 @@ impl<'t> Batch<'t> {
             }
             match Staged::new(&path, &f.bytes) {
                 Ok(s) => staged.push(s),
-                Err(e) => {
-                    // Dropping what was staged removes it: the device keeps its old files.
-                    report.errors += 1;
-                    report.messages.push(error_line(&e));
-                    return (report, Vec::new());
-                }
+                // Dropping what was staged removes it: the device keeps its old files.
+                Err(e) => return Err(error_line(&e)),
             }
         }
-        report.status = if staged.is_empty() {
-            RowStatus::Unchanged
-        } else {
-            RowStatus::Written
-        };
-        (report, staged)
+        Ok(staged)
     }
 
     /// Sorts a row's diagnostics into the report, leaving out the template's own.

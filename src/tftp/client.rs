@@ -7,6 +7,7 @@
 //! retransmissions) and the whole transfer ([`ClientOptions::deadline`]). It sends only
 //! RRQ, ACK and ERROR packets: it never writes to the server.
 use std::net::{SocketAddr, ToSocketAddrs, UdpSocket};
+use std::ops::ControlFlow;
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
@@ -239,46 +240,28 @@ fn transfer(
 ) -> Fetch {
     let started = Instant::now();
     let request = rrq(file, opts);
-    let mut last_sent = request.clone();
-    let mut last_to = server;
-    let mut peer: Option<SocketAddr> = None;
-    let mut blksize: u16 = 512;
-    let mut tsize = None;
-    let mut expected: u16 = 1;
-    let mut data: Vec<u8> = Vec::new();
-    let mut tries = 0u32;
+    let mut read = ReadState::new(started, request.clone(), server);
     let mut buf = vec![0u8; 65_536];
-    let net_err = |e: std::io::Error| Fetch::Network {
-        what: e.to_string(),
-    };
     if let Err(e) = net.send_to(&request, server) {
         return net_err(e);
     }
     loop {
         if started.elapsed() > opts.deadline {
-            return Fetch::Timeout {
-                waited_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
-            };
+            return timed_out(started);
         }
         let got = match net.recv_from(&mut buf, opts.timeout) {
             Ok(g) => g,
             Err(e) => return net_err(e),
         };
         let Some((n, from)) = got else {
-            tries += 1;
-            if tries > opts.retries {
-                return Fetch::Timeout {
-                    waited_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
-                };
-            }
-            if let Err(e) = net.send_to(&last_sent, last_to) {
-                return net_err(e);
+            if let ControlFlow::Break(end) = read.retransmit(net, opts) {
+                return end;
             }
             continue;
         };
         // The server answers from a new port (its transfer id); it must keep that one, and
         // come from the address asked.
-        if from.ip() != server.ip() || peer.is_some_and(|p| p != from) {
+        if from.ip() != server.ip() || read.peer.is_some_and(|p| p != from) {
             let _ = net.send_to(&error_packet(5, "Unknown transfer ID"), from);
             continue;
         }
@@ -287,104 +270,203 @@ fn transfer(
                 what: format!("{n}-byte packet too short"),
             };
         };
+        if let ControlFlow::Break(end) = read.handle(net, from, packet, opts) {
+            return end;
+        }
+    }
+}
+
+fn net_err(e: std::io::Error) -> Fetch {
+    Fetch::Network {
+        what: e.to_string(),
+    }
+}
+
+fn timed_out(started: Instant) -> Fetch {
+    Fetch::Timeout {
+        waited_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+    }
+}
+
+/// Sends a packet; a socket failure ends the transfer.
+fn send(net: &mut dyn Datagrams, packet: &[u8], to: SocketAddr) -> ControlFlow<Fetch> {
+    match net.send_to(packet, to) {
+        Ok(()) => ControlFlow::Continue(()),
+        Err(e) => ControlFlow::Break(net_err(e)),
+    }
+}
+
+/// What an error packet from the server means.
+fn server_error(code: u16, message: String) -> Fetch {
+    // tftpd-hpa reports a file it may not open as error 0 with strerror's
+    // "Permission denied" rather than error 2.
+    let denied = message.to_ascii_lowercase().contains("permission denied");
+    match code {
+        1 => Fetch::NotFound { message },
+        2 => Fetch::AccessViolation { message },
+        0 if denied => Fetch::AccessViolation { message },
+        _ => Fetch::ServerError { code, message },
+    }
+}
+
+/// One read in progress: what was last sent (to send again on a timeout) and what arrived.
+struct ReadState {
+    started: Instant,
+    last_sent: Vec<u8>,
+    last_to: SocketAddr,
+    peer: Option<SocketAddr>,
+    blksize: u16,
+    tsize: Option<u64>,
+    expected: u16,
+    data: Vec<u8>,
+    tries: u32,
+}
+
+impl ReadState {
+    fn new(started: Instant, request: Vec<u8>, server: SocketAddr) -> ReadState {
+        ReadState {
+            started,
+            last_sent: request,
+            last_to: server,
+            peer: None,
+            blksize: 512,
+            tsize: None,
+            expected: 1,
+            data: Vec::new(),
+            tries: 0,
+        }
+    }
+
+    /// Nothing arrived in time: sends the last packet again, or gives up after the retries.
+    fn retransmit(&mut self, net: &mut dyn Datagrams, opts: &ClientOptions) -> ControlFlow<Fetch> {
+        self.tries += 1;
+        if self.tries > opts.retries {
+            return ControlFlow::Break(timed_out(self.started));
+        }
+        send(net, &self.last_sent, self.last_to)
+    }
+
+    /// Sends `packet` as the one to repeat on a timeout.
+    fn send_and_keep(
+        &mut self,
+        net: &mut dyn Datagrams,
+        packet: Vec<u8>,
+        to: SocketAddr,
+    ) -> ControlFlow<Fetch> {
+        self.last_sent = packet;
+        self.last_to = to;
+        self.tries = 0;
+        send(net, &self.last_sent, to)
+    }
+
+    fn handle(
+        &mut self,
+        net: &mut dyn Datagrams,
+        from: SocketAddr,
+        packet: Packet<'_>,
+        opts: &ClientOptions,
+    ) -> ControlFlow<Fetch> {
         match packet {
-            Packet::Error { code, message } => {
-                // tftpd-hpa reports a file it may not open as error 0 with strerror's
-                // "Permission denied" rather than error 2.
-                let denied = message.to_ascii_lowercase().contains("permission denied");
-                return match code {
-                    1 => Fetch::NotFound { message },
-                    2 => Fetch::AccessViolation { message },
-                    0 if denied => Fetch::AccessViolation { message },
-                    _ => Fetch::ServerError { code, message },
-                };
-            }
-            Packet::Oack(options) if peer.is_none() => {
-                peer = Some(from);
-                for (k, v) in options {
-                    match k.as_str() {
-                        "blksize" => match v.parse::<u16>() {
-                            Ok(b) if (8..=opts.blksize.unwrap_or(512).max(512)).contains(&b) => {
-                                blksize = b
-                            }
-                            _ => {
-                                let _ = net.send_to(&error_packet(8, "bad blksize"), from);
-                                return Fetch::Protocol {
-                                    what: format!("server chose blksize {v:?}"),
-                                };
-                            }
-                        },
-                        "tsize" => tsize = v.parse::<u64>().ok(),
-                        _ => {}
-                    }
-                }
-                if tsize.is_some_and(|t| t > opts.max_size) {
-                    let _ = net.send_to(&error_packet(3, "file too large"), from);
-                    return Fetch::TooLarge {
-                        limit: opts.max_size,
-                    };
-                }
-                last_sent = ack(0);
-                last_to = from;
-                tries = 0;
-                if let Err(e) = net.send_to(&last_sent, from) {
-                    return net_err(e);
-                }
-            }
+            Packet::Error { code, message } => ControlFlow::Break(server_error(code, message)),
+            Packet::Oack(options) if self.peer.is_none() => self.on_oack(net, from, options, opts),
             Packet::Data { block, data: chunk } => {
-                if peer.is_none() {
+                if self.peer.is_none() {
                     // No OACK: the server ignored the options (RFC 2347), plain 512 blocks.
-                    peer = Some(from);
+                    self.peer = Some(from);
                 }
-                if block == expected {
-                    if chunk.len() > usize::from(blksize) {
-                        let _ = net.send_to(&error_packet(4, "block too large"), from);
-                        return Fetch::Protocol {
-                            what: format!(
-                                "block {block} holds {} bytes, more than the block size {blksize}",
-                                chunk.len()
-                            ),
-                        };
-                    }
-                    if data.len() as u64 + chunk.len() as u64 > opts.max_size {
-                        let _ = net.send_to(&error_packet(3, "file too large"), from);
-                        return Fetch::TooLarge {
-                            limit: opts.max_size,
-                        };
-                    }
-                    data.extend_from_slice(chunk);
-                    last_sent = ack(block);
-                    last_to = from;
-                    tries = 0;
-                    if let Err(e) = net.send_to(&last_sent, from) {
-                        return net_err(e);
-                    }
-                    if chunk.len() < usize::from(blksize) {
-                        let size = data.len() as u64;
-                        return Fetch::Fetched {
-                            bytes: data,
-                            size,
-                            blksize,
-                            tsize,
-                        };
-                    }
-                    // Block numbers wrap after 65535 (as most servers do); the size limit
-                    // bounds the transfer.
-                    expected = expected.wrapping_add(1);
-                } else if block == expected.wrapping_sub(1) {
+                if block == self.expected {
+                    self.on_expected_block(net, from, block, chunk, opts)
+                } else if block == self.expected.wrapping_sub(1) {
                     // Our ACK was lost: send it again (once per duplicate).
-                    if let Err(e) = net.send_to(&last_sent, from) {
-                        return net_err(e);
-                    }
+                    send(net, &self.last_sent, from)
+                } else {
+                    ControlFlow::Continue(())
                 }
             }
-            Packet::Oack(_) => {}
-            Packet::Other(op) => {
-                return Fetch::Protocol {
-                    what: format!("unexpected opcode {op}"),
-                };
+            Packet::Oack(_) => ControlFlow::Continue(()),
+            Packet::Other(op) => ControlFlow::Break(Fetch::Protocol {
+                what: format!("unexpected opcode {op}"),
+            }),
+        }
+    }
+
+    /// The server's answer to the options: takes its block size and the announced size.
+    fn on_oack(
+        &mut self,
+        net: &mut dyn Datagrams,
+        from: SocketAddr,
+        options: Vec<(String, String)>,
+        opts: &ClientOptions,
+    ) -> ControlFlow<Fetch> {
+        self.peer = Some(from);
+        for (k, v) in options {
+            match k.as_str() {
+                "blksize" => match v.parse::<u16>() {
+                    Ok(b) if (8..=opts.blksize.unwrap_or(512).max(512)).contains(&b) => {
+                        self.blksize = b
+                    }
+                    _ => {
+                        let _ = net.send_to(&error_packet(8, "bad blksize"), from);
+                        return ControlFlow::Break(Fetch::Protocol {
+                            what: format!("server chose blksize {v:?}"),
+                        });
+                    }
+                },
+                "tsize" => self.tsize = v.parse::<u64>().ok(),
+                _ => {}
             }
         }
+        if self.tsize.is_some_and(|t| t > opts.max_size) {
+            let _ = net.send_to(&error_packet(3, "file too large"), from);
+            return ControlFlow::Break(Fetch::TooLarge {
+                limit: opts.max_size,
+            });
+        }
+        self.send_and_keep(net, ack(0), from)
+    }
+
+    /// The next block: checks its size and the file's, keeps it and acknowledges it; a
+    /// short block ends the file.
+    fn on_expected_block(
+        &mut self,
+        net: &mut dyn Datagrams,
+        from: SocketAddr,
+        block: u16,
+        chunk: &[u8],
+        opts: &ClientOptions,
+    ) -> ControlFlow<Fetch> {
+        let blksize = self.blksize;
+        if chunk.len() > usize::from(blksize) {
+            let _ = net.send_to(&error_packet(4, "block too large"), from);
+            return ControlFlow::Break(Fetch::Protocol {
+                what: format!(
+                    "block {block} holds {} bytes, more than the block size {blksize}",
+                    chunk.len()
+                ),
+            });
+        }
+        if self.data.len() as u64 + chunk.len() as u64 > opts.max_size {
+            let _ = net.send_to(&error_packet(3, "file too large"), from);
+            return ControlFlow::Break(Fetch::TooLarge {
+                limit: opts.max_size,
+            });
+        }
+        self.data.extend_from_slice(chunk);
+        self.send_and_keep(net, ack(block), from)?;
+        if chunk.len() < usize::from(blksize) {
+            let bytes = std::mem::take(&mut self.data);
+            let size = bytes.len() as u64;
+            return ControlFlow::Break(Fetch::Fetched {
+                bytes,
+                size,
+                blksize,
+                tsize: self.tsize,
+            });
+        }
+        // Block numbers wrap after 65535 (as most servers do); the size limit bounds the
+        // transfer.
+        self.expected = self.expected.wrapping_add(1);
+        ControlFlow::Continue(())
     }
 }
 

@@ -493,105 +493,143 @@ fn missing_and_refused(
             continue;
         }
         seen.push((&t.file, refused));
-        let got_later = ts
-            .iter()
-            .any(|u| u.file == t.file && u.outcome.is_success());
-        let optional = r.is_optional() || got_later;
-        // Another extension of the same load was served: the phone tried the forms in turn.
-        let sibling_served = r.is_image()
-            && ts.iter().any(|u| {
-                u.file != t.file && stem_of(&u.file) == stem_of(&t.file) && u.outcome.is_success()
-            });
-        let times = ts
-            .iter()
-            .filter(|u| u.file == t.file && u.outcome == t.outcome)
-            .count();
-        let times = if times > 1 {
-            format!(" ({times} times)")
-        } else {
-            String::new()
-        };
+        let times = times_note(ts, t);
         if refused {
-            out.push(finding(
-                "access-violation",
-                optional.then_some(Severity::Info),
-                &t.log,
-                Some(t.line),
-                format!("the server refused {} to {}{times}: access violation", t.file, t.client),
-                format!("Make {} readable by the server's user (chmod a+r; tftpd-hpa sends only world-readable files) and keep it inside the server's root.", t.file),
-            ));
-            continue;
+            out.push(access_violation(t, is_optional(ts, t, r), &times));
+        } else if let Some(f) = missing_file(ts, t, r, root, &times) {
+            out.push(f);
         }
-        if let Some(root) = root {
-            if let Some(other) = root.other_case(&t.file) {
-                let expected = names::expected_case(&t.file)
-                    .filter(|e| *e != t.file)
-                    .map(|e| format!(" (the phone's own spelling is {e}: check what points to it)"))
-                    .unwrap_or_default();
-                out.push(finding(
-                    "requested-name-case",
-                    None,
-                    &t.log,
-                    Some(t.line),
-                    format!(
-                        "{} asked for {}{times}, which is not in {}; {other} is, in another case",
-                        t.client, t.file, root.shown
-                    ),
-                    format!("Rename {other} to {}{expected}.", t.file),
-                ));
-                continue;
-            }
-            if r.is_image() && !root.has_load(stem_of(&t.file)) && !sibling_served {
-                continue; // reported once by `load-not-in-root`
-            }
+    }
+}
+
+/// The file is one the phone does without, or it was served later.
+fn is_optional(ts: &[&Transfer], t: &Transfer, r: &Requested) -> bool {
+    r.is_optional()
+        || ts
+            .iter()
+            .any(|u| u.file == t.file && u.outcome.is_success())
+}
+
+/// " (N times)" when the same file ended the same way more than once.
+fn times_note(ts: &[&Transfer], t: &Transfer) -> String {
+    let times = ts
+        .iter()
+        .filter(|u| u.file == t.file && u.outcome == t.outcome)
+        .count();
+    if times > 1 {
+        format!(" ({times} times)")
+    } else {
+        String::new()
+    }
+}
+
+fn access_violation(t: &Transfer, optional: bool, times: &str) -> Finding {
+    finding(
+        "access-violation",
+        optional.then_some(Severity::Info),
+        &t.log,
+        Some(t.line),
+        format!(
+            "the server refused {} to {}{times}: access violation",
+            t.file, t.client
+        ),
+        format!(
+            "Make {} readable by the server's user (chmod a+r; tftpd-hpa sends only world-readable files) and keep it inside the server's root.",
+            t.file
+        ),
+    )
+}
+
+/// A file not found: a name in the wrong case, or missing (`None` when `load-not-in-root`
+/// reports it).
+fn missing_file(
+    ts: &[&Transfer],
+    t: &Transfer,
+    r: &Requested,
+    root: Option<&RootIndex>,
+    times: &str,
+) -> Option<Finding> {
+    // Another extension of the same load was served: the phone tried the forms in turn.
+    let sibling_served = r.is_image()
+        && ts.iter().any(|u| {
+            u.file != t.file && stem_of(&u.file) == stem_of(&t.file) && u.outcome.is_success()
+        });
+    if let Some(root) = root {
+        if let Some(other) = root.other_case(&t.file) {
+            return Some(name_case(t, root, other, times));
         }
-        let (sev, note) = if sibling_served {
-            (
-                Some(Severity::Info),
-                " (another form of the same load was sent)",
-            )
-        } else if optional {
-            (
-                Some(Severity::Info),
-                " (optional: the phone does without it)",
-            )
-        } else {
-            (None, "")
-        };
-        let fix = match r {
-            Requested::GkMac { gk, .. } => format!(
-                "Nothing to do: the phone falls back to {}. For settings of its own, copy that file to {} (rule R31).",
-                if *gk {
-                    "gkdefault.cfg"
-                } else {
-                    "lddefault.cfg"
-                },
-                t.file
-            ),
-            _ if sev.is_some() => format!(
-                "Nothing to do unless the phone should have it: then put {} into the TFTP root.",
-                t.file
-            ),
-            _ => format!(
-                "Put {} into the TFTP root (names are case-sensitive), or correct the name that points to it.",
-                t.file
-            ),
-        };
-        let mut f = finding(
-            "requested-file-missing",
-            sev,
-            &t.log,
-            Some(t.line),
-            format!(
-                "{} asked for {}{times}: not found{note}{}",
-                t.client,
-                t.file,
-                letter_o_note(&t.file)
-            ),
-            fix,
-        );
-        f.rule = names::rule_for(&t.file).into();
-        out.push(f);
+        if r.is_image() && !root.has_load(stem_of(&t.file)) && !sibling_served {
+            return None; // reported once by `load-not-in-root`
+        }
+    }
+    let (sev, note) = if sibling_served {
+        (
+            Some(Severity::Info),
+            " (another form of the same load was sent)",
+        )
+    } else if is_optional(ts, t, r) {
+        (
+            Some(Severity::Info),
+            " (optional: the phone does without it)",
+        )
+    } else {
+        (None, "")
+    };
+    let mut f = finding(
+        "requested-file-missing",
+        sev,
+        &t.log,
+        Some(t.line),
+        format!(
+            "{} asked for {}{times}: not found{note}{}",
+            t.client,
+            t.file,
+            letter_o_note(&t.file)
+        ),
+        missing_fix(t, r, sev.is_some()),
+    );
+    f.rule = names::rule_for(&t.file).into();
+    Some(f)
+}
+
+/// The file is in the root under another case (`other`).
+fn name_case(t: &Transfer, root: &RootIndex, other: &str, times: &str) -> Finding {
+    let expected = names::expected_case(&t.file)
+        .filter(|e| *e != t.file)
+        .map(|e| format!(" (the phone's own spelling is {e}: check what points to it)"))
+        .unwrap_or_default();
+    finding(
+        "requested-name-case",
+        None,
+        &t.log,
+        Some(t.line),
+        format!(
+            "{} asked for {}{times}, which is not in {}; {other} is, in another case",
+            t.client, t.file, root.shown
+        ),
+        format!("Rename {other} to {}{expected}.", t.file),
+    )
+}
+
+fn missing_fix(t: &Transfer, r: &Requested, informational: bool) -> String {
+    match r {
+        Requested::GkMac { gk, .. } => format!(
+            "Nothing to do: the phone falls back to {}. For settings of its own, copy that file to {} (rule R31).",
+            if *gk {
+                "gkdefault.cfg"
+            } else {
+                "lddefault.cfg"
+            },
+            t.file
+        ),
+        _ if informational => format!(
+            "Nothing to do unless the phone should have it: then put {} into the TFTP root.",
+            t.file
+        ),
+        _ => format!(
+            "Put {} into the TFTP root (names are case-sensitive), or correct the name that points to it.",
+            t.file
+        ),
     }
 }
 
