@@ -334,14 +334,33 @@ fn check_loads(set: &[SetFile<'_>], name: &str, bytes: &[u8], checks: &mut Vec<C
     let loader = lf.loader_name().to_string();
     let app = lf.application_name().to_string();
     let la = lf.la_version_value().to_string();
+    // Each part is checked even when an earlier one is missing.
+    let loader_here = check_loader(set, &loader, &la, checks);
+    let app_here = check_application(set, &app, checks);
+    let os_here = check_os79xx(set, name, &loader, checks);
+    let complete = loader_here && app_here && os_here;
+    checks.push(check(
+        format!("{name} set complete"),
+        complete,
+        if complete {
+            "all files the load needs are present"
+        } else {
+            "files missing (see above)"
+        },
+    ));
+}
+
+/// The loader (.sbn and its bare .bin) and its version tag against
+/// LA_VERSION; false when either file is missing.
+fn check_loader(set: &[SetFile<'_>], loader: &str, la: &str, checks: &mut Vec<Check>) -> bool {
     let mut complete = true;
     let mut loader_payload = None;
-    if let Some(sbn) = presence(set, &loader, checks) {
-        loader_payload = embedded_name(&loader, &sbn, checks);
+    if let Some(sbn) = presence(set, loader, checks) {
+        loader_payload = embedded_name(loader, &sbn, checks);
     } else {
         complete = false;
     }
-    let bin_name = format!("{}.bin", loader.strip_suffix(".sbn").unwrap_or(&loader));
+    let bin_name = format!("{}.bin", loader.strip_suffix(".sbn").unwrap_or(loader));
     if let Some(bin) = presence(set, &bin_name, checks) {
         if let Some(p) = &loader_payload {
             checks.push(check(
@@ -368,50 +387,52 @@ fn check_loads(set: &[SetFile<'_>], name: &str, bytes: &[u8], checks: &mut Vec<C
             )),
         }
     }
-    if let Some(sb2) = presence(set, &app, checks) {
-        if let Some(p) = embedded_name(&app, &sb2, checks) {
-            match image::parse(&p, 0) {
-                Ok(img) => checks.push(check(
-                    format!("{app} application image"),
-                    img.kind == image::ImageKind::Application,
-                    format!("load {:?}, tag {}", img.load_name, img.version_tag),
-                )),
-                Err(e) => checks.push(check(
-                    format!("{app} application image"),
-                    false,
-                    e.to_string(),
-                )),
-            }
+    complete
+}
+
+/// The application image; false when it is missing.
+fn check_application(set: &[SetFile<'_>], app: &str, checks: &mut Vec<Check>) -> bool {
+    let Some(sb2) = presence(set, app, checks) else {
+        return false;
+    };
+    if let Some(p) = embedded_name(app, &sb2, checks) {
+        match image::parse(&p, 0) {
+            Ok(img) => checks.push(check(
+                format!("{app} application image"),
+                img.kind == image::ImageKind::Application,
+                format!("load {:?}, tag {}", img.load_name, img.version_tag),
+            )),
+            Err(e) => checks.push(check(
+                format!("{app} application image"),
+                false,
+                e.to_string(),
+            )),
         }
-    } else {
-        complete = false;
     }
+    true
+}
+
+/// OS79XX.TXT naming the loader, for SIP loads; false when a SIP load
+/// lacks it.
+fn check_os79xx(set: &[SetFile<'_>], name: &str, loader: &str, checks: &mut Vec<Check>) -> bool {
     let load = names::parse(name);
-    if load
+    if !load
         .as_ref()
         .is_some_and(|l| l.protocol == names::Protocol::Sip)
     {
-        // The SIP archives ship OS79XX.TXT naming the loader; SCCP installers do not.
-        if let Some(txt) = presence(set, "OS79XX.TXT", checks) {
-            if let Ok(os) = textfiles::parse_os79xx(&txt) {
-                let want = loader.strip_suffix(".sbn").unwrap_or(&loader);
-                checks.push(check(
-                    "OS79XX.TXT names the loader",
-                    os.name == want,
-                    format!("{:?}", os.name),
-                ));
-            }
-        } else {
-            complete = false;
-        }
+        return true;
     }
-    checks.push(check(
-        format!("{name} set complete"),
-        complete,
-        if complete {
-            "all files the load needs are present"
-        } else {
-            "files missing (see above)"
-        },
-    ));
+    // The SIP archives ship OS79XX.TXT naming the loader; SCCP installers do not.
+    let Some(txt) = presence(set, "OS79XX.TXT", checks) else {
+        return false;
+    };
+    if let Ok(os) = textfiles::parse_os79xx(&txt) {
+        let want = loader.strip_suffix(".sbn").unwrap_or(loader);
+        checks.push(check(
+            "OS79XX.TXT names the loader",
+            os.name == want,
+            format!("{:?}", os.name),
+        ));
+    }
+    true
 }

@@ -164,12 +164,22 @@ pub fn parse(data: &[u8], base: usize) -> Result<UalImage> {
 impl UalImage {
     /// Spans relative to `base` (the payload offset in the file).
     pub fn spans(&self, base: usize) -> Vec<Span> {
+        let mut v = self.header_spans(base);
+        match self.kind {
+            ImageKind::Loader => v.extend(self.loader_spans(base)),
+            ImageKind::Application => v.extend(self.application_spans(base)),
+        }
+        v
+    }
+
+    /// The vectors and header fields both kinds share.
+    fn header_spans(&self, base: usize) -> Vec<Span> {
         let vec_status = if self.arm_vectors {
             Status::Ok
         } else {
             Status::Bad
         };
-        let mut v = vec![
+        vec![
             Span::new(base, 0x20, "ARM vectors", "eight B instructions").with_status(vec_status),
             Span::new(
                 base + NAME_OFFSET,
@@ -196,82 +206,89 @@ impl UalImage {
                 "checksum? (guess)",
                 format!("{:#x}", self.checksum_guess),
             ),
+        ]
+    }
+
+    /// A loader's fields after the shared header, then its body.
+    fn loader_spans(&self, base: usize) -> Vec<Span> {
+        vec![
+            Span::new(
+                base + FIELD_12C,
+                4,
+                "unpacked size? (guess)",
+                format!("{}", self.field_12c),
+            ),
+            Span::new(base + 0x130, 4, "flags? (guess)", ""),
+            Span::new(base + 0x134, 4, "field 0x134 (unknown)", ""),
+            Span::new(
+                base + LOADER_LEN_FIELD,
+                4,
+                "code length",
+                format!("{:#x} = len − 0x20", self.code_length.unwrap_or(0)),
+            )
+            .with_status(Status::Ok),
+            Span::new(base + 0x13c, 4, "field 0x13c (unknown)", ""),
+            Span::new(
+                base + 0x140,
+                self.len - 0x140,
+                "compressed loader body",
+                "method unidentified",
+            ),
+        ]
+    }
+
+    /// An application's ARM length and code, then its DSP block.
+    fn application_spans(&self, base: usize) -> Vec<Span> {
+        let dsp_off = self.field_12c as usize;
+        let mut v = vec![
+            Span::new(
+                base + FIELD_12C,
+                4,
+                "ARM image length",
+                format!("{dsp_off:#x} = DSP block offset"),
+            )
+            .with_status(Status::Ok),
+            Span::new(
+                base + 0x130,
+                dsp_off.saturating_sub(0x130),
+                "ARM code",
+                "pointers then Thumb/ARM code",
+            ),
         ];
-        match self.kind {
-            ImageKind::Loader => {
-                v.push(Span::new(
-                    base + FIELD_12C,
-                    4,
-                    "unpacked size? (guess)",
-                    format!("{}", self.field_12c),
-                ));
-                v.push(Span::new(base + 0x130, 4, "flags? (guess)", ""));
-                v.push(Span::new(base + 0x134, 4, "field 0x134 (unknown)", ""));
-                v.push(
-                    Span::new(
-                        base + LOADER_LEN_FIELD,
-                        4,
-                        "code length",
-                        format!("{:#x} = len − 0x20", self.code_length.unwrap_or(0)),
-                    )
-                    .with_status(Status::Ok),
-                );
-                v.push(Span::new(base + 0x13c, 4, "field 0x13c (unknown)", ""));
-                v.push(Span::new(
-                    base + 0x140,
-                    self.len - 0x140,
-                    "compressed loader body",
-                    "method unidentified",
-                ));
-            }
-            ImageKind::Application => {
-                let dsp_off = self.field_12c as usize;
-                v.push(
-                    Span::new(
-                        base + FIELD_12C,
-                        4,
-                        "ARM image length",
-                        format!("{dsp_off:#x} = DSP block offset"),
-                    )
-                    .with_status(Status::Ok),
-                );
-                v.push(Span::new(
-                    base + 0x130,
-                    dsp_off.saturating_sub(0x130),
-                    "ARM code",
-                    "pointers then Thumb/ARM code",
-                ));
-                if let Some(d) = &self.dsp {
-                    v.push(Span::new(
-                        base + d.offset,
-                        DSP_NAME_LEN,
-                        "DSP name",
-                        format!("{:?}", d.name),
-                    ));
-                    v.push(Span::new(
-                        base + d.offset + 0x1c,
-                        4,
-                        "DSP checksum? (guess)",
-                        format!("{:#x}", d.field_1c_guess),
-                    ));
-                    v.push(
-                        Span::new(
-                            base + d.offset + 0x20,
-                            4,
-                            "DSP block length",
-                            format!("{}", d.total_len),
-                        )
-                        .with_status(Status::Ok),
-                    );
-                    v.push(Span::new(
-                        base + d.offset + 0x24,
-                        (d.total_len as usize).saturating_sub(0x24),
-                        "DSP data",
-                        "",
-                    ));
-                }
-            }
+        if let Some(d) = &self.dsp {
+            v.extend(dsp_spans(base, d));
         }
         v
     }
+}
+
+/// The DSP block of an application image, relative to `base`.
+fn dsp_spans(base: usize, d: &DspBlock) -> Vec<Span> {
+    vec![
+        Span::new(
+            base + d.offset,
+            DSP_NAME_LEN,
+            "DSP name",
+            format!("{:?}", d.name),
+        ),
+        Span::new(
+            base + d.offset + 0x1c,
+            4,
+            "DSP checksum? (guess)",
+            format!("{:#x}", d.field_1c_guess),
+        ),
+        Span::new(
+            base + d.offset + 0x20,
+            4,
+            "DSP block length",
+            format!("{}", d.total_len),
+        )
+        .with_status(Status::Ok),
+        Span::new(
+            base + d.offset + 0x24,
+            (d.total_len as usize).saturating_sub(0x24),
+            "DSP data",
+            "",
+        ),
+    ]
 }

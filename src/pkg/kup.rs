@@ -489,9 +489,17 @@ impl<'a> KupPackage<'a> {
     }
 
     pub fn spans(&self) -> Vec<Span> {
+        let mut v = self.header_spans();
+        v.extend(self.region_spans());
+        v.extend(self.map_spans());
+        v
+    }
+
+    /// The outer header: magics, name, platform, protocol, version, checksum, lengths.
+    fn header_spans(&self) -> Vec<Span> {
         let b = self.base;
         let ok = |c: bool| if c { Status::Ok } else { Status::Bad };
-        let mut v = vec![
+        vec![
             Span::new(b, 4, "kup1 magic", "").with_status(Status::Ok),
             Span::new(b + 4, 8, "name", format!("{:?}", self.header.name)),
             Span::new(b + 12, 4, "base type", format!("{}", self.header.base_type)),
@@ -539,7 +547,13 @@ impl<'a> KupPackage<'a> {
             Span::new(b + 32, 4, "inner length", format!("{}", self.inner_length))
                 .with_status(Status::Ok),
             Span::new(b + 36, 4, "map offset", format!("{:#x}", self.map_offset)),
-        ];
+        ]
+    }
+
+    /// Each region's stored data, then the gap tag between the data and the map.
+    fn region_spans(&self) -> Vec<Span> {
+        let b = self.base;
+        let mut v = Vec::new();
         for r in &self.regions {
             let kind = if r.compressed { "compressed" } else { "raw" };
             v.push(Span::new(
@@ -564,7 +578,14 @@ impl<'a> KupPackage<'a> {
                 format!("{:?}", self.gap_tag),
             ));
         }
-        v.push(Span::new(
+        v
+    }
+
+    /// The region map: its counts, one entry per region, its version.
+    fn map_spans(&self) -> Vec<Span> {
+        let b = self.base;
+        let map = OUTER_LEN + self.map_offset as usize;
+        let mut v = vec![Span::new(
             b + map,
             4,
             "map counts",
@@ -573,7 +594,7 @@ impl<'a> KupPackage<'a> {
                 self.regions.iter().filter(|r| !r.compressed).count(),
                 self.regions.iter().filter(|r| r.compressed).count()
             ),
-        ));
+        )];
         for r in &self.regions {
             let len = if r.compressed { 12 } else { 8 };
             v.push(Span::new(

@@ -3,6 +3,23 @@ use super::*;
 
 impl Doctor<'_> {
     pub(super) fn sip_configs(&mut self) -> Vec<String> {
+        let configs = self.sip_config_names();
+        for name in configs.clone() {
+            self.refer(&name);
+            let Some(e) = self.folder.exact(&name).cloned() else {
+                continue;
+            };
+            let Ok(bytes) = self.folder.read(&e, MAX_TEXT) else {
+                continue;
+            };
+            self.check_sip_image_versions(&name, &bytes);
+        }
+        configs
+    }
+
+    /// SIPDefault.cnf and the SIP<MAC>.cnf files, remarking on a MAC file
+    /// whose name is not in the case the phone asks for.
+    fn sip_config_names(&mut self) -> Vec<String> {
         let mut configs = Vec::new();
         if let Some(e) = self.folder.any_case("SIPDefault.cnf") {
             configs.push(e.name.clone());
@@ -26,85 +43,43 @@ impl Doctor<'_> {
             }
             configs.push(name);
         }
-        for name in configs.clone() {
-            self.refer(&name);
-            let Some(e) = self.folder.exact(&name).cloned() else {
+        configs
+    }
+
+    /// Each image_version line of one SIP configuration: its syntax, then
+    /// the load it names.
+    fn check_sip_image_versions(&mut self, name: &str, bytes: &[u8]) {
+        let raw_lines: Vec<&[u8]> = bytes.split(|&b| b == b'\n').collect();
+        for iv in textfiles::parse_image_version(bytes) {
+            self.any_image_version = true;
+            let raw = raw_lines
+                .get(iv.line.saturating_sub(1))
+                .map(|l| String::from_utf8_lossy(l).into_owned())
+                .unwrap_or_default();
+            let problems = image_version_problems(&raw, &iv);
+            if !problems.is_empty() {
+                self.push(
+                    "image-version-syntax",
+                    "R25",
+                    name,
+                    Some(iv.line),
+                    format!("image_version: {}", problems.join("; ")),
+                    "Write the bare load name: image_version: P0S3-8-12-00 (quotes optional, no spaces inside them, no extension).".into(),
+                );
                 continue;
-            };
-            let Ok(bytes) = self.folder.read(&e, MAX_TEXT) else {
-                continue;
-            };
-            let raw_lines: Vec<&[u8]> = bytes.split(|&b| b == b'\n').collect();
-            for iv in textfiles::parse_image_version(&bytes) {
-                self.any_image_version = true;
-                let raw = raw_lines
-                    .get(iv.line.saturating_sub(1))
-                    .map(|l| String::from_utf8_lossy(l).into_owned())
-                    .unwrap_or_default();
-                let mut problems = Vec::new();
-                let after = raw.split_once(':').map_or("", |(_, v)| v);
-                let quotes = after
-                    .split(';')
-                    .next()
-                    .unwrap_or_default()
-                    .matches('"')
-                    .count();
-                if let Some(inner) = after.trim().strip_prefix('"') {
-                    match inner.split_once('"') {
-                        Some((q, _)) if q != q.trim() => {
-                            problems.push(format!("spaces inside the quotes ({q:?})"))
-                        }
-                        None => problems.push("an unterminated quote".to_string()),
-                        _ => {}
-                    }
-                } else if quotes % 2 == 1 {
-                    problems.push("an unterminated quote".to_string());
-                }
-                let value = iv.value.clone();
-                match &iv.parsed {
-                    _ if value.is_empty() => problems.push("no value".to_string()),
-                    None => match names::parse(&value.to_ascii_uppercase()) {
-                        Some(u) => problems.push(format!(
-                            "{value:?} is a load name in the wrong case (write {})",
-                            u.stem
-                        )),
-                        None => problems.push(format!("{value:?} is not a load name")),
-                    },
-                    Some(p) if p.extension.is_some() => problems.push(format!(
-                        "{value:?} carries an extension (name the load without it: {})",
-                        p.stem
-                    )),
-                    Some(p) => {
-                        if let Some(why) = expected_form(p) {
-                            problems.push(why);
-                        }
-                    }
-                }
-                if !problems.is_empty() {
-                    self.push(
-                        "image-version-syntax",
-                        "R25",
-                        &name,
-                        Some(iv.line),
-                        format!("image_version: {}", problems.join("; ")),
-                        "Write the bare load name: image_version: P0S3-8-12-00 (quotes optional, no spaces inside them, no extension).".into(),
-                    );
-                    continue;
-                }
-                if let Some(p) = iv.parsed.clone() {
-                    self.named.push(p.clone());
-                    self.named_load(
-                        "image-version-missing-file",
-                        &name,
-                        iv.line,
-                        &value,
-                        &p,
-                        "R25",
-                    );
-                }
+            }
+            if let Some(p) = iv.parsed.clone() {
+                self.named.push(p.clone());
+                self.named_load(
+                    "image-version-missing-file",
+                    name,
+                    iv.line,
+                    &iv.value,
+                    &p,
+                    "R25",
+                );
             }
         }
-        configs
     }
 
     pub(super) fn sccp_configs(&mut self) -> Vec<String> {
@@ -298,4 +273,49 @@ impl Doctor<'_> {
             }
         }
     }
+}
+
+/// What is wrong with one image_version line (`raw` is the line as
+/// written): its quoting, then its value.
+fn image_version_problems(raw: &str, iv: &textfiles::ImageVersion) -> Vec<String> {
+    let mut problems = Vec::new();
+    let after = raw.split_once(':').map_or("", |(_, v)| v);
+    let quotes = after
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .matches('"')
+        .count();
+    if let Some(inner) = after.trim().strip_prefix('"') {
+        match inner.split_once('"') {
+            Some((q, _)) if q != q.trim() => {
+                problems.push(format!("spaces inside the quotes ({q:?})"))
+            }
+            None => problems.push("an unterminated quote".to_string()),
+            _ => {}
+        }
+    } else if quotes % 2 == 1 {
+        problems.push("an unterminated quote".to_string());
+    }
+    let value = &iv.value;
+    match &iv.parsed {
+        _ if value.is_empty() => problems.push("no value".to_string()),
+        None => match names::parse(&value.to_ascii_uppercase()) {
+            Some(u) => problems.push(format!(
+                "{value:?} is a load name in the wrong case (write {})",
+                u.stem
+            )),
+            None => problems.push(format!("{value:?} is not a load name")),
+        },
+        Some(p) if p.extension.is_some() => problems.push(format!(
+            "{value:?} carries an extension (name the load without it: {})",
+            p.stem
+        )),
+        Some(p) => {
+            if let Some(why) = expected_form(p) {
+                problems.push(why);
+            }
+        }
+    }
+    problems
 }
