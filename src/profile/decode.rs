@@ -437,6 +437,111 @@ fn warn(diags: &mut Vec<Diagnostic>, text: String) {
     diags.push(Diagnostic::new(DiagKind::Note(text), None));
 }
 
+/// Where a decoded record stood, for its line and our messages.
+#[derive(Clone, Copy)]
+struct Record<'a> {
+    /// The table's name; `None` for tool-made (pseudo) records, whose text is the line.
+    name: Option<&'a str>,
+    /// The name, or `tag 0x…`, for messages.
+    what: &'a str,
+    len: usize,
+    offset: usize,
+}
+
+/// A record the table describes: its value's text, cut to the table's size as the original
+/// did (with its warning), and our note when a hex value is printed as hex.
+fn described_value(
+    desc: &Descriptor,
+    mem: Mem<'_>,
+    at: usize,
+    len: usize,
+    offset: usize,
+    opts: &DecodeOptions,
+    diags: &mut Vec<Diagnostic>,
+) -> std::result::Result<Shown, PastEnd> {
+    let size = usize::from(desc.size);
+    let mut n = len;
+    if size < len {
+        diags.push(Diagnostic::new(
+            DiagKind::InputLenOverKnown { len, known: size },
+            None,
+        ));
+        if !opts.reencodable {
+            n = size;
+        }
+    }
+    descriptor_value(desc, mem, at, n).map(|(shown, hex)| {
+        if hex {
+            warn(
+                diags,
+                format!(
+                    "warning: {}{} at offset 0x{offset:x}: printed the value in hex \
+                     (cfgfmt 2.3 would print the previous line's value instead and \
+                     garble the records after it)",
+                    named(opts),
+                    desc.name
+                ),
+            );
+        }
+        shown
+    })
+}
+
+/// Appends a record's line, or notes why nothing can be written (the first such fault wins;
+/// the walk goes on so the original's messages all print).
+fn append_line(
+    text: &mut Vec<u8>,
+    fault: &mut Option<Error>,
+    r: Record<'_>,
+    shown: std::result::Result<Shown, PastEnd>,
+    opts: &DecodeOptions,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let (what, len, offset) = (r.what, r.len, r.offset);
+    match shown {
+        Ok(shown) => {
+            if shown.reach > len && fault.is_none() {
+                warn(
+                    diags,
+                    format!(
+                        "warning: {}{what} at offset 0x{offset:x} holds {len} bytes and its \
+                         format reads {}: the text shows bytes of the records after it, as \
+                         cfgfmt 2.3 does",
+                        named(opts),
+                        shown.reach
+                    ),
+                );
+            }
+            // The buffer held the value's text (a pseudo record's whole line).
+            let limit = shown.text.len();
+            if limit >= LINE_BUFFER && fault.is_none() {
+                *fault = Some(Error::DecodeRefused(format!(
+                    "{}{what} at offset 0x{offset:x} decodes to {limit} bytes of \
+                     text; nothing written (cfgfmt 2.3 would overrun its {LINE_BUFFER}-byte \
+                     line buffer)",
+                    named(opts)
+                )));
+            }
+            if let Some(name) = r.name {
+                text.extend_from_slice(name.as_bytes());
+                text.push(b':');
+            }
+            text.extend_from_slice(&shown.text);
+            text.push(b'\n');
+        }
+        Err(PastEnd) => {
+            if fault.is_none() {
+                *fault = Some(Error::DecodeRefused(format!(
+                    "{}{what} at offset 0x{offset:x} is shorter than its format \
+                     reads and ends the file; nothing written (cfgfmt 2.3 would print \
+                     bytes from its memory past the end of the file)",
+                    named(opts)
+                )));
+            }
+        }
+    }
+}
+
 fn walk(
     input: &[u8],
     table: &TagTable,
@@ -494,80 +599,20 @@ fn walk(
                 header = Some((at, at + len));
             }
             let (name, shown) = match table.by_tag(tag, opts.protocols) {
-                Some(desc) => {
-                    let size = usize::from(desc.size);
-                    let mut n = len;
-                    if size < len {
-                        diags.push(Diagnostic::new(
-                            DiagKind::InputLenOverKnown { len, known: size },
-                            None,
-                        ));
-                        if !opts.reencodable {
-                            n = size;
-                        }
-                    }
-                    let shown = descriptor_value(desc, mem, at, n).map(|(shown, hex)| {
-                        if hex {
-                            warn(
-                                diags,
-                                format!(
-                                    "warning: {}{} at offset 0x{offset:x}: printed the value in hex \
-                                     (cfgfmt 2.3 would print the previous line's value instead and \
-                                     garble the records after it)",
-                                    named(opts),
-                                    desc.name
-                                ),
-                            );
-                        }
-                        shown
-                    });
-                    (Some(desc.name.as_str()), shown)
-                }
+                Some(desc) => (
+                    Some(desc.name.as_str()),
+                    described_value(desc, mem, at, len, offset, opts, diags),
+                ),
                 None => (None, pseudo(tag, mem, at, len, opts)),
             };
             let what = name.map_or_else(|| format!("tag 0x{tag:x}"), str::to_string);
-            match shown {
-                Ok(shown) => {
-                    if shown.reach > len && fault.is_none() {
-                        warn(
-                            diags,
-                            format!(
-                                "warning: {}{what} at offset 0x{offset:x} holds {len} bytes and its \
-                                 format reads {}: the text shows bytes of the records after it, as \
-                                 cfgfmt 2.3 does",
-                                named(opts),
-                                shown.reach
-                            ),
-                        );
-                    }
-                    // The buffer held the value's text (a pseudo record's whole line).
-                    let limit = shown.text.len();
-                    if limit >= LINE_BUFFER && fault.is_none() {
-                        fault = Some(Error::DecodeRefused(format!(
-                            "{}{what} at offset 0x{offset:x} decodes to {limit} bytes of \
-                             text; nothing written (cfgfmt 2.3 would overrun its {LINE_BUFFER}-byte \
-                             line buffer)",
-                            named(opts)
-                        )));
-                    }
-                    if let Some(name) = name {
-                        text.extend_from_slice(name.as_bytes());
-                        text.push(b':');
-                    }
-                    text.extend_from_slice(&shown.text);
-                    text.push(b'\n');
-                }
-                Err(PastEnd) => {
-                    if fault.is_none() {
-                        fault = Some(Error::DecodeRefused(format!(
-                            "{}{what} at offset 0x{offset:x} is shorter than its format \
-                             reads and ends the file; nothing written (cfgfmt 2.3 would print \
-                             bytes from its memory past the end of the file)",
-                            named(opts)
-                        )));
-                    }
-                }
-            }
+            let record = Record {
+                name,
+                what: &what,
+                len,
+                offset,
+            };
+            append_line(&mut text, &mut fault, record, shown, opts, diags);
         }
         pos = at + len;
         left -= len as isize;
