@@ -8,7 +8,7 @@ use super::layout::{self, MAGIC, RawRecord};
 use crate::codec::Codec;
 use crate::crypto::{self, Rc4};
 use crate::report::{Span, Status};
-use crate::table::{BUILTIN_PREFIX, BUILTIN_TABLES, TagTable, context, fmt_bits};
+use crate::table::{BUILTIN_PREFIX, BUILTIN_TABLES, TagTable, fmt_bits};
 
 /// How the file was protected.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -156,8 +156,10 @@ fn inspect_records(bytes: &[u8], table: &TagTable, opts: &InspectOptions) -> Ins
     inspect_with(bytes, table, "", opts, false)
 }
 
+/// The protocols a filter of switch bits means (the rule "none is all" lives in
+/// [`Protocols::from_bits`]).
 fn effective_filter(filter: u16) -> u16 {
-    if filter == 0 { context::ALL } else { filter }
+    crate::table::Protocols::from_bits(filter).bits()
 }
 
 /// Records whose tag `table` knows and whose value fits the table's size.
