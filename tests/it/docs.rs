@@ -11,3 +11,69 @@ fn manual_examples_run_as_written() {
         )
         .case("docs/tour.md");
 }
+
+/// Every other `cfgfmt-rs …` command line in the README and the manual names subcommands and
+/// options that exist: each runs with `--help` appended (clap reads every option before it
+/// acts on `--help`, so a renamed or misspelt one fails). Syntax summaries (`[options]`,
+/// `FILE|DIR`, `…`) and lines that need files are checked by the tour instead.
+#[test]
+fn manual_command_lines_name_real_options() {
+    let program = std::path::Path::new(env!("CARGO_BIN_EXE_cfgfmt-rs"));
+    let dir = tempfile::tempdir().unwrap();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut pages: Vec<std::path::PathBuf> = std::fs::read_dir(root.join("docs"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .collect();
+    pages.push(root.join("README.md"));
+    let mut checked = 0;
+    let mut failures = Vec::new();
+    for page in pages {
+        let text = std::fs::read_to_string(&page).unwrap();
+        let mut fenced = false;
+        let mut pending = String::new();
+        for line in text.lines() {
+            if line.trim_start().starts_with("```") {
+                fenced = !fenced;
+                continue;
+            }
+            if !fenced {
+                continue;
+            }
+            let line = line.trim().trim_start_matches("$ ");
+            if pending.is_empty() && !line.starts_with("cfgfmt-rs ") {
+                continue;
+            }
+            pending.push_str(line.trim_end_matches('\\'));
+            pending.push(' ');
+            if line.ends_with('\\') {
+                continue;
+            }
+            let command = std::mem::take(&mut pending);
+            // A remark after the command: `# …` or two spaces and a note.
+            let command = command.split(" #").next().unwrap_or_default();
+            let command = command.split("  ").next().unwrap_or_default();
+            if command.contains(['[', '|', '…']) {
+                continue;
+            }
+            let args: Vec<&str> = command.split_whitespace().skip(1).collect();
+            let out = std::process::Command::new(program)
+                .args(&args)
+                .arg("--help")
+                .current_dir(dir.path())
+                .output()
+                .unwrap();
+            checked += 1;
+            if !out.status.success() {
+                failures.push(format!(
+                    "{}: `{command}`: {}",
+                    page.display(),
+                    String::from_utf8_lossy(&out.stderr)
+                ));
+            }
+        }
+    }
+    assert!(checked >= 20, "only {checked} command lines found");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
