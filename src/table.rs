@@ -1,7 +1,7 @@
 //! Tag tables (`ptag.dat`, `sip_ptag.dat`): which tag, value format and size each
 //! parameter name has, in which protocol context.
 
-use std::cmp::Ordering;
+use std::collections::HashMap;
 use std::fmt;
 
 use crate::cnum::{Signedness, parse_c_int};
@@ -219,22 +219,38 @@ impl fmt::Display for TableWarning {
 #[derive(Debug, Clone, Default)]
 pub struct TagTable {
     entries: Vec<Descriptor>,
-    /// Names folded to lower case, with their entry, sorted by name.
-    by_name: Vec<(Box<[u8]>, u32)>,
+    /// Entries by name folded to lower case, in file order.
+    by_name: NameMap,
     by_tag: Vec<u32>,
 }
 
-/// Compares a folded name with a name as typed, folding the latter on the fly: names
-/// match as the original matched them, ASCII letters in any case being equal.
-fn cmp_query(folded: &[u8], query: &[u8]) -> Ordering {
-    for (a, b) in folded.iter().zip(query) {
-        match a.cmp(&b.to_ascii_lowercase()) {
-            Ordering::Equal => {}
-            other => return other,
-        }
+/// FNV-1a over a name's bytes: names are short, and a table holds at most a few thousand
+/// (its size is bounded), so a simple fixed hash beats SipHash here.
+#[derive(Default, Clone, Copy)]
+struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
     }
-    folded.len().cmp(&query.len())
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        self.0 = h;
+    }
 }
+
+type NameMap = HashMap<Box<[u8]>, Vec<u32>, std::hash::BuildHasherDefault<Fnv>>;
+
+/// Longest name folded on the stack for a lookup; longer ones (rare) use the heap.
+const FOLD_BUFFER: usize = 64;
 
 /// The original read tables with `fgets` into an 80-byte buffer: pieces of at most 79
 /// bytes, each ending at a line feed if one comes first.
@@ -341,11 +357,11 @@ impl TagTable {
     /// Builds both indexes; stable sorts keep file order among equal keys.
     fn index(&mut self) {
         let all = 0..u32::try_from(self.entries.len()).unwrap_or(u32::MAX);
-        let mut by_name: Vec<(Box<[u8]>, u32)> = all
-            .clone()
-            .map(|i| (self.name_of(i).to_ascii_lowercase().into_boxed_slice(), i))
-            .collect();
-        by_name.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut by_name = NameMap::default();
+        for i in all.clone() {
+            let folded = self.name_of(i).to_ascii_lowercase().into_boxed_slice();
+            by_name.entry(folded).or_default().push(i);
+        }
         let mut by_tag: Vec<u32> = all.collect();
         by_tag.sort_by_key(|&i| self.entry(i).map_or(0, |d| d.tag));
         self.by_name = by_name;
@@ -382,14 +398,24 @@ impl TagTable {
         name: impl AsRef<[u8]>,
         protocols: impl Into<Protocols>,
     ) -> Option<&Descriptor> {
-        let key = name.as_ref();
-        let start = self
-            .by_name
-            .partition_point(|(n, _)| cmp_query(n, key) == Ordering::Less);
-        let rest = self.by_name.get(start..).unwrap_or_default();
-        let len = rest.partition_point(|(n, _)| cmp_query(n, key) == Ordering::Equal);
-        let run = rest.get(..len).unwrap_or_default();
-        self.last_in_context(run.iter().map(|(_, i)| *i), protocols.into())
+        // Names match as the original matched them: ASCII letters in any case are equal.
+        let name = name.as_ref();
+        let mut buf = [0u8; FOLD_BUFFER];
+        let heap;
+        let folded: &[u8] = match buf.get_mut(..name.len()) {
+            Some(room) => {
+                for (d, s) in room.iter_mut().zip(name) {
+                    *d = s.to_ascii_lowercase();
+                }
+                room
+            }
+            None => {
+                heap = name.to_ascii_lowercase();
+                &heap
+            }
+        };
+        let run = self.by_name.get(folded)?;
+        self.last_in_context(run.iter().copied(), protocols.into())
     }
 
     /// Decoding lookup: the last line with that tag that the protocols see (the original

@@ -500,7 +500,7 @@ fn check_not_text_profile(job: &Job) -> Result<()> {
     if is_text {
         return Err(Error::Usage(format!(
             "{} is a text profile (#txt); decoding would replace it, nothing written \
-             (--force overwrites it)",
+             (--force overwrites it) (cfgfmt 2.3 would empty it or write the decoded text over it)",
             out.display()
         )));
     }
