@@ -405,6 +405,8 @@ pub fn run(args: Vec<OsString>) -> i32 {
             let page = clap_mangen::Man::new(Cli::command());
             match page.render(&mut std::io::stdout()) {
                 Ok(()) => Ok(0),
+                // The reader went away (`| head`): stop as C tools do.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(141),
                 Err(source) => Err(Failure::Core(cfgfmt::diag::Error::Write {
                     path: PathBuf::from("-"),
                     source,

@@ -722,3 +722,25 @@ fn decode_finds_its_table_and_names_a_better_one() {
         stderr(&o)
     );
 }
+
+/// A reader that goes away (`cfgfmt-rs dump big | head`) ends the run quietly with 141, as
+/// C tools do, instead of a panic about a failed write.
+#[test]
+fn broken_pipe_ends_quietly() {
+    let dir = tempfile::tempdir().unwrap();
+    let big: Vec<u8> = (0..400_000u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    std::fs::write(dir.path().join("big.bin"), big).unwrap();
+    let mut child = bin()
+        .args(["dump", "--raw", "big.bin"])
+        .current_dir(dir.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(141), "{}", stderr(&out));
+    assert_eq!(stderr(&out), "");
+}
