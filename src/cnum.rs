@@ -38,6 +38,25 @@ fn is_c_space(b: u8) -> bool {
 /// Parses like C `strtol(text, &end, 0)` / `strtoul(text, &end, 0)` on a 32-bit `long`.
 /// Returns `None` when no digit at all was found (C would return 0 with `end == text`).
 pub fn parse_c_int(text: &[u8], sign: Signedness) -> Option<CInt> {
+    // Most values are plain decimal numbers of a few digits: read those at once. Nine
+    // digits cannot overflow 2^31 - 1, and no leading 0 means not octal.
+    if let [b'1'..=b'9', ..] = text
+        && text.len() <= 9
+        && text.iter().all(u8::is_ascii_digit)
+    {
+        let value = text.iter().fold(0u32, |v, &d| v * 10 + u32::from(d - b'0'));
+        return Some(CInt {
+            value,
+            consumed: text.len(),
+            octal: false,
+            clamped: false,
+        });
+    }
+    parse_c_int_any(text, sign)
+}
+
+/// [`parse_c_int`] for every text (white space, sign, base prefix, overflow).
+fn parse_c_int_any(text: &[u8], sign: Signedness) -> Option<CInt> {
     let mut i = 0;
     while text.get(i).copied().is_some_and(is_c_space) {
         i += 1;
@@ -196,6 +215,45 @@ mod tests {
     }
     fn u(t: &str) -> Option<CInt> {
         parse_c_int(t.as_bytes(), Signedness::Unsigned)
+    }
+
+    /// The decimal shortcut agrees with the general reading wherever it applies.
+    #[test]
+    fn decimal_shortcut_matches_the_general_reader() {
+        let mut texts: Vec<String> = (0..20_000u32).map(|n| n.to_string()).collect();
+        for n in [
+            99_999_999u32,
+            123_456_789,
+            999_999_999,
+            1_000_000_000,
+            2_147_483_647,
+        ] {
+            texts.push(n.to_string());
+            texts.push(format!("{n}0"));
+        }
+        texts.extend(
+            [
+                "01",
+                "0x10",
+                "1x",
+                "12 ",
+                " 12",
+                "+5",
+                "-5",
+                "1.5",
+                "9999999999",
+            ]
+            .map(String::from),
+        );
+        for t in &texts {
+            for sign in [Signedness::Signed, Signedness::Unsigned] {
+                assert_eq!(
+                    parse_c_int(t.as_bytes(), sign),
+                    parse_c_int_any(t.as_bytes(), sign),
+                    "{t:?} {sign:?}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -67,6 +67,27 @@ pub enum Encoded {
     InvalidTone(Vec<u8>),
 }
 
+/// What [`encode_into`] appended: a value, or the zeros of an invalid tone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Appended {
+    Value,
+    InvalidTone,
+}
+
+/// Whether a value may be quoted in messages: not for sensitive attributes (format bit
+/// 0x4000) nor names that look like passwords, keys or user ids.
+pub fn reveals(fmt: u16, name: &str) -> bool {
+    let contains = |part: &[u8]| {
+        name.as_bytes()
+            .windows(part.len())
+            .any(|w| w.eq_ignore_ascii_case(part))
+    };
+    fmt & F::SENSITIVE == 0
+        && ![&b"pwd"[..], b"passw", b"key", b"uid"]
+            .iter()
+            .any(|p| contains(p))
+}
+
 /// A format with none of the bits the original knew: it stopped with
 /// `internal error: unhandled attribute`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -180,13 +201,28 @@ pub fn quote(text: &[u8]) -> String {
 /// Builds note texts, quoting values only when they may be shown.
 struct Notes<'n> {
     out: &'n mut Vec<Note>,
-    reveal: bool,
+    reveal: Reveal<'n>,
+}
+
+/// Whether notes may quote the value: decided by the descriptor only once a note is
+/// made, since most values get none.
+#[derive(Clone, Copy)]
+enum Reveal<'d> {
+    Given(bool),
+    ByDescriptor(&'d Descriptor),
 }
 
 impl Notes<'_> {
+    fn reveal(&self) -> bool {
+        match self.reveal {
+            Reveal::Given(r) => r,
+            Reveal::ByDescriptor(d) => reveals(d.fmt, &d.name),
+        }
+    }
+
     /// `'text'`, or `the value` for a sensitive attribute.
     fn shown(&self, text: &[u8]) -> String {
-        if self.reveal {
+        if self.reveal() {
             quote(text)
         } else {
             "the value".to_string()
@@ -194,7 +230,7 @@ impl Notes<'_> {
     }
     /// `'text': ` before a remark, or nothing for a sensitive attribute.
     fn lead(&self, text: &[u8]) -> String {
-        if self.reveal {
+        if self.reveal() {
             format!("{}: ", quote(text))
         } else {
             String::new()
@@ -261,8 +297,10 @@ fn token_number(token: &[u8], what: impl std::fmt::Display, n: &mut Notes<'_>) -
 /// How the original's dotted-decimal reader fared with a text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Dotted {
-    /// The field bytes (6 for `a.b.c.d.port`); unwritten bytes are zero.
-    bytes: Vec<u8>,
+    /// The field bytes (6 for `a.b.c.d.port`), the first `len` used; unwritten bytes
+    /// are zero.
+    field: [u8; 6],
+    len: usize,
     /// The leading bytes it wrote; the rest it left as they were.
     written: usize,
     /// Whether it reported success (an `IP.PORT` with one dot too few succeeds
@@ -275,9 +313,10 @@ struct Dotted {
 /// skipped; a field without digits, or one too long, fails; each field is read with
 /// `atoi` and kept modulo 256. The text `0` alone is all zeros.
 fn read_dotted(text: &[u8], n: usize) -> Dotted {
-    let len = if n == 5 { 6 } else { n };
+    let len = if n == 5 { 6 } else { n.min(6) };
     let mut out = Dotted {
-        bytes: vec![0; len],
+        field: [0; 6],
+        len,
         written: 0,
         ok: false,
     };
@@ -315,7 +354,7 @@ fn read_dotted(text: &[u8], n: usize) -> Dotted {
         }
         if n == 5 {
             if max_field == 5 {
-                if let Some(port) = out.bytes.get_mut(i..i + 2) {
+                if let Some(port) = out.field.get_mut(i..i + 2) {
                     port.copy_from_slice(&(digits as u16).to_be_bytes());
                 }
                 out.written = i + 2;
@@ -326,7 +365,7 @@ fn read_dotted(text: &[u8], n: usize) -> Dotted {
                 max_field = 5;
             }
         }
-        if let Some(b) = out.bytes.get_mut(i) {
+        if let Some(b) = out.field.get_mut(i).filter(|_| i < len) {
             *b = digits as u8;
         }
         i += 1;
@@ -334,6 +373,12 @@ fn read_dotted(text: &[u8], n: usize) -> Dotted {
     }
     out.ok = true;
     out
+}
+
+impl Dotted {
+    fn bytes(&self) -> &[u8] {
+        self.field.get(..self.len).unwrap_or_default()
+    }
 }
 
 /// Dotted bytes as text: `a.b.c.d`, six fields, or `a.b.c.d.port`.
@@ -347,33 +392,62 @@ fn render_dotted(bytes: &[u8], n: usize) -> String {
 /// An IP (n = 4), six dotted bytes (n = 6) or `IP.PORT` (n = 5) as the original stored it.
 /// Whether `text` is exactly how `bytes` print (checked without allocating: most values are).
 fn prints_as(text: &[u8], bytes: &[u8], n: usize) -> bool {
-    use std::io::Write;
-    let mut buf = std::io::Cursor::new([0u8; 40]);
-    let written = if let ([a, b, c, d, p0, p1], 5) = (bytes, n) {
-        write!(buf, "{a}.{b}.{c}.{d}.{}", u16::from_be_bytes([*p0, *p1])).is_ok()
-    } else {
-        bytes.iter().enumerate().all(|(i, b)| {
-            (if i == 0 { Ok(()) } else { buf.write_all(b".") }).is_ok()
-                && write!(buf, "{b}").is_ok()
-        })
+    /// Strips `value` in decimal from the front of `text` (no leading zeros).
+    fn decimal(text: &[u8], value: u16) -> Option<&[u8]> {
+        let mut digits = [0u8; 5];
+        let mut v = value;
+        let mut start = digits.len();
+        loop {
+            start -= 1;
+            *digits.get_mut(start)? = b'0' + (v % 10) as u8;
+            v /= 10;
+            if v == 0 {
+                break;
+            }
+        }
+        text.strip_prefix(digits.get(start..)?)
+    }
+    let mut rest = text;
+    let fields: &mut dyn Iterator<Item = u16> = match (bytes, n) {
+        ([a, b, c, d, p0, p1], 5) => &mut [
+            u16::from(*a),
+            u16::from(*b),
+            u16::from(*c),
+            u16::from(*d),
+            u16::from_be_bytes([*p0, *p1]),
+        ]
+        .into_iter(),
+        _ => &mut bytes.iter().map(|&b| u16::from(b)),
     };
-    let len = usize::try_from(buf.position()).unwrap_or(0);
-    written && buf.get_ref().get(..len) == Some(text)
+    for (i, value) in fields.enumerate() {
+        if i > 0 {
+            let Some(after) = rest.strip_prefix(b".") else {
+                return false;
+            };
+            rest = after;
+        }
+        let Some(after) = decimal(rest, value) else {
+            return false;
+        };
+        rest = after;
+    }
+    rest.is_empty()
 }
 
-fn encode_dotted(text: &[u8], n: usize, n_: &mut Notes<'_>) -> Vec<u8> {
+fn encode_dotted(text: &[u8], n: usize, n_: &mut Notes<'_>, out: &mut Vec<u8>) {
     let d = read_dotted(text, n);
-    if d.written >= d.bytes.len() && (text == b"0" || prints_as(text, &d.bytes, n)) {
-        return d.bytes;
+    out.extend_from_slice(d.bytes());
+    if d.written >= d.len && (text == b"0" || prints_as(text, d.bytes(), n)) {
+        return;
     }
-    let shown = render_dotted(&d.bytes, n);
+    let shown = render_dotted(d.bytes(), n);
     let kind = match n {
         4 => "an IP address",
         5 => "an IP.PORT address",
         _ => "six dotted numbers",
     };
-    if d.written < d.bytes.len() {
-        let missing = d.bytes.len() - d.written;
+    if d.written < d.len {
+        let missing = d.len - d.written;
         if d.written == 0 {
             n_.deliberate(format!(
                 "{} is not {kind}; stored {shown} {MARKER}store leftover bytes of an earlier value)",
@@ -389,15 +463,17 @@ fn encode_dotted(text: &[u8], n: usize, n_: &mut Notes<'_>) -> Vec<u8> {
     } else if text != b"0" && text != shown.as_bytes() {
         n_.surprise(format!("{} read as {shown}", n_.shown(text)));
     }
-    d.bytes
 }
 
 /// Hex digits into `size` bytes as the original did (a non-hex character is 0, an odd
 /// last digit fills a high nibble); it then stored 6 bytes whatever the size.
-fn encode_hex(text: &[u8], size: usize, n: &mut Notes<'_>) -> Vec<u8> {
+fn encode_hex(text: &[u8], size: usize, n: &mut Notes<'_>, out: &mut Vec<u8>) {
     const STORED: usize = 6;
-    let mut field = vec![0u8; size];
-    crypto::hex_into(text, &mut field);
+    let start = out.len();
+    out.resize(start + size, 0);
+    if let Some(field) = out.get_mut(start..) {
+        crypto::hex_into(text, field);
+    }
     let used = text.len().min(2 * size);
     let used_text = text.get(..used).unwrap_or_default();
     if used_text.iter().any(|b| !b.is_ascii_hexdigit()) {
@@ -418,17 +494,16 @@ fn encode_hex(text: &[u8], size: usize, n: &mut Notes<'_>) -> Vec<u8> {
             n.shown(text)
         ));
     }
-    field.resize(STORED, 0);
+    out.resize(start + STORED, 0);
     if size < STORED {
         n.deliberate(format!(
             "stored 6 bytes for a size of {size}, the last {} zero {MARKER}take them from an earlier value)",
             STORED - size
         ));
     }
-    field
 }
 
-fn encode_int(text: &[u8], unsigned: bool, n: &mut Notes<'_>) -> Vec<u8> {
+fn encode_int(text: &[u8], unsigned: bool, n: &mut Notes<'_>, out: &mut Vec<u8>) {
     let sign = if unsigned {
         Signedness::Unsigned
     } else {
@@ -468,7 +543,7 @@ fn encode_int(text: &[u8], unsigned: bool, n: &mut Notes<'_>) -> Vec<u8> {
         }
         Some(_) => {}
     }
-    value.to_be_bytes().to_vec()
+    out.extend_from_slice(&value.to_be_bytes());
 }
 
 /// Whether what follows a number is only C white space (or nothing).
@@ -476,7 +551,7 @@ fn is_c_blank(rest: Option<&[u8]>) -> bool {
     rest.unwrap_or_default().iter().all(|&b| is_c_space(b))
 }
 
-fn encode_bool(text: &[u8], n: &mut Notes<'_>) -> Vec<u8> {
+fn encode_bool(text: &[u8], n: &mut Notes<'_>, out: &mut Vec<u8>) {
     let off = text == b"0" || text.eq_ignore_ascii_case(b"false");
     if !off && text != b"1" && !text.eq_ignore_ascii_case(b"true") {
         n.surprise(format!(
@@ -484,7 +559,7 @@ fn encode_bool(text: &[u8], n: &mut Notes<'_>) -> Vec<u8> {
             n.shown(text)
         ));
     }
-    vec![u8::from(!off)]
+    out.push(u8::from(!off));
 }
 
 /// Whether a number as `strtoul` returned it fits a 16-bit word, signed or not.
@@ -512,9 +587,11 @@ impl std::fmt::Display for Element {
     }
 }
 
-fn encode_shorts(text: &[u8], size: usize, n: &mut Notes<'_>) -> Vec<u8> {
+fn encode_shorts(text: &[u8], size: usize, n: &mut Notes<'_>, value: &mut Vec<u8>) {
     let capacity = size / 2;
-    let mut out = vec![0u8; size];
+    let start = value.len();
+    value.resize(start + size, 0);
+    let out = value.get_mut(start..).unwrap_or_default();
     let mut count = 0;
     for token in tokens(text) {
         let what = Element(count + 1);
@@ -544,7 +621,6 @@ fn encode_shorts(text: &[u8], size: usize, n: &mut Notes<'_>) -> Vec<u8> {
             "odd size {size}: stored a zero in the last byte {MARKER}take it from an earlier value)"
         ));
     }
-    out
 }
 
 /// 2π as the original's constant had it.
@@ -638,7 +714,7 @@ fn encode_obsolete_tone(text: &[u8], size: usize, n: &mut Notes<'_>) -> Option<V
     Some(out)
 }
 
-fn encode_string(desc: &Descriptor, text: &[u8], n: &mut Notes<'_>) -> Vec<u8> {
+fn encode_string(desc: &Descriptor, text: &[u8], n: &mut Notes<'_>, out: &mut Vec<u8>) {
     if text.first() == Some(&b'\t') {
         n.surprise(
             "the value starts with a TAB, which is stored (only ':' and space separate \
@@ -653,7 +729,7 @@ fn encode_string(desc: &Descriptor, text: &[u8], n: &mut Notes<'_>) -> Vec<u8> {
             desc.size
         ));
     }
-    text.to_vec()
+    out.extend_from_slice(text);
 }
 
 /// Encodes one value for its descriptor. The caller handles empty values and limits.
@@ -664,39 +740,75 @@ pub fn encode(
     reveal: bool,
     notes: &mut Vec<Note>,
 ) -> Result<Encoded, Unhandled> {
+    let mut value = Vec::new();
+    let n = &mut Notes {
+        out: notes,
+        reveal: Reveal::Given(reveal),
+    };
+    Ok(match encode_with(desc, text, n, &mut value)? {
+        Appended::Value => Encoded::Value(value),
+        Appended::InvalidTone => Encoded::InvalidTone(value),
+    })
+}
+
+/// [`encode`] appending the value to `out` (the compiler's one buffer for all values);
+/// notes quote the value only where [`reveals`] allows it.
+pub fn encode_into(
+    desc: &Descriptor,
+    text: &[u8],
+    notes: &mut Vec<Note>,
+    out: &mut Vec<u8>,
+) -> Result<Appended, Unhandled> {
+    let n = &mut Notes {
+        out: notes,
+        reveal: Reveal::ByDescriptor(desc),
+    };
+    encode_with(desc, text, n, out)
+}
+
+fn encode_with(
+    desc: &Descriptor,
+    text: &[u8],
+    n: &mut Notes<'_>,
+    out: &mut Vec<u8>,
+) -> Result<Appended, Unhandled> {
     let size = usize::from(desc.size);
-    let n = &mut Notes { out: notes, reveal };
-    let value = match Codec::for_encoding(desc.fmt) {
-        Codec::Bool => encode_bool(text, n),
-        Codec::Ipv4 => encode_dotted(text, 4, n),
-        Codec::Dotted6 => encode_dotted(text, 6, n),
-        Codec::Hex => encode_hex(text, size, n),
-        Codec::ExtIp => encode_dotted(text, 5, n),
+    match Codec::for_encoding(desc.fmt) {
+        Codec::Bool => encode_bool(text, n, out),
+        Codec::Ipv4 => encode_dotted(text, 4, n, out),
+        Codec::Dotted6 => encode_dotted(text, 6, n, out),
+        Codec::Hex => encode_hex(text, size, n, out),
+        Codec::ExtIp => encode_dotted(text, 5, n, out),
         // Numbers are never quoted: a password typed into the wrong line stays unseen.
         Codec::Int { unsigned } => encode_int(
             text,
             unsigned,
             &mut Notes {
                 out: n.out,
-                reveal: false,
+                reveal: Reveal::Given(false),
             },
+            out,
         ),
         Codec::ObsoleteTone => {
             return Ok(match encode_obsolete_tone(text, size, n) {
-                Some(v) => Encoded::Value(v),
+                Some(v) => {
+                    out.extend_from_slice(&v);
+                    Appended::Value
+                }
                 None => {
                     n.deliberate(format!(
                         "stored {size} zero bytes {MARKER}store leftover bytes of an earlier value)"
                     ));
-                    Encoded::InvalidTone(vec![0u8; size])
+                    out.resize(out.len() + size, 0);
+                    Appended::InvalidTone
                 }
             });
         }
-        Codec::Shorts => encode_shorts(text, size, n),
-        Codec::String => encode_string(desc, text, n),
+        Codec::Shorts => encode_shorts(text, size, n, out),
+        Codec::String => encode_string(desc, text, n, out),
         Codec::Raw => return Err(Unhandled),
-    };
-    Ok(Encoded::Value(value))
+    }
+    Ok(Appended::Value)
 }
 
 pub fn decode(desc: &Descriptor, value: &[u8]) -> Vec<u8> {
@@ -778,12 +890,12 @@ fn upgrade_ip_bytes(token: &[u8], n: &mut Notes<'_>) -> Result<[u8; 4], DiagKind
             ip: String::from_utf8_lossy(token).into_owned(),
         });
     }
-    let shown = dotted(&d.bytes);
-    if token != b"0" && token != shown.as_bytes() {
+    if token != b"0" && !prints_as(token, d.bytes(), 4) {
+        let shown = dotted(d.bytes());
         n.surprise(format!("the IP {} read as {shown}", quote(token)));
     }
     let mut ip = [0u8; 4];
-    ip.copy_from_slice(d.bytes.get(..4).unwrap_or(&[0; 4]));
+    ip.copy_from_slice(d.bytes().get(..4).unwrap_or(&[0; 4]));
     Ok(ip)
 }
 
@@ -806,7 +918,7 @@ fn upgrade_number(token: &[u8], what: &str, bits: u32, n: &mut Notes<'_>) -> u32
 pub fn encode_upgrade(text: &[u8], notes: &mut Vec<Note>) -> Result<Vec<u8>, DiagKind> {
     let n = &mut Notes {
         out: notes,
-        reveal: true,
+        reveal: Reveal::Given(true),
     };
     let toks: Vec<&[u8]> = tokens(text).collect();
     let [t_n, t_a, t_b, t_c, t_ip, t_port, t_f, name] = toks.get(..8).unwrap_or_default() else {
@@ -856,7 +968,7 @@ pub fn encode_upgrade(text: &[u8], notes: &mut Vec<Note>) -> Result<Vec<u8>, Dia
 pub fn encode_logo(text: &[u8], notes: &mut Vec<Note>) -> Result<Vec<u8>, DiagKind> {
     let n = &mut Notes {
         out: notes,
-        reveal: true,
+        reveal: Reveal::Given(true),
     };
     let toks: Vec<&[u8]> = tokens(text).collect();
     let [t_a, t_ip, name] = toks.get(..3).unwrap_or_default() else {

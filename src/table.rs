@@ -219,38 +219,82 @@ impl fmt::Display for TableWarning {
 #[derive(Debug, Clone, Default)]
 pub struct TagTable {
     entries: Vec<Descriptor>,
-    /// Entries by name folded to lower case, in file order.
+    /// Entries by the hash of their name folded to lower case, in file order (names
+    /// are compared on lookup, so a hash shared by two names is harmless).
     by_name: NameMap,
     by_tag: Vec<u32>,
 }
 
-/// FNV-1a over a name's bytes: names are short, and a table holds at most a few thousand
-/// (its size is bounded), so a simple fixed hash beats SipHash here.
-#[derive(Default, Clone, Copy)]
-struct Fnv(u64);
+/// A hash of a name folded to lower case, eight bytes at a time: names are short, and a
+/// table holds at most a few thousand (its size is bounded), so a simple fixed hash
+/// beats SipHash, and folding as it hashes needs no copy of the name. Every name is
+/// looked up on every line compiled.
+fn folded_hash(name: &[u8]) -> u64 {
+    const K: u64 = 0x9e37_79b9_7f4a_7c15;
+    let h = words(name).fold(name.len() as u64, |h, word| {
+        (h ^ lower8(word)).wrapping_mul(K).rotate_left(23)
+    });
+    h ^ (h >> 29)
+}
 
-impl std::hash::Hasher for Fnv {
+/// Whether two names are equal but for ASCII case (`eq_ignore_ascii_case`), eight bytes
+/// at a time.
+fn eq_folded(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && words(a).zip(words(b)).all(|(x, y)| lower8(x) == lower8(y))
+}
+
+/// A name's bytes as little-endian words, the last one padded with zeros.
+fn words(bytes: &[u8]) -> impl Iterator<Item = u64> + '_ {
+    let chunks = bytes.chunks_exact(8);
+    let rest = chunks.remainder();
+    // Shifted in byte by byte: a copy of a few bytes would be a call to `memcpy`.
+    let tail = (!rest.is_empty()).then(|| {
+        rest.iter()
+            .rev()
+            .fold(0u64, |w, &b| (w << 8) | u64::from(b))
+    });
+    chunks
+        .map(|chunk| {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            u64::from_le_bytes(word)
+        })
+        .chain(tail)
+}
+
+/// Eight bytes with ASCII capitals made small, as `to_ascii_lowercase` would, at once: a
+/// byte's low seven bits plus 0x3f reach its top bit from `A` on, plus 0x25 from past
+/// `Z`; bytes of 0x80 and above stay.
+fn lower8(x: u64) -> u64 {
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    const TOP: u64 = 0x8080_8080_8080_8080;
+    let low7 = x & LOW7;
+    let from_a = low7 + 0x3f3f_3f3f_3f3f_3f3f;
+    let past_z = low7 + 0x2525_2525_2525_2525;
+    let capital = from_a & !past_z & !x & TOP;
+    x | (capital >> 2)
+}
+
+/// The map's keys are already hashes: used as they are.
+#[derive(Default, Clone, Copy)]
+struct Prehashed(u64);
+
+impl std::hash::Hasher for Prehashed {
     fn finish(&self) -> u64 {
         self.0
     }
     fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        for &b in bytes {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0000_0100_0000_01b3);
-        }
-        self.0 = h;
+        // Only `write_u64` is used (the keys are `u64`); any other input still hashes.
+        self.0 = bytes
+            .iter()
+            .fold(self.0, |h, &b| h.rotate_left(8) ^ u64::from(b));
+    }
+    fn write_u64(&mut self, hash: u64) {
+        self.0 = hash;
     }
 }
 
-type NameMap = HashMap<Box<[u8]>, Vec<u32>, std::hash::BuildHasherDefault<Fnv>>;
-
-/// Longest name folded on the stack for a lookup; longer ones (rare) use the heap.
-const FOLD_BUFFER: usize = 64;
+type NameMap = HashMap<u64, Vec<u32>, std::hash::BuildHasherDefault<Prehashed>>;
 
 /// The original read tables with `fgets` into an 80-byte buffer: pieces of at most 79
 /// bytes, each ending at a line feed if one comes first.
@@ -359,8 +403,10 @@ impl TagTable {
         let all = 0..u32::try_from(self.entries.len()).unwrap_or(u32::MAX);
         let mut by_name = NameMap::default();
         for i in all.clone() {
-            let folded = self.name_of(i).to_ascii_lowercase().into_boxed_slice();
-            by_name.entry(folded).or_default().push(i);
+            by_name
+                .entry(folded_hash(self.name_of(i)))
+                .or_default()
+                .push(i);
         }
         let mut by_tag: Vec<u32> = all.collect();
         by_tag.sort_by_key(|&i| self.entry(i).map_or(0, |d| d.tag));
@@ -400,22 +446,12 @@ impl TagTable {
     ) -> Option<&Descriptor> {
         // Names match as the original matched them: ASCII letters in any case are equal.
         let name = name.as_ref();
-        let mut buf = [0u8; FOLD_BUFFER];
-        let heap;
-        let folded: &[u8] = match buf.get_mut(..name.len()) {
-            Some(room) => {
-                for (d, s) in room.iter_mut().zip(name) {
-                    *d = s.to_ascii_lowercase();
-                }
-                room
-            }
-            None => {
-                heap = name.to_ascii_lowercase();
-                &heap
-            }
-        };
-        let run = self.by_name.get(folded)?;
-        self.last_in_context(run.iter().copied(), protocols.into())
+        let run = self.by_name.get(&folded_hash(name))?;
+        let protocols = protocols.into();
+        run.iter()
+            .rev()
+            .filter_map(|&i| self.entry(i))
+            .find(|d| eq_folded(d.name.as_bytes(), name) && protocols.intersects(d.context))
     }
 
     /// Decoding lookup: the last line with that tag that the protocols see (the original
@@ -703,5 +739,52 @@ mod tests {
         assert_eq!(builtin("ATA").map(|b| b.name), Some("ata186"));
         assert_eq!(builtin("7905").map(|b| b.name), Some("7912"));
         assert!(builtin("nope").is_none());
+    }
+
+    /// The word-at-a-time fold is `to_ascii_lowercase` on every byte value, and names
+    /// equal but for case hash alike whatever their length.
+    #[test]
+    fn folded_hash_ignores_ascii_case_only() {
+        for b in 0..=255u8 {
+            let word = u64::from_le_bytes([b, b'Q', 0x80, b, b'z', b'@', b'[', b]);
+            let want = u64::from_le_bytes([
+                b.to_ascii_lowercase(),
+                b'q',
+                0x80,
+                b.to_ascii_lowercase(),
+                b'z',
+                b'@',
+                b'[',
+                b.to_ascii_lowercase(),
+            ]);
+            assert_eq!(lower8(word), want, "byte {b:#04x}");
+        }
+        let name = b"SIPRegInterval2-\xc9Tone";
+        for len in 0..=name.len() {
+            let n = &name[..len];
+            assert_eq!(
+                folded_hash(n),
+                folded_hash(&n.to_ascii_lowercase()),
+                "{len}"
+            );
+            assert_eq!(
+                folded_hash(n),
+                folded_hash(&n.to_ascii_uppercase()),
+                "{len}"
+            );
+        }
+        assert_ne!(folded_hash(b"Proxy1"), folded_hash(b"Proxy2"));
+        for (a, b) in [
+            (&b"DialTone"[..], &b"dialtone"[..]),
+            (b"SIPRegInterval2", b"sipreginterval2"),
+            (b"Proxy1", b"Proxy2"),
+            (b"a@", b"a`"),
+            (b"Z[", b"z{"),
+            (b"", b""),
+            (b"abc", b"abcd"),
+        ] {
+            assert_eq!(eq_folded(a, b), a.eq_ignore_ascii_case(b), "{a:?} {b:?}");
+        }
+        assert_ne!(folded_hash(b"a"), folded_hash(b"a\0"));
     }
 }

@@ -141,8 +141,9 @@ pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>> {
 
 /// Splits one line into name and value as the original did: skip `:`, space and CR, take
 /// the name up to the next of those, skip one run of them; the value is the rest up to a
-/// CR. A TAB separates nothing: it belongs to the name or the value.
-fn split_line(line: &[u8]) -> Option<(&[u8], &[u8])> {
+/// CR. A TAB separates nothing: it belongs to the name or the value. `has_cr`: whether
+/// the file holds a CR at all (when not, values are not searched for one).
+fn split_line(line: &[u8], has_cr: bool) -> Option<(&[u8], &[u8])> {
     let is_delim = |b: &u8| matches!(b, b':' | b' ' | b'\r');
     let start = line.iter().position(|b| !is_delim(b))?;
     let rest = line.get(start..)?;
@@ -153,17 +154,50 @@ fn split_line(line: &[u8]) -> Option<(&[u8], &[u8])> {
         .position(|b| !is_delim(b))
         .unwrap_or(after.len());
     let value = after.get(value_start..).unwrap_or_default();
-    let value = value.split(|&b| b == b'\r').next().unwrap_or_default();
+    let cr = if has_cr {
+        value.iter().position(|&b| b == b'\r')
+    } else {
+        None
+    };
+    let value = match cr {
+        Some(end) => value.get(..end).unwrap_or_default(),
+        None => value,
+    };
     Some((name, value))
 }
 
-struct Reader<'l, L: IncludeLoader> {
-    loader: &'l mut L,
-    included_bytes: usize,
-    items: Vec<Item>,
+/// Receives a profile's lines as they are read, borrowed from the file's bytes: the
+/// compiler consumes them without copying (see [`read_profile_into`]).
+pub trait ItemSink {
+    /// One `Name Value` line; `at` holds until the next call only.
+    fn assign(&mut self, name: &[u8], value: &[u8], at: &Location) -> Result<()>;
+    /// A diagnostic where the reading arose it (an include nested too deep).
+    fn diag(&mut self, diag: Diagnostic) -> Result<()>;
 }
 
-impl<L: IncludeLoader> Reader<'_, L> {
+/// Owned items, for callers that keep a profile (a batch template).
+impl ItemSink for Vec<Item> {
+    fn assign(&mut self, name: &[u8], value: &[u8], at: &Location) -> Result<()> {
+        self.push(Item::Assign(Assignment {
+            name: name.to_vec(),
+            value: value.to_vec(),
+            location: at.clone(),
+        }));
+        Ok(())
+    }
+    fn diag(&mut self, diag: Diagnostic) -> Result<()> {
+        self.push(Item::Diag(diag));
+        Ok(())
+    }
+}
+
+struct Reader<'l, L: IncludeLoader, S: ItemSink> {
+    loader: &'l mut L,
+    included_bytes: usize,
+    sink: &'l mut S,
+}
+
+impl<L: IncludeLoader, S: ItemSink> Reader<'_, L, S> {
     fn read(
         &mut self,
         bytes: &[u8],
@@ -171,34 +205,49 @@ impl<L: IncludeLoader> Reader<'_, L> {
         path: &Path,
         depth: usize,
     ) -> Result<()> {
-        let mut lines = bytes.split(|&b| b == b'\n').peekable();
-        let mut number = 0;
-        while let Some(raw) = lines.next() {
-            number += 1;
-            // One shared name per file: a long include path is not copied per line.
-            let location = Location {
-                file: file.clone(),
-                line: number,
-            };
-            let terminated = lines.peek().is_some();
+        // One location per file, its line number moved along: no per-line copies.
+        let mut location = Location { file, line: 0 };
+        // Reading a profile is most of a compile: the file is searched a vector at a time
+        // (`memchr`) for line ends, and once for the rare NUL and CR, so that lines
+        // without them are not searched again.
+        let has_nul = memchr::memchr(0, bytes).is_some();
+        let has_cr = memchr::memchr(b'\r', bytes).is_some();
+        let mut ends = memchr::memchr_iter(b'\n', bytes);
+        let mut start = 0;
+        while start <= bytes.len() {
+            location.line += 1;
+            let end = ends.next();
+            let raw = bytes
+                .get(start..end.unwrap_or(bytes.len()))
+                .unwrap_or_default();
+            start = end.map_or(usize::MAX, |e| e + 1);
+            let terminated = end.is_some();
             if raw.len() + usize::from(terminated) > MAX_LINE {
                 return Err(Error::LineTooLong {
                     file: location.file.as_deref().map(str::to_string),
-                    line: number,
+                    line: location.line,
                 });
             }
             // C strings end at NUL: the original never saw what followed one.
-            let line = raw.split(|&b| b == 0).next().unwrap_or_default();
+            let nul = if has_nul {
+                memchr::memchr(0, raw)
+            } else {
+                None
+            };
+            let line = match nul {
+                Some(end) => raw.get(..end).unwrap_or_default(),
+                None => raw,
+            };
             if line.first() == Some(&b'#') {
                 continue;
             }
-            let Some((name, value)) = split_line(line) else {
+            let Some((name, value)) = split_line(line, has_cr) else {
                 continue;
             };
             if name.len() > MAX_NAME {
                 return Err(Error::NameTooLong {
                     file: location.file.as_deref().map(str::to_string),
-                    line: number,
+                    line: location.line,
                     len: name.len(),
                 });
             }
@@ -206,22 +255,16 @@ impl<L: IncludeLoader> Reader<'_, L> {
                 self.include(value, &location, path, depth)?;
                 continue;
             }
-            self.items.push(Item::Assign(Assignment {
-                name: name.to_vec(),
-                value: value.to_vec(),
-                location,
-            }));
+            self.sink.assign(name, value, &location)?;
         }
         Ok(())
     }
 
     fn include(&mut self, value: &[u8], at: &Location, path: &Path, depth: usize) -> Result<()> {
         if depth >= MAX_INCLUDE_DEPTH {
-            self.items.push(Item::Diag(Diagnostic::new(
-                DiagKind::IncludeTooDeep,
-                Some(at.clone()),
-            )));
-            return Ok(());
+            return self
+                .sink
+                .diag(Diagnostic::new(DiagKind::IncludeTooDeep, Some(at.clone())));
         }
         // The whole value is the path, trailing blanks included, as the original opened it.
         let target = value;
@@ -248,21 +291,33 @@ impl<L: IncludeLoader> Reader<'_, L> {
 }
 
 /// Reads a text profile (whose `#txt` magic the caller has checked) and every file it
-/// includes, in reading order. `path` is where the profile lives, for relative includes.
+/// includes, handing each line to `sink` in reading order. `path` is where the profile
+/// lives, for relative includes.
+pub fn read_profile_into<L: IncludeLoader, S: ItemSink>(
+    bytes: &[u8],
+    path: &Path,
+    loader: &mut L,
+    sink: &mut S,
+) -> Result<()> {
+    let mut reader = Reader {
+        loader,
+        included_bytes: 0,
+        sink,
+    };
+    // Messages name the top file as it was given, included ones as their line wrote them.
+    let top: Arc<str> = path.display().to_string().into();
+    reader.read(bytes, Some(top), path, 0)
+}
+
+/// Reads a text profile and its includes into owned items, in reading order.
 pub fn read_profile<L: IncludeLoader>(
     bytes: &[u8],
     path: &Path,
     loader: &mut L,
 ) -> Result<Vec<Item>> {
-    let mut reader = Reader {
-        loader,
-        included_bytes: 0,
-        items: Vec::new(),
-    };
-    // Messages name the top file as it was given, included ones as their line wrote them.
-    let top: Arc<str> = path.display().to_string().into();
-    reader.read(bytes, Some(top), path, 0)?;
-    Ok(reader.items)
+    let mut items = Vec::new();
+    read_profile_into(bytes, path, loader, &mut items)?;
+    Ok(items)
 }
 
 #[cfg(test)]
@@ -305,29 +360,35 @@ mod tests {
     /// Recorded from cfgfmt 2.3: `:`, space and CR separate, a TAB does not.
     #[test]
     fn line_grammar() {
-        assert_eq!(split_line(b"UseTftp:1"), Some((&b"UseTftp"[..], &b"1"[..])));
         assert_eq!(
-            split_line(b"  :DialTone 1,2 3 "),
+            split_line(b"UseTftp:1", true),
+            Some((&b"UseTftp"[..], &b"1"[..]))
+        );
+        assert_eq!(
+            split_line(b"  :DialTone 1,2 3 ", true),
             Some((&b"DialTone"[..], &b"1,2 3 "[..]))
         );
         assert_eq!(
-            split_line(b"TftpURL:http://h/x"),
+            split_line(b"TftpURL:http://h/x", true),
             Some((&b"TftpURL"[..], &b"http://h/x"[..]))
         );
         assert_eq!(
-            split_line(b"STR::: :abc:def\r"),
+            split_line(b"STR::: :abc:def\r", true),
             Some((&b"STR"[..], &b"abc:def"[..]))
         );
         assert_eq!(
-            split_line(b"Name: \t:value:x\r"),
+            split_line(b"Name: \t:value:x\r", true),
             Some((&b"Name"[..], &b"\t:value:x"[..]))
         );
-        assert_eq!(split_line(b"\tStr:abc"), Some((&b"\tStr"[..], &b"abc"[..])));
-        assert_eq!(split_line(b"\t"), Some((&b"\t"[..], &b""[..])));
-        assert_eq!(split_line(b"Str:\r"), Some((&b"Str"[..], &b""[..])));
-        assert_eq!(split_line(b"Name"), Some((&b"Name"[..], &b""[..])));
-        assert_eq!(split_line(b" : \r"), None);
-        assert_eq!(split_line(b" #x:1"), Some((&b"#x"[..], &b"1"[..])));
+        assert_eq!(
+            split_line(b"\tStr:abc", true),
+            Some((&b"\tStr"[..], &b"abc"[..]))
+        );
+        assert_eq!(split_line(b"\t", true), Some((&b"\t"[..], &b""[..])));
+        assert_eq!(split_line(b"Str:\r", true), Some((&b"Str"[..], &b""[..])));
+        assert_eq!(split_line(b"Name", true), Some((&b"Name"[..], &b""[..])));
+        assert_eq!(split_line(b" : \r", true), None);
+        assert_eq!(split_line(b" #x:1", true), Some((&b"#x"[..], &b"1"[..])));
     }
 
     #[test]

@@ -1,14 +1,13 @@
 //! The compiler: text profile items → `#ata` files.
 
-use std::collections::HashMap;
 use std::path::Path;
 
 use super::layout::{self, Checksum, MAGIC};
-use crate::codec::{self, Encoded, MAX_VALUE};
+use crate::codec::{self, Appended, MAX_VALUE};
 use crate::crypto::{self, StrongKey, WeakKey, WeakKeyProblem};
 use crate::diag::{DiagKind, Diagnostic, Error, Location, Result};
 use crate::table::{FIRST_BIG_TAG, Protocols, TagTable, fmt_bits};
-use crate::text::{IncludeLoader, Item, TEXT_MAGIC, read_profile};
+use crate::text::{IncludeLoader, Item, ItemSink, TEXT_MAGIC, read_profile_into};
 
 /// Estimated size at which the original split its output on its own (see [`estimate`]).
 pub const AUTO_SPLIT_AT: usize = 2001;
@@ -83,53 +82,130 @@ pub struct CompileOutput {
     pub strong_key: Option<[u8; 32]>,
 }
 
-#[derive(Debug, Clone)]
+/// A stored value: its bytes are `len` bytes at `start` of the store's one buffer.
+#[derive(Debug, Clone, Copy)]
 struct Record {
     tag: u16,
     /// The descriptor's format: decides `-g` and splitting. Zero for tool-made tags.
     fmt: u16,
-    value: Vec<u8>,
+    start: u32,
+    len: u32,
+}
+
+/// A record with its value, as the file stages read them.
+#[derive(Debug, Clone, Copy)]
+struct Entry<'s> {
+    tag: u16,
+    fmt: u16,
+    value: &'s [u8],
 }
 
 /// Records by tag: small tags sorted, big ones in first-seen order, last value wins.
+/// Every value lives in one buffer (a later value for a tag leaves the earlier one
+/// unused there): a compile allocates per profile, not per line.
 #[derive(Default)]
 struct Store {
-    small: Vec<Option<Record>>,
+    bytes: Vec<u8>,
+    /// Indexed by tag; only those marked in `present` hold a value.
+    small: Vec<Record>,
+    /// One bit per small tag: a profile sets a few dozen of the 255, and the file
+    /// stages visit just those.
+    present: [u64; 4],
+    /// At most [`MAX_BIG_TAGS`], and few in practice: searched in place.
     big: Vec<Record>,
-    big_index: HashMap<u16, usize>,
 }
 
 impl Store {
     fn new() -> Self {
         Store {
-            small: vec![None; usize::from(FIRST_BIG_TAG)],
+            bytes: Vec::with_capacity(2048),
+            small: vec![
+                Record {
+                    tag: 0,
+                    fmt: 0,
+                    start: 0,
+                    len: 0
+                };
+                usize::from(FIRST_BIG_TAG)
+            ],
             ..Store::default()
         }
     }
 
-    /// Stores a record; `false` when a new big tag does not fit.
-    fn put(&mut self, record: Record) -> bool {
-        if let Some(slot) = self.small.get_mut(usize::from(record.tag)) {
-            *slot = Some(record);
-            return true;
-        }
-        if let Some(&i) = self.big_index.get(&record.tag) {
-            if let Some(slot) = self.big.get_mut(i) {
-                *slot = record;
+    /// Stores the value appended to `bytes` since `start`; `false` (and the value
+    /// dropped) when a new big tag does not fit.
+    fn put(&mut self, tag: u16, fmt: u16, start: usize) -> bool {
+        let len = self.bytes.len().saturating_sub(start);
+        // Values are at most 511 bytes and a profile at most a few MB: offsets fit.
+        let (Ok(start32), Ok(len)) = (u32::try_from(start), u32::try_from(len)) else {
+            self.bytes.truncate(start);
+            return false;
+        };
+        let record = Record {
+            tag,
+            fmt,
+            start: start32,
+            len,
+        };
+        if let Some(slot) = self.small.get_mut(usize::from(tag)) {
+            *slot = record;
+            if let Some(word) = self.present.get_mut(usize::from(tag / 64)) {
+                *word |= 1 << (tag % 64);
             }
             return true;
         }
+        if let Some(slot) = self.big.iter_mut().find(|r| r.tag == tag) {
+            *slot = record;
+            return true;
+        }
         if self.big.len() >= MAX_BIG_TAGS {
+            self.bytes.truncate(start);
             return false;
         }
-        self.big_index.insert(record.tag, self.big.len());
         self.big.push(record);
         true
     }
 
+    fn entry(&self, r: &Record) -> Entry<'_> {
+        let (start, len) = (r.start as usize, r.len as usize);
+        Entry {
+            tag: r.tag,
+            fmt: r.fmt,
+            value: self.bytes.get(start..start + len).unwrap_or_default(),
+        }
+    }
+
+    /// How many records there are.
+    fn len(&self) -> usize {
+        self.big.len()
+            + self
+                .present
+                .iter()
+                .map(|w| w.count_ones() as usize)
+                .sum::<usize>()
+    }
+
+    /// The small records, by ascending tag.
+    fn small(&self) -> impl Iterator<Item = &Record> {
+        let mut words = self.present;
+        let mut word = 0;
+        std::iter::from_fn(move || {
+            loop {
+                let bits = words.get_mut(word)?;
+                if *bits == 0 {
+                    word += 1;
+                    continue;
+                }
+                let bit = bits.trailing_zeros() as usize;
+                *bits &= *bits - 1;
+                return self.small.get(word * 64 + bit);
+            }
+        })
+    }
+
     /// Every record in file order: big first, then small ascending.
-    fn in_order(&self) -> impl Iterator<Item = &Record> {
-        self.big.iter().chain(self.small.iter().flatten())
+    fn in_order(&self) -> impl Iterator<Item = Entry<'_>> {
+        self.big.iter().chain(self.small()).map(|r| self.entry(r))
     }
 }
 
@@ -146,6 +222,8 @@ struct Compiler<'a> {
     /// The last `EncryptKeyEx` key part (unless `-X`) and its text (printed by `-v`).
     profile_key_ex: Option<[u8; 32]>,
     profile_key_ex_text: Vec<u8>,
+    /// The first error met while compiling lines as they are read (see [`ItemSink`]).
+    failed: Option<Error>,
 }
 
 /// The `EncryptKeyEx` value's key and MAC parts, split as the original did: fields
@@ -167,20 +245,6 @@ const TAG_ENCRYPT_KEY: u16 = 61;
 /// The longest profile `EncryptKey` the original survived.
 const MAX_PROFILE_KEY: usize = 63;
 
-/// Whether a value may be quoted in messages: not for sensitive attributes (format bit
-/// 0x4000) nor names that look like passwords, keys or user ids.
-fn reveals(fmt: u16, name: &str) -> bool {
-    let contains = |part: &[u8]| {
-        name.as_bytes()
-            .windows(part.len())
-            .any(|w| w.eq_ignore_ascii_case(part))
-    };
-    fmt & fmt_bits::SENSITIVE == 0
-        && ![&b"pwd"[..], b"passw", b"key", b"uid"]
-            .iter()
-            .any(|p| contains(p))
-}
-
 const KEYWORDS: [(&str, u16); 6] = [
     ("upgradecode", layout::TAG_UPGRADECODE),
     ("upgradelang", layout::TAG_UPGRADELANG),
@@ -198,6 +262,22 @@ pub fn is_keyword(name: &[u8]) -> bool {
         .any(|(k, _)| name.eq_ignore_ascii_case(k.as_bytes()))
 }
 
+/// Stage 1 straight from the reader: lines are compiled as they are read, never copied.
+/// A compile error waits for the reading to end: an error in reading (a missing include
+/// further down) wins, as it did when the whole profile was read first.
+impl ItemSink for Compiler<'_> {
+    fn assign(&mut self, name: &[u8], value: &[u8], at: &Location) -> Result<()> {
+        if self.failed.is_none() {
+            self.failed = Compiler::assign(self, name, value, at).err();
+        }
+        Ok(())
+    }
+    fn diag(&mut self, diag: Diagnostic) -> Result<()> {
+        self.diags.push(diag);
+        Ok(())
+    }
+}
+
 impl Compiler<'_> {
     fn diag(&mut self, kind: DiagKind, at: &Location) {
         self.diags.push(Diagnostic::new(kind, Some(at.clone())));
@@ -206,12 +286,6 @@ impl Compiler<'_> {
     fn notes(&mut self, notes: Vec<codec::Note>, name: &str, at: &Location) {
         for n in notes {
             self.diag(n.into_kind(name), at);
-        }
-    }
-
-    fn store(&mut self, record: Record, at: &Location) {
-        if !self.store.put(record) {
-            self.diag(DiagKind::TooManyPseudo, at);
         }
     }
 
@@ -246,22 +320,22 @@ impl Compiler<'_> {
             return Ok(());
         }
         let mut notes = Vec::new();
-        let reveal = reveals(desc.fmt, &desc.name);
-        let encoded = codec::encode(desc, value, reveal, &mut notes);
+        let start = self.store.bytes.len();
+        let encoded = codec::encode_into(desc, value, &mut notes, &mut self.store.bytes);
         let (tag, fmt, desc_name) = (desc.tag, desc.fmt, desc.name.as_str());
-        let value = match encoded {
-            Ok(Encoded::Value(v)) => v,
-            Ok(Encoded::InvalidTone(zeros)) => {
-                self.diag(DiagKind::InvalidTone, at);
-                zeros
-            }
+        match encoded {
+            Ok(Appended::Value) => {}
+            Ok(Appended::InvalidTone) => self.diag(DiagKind::InvalidTone, at),
             Err(codec::Unhandled) => return Err(Error::Unhandled { tag, fmt }),
-        };
+        }
         if tag == TAG_ENCRYPT_KEY {
+            let value = self.store.bytes.get(start..).unwrap_or_default().to_vec();
             self.encrypt_key(&value, at)?;
         }
         self.notes(notes, desc_name, at);
-        self.store(Record { tag, fmt, value }, at);
+        if !self.store.put(tag, fmt, start) {
+            self.diag(DiagKind::TooManyPseudo, at);
+        }
         Ok(())
     }
 
@@ -359,7 +433,9 @@ impl Compiler<'_> {
             Ok(value) => {
                 self.notes(notes, keyword, at);
                 let crashes = matches!(tag, layout::TAG_TFTPURL2 | layout::TAG_ENCRYPT_KEY_EX);
-                if !self.store.put(Record { tag, fmt: 0, value }) {
+                let start = self.store.bytes.len();
+                self.store.bytes.extend_from_slice(&value);
+                if !self.store.put(tag, 0, start) {
                     self.diag(DiagKind::TooManyPseudo, at);
                     if crashes {
                         self.diag(
@@ -398,15 +474,18 @@ fn put_checked(out: &mut Vec<u8>, value: usize, diags: &mut Vec<Diagnostic>) {
 }
 
 fn payload(
-    records: &[&Record],
+    records: &[Entry<'_>],
     pointer: Option<&str>,
     diags: &mut Vec<Diagnostic>,
 ) -> Result<Vec<u8>> {
-    let mut out = Vec::new();
+    // Room for the header before the payload, so a plain file needs no second copy.
+    let values: usize = records.iter().map(|r| r.value.len() + 4).sum();
+    let mut out = Vec::with_capacity(HEAD_ROOM + values + pointer.map_or(0, |p| p.len() + 5));
+    out.resize(HEAD_ROOM, 0);
     for r in records {
         put_checked(&mut out, usize::from(r.tag), diags);
         put_checked(&mut out, r.value.len(), diags);
-        out.extend_from_slice(&r.value);
+        out.extend_from_slice(r.value);
     }
     if let Some(name) = pointer {
         let value = [name.as_bytes(), &[0]].concat();
@@ -415,37 +494,44 @@ fn payload(
         }
         layout::put_record(&mut out, layout::TAG_EXTENDED, &value);
     }
-    if out.len() > 0xFFFF {
-        return Err(Error::ProfileTooLarge { len: out.len() });
+    let len = out.len() - HEAD_ROOM;
+    if len > 0xFFFF {
+        return Err(Error::ProfileTooLarge { len });
     }
     Ok(out)
 }
+
+/// Bytes before the payload in what [`payload`] returns: the magic and the header.
+const HEAD_ROOM: usize = MAGIC.len() + 7;
 
 /// The original's size estimate for automatic splitting, bugs included: 8, plus for
 /// each big tag its value length + 3, plus for each small tag 1 + (1 or 2 when its value
 /// is longer than 0x80) + the value length of the big tag at the same index (its loop
 /// read the wrong table), so small tags' own lengths never count.
 fn estimate(store: &Store) -> usize {
-    let big: usize = store.big.iter().map(|r| r.value.len() + 3).sum();
+    let big: usize = store.big.iter().map(|r| r.len as usize + 3).sum();
     let small: usize = store
-        .small
-        .iter()
-        .enumerate()
-        .filter_map(|(i, r)| {
-            let r = r.as_ref()?;
-            let misread = store.big.get(i).map_or(0, |b| b.value.len());
-            Some(misread + 1 + if r.value.len() > 0x80 { 2 } else { 1 })
+        .small()
+        .map(|r| {
+            let misread = store
+                .big
+                .get(usize::from(r.tag))
+                .map_or(0, |b| b.len as usize);
+            misread + 1 + if r.len > 0x80 { 2 } else { 1 }
         })
         .sum();
     8 + big + small
 }
 
-fn plain_file(payload: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(11 + payload.len());
-    out.extend_from_slice(MAGIC);
-    out.extend_from_slice(&layout::header(payload, Checksum::Simple));
-    out.extend_from_slice(payload);
-    out
+/// Fills in the magic and header before a [`payload`].
+fn plain_file(mut room: Vec<u8>) -> Vec<u8> {
+    let at = HEAD_ROOM.min(room.len());
+    let (head, payload) = room.split_at_mut(at);
+    let header = layout::header(payload, Checksum::Simple);
+    for (d, s) in head.iter_mut().zip(MAGIC.iter().chain(&header)) {
+        *d = *s;
+    }
+    room
 }
 
 fn random8(opts: &CompileOptions) -> Result<[u8; 8]> {
@@ -497,6 +583,7 @@ impl<'a> Compiler<'a> {
             key_slot: Vec::new(),
             profile_key_ex: None,
             profile_key_ex_text: Vec::new(),
+            failed: None,
         }
     }
 
@@ -618,7 +705,7 @@ impl Build<'_> {
     }
 
     /// The base file's records and, when splitting, the extended file's.
-    fn parts<'r>(&self, kept: Vec<&'r Record>) -> Vec<Vec<&'r Record>> {
+    fn parts<'r>(&self, kept: Vec<Entry<'r>>) -> Vec<Vec<Entry<'r>>> {
         if self.split {
             let (base, extended) = kept
                 .into_iter()
@@ -633,7 +720,7 @@ impl Build<'_> {
     fn payload(
         &mut self,
         name: &str,
-        records: &[&Record],
+        records: &[Entry<'_>],
         pointer: &str,
         base: bool,
     ) -> Result<Vec<u8>> {
@@ -646,10 +733,12 @@ impl Build<'_> {
     fn plain_files(&mut self, store: &Store, weak: Option<&WeakKey>) -> Result<Vec<OutputFile>> {
         let opts = self.opts;
         let out_name = opts.output_name.as_str();
-        let kept = store
-            .in_order()
-            .filter(|r| !(opts.omit_sensitive && r.fmt & fmt_bits::SENSITIVE != 0))
-            .collect();
+        let mut kept = Vec::with_capacity(store.len());
+        kept.extend(
+            store
+                .in_order()
+                .filter(|r| !(opts.omit_sensitive && r.fmt & fmt_bits::SENSITIVE != 0)),
+        );
         // The original printed the extended name for the base file too when splitting, and
         // its pointer named the buffer's current name.
         let extended = format!("{out_name}.ex");
@@ -664,7 +753,7 @@ impl Build<'_> {
             .zip(self.parts(kept))
         {
             let body = self.payload(name, &records, &first, suffix.is_empty())?;
-            let mut bytes = plain_file(&body);
+            let mut bytes = plain_file(body);
             if let Some(key) = weak {
                 self.verbose(format!("i: Encrypt({name}, {})...", shown_key(key.text())));
                 key.rc4().apply(&mut bytes);
@@ -700,8 +789,9 @@ impl Build<'_> {
             let base = suffix == ".x";
             let body = self.payload(name, &records, &names[0], base)?;
             self.verbose(format!("i: Encrypt({name}, {})...", shown_key(key_text)));
-            let mut plain = layout::header(&body, Checksum::Internet).to_vec();
-            plain.extend_from_slice(&body);
+            let body = body.get(HEAD_ROOM..).unwrap_or_default();
+            let mut plain = layout::header(body, Checksum::Internet).to_vec();
+            plain.extend_from_slice(body);
             let bytes = crypto::strong_encrypt(&plain, key, random8(self.opts)?);
             self.overrun(suffix, bytes.len(), true, base);
             files.push(OutputFile { suffix, bytes });
@@ -723,22 +813,31 @@ where
 {
     let mut c = Compiler::new(table, opts);
     c.collect(items)?;
-    let split = c.split_decision();
-    let keys = c.choose_keys()?;
-    let mut build = Build {
-        opts,
-        split,
-        diags: std::mem::take(&mut c.diags),
-    };
-    let mut files = build.plain_files(&c.store, keys.weak.as_ref())?;
-    if let Some(key) = &keys.strong {
-        files.extend(build.strong_files(&c.store, key, &c.profile_key_ex_text)?);
+    c.finish()
+}
+
+impl Compiler<'_> {
+    /// Stages 2 to 5, once every item is in the store.
+    fn finish(mut self) -> Result<CompileOutput> {
+        let c = &mut self;
+        let opts = c.opts;
+        let split = c.split_decision();
+        let keys = c.choose_keys()?;
+        let mut build = Build {
+            opts,
+            split,
+            diags: std::mem::take(&mut c.diags),
+        };
+        let mut files = build.plain_files(&c.store, keys.weak.as_ref())?;
+        if let Some(key) = &keys.strong {
+            files.extend(build.strong_files(&c.store, key, &c.profile_key_ex_text)?);
+        }
+        Ok(CompileOutput {
+            files,
+            diagnostics: build.diags,
+            strong_key: keys.strong,
+        })
     }
-    Ok(CompileOutput {
-        files,
-        diagnostics: build.diags,
-        strong_key: keys.strong,
-    })
 }
 
 /// Compiles a text profile. `path` locates the profile for relative includes.
@@ -752,8 +851,12 @@ pub fn compile<L: IncludeLoader>(
     if !text.starts_with(TEXT_MAGIC) {
         return Err(Error::Usage("a text profile must start with #txt".into()));
     }
-    let items = read_profile(text, path, loader)?;
-    compile_items(&items, table, opts)
+    let mut c = Compiler::new(table, opts);
+    read_profile_into(text, path, loader, &mut c)?;
+    if let Some(e) = c.failed.take() {
+        return Err(e);
+    }
+    c.finish()
 }
 
 #[cfg(test)]
