@@ -264,8 +264,9 @@ impl NewFolder {
     pub fn write(&self, name: &str, bytes: &[u8]) -> Result<()> {
         let path = self.stage.join(name);
         let dest = self.dest.join(name);
-        let written = std::fs::File::create_new(&path).and_then(|mut f| f.write_all(bytes));
-        if let Err(e) = written {
+        let mut file = std::fs::File::create_new(&path).map_err(write_err(&dest))?;
+        if let Err(e) = file.write_all(bytes) {
+            drop(file);
             let _ = std::fs::remove_file(&path);
             return Err(write_err(&dest)(e));
         }
@@ -405,6 +406,84 @@ mod tests {
             std::fs::metadata(&text).unwrap().permissions().mode() & 0o777,
             0o600
         );
+    }
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn new_folder_appears_whole_on_commit() {
+        let dir = tempfile::tempdir().unwrap();
+        let dest = dir.path().join("deep/out");
+        let folder = NewFolder::create(&dest).unwrap();
+        folder.write("a", b"aa").unwrap();
+        folder.write("b", b"bb").unwrap();
+        assert!(!dest.exists(), "visible before the commit");
+        folder.commit(Durability::Flush).unwrap();
+        assert_eq!(names(&dest), ["a", "b"]);
+        assert_eq!(std::fs::read(dest.join("a")).unwrap(), b"aa");
+        assert_eq!(names(&dir.path().join("deep")), ["out"]);
+    }
+
+    #[test]
+    fn new_folder_dropped_or_failed_leaves_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let dest = dir.path().join("out");
+        let folder = NewFolder::create(&dest).unwrap();
+        folder.write("a", b"aa").unwrap();
+        // A second file of the same name is refused and the first one kept.
+        let e = folder.write("a", b"other").unwrap_err();
+        assert!(e.to_string().contains("out/a"), "{e}");
+        assert_eq!(std::fs::read(folder.stage().join("a")).unwrap(), b"aa");
+        folder.discard("a");
+        assert!(names(folder.stage()).is_empty());
+        drop(folder);
+        assert!(names(dir.path()).is_empty(), "{:?}", names(dir.path()));
+    }
+
+    /// Something made the destination meanwhile: it is neither replaced nor merged into,
+    /// even when empty, and nothing of ours is left.
+    #[test]
+    fn new_folder_never_replaces_what_appeared_meanwhile() {
+        let dir = tempfile::tempdir().unwrap();
+        for existing in [&["theirs"][..], &[]] {
+            let dest = dir.path().join("out");
+            let folder = NewFolder::create(&dest).unwrap();
+            folder.write("a", b"aa").unwrap();
+            std::fs::create_dir(&dest).unwrap();
+            for name in existing {
+                std::fs::write(dest.join(name), b"keep").unwrap();
+            }
+            assert!(folder.commit(Durability::Rename).is_err());
+            assert_eq!(names(&dest), existing);
+            assert_eq!(names(dir.path()), ["out"]);
+            std::fs::remove_dir_all(&dest).unwrap();
+        }
+    }
+
+    /// The folder and its files get the modes `mkdir` and a plain `fopen` would give them.
+    #[cfg(unix)]
+    #[test]
+    fn new_folder_modes_are_those_of_plain_files() {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o7777;
+        let dir = tempfile::tempdir().unwrap();
+        let dest = dir.path().join("out");
+        let folder = NewFolder::create(&dest).unwrap();
+        folder.write("a", b"aa").unwrap();
+        folder.commit(Durability::Rename).unwrap();
+        let plain_dir = dir.path().join("plain");
+        std::fs::create_dir(&plain_dir).unwrap();
+        std::fs::write(plain_dir.join("a"), b"aa").unwrap();
+        assert_eq!(mode(&dest), mode(&plain_dir));
+        assert_eq!(mode(&dest.join("a")), mode(&plain_dir.join("a")));
+        assert_eq!(mode(&dest.join("a")) & 0o444, 0o444);
     }
 
     #[test]
