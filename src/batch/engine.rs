@@ -12,7 +12,7 @@ use super::template::{Template, row_options};
 use super::{BatchError, BatchOptions};
 use crate::crypto;
 use crate::diag::{Location, Severity};
-use crate::io::Staged;
+use crate::io::{NewFolder, Staged};
 use crate::profile::{CompileOutput, compile_items};
 use crate::table::TagTable;
 use crate::text::{self, Item};
@@ -106,6 +106,31 @@ fn same_on_disk(path: &Path, new: &[u8], strong: Option<&[u8; 32]>) -> bool {
     }
 }
 
+/// Where a run writes.
+#[derive(Clone, Copy)]
+enum Target<'a> {
+    /// A folder that already existed: changed files are replaced one by one.
+    Existing(&'a Path),
+    /// A folder made by this run: every file is new and appears with the folder.
+    New(&'a NewFolder),
+}
+
+/// Writes all of a device's files into a new folder, or none of them.
+fn write_new(folder: &NewFolder, name: &str, out: &CompileOutput) -> Result<(), String> {
+    let names: Vec<String> = out
+        .files
+        .iter()
+        .map(|f| format!("{name}{}", f.suffix))
+        .collect();
+    for (i, (f, file_name)) in out.files.iter().zip(&names).enumerate() {
+        if let Err(e) = folder.write(file_name, &f.bytes) {
+            names.iter().take(i).for_each(|n| folder.discard(n));
+            return Err(error_line(&e));
+        }
+    }
+    Ok(())
+}
+
 /// A template and devices ready to compile.
 pub struct Batch<'t> {
     table: &'t TagTable,
@@ -177,14 +202,33 @@ impl<'t> Batch<'t> {
     }
 
     /// Compiles every row and writes each device's changed files into `out_dir`.
+    ///
+    /// A folder that does not exist yet is filled out of sight and appears whole at the end
+    /// ([`NewFolder`]); in an existing folder each device's changed files are staged beside
+    /// their destination and renamed into place.
     pub fn run(&self, out_dir: &Path, progress: &dyn Progress) -> Result<BatchReport, BatchError> {
         let dir_err = |source| BatchError::OutDir {
             path: out_dir.to_path_buf(),
             source,
         };
-        std::fs::create_dir_all(out_dir).map_err(dir_err)?;
-        // Absolute once here, rather than once per temporary file.
+        // Absolute once here, rather than once per file.
         let out_dir = &std::path::absolute(out_dir).map_err(dir_err)?;
+        let new_folder = match std::fs::symlink_metadata(out_dir) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                Some(NewFolder::create(out_dir).map_err(|e| match e {
+                    crate::diag::Error::Write { source, .. } => dir_err(source),
+                    other => dir_err(std::io::Error::other(other.to_string())),
+                })?)
+            }
+            _ => {
+                std::fs::create_dir_all(out_dir).map_err(dir_err)?;
+                None
+            }
+        };
+        let target = match &new_folder {
+            Some(folder) => Target::New(folder),
+            None => Target::Existing(out_dir),
+        };
         progress.start("compiling", self.devices.rows.len() as u64);
         let staged: Vec<(RowReport, Vec<Staged>)> = self
             .devices
@@ -192,12 +236,25 @@ impl<'t> Batch<'t> {
             .par_iter()
             .zip(self.macs.par_iter())
             .map(|(row, mac)| {
-                let out = self.row(row, mac, Some(out_dir));
+                let out = self.row(row, mac, Some(target));
                 progress.inc();
                 out
             })
             .collect();
         progress.finish();
+        if let Some(folder) = new_folder {
+            let mut rows: Vec<RowReport> = staged.into_iter().map(|(r, _)| r).collect();
+            // Every file appears at once, or none does.
+            if let Err(e) = folder.commit(self.options.durability) {
+                let e = error_line(&e);
+                for report in rows.iter_mut().filter(|r| r.status == RowStatus::Written) {
+                    report.status = RowStatus::Failed;
+                    report.errors += 1;
+                    report.messages.push(e.clone());
+                }
+            }
+            return Ok(BatchReport { rows });
+        }
         // With --sync every staged file's data is made durable before any is renamed into
         // place, so even a power failure never leaves a device with a truncated profile.
         let synced = match self.options.durability {
@@ -239,7 +296,7 @@ impl<'t> Batch<'t> {
         &self,
         row: &Row,
         mac: &Result<String, RowError>,
-        out_dir: Option<&Path>,
+        out_dir: Option<Target<'_>>,
     ) -> (RowReport, Vec<Staged>) {
         let mut report = RowReport {
             line: row.line,
@@ -286,6 +343,22 @@ impl<'t> Batch<'t> {
         let Some(dir) = out_dir else {
             report.status = RowStatus::Checked;
             return (report, Vec::new());
+        };
+        let dir = match dir {
+            Target::Existing(dir) => dir,
+            Target::New(folder) => {
+                return match write_new(folder, &name, &out) {
+                    Ok(()) => {
+                        report.status = RowStatus::Written;
+                        (report, Vec::new())
+                    }
+                    Err(e) => {
+                        report.errors += 1;
+                        report.messages.push(e);
+                        (report, Vec::new())
+                    }
+                };
+            }
         };
         match self.stage_changed(dir, &name, &out) {
             Ok(staged) => {

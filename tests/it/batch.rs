@@ -644,3 +644,128 @@ proptest::proptest! {
         }
     }
 }
+
+/// A new output folder appears whole: the devices that compiled, nothing for the row that
+/// failed, and nothing left beside it (the staging folder is gone), with or without --sync.
+/// An existing folder keeps the files that are not ours.
+#[test]
+fn new_folder_appears_whole_and_existing_files_survive() {
+    let dir = setup(
+        TEMPLATE,
+        "mac,UID\n00070e000001,1\nnot-a-mac,2\n00070e000003,3\n",
+    );
+    let r = batch(dir.path(), &[]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(out_files(dir.path()), ["gk00070e000001", "gk00070e000003"]);
+    let mut beside: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    beside.sort();
+    assert_eq!(beside, ["common.txt", "devices.csv", "out"]);
+
+    std::fs::write(dir.path().join("out/keep.txt"), b"not ours").unwrap();
+    let r = batch(dir.path(), &["--force", "--sync"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(
+        out_files(dir.path()),
+        ["gk00070e000001", "gk00070e000003", "keep.txt"]
+    );
+    assert_eq!(
+        std::fs::read(dir.path().join("out/keep.txt")).unwrap(),
+        b"not ours"
+    );
+
+    // A nested folder whose parents are missing, flushed.
+    let args: Vec<&str> = BASE_ARGS
+        .iter()
+        .map(|a| if *a == "out" { "a/b/out" } else { a })
+        .chain(["--sync"])
+        .collect();
+    let r = run(dir.path(), &args);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let nested: Vec<_> = std::fs::read_dir(dir.path().join("a/b"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(nested, ["out"]);
+    assert!(dir.path().join("a/b/out/gk00070e000003").is_file());
+}
+
+/// An output folder that cannot be made is a fatal error naming it; nothing is touched.
+#[cfg(unix)]
+#[test]
+fn new_folder_under_a_file_is_fatal() {
+    let dir = setup(TEMPLATE, "mac,UID\n00070e000001,1\n");
+    // The parent is a file: the folder can be made neither there nor beside it.
+    std::fs::write(dir.path().join("file"), b"x").unwrap();
+    let args: Vec<&str> = BASE_ARGS
+        .iter()
+        .map(|a| if *a == "out" { "file/out" } else { a })
+        .collect();
+    let r = run(dir.path(), &args);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("file/out"), "{}", r.stderr);
+    assert_eq!(std::fs::read(dir.path().join("file")).unwrap(), b"x");
+}
+
+/// Creates the output folder, with a file of its own, once every row is compiled and
+/// staged, as another program could while a run writes.
+struct Intruder<'a>(&'a Path);
+impl cfgfmt::batch::Progress for Intruder<'_> {
+    fn finish(&self) {
+        std::fs::create_dir(self.0).unwrap();
+        std::fs::write(self.0.join("theirs"), b"keep").unwrap();
+    }
+}
+
+#[test]
+fn library_new_folder_taken_meanwhile_is_left_alone() {
+    let table = table_7912();
+    let opts = CompileOptions::default();
+    let template = Template::from_bytes(
+        TEMPLATE.as_bytes(),
+        "common.txt",
+        Path::new("common.txt"),
+        &mut NoIncludes,
+        &table,
+        &opts,
+    )
+    .unwrap();
+    let devices = Devices::parse(
+        b"mac,UID\n00070e000001,1\nbad,2\n",
+        "devices.csv",
+        &table,
+        cfgfmt::table::Protocols::ALL,
+    )
+    .unwrap();
+    let batch = Batch::new(
+        &table,
+        template,
+        devices,
+        BatchOptions {
+            compile: opts,
+            prefix: Prefix::Gk,
+            force: false,
+            durability: cfgfmt::io::Durability::Rename,
+        },
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("tftp");
+    let report = batch.run(&out, &Intruder(&out)).unwrap();
+    assert_eq!(report.counts().written, 0);
+    assert_eq!(report.counts().failed, 2);
+    assert!(
+        report.rows[0].messages[0].contains("tftp"),
+        "{:?}",
+        report.rows[0].messages
+    );
+    let names = |p: &Path| -> Vec<String> {
+        std::fs::read_dir(p)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect()
+    };
+    assert_eq!(names(&out), ["theirs"]);
+    assert_eq!(names(dir.path()), ["tftp"]);
+}
