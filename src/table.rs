@@ -231,35 +231,54 @@ pub struct TagTable {
 /// looked up on every line compiled.
 fn folded_hash(name: &[u8]) -> u64 {
     const K: u64 = 0x9e37_79b9_7f4a_7c15;
-    let h = words(name).fold(name.len() as u64, |h, word| {
-        (h ^ lower8(word)).wrapping_mul(K).rotate_left(23)
-    });
+    let mut h = name.len() as u64;
+    let mut at = 0;
+    while at < name.len() {
+        h = (h ^ lower8(word_at(name, at)))
+            .wrapping_mul(K)
+            .rotate_left(23);
+        at += 8;
+    }
     h ^ (h >> 29)
 }
 
 /// Whether two names are equal but for ASCII case (`eq_ignore_ascii_case`), eight bytes
 /// at a time.
 fn eq_folded(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && words(a).zip(words(b)).all(|(x, y)| lower8(x) == lower8(y))
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut at = 0;
+    while at < a.len() {
+        if lower8(word_at(a, at)) != lower8(word_at(b, at)) {
+            return false;
+        }
+        at += 8;
+    }
+    true
 }
 
-/// A name's bytes as little-endian words, the last one padded with zeros.
-fn words(bytes: &[u8]) -> impl Iterator<Item = u64> + '_ {
-    let chunks = bytes.chunks_exact(8);
-    let rest = chunks.remainder();
-    // Shifted in byte by byte: a copy of a few bytes would be a call to `memcpy`.
-    let tail = (!rest.is_empty()).then(|| {
-        rest.iter()
-            .rev()
-            .fold(0u64, |w, &b| (w << 8) | u64::from(b))
-    });
-    chunks
-        .map(|chunk| {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(chunk);
-            u64::from_le_bytes(word)
-        })
-        .chain(tail)
+/// The eight bytes from `at` as a little-endian word, zeros past the end. A short last
+/// word is read as overlapping loads (the same bytes land on the same places), not byte
+/// by byte: every line compiled looks its name up.
+fn word_at(bytes: &[u8], at: usize) -> u64 {
+    fn load<const N: usize>(bytes: &[u8], at: usize) -> Option<[u8; N]> {
+        bytes.get(at..at + N)?.try_into().ok()
+    }
+    let len = bytes.len();
+    let rest = len.saturating_sub(at);
+    let word = |at| load::<8>(bytes, at).map_or(0, u64::from_le_bytes);
+    let half = |at| load::<4>(bytes, at).map_or(0, |b| u64::from(u32::from_le_bytes(b)));
+    let quarter = |at| load::<2>(bytes, at).map_or(0, |b| u64::from(u16::from_le_bytes(b)));
+    match rest {
+        0 => 0,
+        8.. => word(at),
+        // The last eight bytes, those before `at` shifted out.
+        _ if len >= 8 => word(len - 8) >> (64 - 8 * rest),
+        4..=7 => half(at) | half(len - 4) << (8 * (rest - 4)),
+        2..=3 => quarter(at) | quarter(len - 2) << (8 * (rest - 2)),
+        _ => bytes.get(at).map_or(0, |&b| u64::from(b)),
+    }
 }
 
 /// Eight bytes with ASCII capitals made small, as `to_ascii_lowercase` would, at once: a
@@ -786,5 +805,21 @@ mod tests {
             assert_eq!(eq_folded(a, b), a.eq_ignore_ascii_case(b), "{a:?} {b:?}");
         }
         assert_ne!(folded_hash(b"a"), folded_hash(b"a\0"));
+        // Every length and offset reads the bytes a plain copy would.
+        let bytes: Vec<u8> = (1..=40u8).map(|b| b.wrapping_mul(37)).collect();
+        for len in 0..=bytes.len() {
+            let b = &bytes[..len];
+            for at in (0..len + 8).step_by(8) {
+                let mut word = [0u8; 8];
+                for (d, s) in word.iter_mut().zip(b.iter().skip(at)) {
+                    *d = *s;
+                }
+                assert_eq!(
+                    word_at(b, at),
+                    u64::from_le_bytes(word),
+                    "len {len} at {at}"
+                );
+            }
+        }
     }
 }
