@@ -213,9 +213,9 @@ impl fmt::Display for TableWarning {
 
 /// A loaded tag table with its name and tag indexes.
 ///
-/// The indexes are entry numbers sorted by name (ASCII case folded) and by tag, file order
-/// kept within equal keys: built once, searched by bisection, no allocation per lookup
-/// (a table is loaded on every run of the compiler; hashing every name cost a third of it).
+/// The indexes hold entry numbers by folded name (a hash map) and by tag (sorted), file
+/// order kept within equal keys: built once, no allocation per lookup (a table is loaded
+/// on every run of the compiler, and a name looked up on every line compiled).
 #[derive(Debug, Clone, Default)]
 pub struct TagTable {
     entries: Vec<Descriptor>,
@@ -229,17 +229,40 @@ pub struct TagTable {
 /// table holds at most a few thousand (its size is bounded), so a simple fixed hash
 /// beats SipHash, and folding as it hashes needs no copy of the name. Every name is
 /// looked up on every line compiled.
-fn folded_hash(name: &[u8]) -> u64 {
+fn folded_hash(name: &[u8]) -> FoldedKey {
     const K: u64 = 0x9e37_79b9_7f4a_7c15;
     let mut h = name.len() as u64;
+    let mut head = [0u64; 2];
     let mut at = 0;
     while at < name.len() {
-        h = (h ^ lower8(word_at(name, at)))
-            .wrapping_mul(K)
-            .rotate_left(23);
+        let word = lower8(word_at(name, at));
+        if let Some(w) = head.get_mut(at / 8) {
+            *w = word;
+        }
+        h = (h ^ word).wrapping_mul(K).rotate_left(23);
         at += 8;
     }
-    h ^ (h >> 29)
+    FoldedKey {
+        hash: h ^ (h >> 29),
+        head,
+        len: name.len(),
+    }
+}
+
+/// A name's hash, and its first sixteen bytes folded: names that long or shorter (most)
+/// are told apart by these alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct FoldedKey {
+    hash: u64,
+    head: [u64; 2],
+    len: usize,
+}
+
+/// One entry of a name's run in the map.
+#[derive(Debug, Clone, Copy)]
+struct Named {
+    index: u32,
+    key: FoldedKey,
 }
 
 /// Whether two names are equal but for ASCII case (`eq_ignore_ascii_case`), eight bytes
@@ -313,7 +336,7 @@ impl std::hash::Hasher for Prehashed {
     }
 }
 
-type NameMap = HashMap<u64, Vec<u32>, std::hash::BuildHasherDefault<Prehashed>>;
+type NameMap = HashMap<u64, Vec<Named>, std::hash::BuildHasherDefault<Prehashed>>;
 
 /// The original read tables with `fgets` into an 80-byte buffer: pieces of at most 79
 /// bytes, each ending at a line feed if one comes first.
@@ -422,10 +445,11 @@ impl TagTable {
         let all = 0..u32::try_from(self.entries.len()).unwrap_or(u32::MAX);
         let mut by_name = NameMap::default();
         for i in all.clone() {
+            let key = folded_hash(self.name_of(i));
             by_name
-                .entry(folded_hash(self.name_of(i)))
+                .entry(key.hash)
                 .or_default()
-                .push(i);
+                .push(Named { index: i, key });
         }
         let mut by_tag: Vec<u32> = all.collect();
         by_tag.sort_by_key(|&i| self.entry(i).map_or(0, |d| d.tag));
@@ -465,12 +489,17 @@ impl TagTable {
     ) -> Option<&Descriptor> {
         // Names match as the original matched them: ASCII letters in any case are equal.
         let name = name.as_ref();
-        let run = self.by_name.get(&folded_hash(name))?;
+        let key = folded_hash(name);
+        let run = self.by_name.get(&key.hash)?;
         let protocols = protocols.into();
         run.iter()
             .rev()
-            .filter_map(|&i| self.entry(i))
-            .find(|d| eq_folded(d.name.as_bytes(), name) && protocols.intersects(d.context))
+            .filter(|n| n.key == key)
+            .filter_map(|n| self.entry(n.index))
+            .find(|d| {
+                (name.len() <= 16 || eq_folded(d.name.as_bytes(), name))
+                    && protocols.intersects(d.context)
+            })
     }
 
     /// Decoding lookup: the last line with that tag that the protocols see (the original
@@ -792,6 +821,7 @@ mod tests {
                 "{len}"
             );
         }
+        assert_eq!(folded_hash(b"DialTone").len, 8);
         assert_ne!(folded_hash(b"Proxy1"), folded_hash(b"Proxy2"));
         for (a, b) in [
             (&b"DialTone"[..], &b"dialtone"[..]),

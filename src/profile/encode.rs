@@ -103,13 +103,14 @@ struct Entry<'s> {
 /// Records by tag: small tags sorted, big ones in first-seen order, last value wins.
 /// Every value lives in one buffer (a later value for a tag leaves the earlier one
 /// unused there): a compile allocates per profile, not per line.
-#[derive(Default)]
 struct Store {
     bytes: Vec<u8>,
-    /// Indexed by tag; only those marked in `present` hold a value.
+    /// Small records in the order first seen; `slot` finds them by tag.
     small: Vec<Record>,
+    /// Per small tag, its place in `small` plus one (0: none yet).
+    slot: [u8; FIRST_BIG_TAG as usize],
     /// One bit per small tag: a profile sets a few dozen of the 255, and the file
-    /// stages visit just those.
+    /// stages visit just those, in tag order.
     present: [u64; 4],
     /// At most [`MAX_BIG_TAGS`], and few in practice: searched in place.
     big: Vec<Record>,
@@ -119,16 +120,10 @@ impl Store {
     fn new() -> Self {
         Store {
             bytes: Vec::with_capacity(2048),
-            small: vec![
-                Record {
-                    tag: 0,
-                    fmt: 0,
-                    start: 0,
-                    len: 0
-                };
-                usize::from(FIRST_BIG_TAG)
-            ],
-            ..Store::default()
+            small: Vec::with_capacity(64),
+            slot: [0; FIRST_BIG_TAG as usize],
+            present: [0; 4],
+            big: Vec::new(),
         }
     }
 
@@ -147,8 +142,15 @@ impl Store {
             start: start32,
             len,
         };
-        if let Some(slot) = self.small.get_mut(usize::from(tag)) {
-            *slot = record;
+        if let Some(slot) = self.slot.get_mut(usize::from(tag)) {
+            match self.small.get_mut(usize::from(*slot).wrapping_sub(1)) {
+                Some(earlier) => *earlier = record,
+                None => {
+                    self.small.push(record);
+                    // At most 255 small tags: the place fits.
+                    *slot = u8::try_from(self.small.len()).unwrap_or(0);
+                }
+            }
             if let Some(word) = self.present.get_mut(usize::from(tag / 64)) {
                 *word |= 1 << (tag % 64);
             }
@@ -198,7 +200,8 @@ impl Store {
                 }
                 let bit = bits.trailing_zeros() as usize;
                 *bits &= *bits - 1;
-                return self.small.get(word * 64 + bit);
+                let slot = self.slot.get(word * 64 + bit)?;
+                return self.small.get(usize::from(*slot).wrapping_sub(1));
             }
         })
     }
@@ -254,6 +257,9 @@ const KEYWORDS: [(&str, u16); 6] = [
     ("encryptkeyex", layout::TAG_ENCRYPT_KEY_EX),
 ];
 
+/// The shortest and longest keyword.
+const KEYWORD_LENGTHS: std::ops::RangeInclusive<usize> = 8..=12;
+
 /// Whether `name` is one of the compiler's own keywords (`upgradecode`, `EncryptKeyEx`, …),
 /// which are handled before the tag table and so are valid in any table.
 pub fn is_keyword(name: &[u8]) -> bool {
@@ -290,8 +296,10 @@ impl Compiler<'_> {
     }
 
     fn assign(&mut self, name: &[u8], value: &[u8], at: &Location) -> Result<()> {
+        // Most names are no keyword: those of other lengths are not compared.
         let keyword = KEYWORDS
             .iter()
+            .filter(|_| (KEYWORD_LENGTHS).contains(&name.len()))
             .find(|(k, _)| name.eq_ignore_ascii_case(k.as_bytes()));
         // Only messages need the name as text.
         let name_text = || String::from_utf8_lossy(name).into_owned();
@@ -332,7 +340,9 @@ impl Compiler<'_> {
             let value = self.store.bytes.get(start..).unwrap_or_default().to_vec();
             self.encrypt_key(&value, at)?;
         }
-        self.notes(notes, desc_name, at);
+        if !notes.is_empty() {
+            self.notes(notes, desc_name, at);
+        }
         if !self.store.put(tag, fmt, start) {
             self.diag(DiagKind::TooManyPseudo, at);
         }
@@ -895,6 +905,13 @@ mod tests {
     }
 
     /// Messages recorded from cfgfmt 2.3 for these lines (compiled as `t`), then ours.
+    #[test]
+    fn keyword_lengths_cover_every_keyword() {
+        for (k, _) in KEYWORDS {
+            assert!(KEYWORD_LENGTHS.contains(&k.len()), "{k}");
+        }
+    }
+
     #[test]
     fn every_line_message() {
         assert_eq!(
