@@ -39,7 +39,13 @@ fn is_c_space(b: u8) -> bool {
 /// Returns `None` when no digit at all was found (C would return 0 with `end == text`).
 pub fn parse_c_int(text: &[u8], sign: Signedness) -> Option<CInt> {
     // Most values are plain decimal numbers of a few digits: read those at once. Nine
-    // digits cannot overflow 2^31 - 1, and no leading 0 means not octal.
+    // digits cannot overflow 2^31 - 1, and no leading 0 means not octal. A table's last
+    // field ends with the line's end, where the reading stops.
+    let text_with_end = text;
+    let text = text
+        .strip_suffix(b"\r\n")
+        .or_else(|| text.strip_suffix(b"\n"))
+        .unwrap_or(text);
     if let [b'1'..=b'9', ..] = text
         && text.len() <= 9
         && text.iter().all(u8::is_ascii_digit)
@@ -52,7 +58,26 @@ pub fn parse_c_int(text: &[u8], sign: Signedness) -> Option<CInt> {
             clamped: false,
         });
     }
-    parse_c_int_any(text, sign)
+    // So are table numbers, in hex: seven digits cannot reach 2^31.
+    if let [b'0', b'x' | b'X', digits @ ..] = text
+        && (1..=7).contains(&digits.len())
+        && digits.iter().all(u8::is_ascii_hexdigit)
+    {
+        let value = digits.iter().fold(0u32, |v, &d| {
+            let digit = match d {
+                b'0'..=b'9' => d - b'0',
+                _ => (d | 0x20) - b'a' + 10,
+            };
+            v * 16 + u32::from(digit)
+        });
+        return Some(CInt {
+            value,
+            consumed: text.len(),
+            octal: false,
+            clamped: false,
+        });
+    }
+    parse_c_int_any(text_with_end, sign)
 }
 
 /// [`parse_c_int`] for every text (white space, sign, base prefix, overflow).
@@ -231,8 +256,25 @@ mod tests {
             texts.push(n.to_string());
             texts.push(format!("{n}0"));
         }
+        for n in (0..70_000u32)
+            .step_by(7)
+            .chain([0x0fff_ffff, 0x1000_0000, 0x7fff_ffff, u32::MAX])
+        {
+            texts.push(format!("{n:#x}"));
+            texts.push(format!("0X{n:08X}"));
+            texts.push(format!("0x{n:x}g"));
+            texts.push(format!("{n}\n"));
+            texts.push(format!("{n:#x}\r\n"));
+            texts.push(format!("{n}\n\n"));
+        }
         texts.extend(
             [
+                "0x",
+                "0xg",
+                "0x0006",
+                "0x4010",
+                "0xFFFFFFF",
+                "0xfffffff0",
                 "01",
                 "0x10",
                 "1x",

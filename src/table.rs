@@ -1,7 +1,6 @@
 //! Tag tables (`ptag.dat`, `sip_ptag.dat`): which tag, value format and size each
 //! parameter name has, in which protocol context.
 
-use std::collections::HashMap;
 use std::fmt;
 
 use crate::cnum::{Signedness, parse_c_int};
@@ -213,15 +212,20 @@ impl fmt::Display for TableWarning {
 
 /// A loaded tag table with its name and tag indexes.
 ///
-/// The indexes hold entry numbers by folded name (a hash map) and by tag (sorted), file
-/// order kept within equal keys: built once, no allocation per lookup (a table is loaded
-/// on every run of the compiler, and a name looked up on every line compiled).
+/// The indexes find entries by the hash of their folded name (a hash map, then a chain
+/// back through earlier entries of the same hash) and by tag (sorted, searched by
+/// bisection, file order kept within a tag): built once with a few allocations, none per
+/// lookup (a table is loaded on every run of the compiler, and a name looked up on every
+/// line compiled).
 #[derive(Debug, Clone, Default)]
 pub struct TagTable {
     entries: Vec<Descriptor>,
-    /// Entries by the hash of their name folded to lower case, in file order (names
-    /// are compared on lookup, so a hash shared by two names is harmless).
+    /// The last entry whose folded name has this hash (names are compared on lookup, so
+    /// a hash shared by two names is harmless).
     by_name: NameMap,
+    /// Per entry: its folded name's key, and the entry before it with the same hash.
+    keys: Vec<FoldedKey>,
+    same_hash: Vec<u32>,
     by_tag: Vec<u32>,
 }
 
@@ -258,12 +262,29 @@ struct FoldedKey {
     len: usize,
 }
 
-/// One entry of a name's run in the map.
-#[derive(Debug, Clone, Copy)]
-struct Named {
-    index: u32,
-    key: FoldedKey,
+/// No earlier entry in [`TagTable::same_hash`].
+const NO_ENTRY: u32 = u32::MAX;
+
+/// The map's keys are already hashes: used as they are.
+#[derive(Default, Clone, Copy)]
+struct Prehashed(u64);
+
+impl std::hash::Hasher for Prehashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        // Only `write_u64` is used (the keys are `u64`); any other input still hashes.
+        self.0 = bytes
+            .iter()
+            .fold(self.0, |h, &b| h.rotate_left(8) ^ u64::from(b));
+    }
+    fn write_u64(&mut self, hash: u64) {
+        self.0 = hash;
+    }
 }
+
+type NameMap = std::collections::HashMap<u64, u32, std::hash::BuildHasherDefault<Prehashed>>;
 
 /// Whether two names are equal but for ASCII case (`eq_ignore_ascii_case`), eight bytes
 /// at a time.
@@ -317,27 +338,6 @@ fn lower8(x: u64) -> u64 {
     x | (capital >> 2)
 }
 
-/// The map's keys are already hashes: used as they are.
-#[derive(Default, Clone, Copy)]
-struct Prehashed(u64);
-
-impl std::hash::Hasher for Prehashed {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        // Only `write_u64` is used (the keys are `u64`); any other input still hashes.
-        self.0 = bytes
-            .iter()
-            .fold(self.0, |h, &b| h.rotate_left(8) ^ u64::from(b));
-    }
-    fn write_u64(&mut self, hash: u64) {
-        self.0 = hash;
-    }
-}
-
-type NameMap = HashMap<u64, Vec<Named>, std::hash::BuildHasherDefault<Prehashed>>;
-
 /// The original read tables with `fgets` into an 80-byte buffer: pieces of at most 79
 /// bytes, each ending at a line feed if one comes first.
 const PIECE: usize = 79;
@@ -350,10 +350,7 @@ fn pieces(text: &[u8]) -> impl Iterator<Item = &[u8]> {
             return None;
         }
         let window = rest.get(..PIECE.min(rest.len())).unwrap_or(rest);
-        let len = window
-            .iter()
-            .position(|&b| b == b'\n')
-            .map_or(window.len(), |p| p + 1);
+        let len = crate::text::find_byte(b'\n', window).map_or(window.len(), |p| p + 1);
         let (piece, tail) = rest.split_at(len);
         rest = tail;
         Some(piece)
@@ -362,21 +359,39 @@ fn pieces(text: &[u8]) -> impl Iterator<Item = &[u8]> {
 
 /// The piece as a C string: up to its first NUL.
 fn c_string(piece: &[u8]) -> &[u8] {
-    piece.split(|&b| b == 0).next().unwrap_or_default()
+    match crate::text::find_byte(0, piece) {
+        Some(end) => piece.get(..end).unwrap_or_default(),
+        None => piece,
+    }
 }
 
 /// Fields are separated by comma, space and tab (not line ends: the last field keeps the
 /// piece's CR/LF).
 fn fields(piece: &[u8]) -> impl Iterator<Item = &[u8]> {
-    c_string(piece)
-        .split(|&b| matches!(b, b',' | b' ' | b'\t'))
-        .filter(|t| !t.is_empty())
+    let is_separator = |b: &u8| matches!(b, b',' | b' ' | b'\t');
+    let mut rest = c_string(piece);
+    std::iter::from_fn(move || {
+        let start = rest.iter().position(|b| !is_separator(b))?;
+        let field = rest.get(start..)?;
+        let len = field.iter().position(is_separator).unwrap_or(field.len());
+        let (field, after) = field.split_at(len);
+        rest = after;
+        Some(field)
+    })
 }
 
 /// A number field as `strtoul(field, NULL, 0)` kept to 16 bits: leading blanks and a sign
 /// allowed, anything after the digits ignored, no digits at all is 0.
 fn number(field: &[u8]) -> u16 {
     parse_c_int(field, Signedness::Unsigned).map_or(0, |c| c.value as u16)
+}
+
+/// Bytes as characters of the same values (a table's names are ASCII; other bytes keep
+/// their value as Latin-1).
+fn latin1(bytes: &[u8]) -> String {
+    let mut text = String::with_capacity(bytes.len());
+    text.extend(bytes.iter().map(|&b| char::from(b)));
+    text
 }
 
 /// Longest field the original copied without overrunning its 32-byte buffers.
@@ -415,7 +430,7 @@ fn parse_piece(piece: &[u8], line: usize, warnings: &mut Vec<TableWarning>) -> O
     Some(Descriptor {
         tag: number(tag),
         fmt: number(fmt),
-        name: name.iter().map(|&b| char::from(b)).collect(),
+        name: latin1(name),
         size: number(size),
         context: context.map_or(context::ALL, number),
         line,
@@ -440,20 +455,26 @@ impl TagTable {
         (table, warnings)
     }
 
-    /// Builds both indexes; stable sorts keep file order among equal keys.
+    /// Builds both indexes; each sorts by its key, then file order.
     fn index(&mut self) {
         let all = 0..u32::try_from(self.entries.len()).unwrap_or(u32::MAX);
-        let mut by_name = NameMap::default();
+        let n = self.entries.len();
+        let mut by_name = NameMap::with_capacity_and_hasher(n, Default::default());
+        let (mut keys, mut same_hash) = (Vec::with_capacity(n), Vec::with_capacity(n));
         for i in all.clone() {
             let key = folded_hash(self.name_of(i));
-            by_name
-                .entry(key.hash)
-                .or_default()
-                .push(Named { index: i, key });
+            keys.push(key);
+            same_hash.push(by_name.insert(key.hash, i).unwrap_or(NO_ENTRY));
         }
         let mut by_tag: Vec<u32> = all.collect();
-        by_tag.sort_by_key(|&i| self.entry(i).map_or(0, |d| d.tag));
+        // Tables usually list their tags in order: then there is nothing to sort.
+        let tag_and_line = |&i: &u32| (self.entry(i).map_or(0, |d| d.tag), i);
+        if !by_tag.is_sorted_by_key(tag_and_line) {
+            by_tag.sort_unstable_by_key(tag_and_line);
+        }
         self.by_name = by_name;
+        self.keys = keys;
+        self.same_hash = same_hash;
         self.by_tag = by_tag;
     }
 
@@ -490,16 +511,20 @@ impl TagTable {
         // Names match as the original matched them: ASCII letters in any case are equal.
         let name = name.as_ref();
         let key = folded_hash(name);
-        let run = self.by_name.get(&key.hash)?;
         let protocols = protocols.into();
-        run.iter()
-            .rev()
-            .filter(|n| n.key == key)
-            .filter_map(|n| self.entry(n.index))
-            .find(|d| {
-                (name.len() <= 16 || eq_folded(d.name.as_bytes(), name))
-                    && protocols.intersects(d.context)
-            })
+        // From the last entry with this hash back to the first.
+        let mut at = *self.by_name.get(&key.hash)?;
+        loop {
+            let i = at as usize;
+            let d = self.entries.get(i)?;
+            if self.keys.get(i) == Some(&key)
+                && (name.len() <= 16 || eq_folded(d.name.as_bytes(), name))
+                && protocols.intersects(d.context)
+            {
+                return Some(d);
+            }
+            at = *self.same_hash.get(i).filter(|&&p| p != NO_ENTRY)?;
+        }
     }
 
     /// Decoding lookup: the last line with that tag that the protocols see (the original
