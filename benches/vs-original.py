@@ -7,8 +7,10 @@ Compiles the same 60-parameter 7912 profile (testdata/profiles/gkdefault-60.txt)
 /bin/true (the spawn floor), the original and ours, interleaved run by run in a folder on
 disk (target/bench-vs-original), and prints the median of each and the median of the paired
 ratios ours/original. Checks that both wrote the same bytes. Skipped (exit 0) when
-CFGFMT_ORACLE is not set. OURS defaults to target/release/cfgfmt-rs; build it first (see
-docs/performance.md for the static build).
+CFGFMT_ORACLE is not set. OURS defaults to the static build (`cargo build-static`,
+target/x86_64-unknown-linux-gnu/release/cfgfmt-rs) when there is one, else to
+target/release/cfgfmt-rs; build it first (docs/performance.md). The binary measured is named
+in the output.
 """
 import os
 import statistics
@@ -21,7 +23,12 @@ if not oracle or not os.access(oracle, os.X_OK):
     print("SKIP: set CFGFMT_ORACLE to an executable cfgfmt.linux (Cisco's cfgfmt 2.3)")
     sys.exit(0)
 runs = int(sys.argv[1]) if len(sys.argv) > 1 else 100
-ours = os.path.abspath(sys.argv[2] if len(sys.argv) > 2 else os.path.join(root, "target/release/cfgfmt-rs"))
+static_build = os.path.join(root, "target/x86_64-unknown-linux-gnu/release/cfgfmt-rs")
+default_build = os.path.join(root, "target/release/cfgfmt-rs")
+if len(sys.argv) > 2:
+    ours = os.path.abspath(sys.argv[2])
+else:
+    ours = static_build if os.access(static_build, os.X_OK) else default_build
 oracle = os.path.abspath(oracle)
 work = os.path.join(root, "target/bench-vs-original")
 os.makedirs(work, exist_ok=True)
@@ -60,6 +67,11 @@ for i in range(runs):
         times[name].append(once(commands[name]))
 ratios = [o / c for o, c in zip(times["cfgfmt-rs"], times["Cisco cfgfmt 2.3"])]
 same = open("orig.cfg", "rb").read() == open("ours.cfg", "rb").read()
+with open(ours, "rb") as f:
+    head = f.read(4096)
+# An ELF with no program interpreter (no PT_INTERP path in its first page) is static.
+linking = "dynamically linked" if b"ld-linux" in head else "statically linked"
+print(f"cfgfmt-rs: {ours} ({linking})")
 print(f"| | whole process, median of {runs} (ms) |")
 print("| --- | --- |")
 for name in names:

@@ -196,23 +196,47 @@ impl ItemSink for Vec<Item> {
 /// zero-byte test is the first one. (Not `memchr`: its one-time CPU probe costs a
 /// process, which compiles one profile, more than this search.)
 pub(crate) fn find_byte(byte: u8, bytes: &[u8]) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const TOPS: u64 = 0x8080_8080_8080_8080;
     let pattern = ONES * u64::from(byte);
-    let mut chunks = bytes.chunks_exact(8);
     let mut at = 0;
-    for chunk in &mut chunks {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        let x = u64::from_le_bytes(word) ^ pattern;
-        let found = x.wrapping_sub(ONES) & !x & TOPS;
+    while let Some(word) = bytes
+        .get(at..at + 8)
+        .and_then(|w| <[u8; 8]>::try_from(w).ok())
+    {
+        let found = zero_bytes(u64::from_le_bytes(word) ^ pattern);
         if found != 0 {
             return Some(at + (found.trailing_zeros() / 8) as usize);
         }
         at += 8;
     }
-    let tail = chunks.remainder().iter().position(|&b| b == byte)?;
+    let tail = bytes.get(at..)?.iter().position(|&b| b == byte)?;
     Some(at + tail)
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+
+/// The top bit of each zero byte of `x` set, and at most of bytes above the first zero
+/// byte otherwise: the lowest set bit marks the first zero byte.
+fn zero_bytes(x: u64) -> u64 {
+    x.wrapping_sub(ONES) & !x & 0x8080_8080_8080_8080
+}
+
+/// Whether `bytes` hold a NUL, and whether a CR, in one pass.
+fn has_nul_cr(bytes: &[u8]) -> (bool, bool) {
+    let cr = ONES * u64::from(b'\r');
+    let (mut nul, mut any_cr) = (0, 0);
+    let mut words = bytes.chunks_exact(8);
+    for word in &mut words {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(word);
+        let w = u64::from_le_bytes(w);
+        nul |= zero_bytes(w);
+        any_cr |= zero_bytes(w ^ cr);
+    }
+    let rest = words.remainder();
+    (
+        nul != 0 || rest.contains(&0),
+        any_cr != 0 || rest.contains(&b'\r'),
+    )
 }
 
 struct Reader<'l, L: IncludeLoader, S: ItemSink> {
@@ -234,8 +258,7 @@ impl<L: IncludeLoader, S: ItemSink> Reader<'_, L, S> {
         // Reading a profile is most of a compile: the file is searched a word at a time for
         // line ends, and once for the rare NUL and CR, so that lines without them are not
         // searched again.
-        let has_nul = find_byte(0, bytes).is_some();
-        let has_cr = find_byte(b'\r', bytes).is_some();
+        let (has_nul, has_cr) = has_nul_cr(bytes);
         let mut start = 0;
         while start <= bytes.len() {
             location.line += 1;
@@ -327,7 +350,7 @@ pub fn read_profile_into<L: IncludeLoader, S: ItemSink>(
         sink,
     };
     // Messages name the top file as it was given, included ones as their line wrote them.
-    let top: Arc<str> = path.display().to_string().into();
+    let top: Arc<str> = path.to_string_lossy().into();
     reader.read(bytes, Some(top), path, 0)
 }
 
@@ -380,6 +403,21 @@ mod tests {
     }
 
     /// Recorded from cfgfmt 2.3: `:`, space and CR separate, a TAB does not.
+    #[test]
+    fn nul_and_cr_are_found_anywhere() {
+        let mut text = b"#txt\nName:Value and more text over several words\n".to_vec();
+        assert_eq!(has_nul_cr(&text), (false, false));
+        for at in 0..text.len() {
+            for (byte, want) in [(0u8, (true, false)), (b'\r', (false, true))] {
+                let mut t = text.clone();
+                t[at] = byte;
+                assert_eq!(has_nul_cr(&t), want, "{byte:#x} at {at}");
+            }
+        }
+        text.truncate(3);
+        assert_eq!(has_nul_cr(&text), (false, false));
+    }
+
     /// The word-at-a-time search finds what a plain search finds, at every offset.
     #[test]
     fn find_byte_is_position() {
