@@ -1,5 +1,6 @@
-//! Value codecs, one per format bit: text → bytes for the compiler, bytes → text for the
-//! decoder, in the original's selection order.
+//! Value codecs, one per format bit: text → bytes for the compiler, in the original's
+//! selection order. Bytes → text is the decoder's ([`crate::profile::decode`]); only the
+//! `EncryptKeyEx` unwrapping lives here, beside its wrapping.
 //!
 //! The encoders follow cfgfmt 2.3 as its binary behaves (recorded with the original and
 //! checked against its disassembly). Where the original stored bytes the text did not give
@@ -149,7 +150,8 @@ impl Codec {
         Codec::select(fmt, &ORDER)
     }
 
-    /// The decoder tests the bits in another order, and has no obsolete-tone decoder.
+    /// The decoder tests the bits in another order, and has no obsolete-tone decoder
+    /// (`inspect` names the codec with this).
     pub fn for_decoding(fmt: u16) -> Codec {
         const ORDER: [u16; 7] = [
             F::BOOL,
@@ -811,75 +813,12 @@ fn encode_with(
     Ok(Appended::Value)
 }
 
-pub fn decode(desc: &Descriptor, value: &[u8]) -> Vec<u8> {
-    match Codec::for_decoding(desc.fmt) {
-        Codec::Bool => {
-            if value.first().is_some_and(|&b| b != 0) {
-                b"1".to_vec()
-            } else {
-                b"0".to_vec()
-            }
-        }
-        Codec::Ipv4 => dotted(value.get(..4).unwrap_or(value)).into_bytes(),
-        Codec::ExtIp => match value {
-            [a, b, c, d, p0, p1, ..] => {
-                format!("{a}.{b}.{c}.{d}.{}", u16::from_be_bytes([*p0, *p1])).into_bytes()
-            }
-            _ => dotted(value).into_bytes(),
-        },
-        Codec::Int { unsigned } => match value {
-            [a, b, c, d, ..] => {
-                let v = u32::from_be_bytes([*a, *b, *c, *d]);
-                if unsigned {
-                    format!("0x{v:08x}")
-                } else {
-                    (v as i32).to_string()
-                }
-                .into_bytes()
-            }
-            _ => b"uimp".to_vec(),
-        },
-        Codec::Hex => hex::encode(value).into_bytes(),
-        Codec::Shorts => {
-            let mut s = String::new();
-            for (i, w) in value.chunks_exact(2).enumerate() {
-                if i > 0 {
-                    s.push(',');
-                }
-                let _ = write!(s, "{}", be(w));
-            }
-            s.into_bytes()
-        }
-        Codec::String => value.split(|&b| b == 0).next().unwrap_or_default().to_vec(),
-        Codec::ObsoleteTone | Codec::Dotted6 | Codec::Raw => b"uimp".to_vec(),
-    }
-}
-
 fn dotted(bytes: &[u8]) -> String {
     bytes
         .iter()
         .map(u8::to_string)
         .collect::<Vec<_>>()
         .join(".")
-}
-
-/// The IP as the original printed it in upgrade lines: the stored bytes reversed (it
-/// printed a big-endian word from little-endian memory). `faithful` keeps stored order.
-fn upgrade_ip(bytes: &[u8], faithful: bool) -> String {
-    if faithful {
-        dotted(bytes)
-    } else {
-        bytes
-            .iter()
-            .rev()
-            .map(u8::to_string)
-            .collect::<Vec<_>>()
-            .join(".")
-    }
-}
-
-fn be(bytes: &[u8]) -> u32 {
-    bytes.iter().fold(0u32, |acc, &b| (acc << 8) | u32::from(b))
 }
 
 /// An IP token of an upgrade line: `Err` is the original's `bad tftp ip addr` error.
@@ -1032,56 +971,6 @@ pub fn split_key_mac(text: &[u8]) -> (&[u8], &[u8]) {
     (key, mac)
 }
 
-pub fn decode_upgrade(keyword: &str, tag: u16, value: &[u8], faithful: bool) -> Vec<u8> {
-    if value.len() < 20 {
-        return bad_len(tag, value);
-    }
-    let field = |from: usize, to: usize| value.get(from..to).unwrap_or_default();
-    let mut line = format!(
-        "{keyword}:{},0x{:08x},0x{:04x},0x{:04x},{},0x{:04x},0x{:08x},",
-        be(field(0, 1)),
-        be(field(1, 5)),
-        be(field(5, 7)),
-        be(field(7, 9)),
-        upgrade_ip(field(9, 13), faithful),
-        be(field(13, 15)),
-        be(field(15, 19)),
-    )
-    .into_bytes();
-    line.extend_from_slice(name_from(value, 19));
-    line
-}
-
-/// The original's line for a pseudo record too short for its layout.
-fn bad_len(tag: u16, value: &[u8]) -> Vec<u8> {
-    format!("#bad len: tag 0x{tag:x}, len 0x{:x}", value.len()).into_bytes()
-}
-
-/// The NUL-terminated file name that ends an upgrade record.
-fn name_from(value: &[u8], at: usize) -> &[u8] {
-    value
-        .get(at..)
-        .unwrap_or_default()
-        .split(|&b| b == 0)
-        .next()
-        .unwrap_or_default()
-}
-
-pub fn decode_logo(keyword: &str, tag: u16, value: &[u8], faithful: bool) -> Vec<u8> {
-    if value.len() < 9 {
-        return bad_len(tag, value);
-    }
-    let field = |from: usize, to: usize| value.get(from..to).unwrap_or_default();
-    let mut line = format!(
-        "{keyword}:0x{:08x},{},",
-        be(field(0, 4)),
-        upgrade_ip(field(4, 8), faithful)
-    )
-    .into_bytes();
-    line.extend_from_slice(name_from(value, 8));
-    line
-}
-
 /// The text that compiles back to the same 0x1105 record; `None` if it does not unwrap.
 pub fn decode_encrypt_key_ex(value: &[u8]) -> Option<Vec<u8>> {
     let inner = crypto::unwrap_1105(value)?;
@@ -1143,10 +1032,6 @@ mod tests {
             .collect()
     }
 
-    fn dec(fmt: u16, size: u16, hex_value: &str) -> String {
-        String::from_utf8(decode(&d(fmt, size), &hex::decode(hex_value).unwrap())).unwrap()
-    }
-
     #[test]
     fn selection_orders() {
         assert_eq!(Codec::for_encoding(0x0150), Codec::ObsoleteTone);
@@ -1174,9 +1059,6 @@ mod tests {
         }
         assert_eq!(kinds(0x28, 1, "true"), "");
         assert_eq!(kinds(0x28, 1, "no"), "S");
-        assert_eq!(dec(0x28, 1, "00"), "0");
-        assert_eq!(dec(0x28, 1, "07"), "1");
-        assert_eq!(dec(0x28, 1, ""), "0");
     }
 
     #[test]
@@ -1213,8 +1095,6 @@ mod tests {
         ] {
             assert_eq!(kinds(0x06, 4, t), "D", "{t}");
         }
-        assert_eq!(dec(0x06, 4, "c00002aa"), "192.0.2.170");
-        assert_eq!(dec(0x06, 4, "c000"), "192.0");
     }
 
     #[test]
@@ -1251,9 +1131,6 @@ mod tests {
         for t in ["010", "12abc", "abc", "99999999999"] {
             assert_eq!(kinds(0x0C, 4, t), "S", "{t}");
         }
-        assert_eq!(dec(0x0C, 4, "fffffffb"), "-5");
-        assert_eq!(dec(0x20C, 4, "00140014"), "0x00140014");
-        assert_eq!(dec(0x0C, 4, "0102"), "uimp");
     }
 
     #[test]
@@ -1269,7 +1146,6 @@ mod tests {
         assert_eq!(kinds(0x400, 4, "01020304"), "D");
         assert_eq!(val(0x400, 6, "a1b"), "a1b000000000");
         assert_eq!(val(0x400, 6, "zz11ff"), "0011ff000000");
-        assert_eq!(dec(0x400, 4, "a1b00000"), "a1b00000");
     }
 
     #[test]
@@ -1292,8 +1168,6 @@ mod tests {
         // Four dots then a non-digit: the port's low byte was never written.
         assert_eq!(val(0x80, 6, "1.2.3.4x5.6"), "010203040500");
         assert_eq!(kinds(0x80, 6, "1.2.3.4x5.6"), "D");
-        assert_eq!(dec(0x80, 6, "c0a802aa2329"), "192.168.2.170.9001");
-        assert_eq!(dec(0x80, 6, "c0a8"), "192.168");
     }
 
     #[test]
@@ -1317,7 +1191,6 @@ mod tests {
         // Recorded: a 32-character element crashed cfgfmt 2.3 (31 did not).
         assert_eq!(val(0x50, 4, &format!("{},2", "1".repeat(31))), "ffff0002");
         assert_eq!(kinds(0x50, 4, &format!("{},2", "1".repeat(32))), "D");
-        assert_eq!(dec(0x50, 6, "000178ee0000ff"), "1,30958,0");
     }
 
     #[test]
@@ -1376,8 +1249,6 @@ mod tests {
         );
         assert_eq!(kinds(0x10, 4, "longer than four"), "S");
         assert_eq!(val(0x08, 10, "12ab"), hex::encode("12ab"));
-        assert_eq!(dec(0x10, 8, "41420043"), "AB");
-        assert_eq!(dec(0x0, 8, "4142"), "uimp");
     }
 
     #[test]
@@ -1390,14 +1261,6 @@ mod tests {
         assert_eq!(
             hex::encode(&v),
             "030000030104000200c00002aa00450020514a6174613138782d76322d31352d303230393237612e7a757000"
-        );
-        assert_eq!(
-            String::from_utf8(decode_upgrade("upgradecode", 0x1100, &v, false)).unwrap(),
-            "upgradecode:3,0x00000301,0x0400,0x0200,170.2.0.192,0x0045,0x0020514a,ata18x-v2-15-020927a.zup"
-        );
-        assert_eq!(
-            String::from_utf8(decode_upgrade("upgradecode", 0x1100, &v, true)).unwrap(),
-            "upgradecode:3,0x00000301,0x0400,0x0200,192.0.2.170,0x0045,0x0020514a,ata18x-v2-15-020927a.zup"
         );
         // Recorded: non-numbers are 0, a 9th token is ignored.
         let mut n = Vec::new();
@@ -1435,20 +1298,12 @@ mod tests {
         let v = encode_upgrade(long.as_bytes(), &mut n).unwrap();
         assert_eq!(hex::encode(&v[15..19]), "01020304");
         assert!(matches!(&n[..], [Note::Deliberate(_)]));
-        assert_eq!(
-            String::from_utf8(decode_upgrade("upgradelang", 0x1101, &[0; 19], false)).unwrap(),
-            "#bad len: tag 0x1101, len 0x13"
-        );
     }
 
     #[test]
     fn upgradelogo_as_recorded() {
         let v = encode_logo(b"0x1234,192.0.2.1,logo.bin", &mut Vec::new()).unwrap();
         assert_eq!(hex::encode(&v), "00001234c00002016c6f676f2e62696e00");
-        assert_eq!(
-            String::from_utf8(decode_logo("upgradelogo", 0x1103, &v, false)).unwrap(),
-            "upgradelogo:0x00001234,1.2.0.192,logo.bin"
-        );
         // Recorded.
         let v = encode_logo(b"1,1.2.3.4.5,n", &mut Vec::new()).unwrap();
         assert_eq!(hex::encode(v), "00000001010203046e00");
@@ -1499,10 +1354,6 @@ mod tests {
         assert!(
             matches!(&n[..], [Note::Deliberate(t)] if t.contains("crash")),
             "{n:?}"
-        );
-        assert_eq!(
-            String::from_utf8(decode_logo("upgradexml", 0x1104, &[0; 8], false)).unwrap(),
-            "#bad len: tag 0x1104, len 0x8"
         );
     }
 

@@ -381,17 +381,17 @@ pub fn run(args: Vec<OsString>) -> i32 {
             b.switches(ours.into_iter().filter_map(|(on, s)| on.then_some(s)));
             job::run(&b.build(Direction::Decode, a.input, a.output))
         }),
-        Command::Inspect(a) => a.common.reader(&a.path).map(|j| {
+        Command::Inspect(a) => a.common.reader(&a.path).and_then(|j| {
             super::inspect::run_inspect(&j, &a.path, a.json, a.show_secrets, a.cert, a.dir)
         }),
         Command::Dump(a) => a
             .common
             .reader(&a.path)
-            .map(|j| super::inspect::run_dump(&j, &a.path, a.raw, a.color, a.show_secrets)),
+            .and_then(|j| super::inspect::run_dump(&j, &a.path, a.raw, a.color, a.show_secrets)),
         Command::Strip { input, output } => super::job::refuse_same_file(&input, &output)
-            .map(|()| super::inspect::run_strip(&input, &output))
-            .map_err(Failure::from),
-        Command::Extract { input, dir } => Ok(super::inspect::run_extract(&input, &dir)),
+            .map_err(Failure::from)
+            .and_then(|()| super::inspect::run_strip(&input, &output)),
+        Command::Extract { input, dir } => super::inspect::run_extract(&input, &dir),
         Command::Batch(a) => a.common.builder().map(|mut b| {
             b.switches(a.switches.switches());
             run_batch(&a, &b.build(Direction::Compile, PathBuf::new(), None))

@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
+use super::failure::Failure;
 use super::job::{Job, TableSource};
 use cfgfmt::file::{self, FileKind};
 use cfgfmt::pkg;
@@ -35,11 +36,11 @@ impl ColorChoice {
 
 /// The table asked for: `-t`, else `./ptag.dat` if present (the original's default); `None`
 /// leaves the choice to the file model (a `*ptag*.dat` beside the input, else a built-in).
-fn explicit_table(job: &Job) -> Result<Option<file::ProfileTable>, String> {
+fn explicit_table(job: &Job) -> Result<Option<file::ProfileTable>, Failure> {
     match &job.table {
         TableSource::Default if !Path::new("ptag.dat").is_file() => Ok(None),
         source => {
-            let (t, _) = source.load().map_err(|e| e.to_string())?;
+            let (t, _) = source.load()?;
             let name = match source {
                 TableSource::Builtin(b) => format!("builtin:{}", b.name),
                 TableSource::Path(p) => p.display().to_string(),
@@ -59,8 +60,8 @@ fn options(job: &Job, show_secrets: bool) -> InspectOptions {
     }
 }
 
-fn read(path: &Path) -> Result<Vec<u8>, String> {
-    cfgfmt::text::read_bounded(path, MAX_INSPECT_BYTES).map_err(|e| e.to_string())
+fn read(path: &Path) -> Result<Vec<u8>, Failure> {
+    Ok(cfgfmt::text::read_bounded(path, MAX_INSPECT_BYTES)?)
 }
 
 /// Human-readable report of a profile.
@@ -119,7 +120,7 @@ pub fn render_profile(name: &str, ins: &Inspection) -> String {
         .replace("Info at", "info at")
 }
 
-/// `inspect FILE|DIR`.
+/// `inspect FILE|DIR`: the exit status, or why nothing could be inspected.
 pub fn run_inspect(
     job: &Job,
     path: &Path,
@@ -127,18 +128,12 @@ pub fn run_inspect(
     show_secrets: bool,
     cert: Option<PathBuf>,
     dir: Option<PathBuf>,
-) -> i32 {
+) -> Result<i32, Failure> {
     let opts = options(job, show_secrets);
-    let table = match explicit_table(job) {
-        Ok(t) => t,
-        Err(e) => return fail(&e),
-    };
+    let table = explicit_table(job)?;
     if path.is_file() && !json {
         // One binary profile: its own view, every record.
-        let bytes = match read(path) {
-            Ok(b) => b,
-            Err(e) => return fail(&e),
-        };
+        let bytes = read(path)?;
         let kind = file::recognise(&file_name(path), &bytes, &opts);
         if kind == FileKind::Profile {
             let table = file::table_for(path, kind, table.clone());
@@ -150,7 +145,7 @@ pub fn run_inspect(
             let f = file::File::open(&file_name(path), &bytes, &ctx);
             if let Ok(file::AnyFile::Profile(ins)) = &f.parsed {
                 print!("{}", render_profile(&path.display().to_string(), ins));
-                return i32::from(ins.has_errors());
+                return Ok(i32::from(ins.has_errors()));
             }
         }
     }
@@ -162,59 +157,55 @@ pub fn run_inspect(
         profile: opts,
         table,
     };
-    match file::inspect_path(path, &popts) {
-        Ok(report) => {
-            if json {
-                println!("{}", report.to_json());
-            } else {
-                print!("{}", report.render_text());
-            }
-            // One file: its own soundness decides; the set around it is information (folder
-            // inspection and doctor judge completeness). A zip is judged with its members.
-            let whole = path.is_dir()
-                || with_dir
-                || report
-                    .files
-                    .first()
-                    .is_some_and(|f| f.kind == FileKind::Bundle);
-            let ok = if whole {
-                report.all_ok()
-            } else {
-                report.files_ok()
-            };
-            i32::from(!ok)
-        }
-        Err(e) => fail(&e.to_string()),
+    let report = file::inspect_path(path, &popts)?;
+    if json {
+        println!("{}", report.to_json());
+    } else {
+        print!("{}", report.render_text());
     }
+    // One file: its own soundness decides; the set around it is information (folder
+    // inspection and doctor judge completeness). A zip is judged with its members.
+    let whole = path.is_dir()
+        || with_dir
+        || report
+            .files
+            .first()
+            .is_some_and(|f| f.kind == FileKind::Bundle);
+    let ok = if whole {
+        report.all_ok()
+    } else {
+        report.files_ok()
+    };
+    Ok(i32::from(!ok))
 }
 
-/// `dump FILE`.
-pub fn run_dump(job: &Job, path: &Path, raw: bool, color: ColorChoice, show_secrets: bool) -> i32 {
+/// `dump FILE`: the exit status, or why the file could not be read.
+pub fn run_dump(
+    job: &Job,
+    path: &Path,
+    raw: bool,
+    color: ColorChoice,
+    show_secrets: bool,
+) -> Result<i32, Failure> {
     let style = DumpStyle {
         color: color.enabled(),
     };
-    let bytes = match read(path) {
-        Ok(b) => b,
-        Err(e) => return fail(&e),
-    };
+    let bytes = read(path)?;
     if raw {
         print!("{}", report::render_raw(&bytes, &style));
-        return 0;
+        return Ok(0);
     }
     let opts = options(job, show_secrets);
     let name = file_name(path);
     let kind = file::recognise(&name, &bytes, &opts);
-    let table = match explicit_table(job) {
-        Ok(t) => file::table_for(path, kind, t),
-        Err(e) => return fail(&e),
-    };
+    let table = file::table_for(path, kind, explicit_table(job)?);
     let ctx = file::Context {
         key: None,
         table: table.as_ref(),
         profile: opts,
     };
     let f = file::File::open(&name, &bytes, &ctx);
-    match file::dump(&f) {
+    Ok(match file::dump(&f) {
         Ok(d) if !d.spans.is_empty() || f.kind == FileKind::Profile => {
             println!("# {}: {}", path.display(), d.summary);
             for n in &d.notes {
@@ -236,7 +227,7 @@ pub fn run_dump(job: &Job, path: &Path, raw: bool, color: ColorChoice, show_secr
             print!("{}", report::render_raw(&bytes, &style));
             1
         }
-    }
+    })
 }
 
 /// `warning at offset 7: …`, or `info: …` for a finding about the whole file.
@@ -253,41 +244,23 @@ fn file_name(path: &Path) -> String {
         .unwrap_or_default()
 }
 
-pub fn run_strip(input: &Path, output: &Path) -> i32 {
-    match file::strip(input, output) {
-        Ok(s) => {
-            let name = s
-                .embedded_name
-                .as_deref()
-                .map(|n| format!(", signed name {n:?}"))
-                .unwrap_or_default();
-            println!(
-                "wrote {} payload bytes (header {} bytes{name})",
-                s.payload_len, s.header_length
-            );
-            0
-        }
-        Err(e) => fail(&e.to_string()),
-    }
+pub fn run_strip(input: &Path, output: &Path) -> Result<i32, Failure> {
+    let s = file::strip(input, output)?;
+    let name = s
+        .embedded_name
+        .as_deref()
+        .map(|n| format!(", signed name {n:?}"))
+        .unwrap_or_default();
+    println!(
+        "wrote {} payload bytes (header {} bytes{name})",
+        s.payload_len, s.header_length
+    );
+    Ok(0)
 }
 
-pub fn run_extract(input: &Path, dir: &Path) -> i32 {
-    match file::extract(input, dir) {
-        Ok(files) => {
-            for f in files {
-                println!("{}", f.display());
-            }
-            0
-        }
-        Err(e) => fail(&e.to_string()),
+pub fn run_extract(input: &Path, dir: &Path) -> Result<i32, Failure> {
+    for f in file::extract(input, dir)? {
+        println!("{}", f.display());
     }
-}
-
-fn fail(message: &str) -> i32 {
-    if message.starts_with("error:") {
-        eprintln!("{message}");
-    } else {
-        eprintln!("error: {message}");
-    }
-    1
+    Ok(0)
 }

@@ -800,6 +800,72 @@ mod tests {
         );
     }
 
+    /// The value bytes `codec`'s tests record cfgfmt 2.3 storing for
+    /// `upgradecode:3,0x301,0x0400,0x0200,192.0.2.170,69,0x020514a,ata18x-v2-15-020927a.zup`
+    /// and `upgradelogo:0x1234,192.0.2.1,logo.bin`, as records of a file.
+    const UPGRADE_RECORDS: &str = concat!(
+        "23617461fffe0412340010",
+        "91002c030000030104000200c00002aa00450020514a",
+        "6174613138782d76322d31352d303230393237612e7a757000",
+        "91031100001234c00002016c6f676f2e62696e00",
+    );
+
+    #[test]
+    fn upgrade_records_print_the_ip_reversed_unless_reencodable() {
+        check(
+            UPGRADE_RECORDS,
+            &named(),
+            "#txt\n\nupgradecode:3,0x00000301,0x0400,0x0200,170.2.0.192,0x0045,0x0020514a,\
+             ata18x-v2-15-020927a.zup\nupgradelogo:0x00001234,1.2.0.192,logo.bin\n",
+            &[],
+        );
+        let reencodable = DecodeOptions {
+            reencodable: true,
+            ..named()
+        };
+        check(
+            UPGRADE_RECORDS,
+            &reencodable,
+            "#txt\n\nupgradecode:3,0x00000301,0x0400,0x0200,192.0.2.170,0x0045,0x0020514a,\
+             ata18x-v2-15-020927a.zup\nupgradelogo:0x00001234,192.0.2.1,logo.bin\n",
+            &[],
+        );
+    }
+
+    /// One record's line as `inspect` shows it: on its own, a value shorter than its format
+    /// reads padded with zeros (a file's walk reads on into the next records instead).
+    fn line(tag: u16, hex_value: &str) -> String {
+        let table = TagTable::parse(TABLE.as_bytes()).0;
+        let value = hex::decode(hex_value).unwrap();
+        let record = RawRecord {
+            offset: 0,
+            tag,
+            head_len: 2,
+            value: &value,
+        };
+        let (text, _) = record_line(&record, &table, &DecodeOptions::default());
+        String::from_utf8(text).unwrap()
+    }
+
+    #[test]
+    fn one_value_of_each_format_on_its_own() {
+        assert_eq!(line(15, "00"), "Dhcp:0");
+        assert_eq!(line(15, "07"), "Dhcp:1");
+        assert_eq!(line(15, ""), "Dhcp:0");
+        assert_eq!(line(3, "c00002aa"), "StaticIP:192.0.2.170");
+        assert_eq!(line(3, "c000"), "StaticIP:192.0.0.0");
+        assert_eq!(line(7, "fffffffb"), "PrfCodec:-5");
+        assert_eq!(line(7, "0102"), "PrfCodec:16908288");
+        assert_eq!(line(12, "00140014"), "AutMethod:0x00140014");
+        assert_eq!(line(2, "a1b00000"), "Hx:a1b00000");
+        assert_eq!(line(35, "c0a802aa2329"), "NPrintf:192.168.2.170.9001");
+        assert_eq!(line(35, "c0a8"), "NPrintf:192.168.0.0.0");
+        // An odd last byte is no word.
+        assert_eq!(line(36, "000178ee0000ff"), "DialTone:1,30958,0");
+        assert_eq!(line(29, "41420043"), "GkOrProxy:AB");
+        assert_eq!(line(8, "4142"), "Raw:uimp");
+    }
+
     #[test]
     fn header_is_a_blank_line_or_sum_len_with_v() {
         let v = DecodeOptions {
