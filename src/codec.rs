@@ -153,11 +153,12 @@ impl Codec {
     /// The decoder tests the bits in another order, and has no obsolete-tone decoder
     /// (`inspect` names the codec with this).
     pub fn for_decoding(fmt: u16) -> Codec {
-        const ORDER: [u16; 7] = [
+        const ORDER: [u16; 8] = [
             F::BOOL,
             F::IPV4,
             F::EXT_IP,
             F::INT,
+            DOTTED6,
             F::HEX,
             F::SHORTS,
             F::DIGITS | F::STRING,
@@ -1041,6 +1042,10 @@ mod tests {
         assert_eq!(Codec::for_encoding(0x020C), Codec::Int { unsigned: true });
         assert_eq!(Codec::for_encoding(0x0008), Codec::String);
         assert_eq!(Codec::for_encoding(0x0001), Codec::Dotted6);
+        // The decoder prints six dotted bytes for bit 0x01, after the int bits and before hex.
+        assert_eq!(Codec::for_decoding(0x0001), Codec::Dotted6);
+        assert_eq!(Codec::for_decoding(0x0005), Codec::Int { unsigned: false });
+        assert_eq!(Codec::for_decoding(0x0401), Codec::Dotted6);
         assert_eq!(Codec::for_encoding(0x4000), Codec::Raw);
         assert_eq!(Codec::for_encoding(0x0200), Codec::Raw);
         // Recorded: "internal error: unhandled attribute: tag:12 fmt:0x200)", exit 1.
