@@ -203,6 +203,13 @@ pub enum Error {
         path: PathBuf,
         source: std::io::Error,
     },
+    /// A new output folder's files, written out of sight, could not be moved into place
+    /// (something appeared there meanwhile, or the rename failed).
+    #[error("can't move the new files into {}", .path.display())]
+    MoveIn {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("line {line}{} is longer than 1022 bytes with its line end; nothing written (cfgfmt 2.3 would read the rest of it as another line)", in_file(.file))]
     LineTooLong { file: Option<String>, line: usize },
     #[error("the name at line {line}{} has {len} characters; nothing written (cfgfmt 2.3 would overwrite its line counter with it and may crash)", in_file(.file))]
@@ -293,9 +300,9 @@ impl Error {
                     }
                 ),
             ),
-            Error::Read { source, .. } | Error::Write { source, .. } => {
-                (NoteKind::Note, source.to_string())
-            }
+            Error::Read { source, .. }
+            | Error::Write { source, .. }
+            | Error::MoveIn { source, .. } => (NoteKind::Note, source.to_string()),
             Error::IncludeMissing { file, line, .. } => (
                 NoteKind::Error,
                 format!(

@@ -253,11 +253,6 @@ impl NewFolder {
         &self.stage
     }
 
-    /// The folder the files will be in.
-    pub fn dest(&self) -> &Path {
-        &self.dest
-    }
-
     /// Writes `name` into the staging folder: a new file, as a plain `fopen` makes it
     /// (0666 less the umask). A file that cannot be written whole is removed. Errors name
     /// the file's final path.
@@ -280,19 +275,26 @@ impl NewFolder {
 
     /// Renames the staging folder to its destination, unless something now exists there;
     /// with [`Durability::Flush`] the files are made durable first and the rename after.
-    /// On failure nothing is left behind.
+    /// A failure up to the rename leaves nothing behind. After it the files are in place:
+    /// removing the emptied helper folder is then best effort, and a failure to flush the
+    /// parent folder (the rename's durability) is reported with the files in place.
     pub fn commit(self, durability: Durability) -> Result<()> {
         let err = write_err(&self.dest);
         if durability == Durability::Flush {
             sync_folder_data(&self.stage).map_err(&err)?;
         }
-        rename_noreplace(&self.stage, &self.dest).map_err(&err)?;
-        if durability == Durability::Flush {
-            std::fs::File::open(folder_of(&self.dest))
-                .and_then(|d| d.sync_all())
-                .map_err(&err)?;
-        }
-        self.helper.close().map_err(&err)
+        rename_noreplace(&self.stage, &self.dest).map_err(|source| Error::MoveIn {
+            path: self.dest.clone(),
+            source,
+        })?;
+        let flushed = match durability {
+            Durability::Flush => {
+                std::fs::File::open(folder_of(&self.dest)).and_then(|d| d.sync_all())
+            }
+            Durability::Rename => Ok(()),
+        };
+        let _ = self.helper.close();
+        flushed.map_err(&err)
     }
 }
 

@@ -402,7 +402,6 @@ mod tests {
             .collect()
     }
 
-    /// Recorded from cfgfmt 2.3: `:`, space and CR separate, a TAB does not.
     #[test]
     fn nul_and_cr_are_found_anywhere() {
         let mut text = b"#txt\nName:Value and more text over several words\n".to_vec();
@@ -436,6 +435,7 @@ mod tests {
         }
     }
 
+    /// Recorded from cfgfmt 2.3: `:`, space and CR separate, a TAB does not.
     #[test]
     fn line_grammar() {
         assert_eq!(

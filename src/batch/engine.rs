@@ -214,7 +214,9 @@ impl<'t> Batch<'t> {
         // Absolute once here, rather than once per file.
         let out_dir = &std::path::absolute(out_dir).map_err(dir_err)?;
         let new_folder = match std::fs::symlink_metadata(out_dir) {
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            // A path ending in `..` names no new folder to rename into: it is made (or
+            // found) and filled file by file.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && out_dir.file_name().is_some() => {
                 Some(NewFolder::create(out_dir).map_err(|e| match e {
                     crate::diag::Error::Write { source, .. } => dir_err(source),
                     other => dir_err(std::io::Error::other(other.to_string())),

@@ -92,6 +92,9 @@ struct Record {
     len: u32,
 }
 
+/// Unused bytes the value buffer may hold before it is compacted.
+const COMPACT_FROM: usize = 64 * 1024;
+
 /// A record with its value, as the file stages read them.
 #[derive(Debug, Clone, Copy)]
 struct Entry<'s> {
@@ -102,9 +105,14 @@ struct Entry<'s> {
 
 /// Records by tag: small tags sorted, big ones in first-seen order, last value wins.
 /// Every value lives in one buffer (a later value for a tag leaves the earlier one
-/// unused there): a compile allocates per profile, not per line.
+/// unused there): a compile allocates per profile, not per line. When the unused bytes
+/// outweigh the live ones the buffer is compacted, so a profile that sets one tag over
+/// and over (a value can be as long as the table's size field, 65,535 bytes) needs no
+/// more than about twice what it keeps.
 struct Store {
     bytes: Vec<u8>,
+    /// Bytes of `bytes` that belong to replaced values.
+    dead: usize,
     /// Small records in the order first seen; `slot` finds them by tag.
     small: Vec<Record>,
     /// Per small tag, its place in `small` plus one (0: none yet).
@@ -120,6 +128,7 @@ impl Store {
     fn new() -> Self {
         Store {
             bytes: Vec::with_capacity(2048),
+            dead: 0,
             small: Vec::with_capacity(64),
             slot: [0; FIRST_BIG_TAG as usize],
             present: [0; 4],
@@ -131,7 +140,8 @@ impl Store {
     /// dropped) when a new big tag does not fit.
     fn put(&mut self, tag: u16, fmt: u16, start: usize) -> bool {
         let len = self.bytes.len().saturating_sub(start);
-        // Values are at most 511 bytes and a profile at most a few MB: offsets fit.
+        // At most 510 tags of at most 65,535 bytes live, and compaction keeps the unused
+        // bytes below the live ones: offsets stay far below 4 GiB.
         let (Ok(start32), Ok(len)) = (u32::try_from(start), u32::try_from(len)) else {
             self.bytes.truncate(start);
             return false;
@@ -144,7 +154,11 @@ impl Store {
         };
         if let Some(slot) = self.slot.get_mut(usize::from(tag)) {
             match self.small.get_mut(usize::from(*slot).wrapping_sub(1)) {
-                Some(earlier) => *earlier = record,
+                Some(earlier) => {
+                    self.dead += earlier.len as usize;
+                    *earlier = record;
+                    self.compact_if_wasteful();
+                }
                 None => {
                     self.small.push(record);
                     // At most 255 small tags: the place fits.
@@ -157,7 +171,9 @@ impl Store {
             return true;
         }
         if let Some(slot) = self.big.iter_mut().find(|r| r.tag == tag) {
+            self.dead += slot.len as usize;
             *slot = record;
+            self.compact_if_wasteful();
             return true;
         }
         if self.big.len() >= MAX_BIG_TAGS {
@@ -166,6 +182,25 @@ impl Store {
         }
         self.big.push(record);
         true
+    }
+
+    /// Copies the live values into a new buffer once the replaced ones outweigh them
+    /// (and take more than [`COMPACT_FROM`] bytes): amortised, each byte is copied a
+    /// bounded number of times.
+    fn compact_if_wasteful(&mut self) {
+        let live = self.bytes.len().saturating_sub(self.dead);
+        if self.dead <= COMPACT_FROM || self.dead <= live {
+            return;
+        }
+        let mut bytes = Vec::with_capacity(live.max(2048));
+        for r in self.small.iter_mut().chain(self.big.iter_mut()) {
+            let (start, len) = (r.start as usize, r.len as usize);
+            let new_start = bytes.len();
+            bytes.extend_from_slice(self.bytes.get(start..start + len).unwrap_or_default());
+            r.start = u32::try_from(new_start).unwrap_or(u32::MAX);
+        }
+        self.bytes = bytes;
+        self.dead = 0;
     }
 
     fn entry(&self, r: &Record) -> Entry<'_> {
@@ -299,7 +334,7 @@ impl Compiler<'_> {
         // Most names are no keyword: those of other lengths are not compared.
         let keyword = KEYWORDS
             .iter()
-            .filter(|_| (KEYWORD_LENGTHS).contains(&name.len()))
+            .filter(|_| KEYWORD_LENGTHS.contains(&name.len()))
             .find(|(k, _)| name.eq_ignore_ascii_case(k.as_bytes()));
         // Only messages need the name as text.
         let name_text = || String::from_utf8_lossy(name).into_owned();
@@ -483,12 +518,29 @@ fn put_checked(out: &mut Vec<u8>, value: usize, diags: &mut Vec<Diagnostic>) {
     }
 }
 
-fn payload(
-    records: &[Entry<'_>],
-    pointer: Option<&str>,
-    diags: &mut Vec<Diagnostic>,
-) -> Result<Vec<u8>> {
-    // Room for the header before the payload, so a plain file needs no second copy.
+/// A file's records (its payload) behind [`HEAD_ROOM`] zero bytes, so that a plain file
+/// is finished in place, its magic and header written into the room, without a copy.
+struct Body(Vec<u8>);
+
+impl Body {
+    fn payload(&self) -> &[u8] {
+        self.0.get(HEAD_ROOM..).unwrap_or_default()
+    }
+
+    /// The plain (or, once encrypted, weak) file: magic, header, payload.
+    fn into_plain_file(self) -> Vec<u8> {
+        let mut file = self.0;
+        let at = HEAD_ROOM.min(file.len());
+        let (head, payload) = file.split_at_mut(at);
+        let header = layout::header(payload, Checksum::Simple);
+        for (d, s) in head.iter_mut().zip(MAGIC.iter().chain(&header)) {
+            *d = *s;
+        }
+        file
+    }
+}
+
+fn body(records: &[Entry<'_>], pointer: Option<&str>, diags: &mut Vec<Diagnostic>) -> Result<Body> {
     let values: usize = records.iter().map(|r| r.value.len() + 4).sum();
     let mut out = Vec::with_capacity(HEAD_ROOM + values + pointer.map_or(0, |p| p.len() + 5));
     out.resize(HEAD_ROOM, 0);
@@ -508,10 +560,10 @@ fn payload(
     if len > 0xFFFF {
         return Err(Error::ProfileTooLarge { len });
     }
-    Ok(out)
+    Ok(Body(out))
 }
 
-/// Bytes before the payload in what [`payload`] returns: the magic and the header.
+/// Bytes before the payload in a [`Body`]: the magic and the header.
 const HEAD_ROOM: usize = MAGIC.len() + 7;
 
 /// The original's size estimate for automatic splitting, bugs included: 8, plus for
@@ -531,17 +583,6 @@ fn estimate(store: &Store) -> usize {
         })
         .sum();
     8 + big + small
-}
-
-/// Fills in the magic and header before a [`payload`].
-fn plain_file(mut room: Vec<u8>) -> Vec<u8> {
-    let at = HEAD_ROOM.min(room.len());
-    let (head, payload) = room.split_at_mut(at);
-    let header = layout::header(payload, Checksum::Simple);
-    for (d, s) in head.iter_mut().zip(MAGIC.iter().chain(&header)) {
-        *d = *s;
-    }
-    room
 }
 
 fn random8(opts: &CompileOptions) -> Result<[u8; 8]> {
@@ -726,17 +767,17 @@ impl Build<'_> {
         }
     }
 
-    /// One file's records as a payload; a split base file gets the pointer record.
-    fn payload(
+    /// One file's records; a split base file gets the pointer record.
+    fn body(
         &mut self,
         name: &str,
         records: &[Entry<'_>],
         pointer: &str,
         base: bool,
-    ) -> Result<Vec<u8>> {
+    ) -> Result<Body> {
         self.verbose(format!("i: generating '{name}'..."));
         let ptr = (self.split && base).then_some(pointer);
-        payload(records, ptr, &mut self.diags)
+        body(records, ptr, &mut self.diags)
     }
 
     /// Stage 4: `<output>` (and `<output>.ex`), plain or weak-encrypted; `-g` applies here.
@@ -762,8 +803,9 @@ impl Build<'_> {
             .into_iter()
             .zip(self.parts(kept))
         {
-            let body = self.payload(name, &records, &first, suffix.is_empty())?;
-            let mut bytes = plain_file(body);
+            let mut bytes = self
+                .body(name, &records, &first, suffix.is_empty())?
+                .into_plain_file();
             if let Some(key) = weak {
                 self.verbose(format!("i: Encrypt({name}, {})...", shown_key(key.text())));
                 key.rc4().apply(&mut bytes);
@@ -797,9 +839,9 @@ impl Build<'_> {
             .zip(self.parts(store.in_order().collect()))
         {
             let base = suffix == ".x";
-            let body = self.payload(name, &records, &names[0], base)?;
+            let body = self.body(name, &records, &names[0], base)?;
             self.verbose(format!("i: Encrypt({name}, {})...", shown_key(key_text)));
-            let body = body.get(HEAD_ROOM..).unwrap_or_default();
+            let body = body.payload();
             let mut plain = layout::header(body, Checksum::Internet).to_vec();
             plain.extend_from_slice(body);
             let bytes = crypto::strong_encrypt(&plain, key, random8(self.opts)?);
@@ -829,18 +871,17 @@ where
 impl Compiler<'_> {
     /// Stages 2 to 5, once every item is in the store.
     fn finish(mut self) -> Result<CompileOutput> {
-        let c = &mut self;
-        let opts = c.opts;
-        let split = c.split_decision();
-        let keys = c.choose_keys()?;
+        let opts = self.opts;
+        let split = self.split_decision();
+        let keys = self.choose_keys()?;
         let mut build = Build {
             opts,
             split,
-            diags: std::mem::take(&mut c.diags),
+            diags: std::mem::take(&mut self.diags),
         };
-        let mut files = build.plain_files(&c.store, keys.weak.as_ref())?;
+        let mut files = build.plain_files(&self.store, keys.weak.as_ref())?;
         if let Some(key) = &keys.strong {
-            files.extend(build.strong_files(&c.store, key, &c.profile_key_ex_text)?);
+            files.extend(build.strong_files(&self.store, key, &self.profile_key_ex_text)?);
         }
         Ok(CompileOutput {
             files,
@@ -904,7 +945,31 @@ mod tests {
         hex::encode(&out.files[0].bytes[11..])
     }
 
-    /// Messages recorded from cfgfmt 2.3 for these lines (compiled as `t`), then ours.
+    /// A profile that sets one long value over and over keeps about what it stores: the
+    /// replaced values are compacted away (20,000 lines of a 65,535-byte value once took
+    /// 1.2 GB), and the last values are what the file holds.
+    #[test]
+    fn replaced_values_do_not_accumulate() {
+        let (table, _) = TagTable::parse(b"1,0x0040,a,30000\n2,0x0010,b,32\n");
+        let opts = CompileOptions::default();
+        let mut c = Compiler::new(&table, &opts);
+        let at = Location {
+            file: None,
+            line: 1,
+        };
+        for i in 0..300 {
+            c.assign(b"a", b"1", &at).unwrap();
+            c.assign(b"b", format!("v{i}").as_bytes(), &at).unwrap();
+            let held = c.store.bytes.len();
+            assert!(held <= 3 * 30_000 + COMPACT_FROM, "{held} bytes after {i}");
+        }
+        let out = c.finish().unwrap();
+        let file = &out.files[0].bytes;
+        assert!(file.len() > 30_000 && file.len() < 30_100, "{}", file.len());
+        assert!(file.windows(4).any(|w| w == b"v299"));
+        assert!(!file.windows(4).any(|w| w == b"v298"));
+    }
+
     #[test]
     fn keyword_lengths_cover_every_keyword() {
         for (k, _) in KEYWORDS {
@@ -912,6 +977,7 @@ mod tests {
         }
     }
 
+    /// Messages recorded from cfgfmt 2.3 for these lines (compiled as `t`), then ours.
     #[test]
     fn every_line_message() {
         assert_eq!(

@@ -756,7 +756,8 @@ fn library_new_folder_taken_meanwhile_is_left_alone() {
     assert_eq!(report.counts().written, 0);
     assert_eq!(report.counts().failed, 2);
     assert!(
-        report.rows[0].messages[0].contains("tftp"),
+        report.rows[0].messages[0].contains("can't move the new files into")
+            && report.rows[0].messages[0].contains("tftp"),
         "{:?}",
         report.rows[0].messages
     );
@@ -768,4 +769,19 @@ fn library_new_folder_taken_meanwhile_is_left_alone() {
     };
     assert_eq!(names(&out), ["theirs"]);
     assert_eq!(names(dir.path()), ["tftp"]);
+}
+
+/// `--out missing/..` names the folder above a missing one: it is filled file by file, as
+/// before new folders were staged (a staging folder cannot be renamed onto `..`).
+#[test]
+fn out_ending_in_dot_dot_writes_into_the_folder_it_names() {
+    let dir = setup(TEMPLATE, "mac,UID\n00070e000001,1\n");
+    let args: Vec<&str> = BASE_ARGS
+        .iter()
+        .map(|a| if *a == "out" { "missing/.." } else { a })
+        .collect();
+    let r = run(dir.path(), &args);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(dir.path().join("gk00070e000001").is_file());
+    assert!(dir.path().join("missing").is_dir());
 }
