@@ -155,6 +155,17 @@ pub struct Descriptor {
 }
 
 impl Descriptor {
+    /// The name's bytes as the table file held them (each character of `name` is one byte,
+    /// see [`latin1`]): what a profile's name is compared with, as the original compared
+    /// the two C strings.
+    pub fn raw_name(&self) -> std::borrow::Cow<'_, [u8]> {
+        if self.name.is_ascii() {
+            std::borrow::Cow::Borrowed(self.name.as_bytes())
+        } else {
+            std::borrow::Cow::Owned(self.name.chars().map(|c| c as u32 as u8).collect())
+        }
+    }
+
     pub fn is_big(&self) -> bool {
         self.tag >= FIRST_BIG_TAG
     }
@@ -462,7 +473,7 @@ impl TagTable {
         let mut by_name = NameMap::with_capacity_and_hasher(n, Default::default());
         let (mut keys, mut same_hash) = (Vec::with_capacity(n), Vec::with_capacity(n));
         for i in all.clone() {
-            let key = folded_hash(self.name_of(i));
+            let key = folded_hash(&self.name_of(i));
             keys.push(key);
             same_hash.push(by_name.insert(key.hash, i).unwrap_or(NO_ENTRY));
         }
@@ -482,8 +493,9 @@ impl TagTable {
         self.entries.get(i as usize)
     }
 
-    fn name_of(&self, i: u32) -> &[u8] {
-        self.entry(i).map_or(&[], |d| d.name.as_bytes())
+    fn name_of(&self, i: u32) -> std::borrow::Cow<'_, [u8]> {
+        self.entry(i)
+            .map_or(std::borrow::Cow::Borrowed(&[][..]), Descriptor::raw_name)
     }
 
     /// The last entry of `run` (indexes into the entries) that the protocols see.
@@ -518,7 +530,7 @@ impl TagTable {
             let i = at as usize;
             let d = self.entries.get(i)?;
             if self.keys.get(i) == Some(&key)
-                && (name.len() <= 16 || eq_folded(d.name.as_bytes(), name))
+                && (name.len() <= 16 || eq_folded(&d.raw_name(), name))
                 && protocols.intersects(d.context)
             {
                 return Some(d);
@@ -876,5 +888,29 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// Recorded from cfgfmt 2.3: a name with a byte above 0x7f matches the profile's name
+    /// byte for byte, ASCII letters in any case (`CAF\xe9x` found `Caf\xe9X`).
+    #[test]
+    fn names_match_on_their_raw_bytes() {
+        let (t, _) = TagTable::parse(
+            b"20,0x0028,Caf\xe9X,1\n21,0x0028,Plain,1\n22,0x0010,LongerThanSixteen\xe9\xfa,8\n",
+        );
+        assert_eq!(
+            t.by_name(b"CAF\xe9x", context::ALL).map(|d| d.tag),
+            Some(20)
+        );
+        assert_eq!(t.by_name(b"caf\xc9x", context::ALL), None);
+        assert_eq!(
+            t.by_name(b"longerthansixteen\xe9\xfa", context::ALL)
+                .map(|d| d.tag),
+            Some(22)
+        );
+        assert_eq!(t.by_name(b"longerthansixteen\xe9\xfb", context::ALL), None);
+        let d = t.by_name(b"Plain", context::ALL).unwrap();
+        assert_eq!(&*d.raw_name(), b"Plain");
+        let d = t.by_name(b"CAF\xe9X", context::ALL).unwrap();
+        assert_eq!(&*d.raw_name(), b"Caf\xe9X");
     }
 }

@@ -970,6 +970,26 @@ mod tests {
         assert!(!file.windows(4).any(|w| w == b"v298"));
     }
 
+    /// Recorded from cfgfmt 2.3 (`-tt.dat in.txt o.cfg`): a table name with a byte above
+    /// 0x7f is found by the same bytes in the profile, letters in any case.
+    #[test]
+    fn non_ascii_names_compile_as_recorded() {
+        let (table, _) = TagTable::parse(b"20,0x0028,Caf\xe9X,1\n21,0x0028,Plain,1\n");
+        let out = compile(
+            b"#txt\nCAF\xe9x:1\nPlain:1\n",
+            Path::new("in.txt"),
+            &mut NoIncludes,
+            &table,
+            &CompileOptions::default(),
+        )
+        .unwrap();
+        assert_eq!(
+            hex::encode(&out.files[0].bytes),
+            "23617461fffe04002d0006140101150101"
+        );
+        assert!(out.diagnostics.is_empty(), "{:?}", out.diagnostics);
+    }
+
     #[test]
     fn keyword_lengths_cover_every_keyword() {
         for (k, _) in KEYWORDS {
