@@ -389,7 +389,7 @@ pub fn record_line(
         let text = descriptor_value(desc, mem, 0, n)
             .map(|(s, _)| s.text)
             .unwrap_or_default();
-        return ([desc.name.as_bytes(), b":", &text].concat(), warning);
+        return ([&*desc.raw_name(), b":", &text].concat(), warning);
     }
     if record.tag == layout::TAG_ENCRYPT_KEY_EX {
         let line = codec::decode_encrypt_key_ex(record.value).unwrap_or_else(|| {
@@ -440,8 +440,9 @@ fn warn(diags: &mut Vec<Diagnostic>, text: String) {
 /// Where a decoded record stood, for its line and our messages.
 #[derive(Clone, Copy)]
 struct Record<'a> {
-    /// The table's name; `None` for tool-made (pseudo) records, whose text is the line.
-    name: Option<&'a str>,
+    /// The table's name as its file held the bytes; `None` for tool-made (pseudo)
+    /// records, whose text is the line.
+    name: Option<&'a [u8]>,
     /// The name, or `tag 0x…`, for messages.
     what: &'a str,
     len: usize,
@@ -523,7 +524,7 @@ fn append_line(
                 )));
             }
             if let Some(name) = r.name {
-                text.extend_from_slice(name.as_bytes());
+                text.extend_from_slice(name);
                 text.push(b':');
             }
             text.extend_from_slice(&shown.text);
@@ -598,16 +599,15 @@ fn walk(
             if offset == buf.start && tag == layout::TAG_HEADER && len == 4 {
                 header = Some((at, at + len));
             }
-            let (name, shown) = match table.by_tag(tag, opts.protocols) {
-                Some(desc) => (
-                    Some(desc.name.as_str()),
-                    described_value(desc, mem, at, len, offset, opts, diags),
-                ),
-                None => (None, pseudo(tag, mem, at, len, opts)),
+            let desc = table.by_tag(tag, opts.protocols);
+            let shown = match desc {
+                Some(desc) => described_value(desc, mem, at, len, offset, opts, diags),
+                None => pseudo(tag, mem, at, len, opts),
             };
-            let what = name.map_or_else(|| format!("tag 0x{tag:x}"), str::to_string);
+            let raw_name = desc.map(Descriptor::raw_name);
+            let what = desc.map_or_else(|| format!("tag 0x{tag:x}"), |d| d.name.clone());
             let record = Record {
-                name,
+                name: raw_name.as_deref(),
                 what: &what,
                 len,
                 offset,
@@ -737,6 +737,24 @@ mod tests {
             "#txt\n\nRxCodec:5\nRxCodec:329476\nRxCodec:-2147483643\n",
             &[],
         );
+    }
+
+    /// Recorded from cfgfmt 2.3 (`-tt.dat o.cfg o.txt`): a table name with a byte above
+    /// 0x7f is printed as the table file held it, not in UTF-8.
+    #[test]
+    fn non_ascii_names_print_their_raw_bytes() {
+        let (table, _) = TagTable::parse(b"20,0x0028,Caf\xe9X,1\n21,0x0028,Plain,1\n");
+        let input = hex::decode("23617461fffe04002d0006140101150101").unwrap();
+        let out = decode(&input, &table, &named()).unwrap();
+        assert_eq!(out.text, b"#txt\n\nCaf\xe9X:1\nPlain:1\n");
+        let record = layout::RawRecord {
+            offset: 0,
+            tag: 20,
+            head_len: 2,
+            value: &[1],
+        };
+        let line = record_line(&record, &table, &named());
+        assert_eq!(line.0, b"Caf\xe9X:1");
     }
 
     #[test]
