@@ -1,5 +1,5 @@
 //! Value codecs, one per format bit: text → bytes for the compiler, in the original's
-//! selection order. Bytes → text is the decoder's ([`crate::profile::decode`]); only the
+//! selection order. Bytes → text is the decoder's ([`mod@crate::profile::decode`]); only the
 //! `EncryptKeyEx` unwrapping lives here, beside its wrapping.
 //!
 //! The encoders follow cfgfmt 2.3 as its binary behaves (recorded with the original and

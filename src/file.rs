@@ -1,6 +1,6 @@
 //! One file model: a file is recognised by its content once ([`FileKind`]) and parsed once
-//! into one enum ([`AnyFile`]); `inspect` ([`report`]), `dump` ([`dump`]), `extract` and
-//! `strip` ([`extract`]) and the folder walk ([`folder`]) are each one match over it.
+//! into one enum ([`AnyFile`]); `inspect` ([`mod@report`]), `dump` ([`mod@dump`]), `extract` and
+//! `strip` ([`mod@extract`]) and the folder walk ([`folder`]) are each one match over it.
 //!
 //! Binary profiles (plain, weak- or strong-encrypted, split base and `.ex`), text profiles,
 //! every firmware package, bundles and the text files around them all go through here, so a

@@ -155,8 +155,8 @@ pub struct Descriptor {
 }
 
 impl Descriptor {
-    /// The name's bytes as the table file held them (each character of `name` is one byte,
-    /// see [`latin1`]): what a profile's name is compared with, as the original compared
+    /// The name's bytes as the table file held them (each character of `name` stands for
+    /// one byte): what a profile's name is compared with, as the original compared
     /// the two C strings.
     pub fn raw_name(&self) -> std::borrow::Cow<'_, [u8]> {
         if self.name.is_ascii() {

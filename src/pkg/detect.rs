@@ -16,11 +16,11 @@ pub enum FileKind {
     Signed78xx,
     /// IP Communicator `CIPC_Locale.loads` (`<AutoUpdateManifest>` XML).
     CipcManifest,
-    /// Compiled profile (`#ata`): gkdefault.cfg, gk<mac>, ld<mac>, ATA profiles.
+    /// Compiled profile (`#ata`): `gkdefault.cfg`, `gk<mac>`, `ld<mac>`, ATA profiles.
     Profile,
     /// Text profile (`#txt`), the compiler's input.
     TextProfile,
-    /// A file named like a profile (gkdefault.cfg, gk<mac>…) holding plain text: no `#txt`,
+    /// A file named like a profile (`gkdefault.cfg`, `gk<mac>`…) holding plain text: no `#txt`,
     /// no `#ata`. The phone rejects it.
     PlainTextProfile,
     /// A file named like a profile without `#ata`, not text: encrypted, or not a profile.

@@ -9,7 +9,8 @@ use crate::diag::{DiagKind, Diagnostic, Error, Location, Result};
 use crate::table::{FIRST_BIG_TAG, Protocols, TagTable, fmt_bits};
 use crate::text::{IncludeLoader, Item, ItemSink, TEXT_MAGIC, read_profile_into};
 
-/// Estimated size at which the original split its output on its own (see [`estimate`]).
+/// Estimated size at which the original split its output on its own (by its own, flawed
+/// estimate of the file's size, which the compiler reproduces).
 pub const AUTO_SPLIT_AT: usize = 2001;
 /// The original built each file in a stack buffer: bytes from this offset on overwrote the
 /// output name it used next (the extended file's name and the split pointer).
@@ -852,7 +853,7 @@ impl Build<'_> {
     }
 }
 
-/// Compiles items (from [`read_profile`]) into the output files. Any iterator of item
+/// Compiles items (from [`crate::text::read_profile`]) into the output files. Any iterator of item
 /// references works, so a caller can chain a shared template and per-device items
 /// without copying the template.
 pub fn compile_items<'i, I>(

@@ -7,7 +7,7 @@
 //! - [`diagnose`] groups transfers into one timeline per client and reports the
 //!   conversion guide's traps as [`crate::assist::Finding`]s;
 //! - [`client`] is a read-only TFTP client (RFC 1350 with the RFC 2347/2348/2349 options);
-//! - [`probe`] plays a phone against a server through the [`probe::Fetch`] trait, parsing
+//! - [`probe`] plays a phone against a server through the [`probe::Transport`] trait, parsing
 //!   each file with the project's parsers and following the names they hold.
 //!
 //! Every finding cites its check in [`CHECKS`] and a rule of `conversion-rules.md`.

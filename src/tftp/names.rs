@@ -6,13 +6,13 @@ use serde::Serialize;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum DeviceKind {
-    /// 7940/7960 asking for SIP files (OS79XX.TXT, SIPDefault.cnf, SIP<MAC>.cnf, RINGLIST.DAT).
+    /// 7940/7960 asking for SIP files (`OS79XX.TXT`, `SIPDefault.cnf`, `SIP<MAC>.cnf`, `RINGLIST.DAT`).
     Sip7940,
-    /// 7940/7960 (or another CallManager phone) asking for SEP<MAC>.cnf.xml.
+    /// 7940/7960 (or another CallManager phone) asking for `SEP<MAC>.cnf.xml`.
     Sccp7940,
-    /// 7912G (gkdefault.cfg, gk<mac>).
+    /// 7912G (`gkdefault.cfg`, `gk<mac>`).
     Phone7912,
-    /// 7905G (lddefault.cfg, ld<mac>).
+    /// 7905G (`lddefault.cfg`, `ld<mac>`).
     Phone7905,
 }
 
