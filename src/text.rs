@@ -171,7 +171,8 @@ fn split_line(line: &[u8], has_cr: bool) -> Option<(&[u8], &[u8])> {
 pub trait ItemSink {
     /// One `Name Value` line; `at` holds until the next call only.
     fn assign(&mut self, name: &[u8], value: &[u8], at: &Location) -> Result<()>;
-    /// A diagnostic where the reading arose it (an include nested too deep).
+    /// A diagnostic the reading itself raised (an include nested too deep), in its place
+    /// among the lines.
     fn diag(&mut self, diag: Diagnostic) -> Result<()>;
 }
 
@@ -192,9 +193,8 @@ impl ItemSink for Vec<Item> {
 }
 
 /// Where `byte` first is in `bytes`, eight bytes at a time: a word holds the byte where
-/// it XORed with eight copies of it has a zero byte, and the lowest flag of the classic
-/// zero-byte test is the first one. (Not `memchr`: its one-time CPU probe costs a
-/// process, which compiles one profile, more than this search.)
+/// the word XOR eight copies of the byte has a zero byte. (Not `memchr`: its one-time
+/// CPU probe costs a process, which compiles one profile, more than this search saves.)
 pub(crate) fn find_byte(byte: u8, bytes: &[u8]) -> Option<usize> {
     let pattern = ONES * u64::from(byte);
     let mut at = 0;
@@ -214,8 +214,8 @@ pub(crate) fn find_byte(byte: u8, bytes: &[u8]) -> Option<usize> {
 
 const ONES: u64 = 0x0101_0101_0101_0101;
 
-/// The top bit of each zero byte of `x` set, and at most of bytes above the first zero
-/// byte otherwise: the lowest set bit marks the first zero byte.
+/// Sets the top bit of every zero byte of `x` (borrows may also set it in bytes above the
+/// first zero byte, never below): the lowest set bit marks the first zero byte.
 fn zero_bytes(x: u64) -> u64 {
     x.wrapping_sub(ONES) & !x & 0x8080_8080_8080_8080
 }
