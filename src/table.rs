@@ -908,6 +908,11 @@ mod tests {
             Some(22)
         );
         assert_eq!(t.by_name(b"longerthansixteen\xe9\xfb", context::ALL), None);
+        // Found by fuzzing (table_parse): a lone byte above 0x7f as the name.
+        let (t2, _) = TagTable::parse(b"- 9,\x81 \n");
+        let d = &t2.entries()[0];
+        assert_eq!(&*d.raw_name(), b"\x81");
+        assert!(t2.by_name(b"\x81", context::ALL).is_some());
         let d = t.by_name(b"Plain", context::ALL).unwrap();
         assert_eq!(&*d.raw_name(), b"Plain");
         let d = t.by_name(b"CAF\xe9X", context::ALL).unwrap();
