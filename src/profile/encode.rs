@@ -976,14 +976,7 @@ mod tests {
     #[test]
     fn non_ascii_names_compile_as_recorded() {
         let (table, _) = TagTable::parse(b"20,0x0028,Caf\xe9X,1\n21,0x0028,Plain,1\n");
-        let out = compile(
-            b"#txt\nCAF\xe9x:1\nPlain:1\n",
-            Path::new("in.txt"),
-            &mut NoIncludes,
-            &table,
-            &CompileOptions::default(),
-        )
-        .unwrap();
+        let out = compile_in(&table, b"#txt\nCAF\xe9x:1\nPlain:1\n").unwrap();
         assert_eq!(
             hex::encode(&out.files[0].bytes),
             "23617461fffe04002d0006140101150101"
@@ -1187,6 +1180,17 @@ mod tests {
         assert_eq!(payload_hex("#txt\nMGCPPort:1\nUseTftp:1\n", &sip), "140101");
     }
 
+    /// `text` compiled as the file `t` with `table` and no switches.
+    fn compile_in(table: &TagTable, text: &[u8]) -> Result<CompileOutput> {
+        compile(
+            text,
+            Path::new("t"),
+            &mut NoIncludes,
+            table,
+            &CompileOptions::default(),
+        )
+    }
+
     fn compile_with(text: &str, opts: &CompileOptions) -> CompileOutput {
         compile(
             text.as_bytes(),
@@ -1368,14 +1372,7 @@ mod tests {
     #[test]
     fn tags_above_7fff_are_too_big() {
         let t = TagTable::parse(b"0x8001,0x10,Name,8\n").0;
-        let out = compile(
-            b"#txt\nName:abc\n",
-            Path::new("t"),
-            &mut NoIncludes,
-            &t,
-            &CompileOptions::default(),
-        )
-        .unwrap();
+        let out = compile_in(&t, b"#txt\nName:abc\n").unwrap();
         assert_eq!(
             hex::encode(&out.files[0].bytes),
             "23617461fffe040129000403616263"
