@@ -58,16 +58,6 @@ impl Note {
     }
 }
 
-/// What became of a value.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Encoded {
-    Value(Vec<u8>),
-    /// An obsolete `*Freq` tone with too few parts: the original printed
-    /// `error: invalid tone specification` and stored whatever its buffer held; we store
-    /// zeros.
-    InvalidTone(Vec<u8>),
-}
-
 /// What [`encode_into`] appended: a value, or the zeros of an invalid tone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Appended {
@@ -735,27 +725,9 @@ fn encode_string(desc: &Descriptor, text: &[u8], n: &mut Notes<'_>, out: &mut Ve
     out.extend_from_slice(text);
 }
 
-/// Encodes one value for its descriptor. The caller handles empty values and limits.
-/// `reveal`: whether notes may quote the value (false for sensitive attributes).
-pub fn encode(
-    desc: &Descriptor,
-    text: &[u8],
-    reveal: bool,
-    notes: &mut Vec<Note>,
-) -> Result<Encoded, Unhandled> {
-    let mut value = Vec::new();
-    let n = &mut Notes {
-        out: notes,
-        reveal: Reveal::Given(reveal),
-    };
-    Ok(match encode_with(desc, text, n, &mut value)? {
-        Appended::Value => Encoded::Value(value),
-        Appended::InvalidTone => Encoded::InvalidTone(value),
-    })
-}
-
-/// [`encode`] appending the value to `out` (the compiler's one buffer for all values);
-/// notes quote the value only where [`reveals`] allows it.
+/// Encodes one value for its descriptor, appending it to `out` (the compiler's one buffer
+/// for all values). The caller handles empty values and limits. Notes quote the value
+/// only where [`reveals`] allows it.
 pub fn encode_into(
     desc: &Descriptor,
     text: &[u8],
@@ -1000,6 +972,34 @@ mod tests {
             context: 0xF,
             line: 1,
         }
+    }
+
+    /// What became of a value, for the assertions.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    enum Encoded {
+        Value(Vec<u8>),
+        /// An obsolete `*Freq` tone with too few parts: the original printed
+        /// `error: invalid tone specification` and stored whatever its buffer held; we
+        /// store zeros.
+        InvalidTone(Vec<u8>),
+    }
+
+    /// Encodes as the compiler does, with `reveal` given rather than read from the name.
+    fn encode(
+        desc: &Descriptor,
+        text: &[u8],
+        reveal: bool,
+        notes: &mut Vec<Note>,
+    ) -> Result<Encoded, Unhandled> {
+        let mut value = Vec::new();
+        let n = &mut Notes {
+            out: notes,
+            reveal: Reveal::Given(reveal),
+        };
+        Ok(match encode_with(desc, text, n, &mut value)? {
+            Appended::Value => Encoded::Value(value),
+            Appended::InvalidTone => Encoded::InvalidTone(value),
+        })
     }
 
     fn enc(fmt: u16, size: u16, text: &str) -> Result<Encoded, Unhandled> {
