@@ -46,30 +46,17 @@ pub fn parse_c_int(text: &[u8], sign: Signedness) -> Option<CInt> {
         .strip_suffix(b"\r\n")
         .or_else(|| text.strip_suffix(b"\n"))
         .unwrap_or(text);
-    if let [b'1'..=b'9', ..] = text
-        && text.len() <= 9
-        && text.iter().all(u8::is_ascii_digit)
-    {
-        let value = text.iter().fold(0u32, |v, &d| v * 10 + u32::from(d - b'0'));
-        return Some(CInt {
-            value,
-            consumed: text.len(),
-            octal: false,
-            clamped: false,
-        });
-    }
     // So are table numbers, in hex: seven digits cannot reach 2^31.
-    if let [b'0', b'x' | b'X', digits @ ..] = text
-        && (1..=7).contains(&digits.len())
-        && digits.iter().all(u8::is_ascii_hexdigit)
-    {
-        let value = digits.iter().fold(0u32, |v, &d| {
-            let digit = match d {
-                b'0'..=b'9' => d - b'0',
-                _ => (d | 0x20) - b'a' + 10,
-            };
-            v * 16 + u32::from(digit)
-        });
+    let (digits, radix) = match text {
+        [b'1'..=b'9', ..] if text.len() <= 9 => (text, 10),
+        [b'0', b'x' | b'X', rest @ ..] if (1..=7).contains(&rest.len()) => (rest, 16),
+        _ => return parse_c_int_any(text_with_end, sign),
+    };
+    let digit = |d: &u8| char::from(*d).to_digit(radix);
+    if digits.iter().all(|d| digit(d).is_some()) {
+        let value = digits
+            .iter()
+            .fold(0u32, |v, d| v * radix + digit(d).unwrap_or(0));
         return Some(CInt {
             value,
             consumed: text.len(),

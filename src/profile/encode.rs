@@ -215,12 +215,7 @@ impl Store {
 
     /// How many records there are.
     fn len(&self) -> usize {
-        self.big.len()
-            + self
-                .present
-                .iter()
-                .map(|w| w.count_ones() as usize)
-                .sum::<usize>()
+        self.big.len() + self.small.len()
     }
 
     /// The small records, by ascending tag.
