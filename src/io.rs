@@ -168,11 +168,7 @@ pub fn sync_staged<'a>(dir: &Path, staged: impl Iterator<Item = &'a Staged>) -> 
     }
     #[cfg(target_os = "linux")]
     {
-        let folder = std::fs::File::open(dir).map_err(write_err(dir))?;
-        rustix::fs::syncfs(&folder).map_err(|e| Error::Write {
-            path: dir.to_path_buf(),
-            source: e.into(),
-        })
+        syncfs(dir).map_err(write_err(dir))
     }
     #[cfg(not(target_os = "linux"))]
     {
@@ -302,8 +298,7 @@ impl NewFolder {
 fn sync_folder_data(dir: &Path) -> std::io::Result<()> {
     #[cfg(target_os = "linux")]
     {
-        let folder = std::fs::File::open(dir)?;
-        rustix::fs::syncfs(&folder).map_err(std::io::Error::from)
+        syncfs(dir)
     }
     #[cfg(not(target_os = "linux"))]
     {
@@ -312,6 +307,13 @@ fn sync_folder_data(dir: &Path) -> std::io::Result<()> {
         }
         std::fs::File::open(dir)?.sync_all()
     }
+}
+
+/// Flushes the whole file system holding `dir` (one call for any number of files).
+#[cfg(target_os = "linux")]
+fn syncfs(dir: &Path) -> std::io::Result<()> {
+    let folder = std::fs::File::open(dir)?;
+    rustix::fs::syncfs(&folder).map_err(std::io::Error::from)
 }
 
 /// Renames `from` to `to`, failing if `to` exists (even as an empty folder).
