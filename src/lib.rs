@@ -34,6 +34,7 @@ pub mod batch;
 pub mod cnum;
 pub mod codec;
 pub mod crypto;
+pub mod device;
 pub mod diag;
 pub mod file;
 pub mod finding;
