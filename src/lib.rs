@@ -31,6 +31,7 @@
 
 pub mod assist;
 pub mod batch;
+pub mod catalogue;
 pub mod cnum;
 pub mod codec;
 pub mod crypto;
