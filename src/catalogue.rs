@@ -1033,7 +1033,10 @@ impl Catalogue {
                 ValueType::Bool
             } else if d.fmt & fmt_bits::IPV4 != 0 && d.fmt & fmt_bits::STRING == 0 {
                 ValueType::Ipv4
-            } else if d.fmt & fmt_bits::STRING != 0 {
+            } else if d.fmt & fmt_bits::STRING != 0
+                && d.fmt & (fmt_bits::SHORTS | fmt_bits::OLD_TONE | fmt_bits::DIGITS) == 0
+            {
+                // Plain text: `size` bytes. Tones and lists count their size in numbers.
                 ValueType::Str { max }
             } else {
                 // Numbers, digit strings, tones, lists: the compiler checks their form.

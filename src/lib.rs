@@ -40,6 +40,7 @@ pub mod diag;
 pub mod file;
 pub mod finding;
 pub mod io;
+pub mod lint;
 pub mod pkg;
 pub mod profile;
 pub mod report;

@@ -68,6 +68,10 @@ enum Command {
     /// Fetch from a TFTP server what a phone would, following the names in each file
     /// (read-only; exit 1 on problems).
     Probe(super::tftp::ProbeArgs),
+    /// Check configuration files (.cnf, .cnf.xml, #txt) or a whole TFTP root against Cisco's
+    /// parameter definitions (exit 1 on errors).
+    #[command(after_help = super::lint::AFTER_HELP)]
+    Lint(super::lint::LintArgs),
 }
 
 #[derive(Args, Debug)]
@@ -235,6 +239,7 @@ const SUBCOMMANDS: &[&str] = &[
     "upgradecode",
     "tftplog",
     "probe",
+    "lint",
     "tables",
     "completions",
     "manpage",
@@ -360,11 +365,19 @@ impl CompilerSwitches {
 }
 
 pub fn run(args: Vec<OsString>) -> i32 {
+    let lint = args.get(1).is_some_and(|a| a == "lint");
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
-            return if e.use_stderr() { 1 } else { 0 };
+            // lint keeps 1 for "errors found": its usage errors are 2.
+            return if !e.use_stderr() {
+                0
+            } else if lint {
+                2
+            } else {
+                1
+            };
         }
     };
     let result = match cli.command {
@@ -422,6 +435,7 @@ pub fn run(args: Vec<OsString>) -> i32 {
         Command::Upgradecode(a) => super::assist::run_upgradecode(&a),
         Command::Tftplog(a) => Ok(super::tftp::run_tftplog(&a)),
         Command::Probe(a) => super::tftp::run_probe(&a),
+        Command::Lint(a) => Ok(super::lint::run_lint(&a)),
     };
     result.unwrap_or_else(|e| failure::report(&e))
 }
