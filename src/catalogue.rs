@@ -19,6 +19,7 @@
 //! let paris = cat.zone("Europe/Paris").unwrap();
 //! assert_eq!(paris.xml_name, "Romance Standard/Daylight Time");
 //! ```
+use std::collections::HashMap;
 use std::fmt;
 use std::sync::OnceLock;
 
@@ -768,6 +769,8 @@ pub struct Catalogue {
     pub zones: Vec<ZoneMap>,
     /// Lines of the data files that did not read (a test keeps this empty).
     pub load_errors: Vec<String>,
+    /// Per kind: lower-case name -> positions in the kind's list.
+    folded: HashMap<ConfigKind, HashMap<String, Vec<usize>>>,
 }
 
 /// Rows of a TSV file: comments and the header skipped; `(line, fields)`.
@@ -938,6 +941,7 @@ impl Catalogue {
         c.profile_7905 = Self::from_table("7912", "7905G/7912G SIP");
         c.profile_ata = Self::from_table("ata186", "ATA 186/188 SIP 3.1");
         c.load_errors = errors;
+        c.index();
         c
     }
 
@@ -1094,14 +1098,56 @@ impl Catalogue {
 
     /// Like [`Catalogue::lookup`], telling a case mismatch apart from an unknown name.
     pub fn find(&self, kind: ConfigKind, name: &str) -> Lookup<'_> {
-        let list = self.params_of(kind);
-        if let Some(p) = list.iter().find(|p| p.name == name) {
+        let base = self.base(kind);
+        let Some(hits) = self
+            .folded
+            .get(&kind)
+            .and_then(|m| m.get(&name.to_ascii_lowercase()))
+        else {
+            return Lookup::Unknown;
+        };
+        let params = hits.iter().filter_map(|&i| base.get(i));
+        if let Some(p) = params.clone().find(|p| p.name == name) {
             return Lookup::Exact(p);
         }
-        match list.iter().find(|p| p.name.eq_ignore_ascii_case(name)) {
+        match params.clone().next() {
             Some(p) if Self::case_sensitive(kind) => Lookup::OtherCase(p),
             Some(p) => Lookup::Exact(p),
             None => Lookup::Unknown,
+        }
+    }
+
+    /// The list a kind's entries come from (the XML kinds share one).
+    fn base(&self, kind: ConfigKind) -> &[Param] {
+        match kind {
+            ConfigKind::SipCnf => &self.sip_cnf,
+            ConfigKind::SipXml | ConfigKind::SccpXml => &self.sep_xml,
+            ConfigKind::Profile7905 => &self.profile_7905,
+            ConfigKind::ProfileAta => &self.profile_ata,
+        }
+    }
+
+    /// Builds the name index (lower-case name -> positions in the kind's list).
+    fn index(&mut self) {
+        for kind in [
+            ConfigKind::SipCnf,
+            ConfigKind::SipXml,
+            ConfigKind::SccpXml,
+            ConfigKind::Profile7905,
+            ConfigKind::ProfileAta,
+        ] {
+            let mut m: HashMap<String, Vec<usize>> = HashMap::new();
+            for (i, p) in self.base(kind).iter().enumerate() {
+                let admitted = !matches!(
+                    (kind, p.protocol),
+                    (ConfigKind::SipXml, ProtocolScope::Sccp)
+                        | (ConfigKind::SccpXml, ProtocolScope::Sip)
+                );
+                if admitted {
+                    m.entry(p.name.to_ascii_lowercase()).or_default().push(i);
+                }
+            }
+            self.folded.insert(kind, m);
         }
     }
 

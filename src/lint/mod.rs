@@ -35,6 +35,8 @@ pub use root::{lint_root_files, missing_loads};
 pub const MAX_CONFIG_BYTES: u64 = 1 << 20;
 /// Most entries read from a folder tree.
 pub const MAX_ENTRIES: usize = 10_000;
+/// Findings of one check in one file before the rest are summed up in one more.
+pub const MAX_PER_CHECK: usize = 100;
 /// Most XML nodes parsed from one file.
 pub const MAX_XML_NODES: u32 = 200_000;
 
@@ -162,7 +164,10 @@ pub(crate) fn check_name_value<'c>(
             p
         }
         Lookup::Unknown => {
-            out.push(unknown_name(cat, kind, name, file, line));
+            // Suggestions cost a comparison with every name: a file that is mostly unknown
+            // names gets them for its first ones only.
+            let suggest = out.len() < MAX_PER_CHECK;
+            out.push(unknown_name(cat, kind, name, file, line, suggest));
             return None;
         }
     };
@@ -178,8 +183,13 @@ pub(crate) fn unknown_name(
     name: &str,
     file: &str,
     line: Option<usize>,
+    suggest: bool,
 ) -> Finding {
-    let near = cat.suggest(kind, name);
+    let near = if suggest {
+        cat.suggest(kind, name)
+    } else {
+        Vec::new()
+    };
     let what = match kind {
         ConfigKind::SipXml | ConfigKind::SccpXml => "element",
         _ => "parameter",
@@ -248,6 +258,47 @@ pub fn lint_file(name: &str, bytes: &[u8]) -> Vec<Finding> {
         None => {}
     }
     out.extend(root::name_case(name));
+    cap(out)
+}
+
+/// Keeps the first [`MAX_PER_CHECK`] findings of each check; one more says how many were left.
+fn cap(findings: Vec<Finding>) -> Vec<Finding> {
+    let mut count: std::collections::HashMap<String, usize> = Default::default();
+    let mut out = Vec::with_capacity(findings.len().min(4 * MAX_PER_CHECK));
+    for f in findings {
+        let n = count.entry(f.code.clone()).or_default();
+        *n += 1;
+        if *n <= MAX_PER_CHECK {
+            out.push(f);
+        }
+    }
+    let mut over: Vec<(String, usize)> = count
+        .into_iter()
+        .filter(|&(_, n)| n > MAX_PER_CHECK)
+        .collect();
+    over.sort();
+    for (code, n) in over {
+        let file = out
+            .iter()
+            .find(|f| f.code == code)
+            .map(|f| f.file.clone())
+            .unwrap_or_default();
+        let mut f = finding(
+            &code,
+            &file,
+            None,
+            format!(
+                "{} more {code} findings in this file (only the first {MAX_PER_CHECK} are listed)",
+                n - MAX_PER_CHECK
+            ),
+            "Fix the ones listed and lint the file again.".into(),
+        );
+        f.severity = out
+            .iter()
+            .find(|g| g.code == code)
+            .map_or(f.severity, |g| g.severity);
+        out.push(f);
+    }
     out
 }
 

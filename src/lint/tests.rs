@@ -433,3 +433,23 @@ fn untrusted_bytes_never_panic() {
     );
     let _ = lint_file("SEP0014F28DD38A.cnf.xml", deep.as_bytes());
 }
+
+#[test]
+fn a_noisy_file_is_capped_per_check_and_fast() {
+    let text: String = (0..5000)
+        .map(|i| format!("timer_regist_{i}: {i}\n"))
+        .collect();
+    let t = std::time::Instant::now();
+    let f = lint_file("SIPDefault.cnf", text.as_bytes());
+    assert_eq!(f.len(), MAX_PER_CHECK + 1, "{:#?}", f.last());
+    let last = f.last().unwrap();
+    assert_eq!(last.code, "unknown-parameter");
+    assert!(
+        last.message
+            .starts_with("4900 more unknown-parameter findings"),
+        "{}",
+        last.message
+    );
+    // Generous for a debug build on a busy machine; the uncapped version took minutes.
+    assert!(t.elapsed().as_secs() < 20, "{:?}", t.elapsed());
+}

@@ -246,8 +246,14 @@ impl Walker<'_, '_> {
                     }
                     None => {
                         if !path.starts_with("loadInformation") {
-                            let mut f =
-                                unknown_name(self.cat, ConfigKind::SccpXml, path, file, line);
+                            let mut f = unknown_name(
+                                self.cat,
+                                ConfigKind::SccpXml,
+                                path,
+                                file,
+                                line,
+                                false,
+                            );
                             let near: Vec<String> = crate::catalogue::nearest(
                                 path,
                                 self.cat.xml_default.iter().map(|p| p.name.as_str()),
