@@ -354,7 +354,10 @@ fn other_table_hint(input: &[u8], table: &TagTable, job: &Job, text: &[u8]) -> O
         .then_some(())?;
     let opts = inspect_options(job);
     let ins = cfgfmt::profile::inspect::inspect(input, table, "", &opts);
-    let hint = ins.findings.iter().find(|f| f.code == "other-table")?;
+    let hint = ins
+        .findings
+        .iter()
+        .find(|f| f.code == profile::inspect::checks::OTHER_TABLE.id)?;
     Some(format!("note: {}", hint.message))
 }
 
