@@ -19,16 +19,6 @@
 //! # Ok::<(), cfgfmt::diag::Error>(())
 //! ```
 
-#![cfg_attr(
-    not(test),
-    deny(
-        clippy::unwrap_used,
-        clippy::expect_used,
-        clippy::panic,
-        clippy::indexing_slicing
-    )
-)]
-
 pub mod assist;
 pub mod batch;
 pub mod cnum;

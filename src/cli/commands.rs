@@ -246,7 +246,8 @@ pub fn is_subcommand(arg: &str) -> bool {
 }
 
 /// The subcommand a mistyped word most likely meant: one or two letters off (one for
-/// words of five letters or fewer), never for a word that names an existing file.
+/// words of five letters or fewer; two letters swapped count one: `inpsect`), never for a
+/// word that names an existing file.
 pub fn did_you_mean(word: &str) -> Option<&'static str> {
     if word.starts_with('-') || word.len() < 3 || std::path::Path::new(word).exists() {
         return None;
@@ -254,40 +255,10 @@ pub fn did_you_mean(word: &str) -> Option<&'static str> {
     let limit = if word.len() <= 5 { 1 } else { 2 };
     SUBCOMMANDS
         .iter()
-        .map(|s| (edit_distance(word, s), *s))
+        .map(|s| (strsim::osa_distance(word, s), *s))
         .filter(|&(d, _)| d <= limit)
         .min_by_key(|&(d, _)| d)
         .map(|(_, s)| s)
-}
-
-/// Levenshtein distance, transpositions counting one (`inpsect` is one from `inspect`).
-fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut rows = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in rows.iter_mut().enumerate() {
-        if let Some(first) = row.first_mut() {
-            *first = i;
-        }
-    }
-    if let Some(first) = rows.first_mut() {
-        for (j, cell) in first.iter_mut().enumerate() {
-            *cell = j;
-        }
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut d = (rows[i - 1][j] + 1)
-                .min(rows[i][j - 1] + 1)
-                .min(rows[i - 1][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                d = d.min(rows[i - 2][j - 2] + 1);
-            }
-            rows[i][j] = d;
-        }
-    }
-    rows[a.len()][b.len()]
 }
 
 pub fn print_help() -> i32 {

@@ -2,7 +2,7 @@
 //!
 //! Every parser borrows the file bytes (`&[u8]`) and returns typed structures or a
 //! [`PkgError`] naming the byte offset where the input stopped making sense. Untrusted input
-//! never panics: the crate-wide lints in `lib.rs` forbid the usual ways to get it wrong.
+//! never panics: the lints of `Cargo.toml` (`[lints.clippy]`) forbid the usual ways to get it wrong.
 pub mod bundle;
 pub mod bytes;
 pub mod detect;
