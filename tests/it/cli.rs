@@ -583,6 +583,45 @@ fn mistyped_subcommand_suggests_the_right_one() {
     assert!(stderr(&o).contains("can't open ptag file"));
 }
 
+/// A word that is no subcommand, followed by an option the original never had, is an
+/// unknown subcommand (it used to reach the original's parser, whose `--help` printed the
+/// top-level help with exit status 0).
+#[test]
+fn unknown_subcommand_is_an_error_with_a_suggestion() {
+    let dir = scratch(&[]);
+    let o = run(dir.path(), &["provision", "--help"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stdout(&o).is_empty(), "{}", stdout(&o));
+    let err = stderr(&o);
+    assert!(err.contains("unrecognized subcommand 'provision'"), "{err}");
+    // Nothing is close to it: every subcommand is listed, derived from the clap definition.
+    for sub in ["compile", "doctor", "probe", "tftplog", "manpage"] {
+        assert!(err.contains(sub), "{sub}: {err}");
+    }
+    // Close to one: that one is suggested.
+    let o = run(dir.path(), &["inspct", "--json", "x.bin"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("did you mean 'inspect'"),
+        "{}",
+        stderr(&o)
+    );
+    // The same word alone may be the original's missing input: its usage banner and exit
+    // status, and a hint on stderr.
+    let o = run(dir.path(), &["provision"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("cfgfmt-rs --help"), "{}", stderr(&o));
+    // A file of that name stays an input, `--` options and all.
+    let dir = scratch(&[("provision", "#txt\n")]);
+    let o = run(dir.path(), &["provision", "out.cfg", "--strict"]);
+    assert!(!stderr(&o).contains("unrecognized"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("can't open ptag file"),
+        "{}",
+        stderr(&o)
+    );
+}
+
 #[test]
 fn completions_and_manpage() {
     let dir = scratch(&[]);
