@@ -174,7 +174,7 @@ impl Check {
 /// Declares a catalogue: one `pub const` [`Check`] per entry and a slice naming them all, so
 /// the slice cannot miss a check the code uses.
 ///
-/// ```ignore
+/// ```text
 /// catalogue! {
 ///     /// Every check `lint` runs.
 ///     pub const CHECKS;
@@ -215,9 +215,12 @@ pub(crate) use catalogue;
 /// Every catalogue of the library: `doctor`'s, `tftplog`/`probe`'s, and `inspect`'s (profiles,
 /// then packages). A module with new checks adds its slice here.
 pub const CATALOGUES: &[(&str, &[Check])] = &[
+    #[cfg(feature = "firmware")]
     ("doctor", crate::assist::CHECKS),
+    #[cfg(feature = "firmware")]
     ("tftp", crate::tftp::CHECKS),
     ("inspect-profile", crate::profile::inspect::CHECKS),
+    #[cfg(feature = "firmware")]
     ("inspect-package", crate::pkg::CHECKS),
 ];
 
