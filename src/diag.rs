@@ -20,6 +20,7 @@ pub struct Location {
 pub use crate::finding::Severity;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum DiagKind {
     /// A tag table line the original complained about.
     Table(crate::table::TableWarning),
@@ -171,6 +172,7 @@ impl fmt::Display for Diagnostic {
 /// The messages say what went wrong and nothing else: the front end leads each with
 /// `error: ` (see [`Error::lead`]), as the original printed them.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
     #[error("can't open ptag file: '{}'", .path.display())]
     CannotOpenTable { path: PathBuf },

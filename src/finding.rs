@@ -35,6 +35,7 @@ impl std::fmt::Display for Severity {
 /// Where in its file a finding is: a 1-based line of a text file, or a byte offset.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum Location {
     Line(usize),
     Offset(usize),

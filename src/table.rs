@@ -176,6 +176,7 @@ impl Descriptor {
 
 /// What the original did not like about one table line.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum TableWarningKind {
     /// Fewer than four fields: the line is skipped. `text` is the piece the original read
     /// (at most 79 bytes, with its line feed), up to any NUL, as it printed it.

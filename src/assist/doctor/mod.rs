@@ -71,6 +71,7 @@ impl Report {
 }
 
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum DoctorError {
     #[error("cannot read folder {path}: {source}")]
     Folder {
