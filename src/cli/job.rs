@@ -249,8 +249,15 @@ pub fn table_diagnostics(warnings: &[TableWarning]) -> Vec<Diagnostic> {
 fn print_diagnostics(diags: &[Diagnostic]) {
     let mut err = std::io::stderr().lock();
     for d in diags {
-        let _ = writeln!(err, "{d}");
+        print_diagnostic(&mut err, d, b"");
     }
+}
+
+/// One diagnostic line as the original printed it: names that are not UTF-8 as their bytes.
+pub fn print_diagnostic(out: &mut impl Write, d: &Diagnostic, prefix: &[u8]) {
+    let _ = out.write_all(prefix);
+    let _ = out.write_all(&d.to_bytes());
+    let _ = out.write_all(b"\n");
 }
 
 fn counts_against_strict(d: &Diagnostic) -> bool {
@@ -269,7 +276,7 @@ pub fn run(job: &Job) -> i32 {
             let mut err = std::io::stderr().lock();
             if let Error::Refused { diagnostics, .. } = &e {
                 for d in diagnostics {
-                    let _ = writeln!(err, "{d}");
+                    print_diagnostic(&mut err, d, b"");
                 }
             }
             let _ = writeln!(err, "{}", message(&e, job));

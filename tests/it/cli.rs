@@ -783,3 +783,41 @@ fn broken_pipe_ends_quietly() {
     assert_eq!(out.status.code(), Some(141), "{}", stderr(&out));
     assert_eq!(stderr(&out), "");
 }
+
+/// Names that are not UTF-8 print as their bytes, as the original printed them (checked
+/// against cfgfmt 2.3: `warning: unknown attribute 'CAF\xe9x' @line 2 of in.txt`); a bad
+/// table line keeps its bytes too, its control characters escaped.
+#[test]
+fn names_that_are_not_utf8_print_as_bytes() {
+    let dir = scratch(&[]);
+    std::fs::write(
+        dir.path().join("in.txt"),
+        b"#txt\nCAF\xe9x:1\nUseTftp:\n\xff\xfe:\n",
+    )
+    .unwrap();
+    let mut table = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/formats/tables/7905-7912-sip.dat"
+    ))
+    .unwrap();
+    table.extend_from_slice(b"bad\xe9line\x1b here\n");
+    std::fs::write(dir.path().join("t.dat"), table).unwrap();
+    let o = run(dir.path(), &["-tt.dat", "in.txt", "out.cfg"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let lines: Vec<&[u8]> = o.stderr.split(|&b| b == b'\n').collect();
+    for want in [
+        &b"warning: unknown attribute 'CAF\xe9x' @line 2 of in.txt"[..],
+        b"warning: empty value for attribute 'UseTftp' @line 3 of in.txt",
+        b"warning: unknown attribute '\xff\xfe' @line 4 of in.txt",
+    ] {
+        assert!(lines.contains(&want), "{}", stderr(&o));
+    }
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.ends_with(b", bad ptag bad\xe9line\\x1b here")),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!o.stderr.windows(3).any(|w| w == "\u{fffd}".as_bytes()));
+}
