@@ -2,6 +2,7 @@
 //! double quotes, anything after `;` ignored (Cisco's sample and CME rely on it).
 use std::collections::HashMap;
 
+use super::checks;
 use super::{check_name_value, finding};
 use crate::catalogue::{Catalogue, Scope};
 use crate::device::ConfigKind;
@@ -82,7 +83,7 @@ pub(crate) fn lint(file: &str, bytes: &[u8], default_file: bool, out: &mut Vec<F
                     Some((n, _)) => format!("Write {}: value", n.trim_start_matches('"')),
                     None => "Write the line as name: \"value\".".into(),
                 };
-                out.push(finding("config-syntax", file, Some(line), why, fix));
+                out.push(finding(&checks::CONFIG_SYNTAX, file, Some(line), why, fix));
                 continue;
             }
             Line::Entry { name, value } => (name, value),
@@ -100,7 +101,7 @@ pub(crate) fn lint(file: &str, bytes: &[u8], default_file: bool, out: &mut Vec<F
         if let Some(&(first, v0)) = seen.get(name) {
             if v0 == value {
                 out.push(finding(
-                    "duplicate-key",
+                    &checks::DUPLICATE_KEY,
                     file,
                     Some(line),
                     format!("{name} is set again, to the same value as at line {first}"),
@@ -113,7 +114,7 @@ pub(crate) fn lint(file: &str, bytes: &[u8], default_file: bool, out: &mut Vec<F
                     format!("{name} is set to \"{value}\" here and to \"{v0}\" at line {first}")
                 };
                 out.push(finding(
-                    "conflicting-duplicate",
+                    &checks::CONFLICTING_DUPLICATE,
                     file,
                     Some(line),
                     msg,
@@ -126,7 +127,7 @@ pub(crate) fn lint(file: &str, bytes: &[u8], default_file: bool, out: &mut Vec<F
         if let Some(p) = p.filter(|p| default_file && p.scope == Scope::Phone && !value.is_empty())
         {
             out.push(finding(
-                "per-phone-in-default",
+                &checks::PER_PHONE_IN_DEFAULT,
                 file,
                 Some(line),
                 format!(

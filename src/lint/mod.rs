@@ -20,7 +20,7 @@ use serde::Serialize;
 
 use crate::catalogue::{Catalogue, Lookup, Param, ProblemKind, ValueProblem};
 use crate::device::ConfigKind;
-use crate::finding::{Finding, Severity};
+use crate::finding::{Check, Finding, Severity};
 
 mod checks;
 mod cnf;
@@ -28,7 +28,7 @@ mod profile;
 mod root;
 mod xml;
 
-pub use checks::{LINT_CHECKS, LintCheck, lint_check};
+pub use checks::{LINT_CHECKS, lint_check};
 pub use root::{lint_root_files, missing_loads};
 
 /// Largest configuration file read (Cisco's are a few KiB).
@@ -83,17 +83,17 @@ impl FileRole {
 
 /// A finding of check `id` (its severity and "why" from [`LINT_CHECKS`]).
 pub(crate) fn finding(
-    id: &str,
+    check: &Check,
     file: &str,
     line: Option<usize>,
     message: String,
     fix: String,
 ) -> Finding {
-    let def = lint_check(id);
-    Finding::new(id, def.map_or(Severity::Error, |d| d.severity), message)
+    check
+        .finding(message)
         .in_file(file)
         .at_line(line)
-        .why(def.map_or("", |d| d.why))
+        .why(check.why)
         .fix(fix)
 }
 
@@ -112,29 +112,29 @@ pub(crate) fn value_finding(
     line: Option<usize>,
 ) -> Finding {
     let short = p.name.rsplit('/').next().unwrap_or(&p.name);
-    let id = if short == "callForwardURI" {
-        "call-forward-uri"
+    let check = if short == "callForwardURI" {
+        &checks::CALL_FORWARD_URI
     } else {
         match problem.kind {
-            ProblemKind::OutOfRange => "value-out-of-range",
-            ProblemKind::NotANumber => "value-not-a-number",
+            ProblemKind::OutOfRange => &checks::VALUE_OUT_OF_RANGE,
+            ProblemKind::NotANumber => &checks::VALUE_NOT_A_NUMBER,
             ProblemKind::NotAllowed | ProblemKind::TextInNode if short == "time_zone" => {
-                "unknown-time-zone"
+                &checks::UNKNOWN_TIME_ZONE
             }
-            ProblemKind::NotAllowed | ProblemKind::TextInNode => "value-not-allowed",
-            ProblemKind::WrongCase => "value-wrong-case",
-            ProblemKind::OnOff => "on-off-boolean",
-            ProblemKind::TooLong => "value-too-long",
-            ProblemKind::HostNotIp => "host-name-not-ip",
-            ProblemKind::BadAddress => "bad-address",
-            ProblemKind::UnknownZone => "unknown-time-zone",
+            ProblemKind::NotAllowed | ProblemKind::TextInNode => &checks::VALUE_NOT_ALLOWED,
+            ProblemKind::WrongCase => &checks::VALUE_WRONG_CASE,
+            ProblemKind::OnOff => &checks::ON_OFF_BOOLEAN,
+            ProblemKind::TooLong => &checks::TEXT_TOO_LONG,
+            ProblemKind::HostNotIp => &checks::HOST_NAME_NOT_IP,
+            ProblemKind::BadAddress => &checks::BAD_ADDRESS,
+            ProblemKind::UnknownZone => &checks::UNKNOWN_TIME_ZONE,
         }
     };
     let fix = match (&problem.suggestion, p.kind.is_secret()) {
         (Some(s), false) => format!("Write \"{s}\"."),
         _ => format!("Write {}.", p.kind.describe()),
     };
-    finding(id, file, line, problem.message, fix)
+    finding(check, file, line, problem.message, fix)
 }
 
 /// Checks one name (and its value) of a file of `kind`: unknown names with suggestions,
@@ -152,7 +152,7 @@ pub(crate) fn check_name_value<'c>(
         Lookup::Exact(p) => p,
         Lookup::OtherCase(p) => {
             out.push(finding(
-                "parameter-name-case",
+                &checks::PARAMETER_NAME_CASE,
                 file,
                 line,
                 format!(
@@ -211,7 +211,7 @@ pub(crate) fn unknown_name(
             format!("Rename it to {}.", quoted.join(" or ")),
         )
     };
-    finding("unknown-parameter", file, line, message, fix)
+    finding(&checks::UNKNOWN_PARAMETER, file, line, message, fix)
 }
 
 /// Checks a value: placeholders first, then the catalogue's type.
@@ -229,7 +229,7 @@ pub(crate) fn check_value(
             format!("\"{value}\"")
         };
         out.push(finding(
-            "template-placeholder",
+            &checks::TEMPLATE_PLACEHOLDER,
             file,
             line,
             format!("{} is still the template's {shown}", p.name),
@@ -278,25 +278,16 @@ fn cap(findings: Vec<Finding>) -> Vec<Finding> {
         .collect();
     over.sort();
     for (code, n) in over {
-        let file = out
-            .iter()
-            .find(|f| f.code == code)
-            .map(|f| f.file.clone())
-            .unwrap_or_default();
-        let mut f = finding(
-            &code,
-            &file,
-            None,
-            format!(
-                "{} more {code} findings in this file (only the first {MAX_PER_CHECK} are listed)",
-                n - MAX_PER_CHECK
-            ),
-            "Fix the ones listed and lint the file again.".into(),
+        // The summary is a finding of the same check (same severity and why).
+        let Some(mut f) = out.iter().find(|f| f.code == code).cloned() else {
+            continue;
+        };
+        f.location = None;
+        f.message = format!(
+            "{} more {code} findings in this file (only the first {MAX_PER_CHECK} are listed)",
+            n - MAX_PER_CHECK
         );
-        f.severity = out
-            .iter()
-            .find(|g| g.code == code)
-            .map_or(f.severity, |g| g.severity);
+        f.fix = "Fix the ones listed and lint the file again.".into();
         out.push(f);
     }
     out
@@ -418,7 +409,7 @@ pub fn lint_paths(paths: &[PathBuf]) -> Result<LintReport, LintError> {
 pub(crate) fn read_config(path: &Path) -> Result<Vec<u8>, Box<Finding>> {
     crate::text::read_bounded(path, MAX_CONFIG_BYTES).map_err(|e| {
         Box::new(finding(
-            "file-unreadable",
+            &checks::FILE_UNREADABLE,
             "",
             None,
             e.to_string(),

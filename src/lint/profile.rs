@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
+use super::checks;
 use super::{check_name_value, finding};
 use crate::catalogue::Catalogue;
 use crate::device::ConfigKind;
@@ -20,7 +21,7 @@ pub(crate) fn lint(file: &str, bytes: &[u8], kind: ConfigKind, out: &mut Vec<Fin
         Ok(items) => items,
         Err(e) => {
             out.push(finding(
-                "config-syntax",
+                &checks::CONFIG_SYNTAX,
                 file,
                 None,
                 format!("the profile cannot be read: {e}"),
@@ -49,14 +50,14 @@ pub(crate) fn lint(file: &str, bytes: &[u8], kind: ConfigKind, out: &mut Vec<Fin
         let key = name.to_ascii_lowercase();
         match seen.get(&key) {
             Some((first, v0)) if *v0 == value => out.push(finding(
-                "duplicate-key",
+&checks::DUPLICATE_KEY,
                 file,
                 Some(line),
                 format!("{name} is set again, to the same value as at line {first}"),
                 format!("Remove one of the two {name} lines."),
             )),
             Some((first, v0)) => out.push(finding(
-                "conflicting-duplicate",
+&checks::CONFLICTING_DUPLICATE,
                 file,
                 Some(line),
                 if secret {
@@ -103,7 +104,7 @@ fn compiler_says(file: &str, bytes: &[u8], kind: ConfigKind, out: &mut Vec<Findi
                 if keep {
                     let line = d.location.as_ref().map(|l| l.line);
                     out.push(finding(
-                        "value-not-allowed",
+                        &checks::VALUE_NOT_ALLOWED,
                         file,
                         line,
                         format!("the compiler says: {d}"),
@@ -114,7 +115,7 @@ fn compiler_says(file: &str, bytes: &[u8], kind: ConfigKind, out: &mut Vec<Findi
             }
         }
         Err(e) => out.push(finding(
-            "config-syntax",
+            &checks::CONFIG_SYNTAX,
             file,
             None,
             format!("the compiler refuses the profile: {e}"),

@@ -3,6 +3,7 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
+use super::checks;
 use super::{FileRole, LintError, MAX_CONFIG_BYTES, MAX_ENTRIES, finding, lint_file, read_config};
 use crate::device::{BootFileKind, canonical_name, classify_boot_file};
 use crate::finding::Finding;
@@ -29,7 +30,7 @@ pub(crate) fn name_case(name: &str) -> Option<Finding> {
     let want = canonical_name(base)?;
     (want != base).then(|| {
         finding(
-            "config-file-name-case",
+            &checks::CONFIG_FILE_NAME_CASE,
             name,
             None,
             format!("the phone asks for \"{want}\", not \"{base}\""),
@@ -63,7 +64,7 @@ fn walk(dir: &Path) -> Result<(Vec<String>, Vec<Finding>), LintError> {
             entries += 1;
             if entries > MAX_ENTRIES {
                 notes.push(finding(
-                    "file-unreadable",
+                    &checks::FILE_UNREADABLE,
                     ".",
                     None,
                     format!("more than {MAX_ENTRIES} entries: the rest was not checked"),
@@ -139,7 +140,7 @@ pub fn lint_root_files<'a>(files: impl IntoIterator<Item = (&'a str, &'a [u8])>)
         .filter(|(name, bytes)| FileRole::of(name, bytes).is_some())
         .flat_map(|(name, bytes)| {
             let mut f = lint_file(name, bytes);
-            f.retain(|f| f.code != "config-file-name-case");
+            f.retain(|f| f.code != checks::CONFIG_FILE_NAME_CASE.id);
             f
         })
         .collect()
@@ -189,7 +190,13 @@ pub fn missing_loads(file: &str, bytes: &[u8], root_files: &BTreeSet<String>) ->
                 )
             }
         };
-        out.push(finding("xml-load-missing", file, Some(line), message, fix));
+        out.push(finding(
+            &checks::XML_LOAD_MISSING,
+            file,
+            Some(line),
+            message,
+            fix,
+        ));
     }
     out
 }

@@ -225,7 +225,7 @@ fn value_too_long() {
     only(
         "SIP0014F28DD38A.cnf",
         "phone_label: \"Reception desk\"\n",
-        "value-too-long",
+        "text-too-long",
     );
 }
 

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use roxmltree::{Document, Node, ParsingOptions};
 
+use super::checks;
 use super::{check_name_value, check_value, finding, is_placeholder, unknown_name};
 use crate::catalogue::{Catalogue, Param, ValueType};
 use crate::device::{ConfigKind, Model};
@@ -47,7 +48,7 @@ pub(crate) fn lint(file: &str, bytes: &[u8], out: &mut Vec<Finding>) {
         Ok(d) => d,
         Err(e) => {
             out.push(finding(
-                "config-syntax",
+                &checks::CONFIG_SYNTAX,
                 file,
                 Some(e.pos().row as usize),
                 format!("not well-formed XML: {e}"),
@@ -72,7 +73,7 @@ pub(crate) fn lint(file: &str, bytes: &[u8], out: &mut Vec<Finding>) {
         "Default" => Doc::XmlDefault,
         other => {
             out.push(finding(
-                "config-syntax",
+&checks::CONFIG_SYNTAX,
                 file,
                 Some(line_of(&doc, root)),
                 format!(
@@ -139,7 +140,7 @@ impl Walker<'_, '_> {
                 self.children(child, &p.name, depth + 1);
             } else if has_elements {
                 self.out.push(finding(
-                    "value-not-allowed",
+                    &checks::VALUE_NOT_ALLOWED,
                     self.file,
                     Some(line),
                     format!(
@@ -157,17 +158,17 @@ impl Walker<'_, '_> {
         let secret = self.param(path).is_some_and(|p| p.kind.is_secret());
         let (id, msg) = if v0 == value {
             (
-                "duplicate-key",
+                &checks::DUPLICATE_KEY,
                 format!("<{path}> appears again, with the same value as at line {first}"),
             )
         } else if secret {
             (
-                "conflicting-duplicate",
+                &checks::CONFLICTING_DUPLICATE,
                 format!("<{path}> appears again, with another value than at line {first}"),
             )
         } else {
             (
-                "conflicting-duplicate",
+                &checks::CONFLICTING_DUPLICATE,
                 format!("<{path}> is \"{value}\" here and \"{v0}\" at line {first}"),
             )
         };
@@ -233,7 +234,7 @@ impl Walker<'_, '_> {
                 match other {
                     Some(p) => {
                         self.out.push(finding(
-                            "parameter-name-case",
+                            &checks::PARAMETER_NAME_CASE,
                             file,
                             line,
                             format!(
@@ -299,7 +300,7 @@ impl Walker<'_, '_> {
                     .unwrap_or_default();
                 let shown = if is_placeholder(value) { "" } else { value };
                 self.out.push(finding(
-                    "unknown-model-id",
+&checks::UNKNOWN_MODEL_ID,
                     self.file,
                     line,
                     format!("loadInformation{id} is no model's ID{hint}; no phone reads its load {shown:?}"),
@@ -319,7 +320,7 @@ impl Walker<'_, '_> {
                     })
                     .unwrap_or_else(|| "Fix the model attribute.".into());
                 self.out.push(finding(
-                    "model-id-mismatch",
+                    &checks::MODEL_ID_MISMATCH,
                     self.file,
                     line,
                     format!(

@@ -33,7 +33,7 @@ impl Doctor<'_> {
             let canonical = format!("SIP{}.cnf", mac.to_ascii_uppercase());
             if name != canonical {
                 self.push(
-                    "sip-mac-cnf-case",
+                    &check::SIP_MAC_CNF_CASE,
                     "R8",
                     &name,
                     None,
@@ -59,7 +59,7 @@ impl Doctor<'_> {
             let problems = image_version_problems(&raw, &iv);
             if !problems.is_empty() {
                 self.push(
-                    "image-version-syntax",
+                    &check::IMAGE_VERSION_SYNTAX,
                     "R25",
                     name,
                     Some(iv.line),
@@ -71,7 +71,7 @@ impl Doctor<'_> {
             if let Some(p) = iv.parsed.clone() {
                 self.named.push(p.clone());
                 self.named_load(
-                    "image-version-missing-file",
+                    &check::IMAGE_VERSION_MISSING_FILE,
                     name,
                     iv.line,
                     &iv.value,
@@ -121,7 +121,7 @@ impl Doctor<'_> {
                 if ours {
                     let line = line_of(&bytes, li.offset);
                     self.named_load(
-                        "load-information-missing-file",
+                        &check::LOAD_INFORMATION_MISSING_FILE,
                         &name,
                         line,
                         &li.value,
@@ -144,7 +144,7 @@ impl Doctor<'_> {
                 s
             };
             self.push(
-                "both-protocol-configs",
+                &check::BOTH_PROTOCOL_CONFIGS,
                 "R12",
                 ".",
                 None,
@@ -155,7 +155,7 @@ impl Doctor<'_> {
         let os = self.folder.any_case("OS79XX.TXT").is_some();
         if !sip.is_empty() && !os {
             self.push(
-                "os79xx-missing",
+                &check::OS79XX_MISSING,
                 "R10",
                 ".",
                 None,
@@ -169,7 +169,7 @@ impl Doctor<'_> {
             && !self.any_load_information
         {
             self.push(
-                "no-load-specified",
+                &check::NO_LOAD_SPECIFIED,
                 "R27",
                 ".",
                 None,
@@ -185,7 +185,7 @@ impl Doctor<'_> {
                 .map(|n| n.stem.clone())
                 .unwrap_or_default();
             self.push(
-                "sipdefault-missing",
+                &check::SIPDEFAULT_MISSING,
                 "R10",
                 "OS79XX.TXT",
                 Some(1),
@@ -207,7 +207,7 @@ impl Doctor<'_> {
         {
             let (name, len) = (e.name.clone(), e.len);
             self.push(
-                "sipdefault-too-large-for-sip2",
+                &check::SIPDEFAULT_TOO_LARGE_FOR_SIP2,
                 "R23",
                 &name,
                 None,
@@ -263,7 +263,7 @@ impl Doctor<'_> {
             } else {
                 let detail = self.folder.missing_detail(ring);
                 self.push(
-                    "ringlist-file-missing",
+                    &check::RINGLIST_FILE_MISSING,
                     "R9",
                     &e.name,
                     Some(i + 1),
