@@ -15,7 +15,7 @@ cd "$(dirname "$0")"
 seconds=${1:-60}
 shift || true
 all=(table_parse text_compile profile_decode profile_decode_keyed profile_inspect profile_roundtrip
-     pkg_inspect sgn loads kup tlv bundle names textfiles)
+     pkg_inspect sgn loads kup tlv bundle names textfiles lint)
 targets=("${@:-${all[@]}}")
 export RUSTC_BOOTSTRAP=1
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz

@@ -89,4 +89,13 @@ fn write_seeds() {
         "xml",
         b"<device><loadInformation model=\"IP Phone 7960\">P00308000400</loadInformation></device>",
     );
+    // lint: the first byte picks the file kind (0 SIPDefault.cnf, 2 SEP, 3 XMLDefault, 4 #txt).
+    for (name, bytes) in [
+        ("cnf", &b"\0image_version: \"P0S3-8-12-00\"\nproxy1_port=5060\nnetwork_media_type: auto ; x\nline1_password: a\nenable_vad: 0\nenable_vad: 1\n"[..]),
+        ("sep", b"\x02<device><deviceProtocol>SIP</deviceProtocol><sipProfile><sipCallFeatures><callForwardURI>x-serviceuri-cfwdall</callForwardURI></sipCallFeatures><natEnabled>on</natEnabled></sipProfile><devicePool><dateTimeSetting><timeZone>W. Europe Standard/Daylight</timeZone></dateTimeSetting></devicePool></device>"),
+        ("xmldefault", b"\x03<Default><loadInformation496 model=\"Cisco 6921\">SCCP69xx</loadInformation496><loadInformation8>P0030801SR02</loadInformation8></Default>"),
+        ("txt", b"\x04#txt\nUseTftp:1\nUseTftpp:on\nNTPIP:ntp.example\n"),
+    ] {
+        put(dir, "lint", name, bytes);
+    }
 }
