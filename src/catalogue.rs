@@ -685,7 +685,7 @@ pub struct DstPoint {
     pub week: u8,
     /// `Sun` … `Sat`.
     pub weekday: String,
-    /// `hh/mm`, local standard time.
+    /// `hh:mm`, local standard time (as CME writes `dst_start_time`).
     pub time: String,
 }
 
@@ -841,7 +841,7 @@ fn dst_point(s: &str) -> Option<DstPoint> {
             .map(|d| d.get(..3).unwrap_or(d))
             .find(|d| d == weekday)?
             .to_string(),
-        time: time.replace(':', "/"),
+        time: time.to_string(),
     })
 }
 
@@ -1452,7 +1452,7 @@ mod tests {
         assert_eq!(get("time_zone"), Some("CET"));
         assert_eq!(get("dst_start_month"), Some("3"));
         assert_eq!(get("dst_start_week_of_month"), Some("8"));
-        assert_eq!(get("dst_stop_time"), Some("03/00"));
+        assert_eq!(get("dst_stop_time"), Some("03:00"));
         let phoenix = c.zone("america/phoenix").unwrap().cnf_params();
         assert_eq!(phoenix.len(), 2);
         assert!(c.zone("Asia/Shanghai").unwrap().cnf_params().is_empty());

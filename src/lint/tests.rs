@@ -453,3 +453,49 @@ fn a_noisy_file_is_capped_per_check_and_fast() {
     // Generous for a debug build on a busy machine; the uncapped version took minutes.
     assert!(t.elapsed().as_secs() < 20, "{:?}", t.elapsed());
 }
+
+/// The parameters and values of a SIPDefault.cnf as Cisco CME generates it (its admin guide's
+/// example: every line quoted and ended by `;`): the catalogue knows them all and finds
+/// nothing wrong.
+#[test]
+fn a_cme_generated_default_file_is_clean() {
+    let pairs = [
+        ("image_version", "P0S3-07-4-00"),
+        ("proxy1_address", "10.1.18.100"),
+        ("proxy2_address", ""),
+        ("proxy1_port", "5060"),
+        ("proxy6_port", ""),
+        ("proxy_register", "1"),
+        ("time_zone", "EST"),
+        ("dst_auto_adjust", "1"),
+        ("dst_start_month", "April"),
+        ("dst_start_day", ""),
+        ("dst_start_day_of_week", "Sun"),
+        ("dst_start_week_of_month", "1"),
+        ("dst_start_time", "02:00"),
+        ("dst_stop_month", "October"),
+        ("dst_stop_week_of_month", "8"),
+        ("date_format", "M/D/Y"),
+        ("time_format_24hr", "0"),
+        ("local_cfwd_enable", "1"),
+        ("messages_uri", "2000"),
+        ("stutter_msg_waiting", "0"),
+        ("sync", "0000200155330856"),
+        ("telnet_level", "1"),
+        ("Domain_Name", ""),
+        ("dtmf_outofband", "avt"),
+        ("end_media_port", "32766"),
+        ("network_media_type", "Auto"),
+        ("network_port2_type", "Hub/Switch"),
+        ("sntp_mode", "directedbroadcast"),
+        ("sntp_server", "0.0.0.0"),
+        ("start_media_port", "16384"),
+        ("timer_register_delta", "5"),
+        ("tos_media", "5"),
+    ];
+    let text: String = pairs
+        .iter()
+        .map(|(n, v)| format!("{n}: \"{v}\";\n"))
+        .collect();
+    clean("SIPDefault.cnf", &text);
+}
