@@ -11,8 +11,9 @@ use crate::finding::Finding;
 /// Subfolders walked below the root (Cisco trees keep locales and ring tones one or two
 /// levels down).
 const MAX_DEPTH: usize = 4;
-/// Extensions a load's file can have on a TFTP root.
-const LOAD_EXTENSIONS: &[&str] = &["loads", "bin", "sbn", "sbin", "zup", "zz.sgn"];
+/// Extensions a load's file can have on a TFTP root (the 792x wireless phones' manifests are
+/// `.LOADS` in Cisco's own releases).
+const LOAD_EXTENSIONS: &[&str] = &["loads", "LOADS", "bin", "sbn", "sbin", "zup", "zz.sgn"];
 
 /// A configuration file whose name is the phone's in another case.
 pub(crate) fn name_case(name: &str) -> Option<Finding> {

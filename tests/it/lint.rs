@@ -129,3 +129,28 @@ fn doctor_reports_lint_findings_of_the_root_it_checks() {
     assert_eq!((f.file.as_str(), f.line()), ("SIPDefault.cnf", Some(1)));
     assert!(r.has_errors());
 }
+
+#[test]
+fn a_root_s_missing_loads_and_792x_manifests() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    std::fs::write(
+        d.join("XMLDefault.cnf.xml"),
+        "<Default>\n<loadInformation307 model=\"Cisco 7911\">SCCP11.9-4-2-1S</loadInformation307>\n\
+         <loadInformation365 model=\"Cisco 7921\">CP7921G-1.4.6.3</loadInformation365>\n</Default>\n",
+    )
+    .unwrap();
+    std::fs::write(d.join("SCCP11.9-4-2SR1-1S.loads"), "").unwrap();
+    // Cisco's 792x manifests are .LOADS: present.
+    std::fs::write(d.join("CP7921G-1.4.6.3.LOADS"), "").unwrap();
+    let r = cfgfmt::lint::lint_paths(&[d.to_path_buf()]).unwrap();
+    let got: Vec<(&str, Option<usize>)> = r
+        .findings
+        .iter()
+        .map(|f| (f.code.as_str(), f.line()))
+        .collect();
+    assert_eq!(got, [("xml-load-missing", Some(2))], "{}", r.render_text());
+    // doctor leaves the loads of models it does not check alone.
+    let r = cfgfmt::assist::doctor::doctor(d, &Default::default()).unwrap();
+    assert!(!r.findings.iter().any(|f| f.code == "xml-load-missing"));
+}
