@@ -6,7 +6,7 @@ use std::path::Path;
 
 use rayon::prelude::*;
 
-use super::devices::{Devices, Row, latin1, normalize_mac};
+use super::devices::{Devices, Row, latin1};
 use super::report::{BatchReport, RowReport, RowStatus};
 use super::template::{Template, row_options};
 use super::{BatchError, BatchOptions};
@@ -157,7 +157,8 @@ impl<'t> Batch<'t> {
                 let cell = row.record.get(devices.mac_column).unwrap_or_default();
                 let mac = std::str::from_utf8(cell)
                     .ok()
-                    .and_then(normalize_mac)
+                    .and_then(|t| crate::device::Mac::parse(t).ok())
+                    .map(|m| m.lower())
                     .ok_or(RowError::BadMac)?;
                 if let Some(&first) = first_line.get(&mac) {
                     return Err(RowError::DuplicateMac { mac, first });

@@ -27,7 +27,7 @@ use std::path::PathBuf;
 use crate::diag;
 use crate::profile::CompileOptions;
 
-pub use devices::{Devices, MAC_COLUMN, MAX_COLUMNS, MAX_DEVICES_BYTES, MAX_ROWS, normalize_mac};
+pub use devices::{Devices, MAC_COLUMN, MAX_COLUMNS, MAX_DEVICES_BYTES, MAX_ROWS};
 pub use engine::{Batch, NoProgress, Progress};
 pub use report::{BatchReport, Counts, RowReport, RowStatus};
 pub use template::Template;

@@ -25,7 +25,9 @@ pub struct PlanArgs {
     /// The load to convert to (same forms).
     #[arg(long, value_name = "LOAD")]
     to: String,
-    /// Phone model: 7940, 7960, 7905 or 7912 (default: what the names say, else 7940/7960).
+    /// Phone model: 7940, 7960, 7905, 7912, 7911, 7941, 7961, 7942, 7945, 7970 … (default:
+    /// what the load names say, else 7940/7960; without it a plan names the load for every
+    /// model that shares it).
     #[arg(long, value_name = "MODEL")]
     model: Option<String>,
     /// An intermediate load to use where the guide names only a version (the latest SCCP
@@ -71,10 +73,12 @@ pub fn run_doctor(a: &DoctorArgs) -> i32 {
 
 pub fn run_plan(a: &PlanArgs) -> Result<i32, Failure> {
     let model = match &a.model {
-        Some(m) => Some(plan::Model::parse(m).ok_or_else(|| Failure::BadValue {
-            what: format!("--model {m:?}"),
-            expected: "7940, 7960, 7905 or 7912",
-        })?),
+        Some(m) => Some(
+            cfgfmt::device::Model::parse(m).ok_or_else(|| Failure::BadValue {
+                what: format!("--model {m:?}"),
+                expected: super::tftp::MODEL_NAMES,
+            })?,
+        ),
         None => None,
     };
     let p = plan::plan(&a.from, &a.to, model, &a.via)?;

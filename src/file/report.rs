@@ -1010,7 +1010,7 @@ fn load_information_label(li: &textfiles::LoadInformation) -> String {
     match li.device_type {
         Some(n) => format!(
             "loadInformation{n} ({})",
-            textfiles::device_type_model(n).unwrap_or("?")
+            crate::device::load_id_name(n).unwrap_or("?")
         ),
         None => "loadInformation".into(),
     }
