@@ -195,7 +195,10 @@ fn guide_syslog_lines_parse() {
     assert_eq!(m.transfers[2].logged_name, "/srv/tftp/P0S3-08-12-00.loads");
     let r = report("syslog", GUIDE_SYSLOG, None);
     assert_eq!(checks(&r, "10.1.1.20"), ["error requested-file-missing"]);
-    assert_eq!(r.clients[0].mac.as_deref(), Some("00112233AABB"));
+    assert_eq!(
+        r.clients[0].mac.map(|m| m.upper()).as_deref(),
+        Some("00112233AABB")
+    );
     assert_eq!(checks(&r, "10.1.1.55"), ["error requested-file-missing"]);
     assert_eq!(r.clients[1].wants.as_deref(), Some("P0S3-08-12-00"));
     insta::assert_snapshot!("guide_syslog", r.render_text());
@@ -244,7 +247,10 @@ fn tftpd_hpa_case_mismatch_with_root() {
     );
     let phone = &r.clients[0];
     assert_eq!(phone.kinds, [DeviceKind::Sip7940]);
-    assert_eq!(phone.mac.as_deref(), Some("00112233AABB"));
+    assert_eq!(
+        phone.mac.map(|m| m.upper()).as_deref(),
+        Some("00112233AABB")
+    );
     // It fetched OS79XX.TXT and went on to its configuration without asking for the load.
     assert_eq!(phone.runs.as_deref(), Some("P0S3-8-12-00"));
     let f = &phone.findings[0];
@@ -261,7 +267,7 @@ fn tftpd_hpa_case_mismatch_with_root() {
     assert_eq!(checks(&r, "10.1.1.30"), ["info requested-file-missing"]);
     let gk = &r.clients[1];
     assert_eq!(gk.kinds, [DeviceKind::Phone7912]);
-    assert_eq!(gk.mac.as_deref(), Some("00112233CCDD"));
+    assert_eq!(gk.mac.map(|m| m.upper()).as_deref(), Some("00112233CCDD"));
     assert_eq!(gk.timeline[1].file, "gkdefault.cfg");
     assert_eq!(r.clients_with_problems, 1);
     assert!(r.unknown_lines.is_empty(), "{:?}", r.unknown_lines);
@@ -346,7 +352,10 @@ fn dnsmasq_forms_and_access_violation() {
         ["error transfer-failed-repeatedly", "error access-violation"]
     );
     assert_eq!(r.clients[0].kinds, [DeviceKind::Sccp7940]);
-    assert_eq!(r.clients[0].mac.as_deref(), Some("001122334455"));
+    assert_eq!(
+        r.clients[0].mac.map(|m| m.upper()).as_deref(),
+        Some("001122334455")
+    );
 }
 
 #[test]
