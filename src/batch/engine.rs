@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
@@ -70,6 +71,20 @@ fn error_line(e: &crate::diag::Error) -> String {
 
 /// Text-profile value grammar: a run of `:` and space before the value is skipped (a TAB
 /// is part of the value, as in cfgfmt 2.3).
+/// A row a stopped run did not compile (the run reports an error, not these rows).
+fn skipped(line: u64) -> RowReport {
+    RowReport {
+        line,
+        mac: None,
+        status: RowStatus::Failed,
+        files: Vec::new(),
+        warnings: 0,
+        errors: 0,
+        messages: Vec::new(),
+        info: Vec::new(),
+    }
+}
+
 fn cell_value(cell: &[u8]) -> &[u8] {
     let start = cell
         .iter()
@@ -199,7 +214,10 @@ impl<'t> Batch<'t> {
             })
             .collect();
         progress.finish();
-        BatchReport { rows }
+        BatchReport {
+            rows,
+            leftovers_removed: 0,
+        }
     }
 
     /// Compiles every row and writes each device's changed files into `out_dir`.
@@ -208,6 +226,22 @@ impl<'t> Batch<'t> {
     /// ([`NewFolder`]); in an existing folder each device's changed files are staged beside
     /// their destination and renamed into place.
     pub fn run(&self, out_dir: &Path, progress: &dyn Progress) -> Result<BatchReport, BatchError> {
+        self.run_until(out_dir, progress, &AtomicBool::new(false))
+    }
+
+    /// [`Batch::run`], stopping when `stop` becomes true (the binary sets it on SIGINT or
+    /// SIGTERM). A run stopped before its files go into place writes nothing: every file
+    /// it staged is removed and [`BatchError::Interrupted`] says how far it got; once the
+    /// renames have started they finish (they take moments), and the report is complete.
+    /// Leftovers of runs that were killed outright (`.cfgfmt-<pid>-…` of a process that no
+    /// longer runs) are removed from the output folder (or, for a new one, its parent)
+    /// first; [`BatchReport::leftovers_removed`] counts them.
+    pub fn run_until(
+        &self,
+        out_dir: &Path,
+        progress: &dyn Progress,
+        stop: &AtomicBool,
+    ) -> Result<BatchReport, BatchError> {
         let dir_err = |source| BatchError::OutDir {
             path: out_dir.to_path_buf(),
             source,
@@ -228,23 +262,43 @@ impl<'t> Batch<'t> {
                 None
             }
         };
+        let leftovers_removed = crate::io::remove_leftovers(match &new_folder {
+            Some(_) => out_dir.parent().unwrap_or(out_dir),
+            None => out_dir,
+        });
         let target = match &new_folder {
             Some(folder) => Target::New(folder),
             None => Target::Existing(out_dir),
         };
-        progress.start("compiling", self.devices.rows.len() as u64);
+        let total = self.devices.rows.len();
+        let done = AtomicUsize::new(0);
+        progress.start("compiling", total as u64);
         let staged: Vec<(RowReport, Vec<Staged>)> = self
             .devices
             .rows
             .par_iter()
             .zip(self.macs.par_iter())
             .map(|(row, mac)| {
+                if stop.load(Ordering::Relaxed) {
+                    return (skipped(row.line), Vec::new());
+                }
                 let out = self.row(row, mac, Some(target));
+                done.fetch_add(1, Ordering::Relaxed);
                 progress.inc();
                 out
             })
             .collect();
         progress.finish();
+        if stop.load(Ordering::Relaxed) {
+            // Dropping the staged files and the new folder removes them.
+            drop(staged);
+            drop(new_folder);
+            return Err(BatchError::Interrupted {
+                compiled: done.into_inner(),
+                total,
+                leftovers_removed,
+            });
+        }
         if let Some(folder) = new_folder {
             let mut rows: Vec<RowReport> = staged.into_iter().map(|(r, _)| r).collect();
             // Every file appears at once, or none does.
@@ -256,7 +310,10 @@ impl<'t> Batch<'t> {
                     report.messages.push(e.clone());
                 }
             }
-            return Ok(BatchReport { rows });
+            return Ok(BatchReport {
+                rows,
+                leftovers_removed,
+            });
         }
         // With --sync every staged file's data is made durable before any is renamed into
         // place, so even a power failure never leaves a device with a truncated profile.
@@ -291,7 +348,10 @@ impl<'t> Batch<'t> {
                 report
             })
             .collect();
-        Ok(BatchReport { rows })
+        Ok(BatchReport {
+            rows,
+            leftovers_removed,
+        })
     }
 
     /// Compiles one row; with an output folder, also stages the files that changed.

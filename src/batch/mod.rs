@@ -111,8 +111,24 @@ pub enum BatchError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error(
+        "interrupted after compiling {compiled} of {total} devices: no profile written, the temporary files removed (the output folder is as it was){}",
+        leftovers_note(*.leftovers_removed)
+    )]
+    Interrupted {
+        compiled: usize,
+        total: usize,
+        leftovers_removed: usize,
+    },
     #[error("cannot start worker threads: {0}")]
     Threads(#[source] rayon::ThreadPoolBuildError),
+}
+
+fn leftovers_note(n: usize) -> String {
+    match n {
+        0 => String::new(),
+        n => format!("; {n} leftover(s) of an earlier killed run were removed first"),
+    }
 }
 
 /// A library error nested in ours: its own lead only where it is not the plain `error: `
