@@ -61,7 +61,8 @@ pub struct ProbeArgs {
     json: bool,
 }
 
-/// Exit status: 0 no client shows a problem, 1 one does, 2 a log or the root cannot be read.
+/// Exit status: 0 no client shows a problem, 1 one does, 2 a log or the root cannot be read,
+/// or the logs hold no TFTP server line.
 pub fn run_tftplog(a: &TftplogArgs) -> i32 {
     let mut parser = LogParser::new();
     for name in &a.logs {
@@ -95,6 +96,10 @@ pub fn run_tftplog(a: &TftplogArgs) -> i32 {
         None => None,
     };
     let model = parser.finish();
+    if let Some(why) = model.no_tftp_lines(&a.logs) {
+        eprintln!("error: {why}");
+        return 2;
+    }
     let report = diagnose::diagnose(&a.logs, &model, root.as_ref());
     if a.json {
         println!("{}", report.to_json());

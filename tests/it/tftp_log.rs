@@ -523,3 +523,35 @@ fn docs_list_every_check() {
     let readme = include_str!("../../README.md");
     assert!(readme.contains("cfgfmt-rs tftplog") && readme.contains("cfgfmt-rs probe"));
 }
+
+/// Issue 19.5: a file with no TFTP server line (a wrong file, or tftpd-hpa without -v) is an
+/// error that says which servers and which log options, not "0 transfers".
+#[test]
+fn cli_no_tftp_line_is_an_error_with_a_hint() {
+    let dir = tempfile::tempdir().unwrap();
+    let passwd = dir.path().join("passwd");
+    std::fs::write(
+        &passwd,
+        "root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n",
+    )
+    .unwrap();
+    // tftpd-hpa without -v logs only its start.
+    let quiet = dir.path().join("syslog");
+    std::fs::write(
+        &quiet,
+        "Nov 30 08:00:00 gw systemd[1]: Started tftpd-hpa.service - LSB: HPA's tftp server.\n",
+    )
+    .unwrap();
+    for f in [&passwd, &quiet] {
+        let out = bin().arg("tftplog").arg(f).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(err.starts_with("error: no TFTP server line in "), "{err}");
+        assert!(
+            err.contains("tftpd-hpa logs requests only with -v"),
+            "{err}"
+        );
+        assert!(err.contains("quiet-tftp"), "{err}");
+        assert!(String::from_utf8_lossy(&out.stdout).is_empty());
+    }
+}
