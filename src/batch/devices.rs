@@ -43,6 +43,24 @@ pub struct Devices {
     pub(super) columns: Vec<Column>,
     pub(super) mac_column: usize,
     pub(super) rows: Vec<Row>,
+    /// The field separator: `,`, or the `;` (or tab) the header row uses instead, as
+    /// spreadsheets save "CSV" in locales whose list separator is not a comma.
+    pub separator: u8,
+}
+
+/// The separator of a devices file: its header row's. A header without a comma but with
+/// semicolons (Excel's CSV in many locales) or tabs is read with those.
+fn separator(bytes: &[u8]) -> u8 {
+    let header = bytes.split(|&b| b == b'\n').next().unwrap_or_default();
+    if header.contains(&b',') {
+        b','
+    } else if header.contains(&b';') {
+        b';'
+    } else if header.contains(&b'\t') {
+        b'\t'
+    } else {
+        b','
+    }
 }
 
 impl Devices {
@@ -73,7 +91,9 @@ impl Devices {
         let path = name.to_string();
         // Spreadsheets often save a UTF-8 byte-order mark; it is not part of the first name.
         let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        let separator = separator(bytes);
         let mut reader = csv::ReaderBuilder::new()
+            .delimiter(separator)
             .has_headers(false)
             .flexible(true)
             .from_reader(bytes);
@@ -155,6 +175,7 @@ impl Devices {
             columns,
             mac_column,
             rows,
+            separator,
         })
     }
 

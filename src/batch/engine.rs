@@ -65,8 +65,41 @@ impl RowError {
 }
 
 /// A library error as the one line a row's report holds, led as the front end leads it.
+/// File errors carry their reason (`Permission denied`, `No space left on device`).
 fn error_line(e: &crate::diag::Error) -> String {
-    format!("{}{e}", e.lead())
+    use crate::diag::Error as E;
+    match e {
+        E::Read { source, .. } | E::Write { source, .. } | E::MoveIn { source, .. } => {
+            format!("{}{e}: {}", e.lead(), io_reason(source))
+        }
+        _ => format!("{}{e}", e.lead()),
+    }
+}
+
+/// An I/O error's reason without the temporary file's name tempfile appends
+/// (`… at path "/tftp/.cfgfmt-123-AbCdEf"`): that name means nothing to the user.
+fn io_reason(source: &std::io::Error) -> String {
+    let text = source.to_string();
+    match text.split_once(" at path ") {
+        Some((reason, _)) => reason.to_string(),
+        None => text,
+    }
+}
+
+/// A write error that no other device can escape: the folder itself refuses files.
+fn folder_wide(e: &crate::diag::Error) -> Option<String> {
+    use std::io::ErrorKind as K;
+    match e {
+        crate::diag::Error::Write { source, .. }
+            if matches!(
+                source.kind(),
+                K::PermissionDenied | K::ReadOnlyFilesystem | K::StorageFull | K::QuotaExceeded
+            ) =>
+        {
+            Some(io_reason(source))
+        }
+        _ => None,
+    }
 }
 
 /// Text-profile value grammar: a run of `:` and space before the value is skipped (a TAB
@@ -131,7 +164,11 @@ enum Target<'a> {
 }
 
 /// Writes all of a device's files into a new folder, or none of them.
-fn write_new(folder: &NewFolder, name: &str, out: &CompileOutput) -> Result<(), String> {
+fn write_new(
+    folder: &NewFolder,
+    name: &str,
+    out: &CompileOutput,
+) -> Result<(), crate::diag::Error> {
     let names: Vec<String> = out
         .files
         .iter()
@@ -140,7 +177,7 @@ fn write_new(folder: &NewFolder, name: &str, out: &CompileOutput) -> Result<(), 
     for (i, (f, file_name)) in out.files.iter().zip(&names).enumerate() {
         if let Err(e) = folder.write(file_name, &f.bytes) {
             names.iter().take(i).for_each(|n| folder.discard(n));
-            return Err(error_line(&e));
+            return Err(e);
         }
     }
     Ok(())
@@ -154,6 +191,9 @@ pub struct Batch<'t> {
     options: BatchOptions,
     /// Per row: the normalised MAC, or why the row has none.
     macs: Vec<Result<String, RowError>>,
+    /// Why the output folder takes no file at all (permission, read-only, full), once a
+    /// device found out: the other rows stop rather than fail one by one.
+    folder_failure: std::sync::Mutex<Option<String>>,
 }
 
 impl<'t> Batch<'t> {
@@ -188,7 +228,21 @@ impl<'t> Batch<'t> {
             devices,
             options,
             macs,
+            folder_failure: std::sync::Mutex::new(None),
         }
+    }
+
+    fn note_folder_failure(&self, e: &crate::diag::Error) {
+        if let Some(why) = folder_wide(e)
+            && let Ok(mut f) = self.folder_failure.lock()
+            && f.is_none()
+        {
+            *f = Some(why);
+        }
+    }
+
+    fn folder_failed(&self) -> bool {
+        self.folder_failure.lock().is_ok_and(|f| f.is_some())
     }
 
     pub fn template(&self) -> &Template {
@@ -253,7 +307,9 @@ impl<'t> Batch<'t> {
             // found) and filled file by file.
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && out_dir.file_name().is_some() => {
                 Some(NewFolder::create(out_dir).map_err(|e| match e {
-                    crate::diag::Error::Write { source, .. } => dir_err(source),
+                    crate::diag::Error::Write { source, .. } => {
+                        dir_err(std::io::Error::new(source.kind(), io_reason(&source)))
+                    }
                     other => dir_err(std::io::Error::other(other.to_string())),
                 })?)
             }
@@ -279,7 +335,7 @@ impl<'t> Batch<'t> {
             .par_iter()
             .zip(self.macs.par_iter())
             .map(|(row, mac)| {
-                if stop.load(Ordering::Relaxed) {
+                if stop.load(Ordering::Relaxed) || self.folder_failed() {
                     return (skipped(row.line), Vec::new());
                 }
                 let out = self.row(row, mac, Some(target));
@@ -289,6 +345,15 @@ impl<'t> Batch<'t> {
             })
             .collect();
         progress.finish();
+        let folder_failure = self.folder_failure.lock().ok().and_then(|mut f| f.take());
+        if let Some(reason) = folder_failure {
+            drop(staged);
+            drop(new_folder);
+            return Err(BatchError::FolderRefused {
+                path: out_dir.to_path_buf(),
+                reason,
+            });
+        }
         if stop.load(Ordering::Relaxed) {
             // Dropping the staged files and the new folder removes them.
             drop(staged);
@@ -416,8 +481,9 @@ impl<'t> Batch<'t> {
                         (report, Vec::new())
                     }
                     Err(e) => {
+                        self.note_folder_failure(&e);
                         report.errors += 1;
-                        report.messages.push(e);
+                        report.messages.push(error_line(&e));
                         (report, Vec::new())
                     }
                 };
@@ -523,7 +589,10 @@ impl<'t> Batch<'t> {
             match Staged::new(&path, &f.bytes) {
                 Ok(s) => staged.push(s),
                 // Dropping what was staged removes it: the device keeps its old files.
-                Err(e) => return Err(error_line(&e)),
+                Err(e) => {
+                    self.note_folder_failure(&e);
+                    return Err(error_line(&e));
+                }
             }
         }
         Ok(staged)

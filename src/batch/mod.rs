@@ -112,6 +112,11 @@ pub enum BatchError {
         source: std::io::Error,
     },
     #[error(
+        "cannot write into the output folder {}: {reason}; no profile written",
+        .path.display()
+    )]
+    FolderRefused { path: PathBuf, reason: String },
+    #[error(
         "interrupted after compiling {compiled} of {total} devices: no profile written, the temporary files removed (the output folder is as it was){}",
         leftovers_note(*.leftovers_removed)
     )]
@@ -134,9 +139,14 @@ fn leftovers_note(n: usize) -> String {
 /// A library error nested in ours: its own lead only where it is not the plain `error: `
 /// the front end puts before the whole line.
 fn nested(e: &diag::Error) -> String {
-    match e.lead() {
+    let text = match e.lead() {
         "error: " => e.to_string(),
         lead => format!("{lead}{e}"),
+    };
+    // A file that cannot be read says why (no such file, permission denied).
+    match e {
+        diag::Error::Read { source, .. } => format!("{text}: {source}"),
+        _ => text,
     }
 }
 

@@ -126,7 +126,19 @@ pub fn run_upgradecode(a: &UpgradecodeArgs) -> Result<i32, Failure> {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         let t = upgradecode::table_arg(&image, dir);
-        eprintln!("now compile it: cfgfmt-rs {t} {shown} <profile>.cfg");
+        // The default profile the phones of this image's platform ask for (R31).
+        let profile = match code.platform {
+            upgradecode::PLATFORM_7905 => "lddefault.cfg",
+            upgradecode::PLATFORM_ATA => "atadefault.cfg",
+            _ => "gkdefault.cfg",
+        };
+        let out = match path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            Some(p) => p.join(profile).display().to_string(),
+            None => profile.to_string(),
+        };
+        eprintln!(
+            "now compile it: cfgfmt-rs {t} {shown} {out} (or to gk<mac>/ld<mac>/ata<mac> for one phone)"
+        );
     }
     Ok(0)
 }

@@ -155,6 +155,18 @@ fn execute(cfg: &BatchConfig) -> Result<i32, BatchError> {
         });
     }
     let devices = Devices::load(&cfg.devices, &cfg.table, cfg.options.compile.protocols)?;
+    if devices.separator != b',' {
+        let sep = if devices.separator == b'\t' {
+            "tabs".to_string()
+        } else {
+            format!("'{}'", char::from(devices.separator))
+        };
+        let _ = writeln!(
+            err,
+            "note: {} separates its fields with {sep}, not commas (as spreadsheets save CSV in many locales); read so",
+            devices.name
+        );
+    }
     let batch = Batch::new(&cfg.table, template, devices, cfg.options.clone());
     drop(err); // The progress bar and workers need stderr.
     let progress = TermProgress::new(!cfg.quiet);
