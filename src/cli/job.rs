@@ -484,7 +484,21 @@ fn run_inner(job: &Job) -> Result<()> {
                 .iter()
                 .map(|(p, b)| (p.clone(), b.as_slice()))
                 .collect();
-            cfgfmt::io::write_all_atomic_with(&refs, job.durability)
+            cfgfmt::io::write_all_atomic_with(&refs, job.durability)?;
+            // Cisco's command line is silent on success, as the original was; `compile`
+            // (ours) says what it wrote, so a first run shows it worked.
+            if job.direction == Direction::Compile {
+                let list: Vec<String> = files
+                    .iter()
+                    .map(|(p, b)| format!("{} ({} bytes)", p.display(), b.len()))
+                    .collect();
+                eprintln!(
+                    "compiled {}: wrote {}",
+                    job.input.display(),
+                    list.join(", ")
+                );
+            }
+            Ok(())
         }
         (Produced::Text(text), Some(path)) => {
             cfgfmt::io::write_private_atomic(path, &text, job.durability)

@@ -210,3 +210,55 @@ fn upgradecode_write_names_the_default_profile() {
     );
     assert!(!err.contains("<profile>"), "{err}");
 }
+
+/// Issue 19.10: the README's first set-up command uses the installed binary (no rebuild),
+/// and it says what it wrote, as the README promises.
+#[test]
+fn readme_first_setup_command_runs_and_reports() {
+    let readme = include_str!("../../README.md");
+    let setup = readme
+        .split("the two set-up commands:")
+        .nth(1)
+        .and_then(|s| s.split("```sh\n").nth(1))
+        .and_then(|s| s.lines().next())
+        .expect("the set-up block");
+    assert!(setup.starts_with("cfgfmt-rs "), "{setup}");
+    assert!(
+        !readme.contains("cargo run --release --"),
+        "a set-up step rebuilds"
+    );
+    let root = env!("CARGO_MANIFEST_DIR");
+    let dir = tempfile::tempdir().unwrap();
+    let args: Vec<String> = setup
+        .split_whitespace()
+        .skip(1)
+        .map(|a| match a {
+            "gkdefault.cfg" => dir.path().join(a).display().to_string(),
+            a if a.starts_with("formats/") || a.starts_with("testdata/") => format!("{root}/{a}"),
+            a => a.to_string(),
+        })
+        .collect();
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_cfgfmt-rs"))
+        .args(&args)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    let size = std::fs::metadata(dir.path().join("gkdefault.cfg"))
+        .unwrap()
+        .len();
+    assert_eq!(
+        err.trim_end(),
+        format!(
+            "compiled {root}/testdata/examples/gkdefault.txt: wrote {} ({size} bytes)",
+            dir.path().join("gkdefault.cfg").display()
+        )
+    );
+    assert!(
+        readme.contains("compiled testdata/examples/gkdefault.txt: wrote gkdefault.cfg (N bytes)")
+    );
+    assert_eq!(
+        std::fs::read(dir.path().join("gkdefault.cfg")).unwrap(),
+        include_bytes!("../../testdata/golden/gkdefault.cfg")
+    );
+}
