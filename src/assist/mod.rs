@@ -180,8 +180,8 @@ pub const CHECKS: &[CheckDef] = &[
         "load-information-missing-file",
         ["R12", "R19"],
         Error,
-        "a loadInformation element names a 7940/7960 or 7905/7912 load that is not in the TFTP root",
-        "The SCCP phone cannot fetch the configured load and keeps its image (or shows \"Protocol Application Invalid\")."
+        "a loadInformation element names a load (of any model) that has no manifest or image in the TFTP root",
+        "The phone cannot fetch the configured load and keeps its image (or shows \"Protocol Application Invalid\")."
     ),
     check!(
         "sipdefault-missing",

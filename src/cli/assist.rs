@@ -12,6 +12,12 @@ pub struct DoctorArgs {
     /// One JSON document on stdout, for scripts.
     #[arg(long)]
     json: bool,
+    /// Show only findings of this severity or worse (the exit status follows what is shown).
+    #[arg(long, value_enum, default_value = "info")]
+    severity: SeverityArg,
+    /// Show only this check (repeatable; ids as printed in brackets, e.g. gkdefault-stale).
+    #[arg(long = "check", value_name = "ID")]
+    checks: Vec<String>,
     /// The TFTP root to check.
     dir: PathBuf,
 }
@@ -54,9 +60,38 @@ pub struct UpgradecodeArgs {
 }
 
 /// Exit status: 0 no error findings, 1 error findings, 2 the folder cannot be read.
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+pub enum SeverityArg {
+    Error,
+    Warning,
+    Info,
+}
+
 pub fn run_doctor(a: &DoctorArgs) -> i32 {
+    for c in &a.checks {
+        if !cfgfmt::assist::CHECKS.iter().any(|d| d.id == c) {
+            let near = cfgfmt::assist::CHECKS
+                .iter()
+                .filter(|d| d.id.contains(c.as_str()) || c.contains(d.id))
+                .map(|d| d.id)
+                .collect::<Vec<_>>();
+            let hint = if near.is_empty() {
+                "docs/assistant.md lists the checks".to_string()
+            } else {
+                format!("did you mean {}?", near.join(", "))
+            };
+            eprintln!("error: --check {c:?} is no doctor check; {hint}");
+            return 2;
+        }
+    }
+    let min = match a.severity {
+        SeverityArg::Error => cfgfmt::assist::Severity::Error,
+        SeverityArg::Warning => cfgfmt::assist::Severity::Warning,
+        SeverityArg::Info => cfgfmt::assist::Severity::Info,
+    };
     match doctor::doctor(&a.dir, &doctor::DoctorOptions::default()) {
         Ok(report) => {
+            let report = report.filtered(min, &a.checks);
             if a.json {
                 println!("{}", report.to_json());
             } else {
