@@ -427,6 +427,17 @@ pub struct BootFile {
 }
 
 impl BootFileKind {
+    /// The file a phone asks for when this one (one form of several) is missing: its own
+    /// configuration falls back to the shared one. `None` for files without a fallback.
+    pub fn fallback(self) -> Option<BootFileKind> {
+        match self {
+            BootFileKind::SepMac => Some(BootFileKind::XmlDefault),
+            BootFileKind::ProfileMac => Some(BootFileKind::ProfileDefault),
+            BootFileKind::AtaMac => Some(BootFileKind::AtaDefault),
+            _ => None,
+        }
+    }
+
     /// Whether every phone of the family reads the same file (a change reaches them all).
     pub fn is_shared(self) -> bool {
         matches!(
@@ -684,5 +695,28 @@ mod tests {
         assert_eq!(load_id_name(30007), Some("7912"));
         assert_eq!(load_id_name(124), Some("7914"));
         assert_eq!(load_id_name(99_999), None);
+    }
+
+    /// `fallback` is the order `boot_files` gives: an alternative falls back to the next
+    /// required file of its list, and only alternatives fall back.
+    #[test]
+    fn fallbacks_follow_the_boot_order() {
+        let mac = Mac::parse("0014f28dd38a").unwrap_or_else(|e| panic!("{e}"));
+        for &m in Model::ALL {
+            for &p in m.protocols() {
+                let files = m.boot_files(p, &mac);
+                for (i, f) in files.iter().enumerate() {
+                    let next_required = files
+                        .iter()
+                        .skip(i + 1)
+                        .find(|g| g.need == Need::Required)
+                        .map(|g| g.kind);
+                    match f.need {
+                        Need::Alternative => assert_eq!(f.kind.fallback(), next_required),
+                        _ => assert_eq!(f.kind.fallback(), None, "{}", f.name),
+                    }
+                }
+            }
+        }
     }
 }

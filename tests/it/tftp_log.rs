@@ -555,3 +555,42 @@ fn cli_no_tftp_line_is_an_error_with_a_hint() {
         assert!(String::from_utf8_lossy(&out.stdout).is_empty());
     }
 }
+
+/// Issue 19.6: a missing SEP<MAC>.cnf.xml followed by XMLDefault.cnf.xml sent is the SCCP
+/// phone's normal fallback (probe calls it "one form of several"): information, not an
+/// error. Without the fallback it stays an error.
+#[test]
+fn sccp_fallback_to_xmldefault_is_no_error() {
+    let log = "\
+Nov 30 08:01:10 pbx in.tftpd[10]: RRQ from 10.1.1.40 filename CTLSEP0011223344EE.tlv
+Nov 30 08:01:10 pbx in.tftpd[10]: sending NAK (1, File not found) to 10.1.1.40
+Nov 30 08:01:11 pbx in.tftpd[11]: RRQ from 10.1.1.40 filename SEP0011223344EE.cnf.xml
+Nov 30 08:01:11 pbx in.tftpd[11]: sending NAK (1, File not found) to 10.1.1.40
+Nov 30 08:01:12 pbx in.tftpd[12]: RRQ from 10.1.1.40 filename XMLDefault.cnf.xml
+Nov 30 08:01:13 pbx in.tftpd[13]: RRQ from 10.1.1.40 filename P0030801SR02.loads
+";
+    let r = report("syslog", log, None);
+    assert_eq!(
+        checks(&r, "10.1.1.40"),
+        ["info requested-file-missing", "info requested-file-missing"],
+        "{}",
+        r.render_text()
+    );
+    assert!(
+        r.render_text()
+            .contains("one form of several: XMLDefault.cnf.xml, the phone's fallback, was sent"),
+        "{}",
+        r.render_text()
+    );
+    assert_eq!(r.clients_with_problems, 0);
+    let without = log.replace(
+        "filename XMLDefault.cnf.xml\n",
+        "filename XMLDefault.cnf.xml\nNov 30 08:01:12 pbx in.tftpd[12]: sending NAK (1, File not found) to 10.1.1.40\n",
+    );
+    let r = report("syslog", &without, None);
+    assert!(
+        checks(&r, "10.1.1.40").contains(&"error requested-file-missing".to_string()),
+        "{}",
+        r.render_text()
+    );
+}
