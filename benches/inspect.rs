@@ -1,6 +1,15 @@
 //! `cargo bench --bench inspect`: `inspect` of a 1 MB `.sbin` package (signed header, `kup1`
 //! with raw and compressed regions, every CRC and checksum verified, every region inflated).
 
+// Test code: a panic is a failed test, not a crash on untrusted input (Cargo.toml's
+// [lints.clippy] is for the library and the binary).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use std::hint::black_box;
 
 use cfgfmt::file::inspect_bytes;

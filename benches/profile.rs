@@ -2,6 +2,15 @@
 //! `batch`'s compile stage over 10,000 devices in memory (no files written; the
 //! end-to-end run with writes is `benches/batch-e2e.sh`, see the README's batch section).
 
+// Test code: a panic is a failed test, not a crash on untrusted input (Cargo.toml's
+// [lints.clippy] is for the library and the binary).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use std::hint::black_box;
 use std::path::Path;
 

@@ -38,6 +38,7 @@ pub const MARKER: &str = "(cfgfmt 2.3 would ";
 /// Something about a value the user should hear about. The text names no secret: callers
 /// pass `reveal = false` for sensitive attributes and the value is then not quoted.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Note {
     /// cfgfmt 2.3 stored this too, but the text probably meant something else.
     Surprise(String),
@@ -86,6 +87,7 @@ pub struct Unhandled;
 
 /// Which codec a format selects when encoding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Codec {
     Bool,
     Ipv4,

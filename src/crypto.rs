@@ -100,6 +100,7 @@ pub struct WeakKey {
 
 /// Why the original could not use a weak key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum WeakKeyProblem {
     /// No characters: the original divided by zero.
     Empty,

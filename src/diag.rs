@@ -20,15 +20,17 @@ pub struct Location {
 pub use crate::finding::Severity;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum DiagKind {
     /// A tag table line the original complained about.
     Table(crate::table::TableWarning),
-    /// No table line has this name (in the protocol filter) and it is no keyword.
+    /// No table line has this name (in the protocol filter) and it is no keyword. Names
+    /// are the profile's bytes: the original printed them raw ([`Diagnostic::to_bytes`]).
     UnknownAttribute {
-        name: String,
+        name: Vec<u8>,
     },
     EmptyValue {
-        name: String,
+        name: Vec<u8>,
     },
     IncludeTooDeep,
     InvalidTone,
@@ -110,6 +112,34 @@ impl Diagnostic {
     }
 }
 
+impl Diagnostic {
+    /// The message as the original printed it, byte for byte: a name or table line that is
+    /// not UTF-8 keeps its bytes (`unknown attribute 'CAF\xe9x'`), where [`fmt::Display`]
+    /// (for JSON and other text) shows U+FFFD. For stderr.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        use DiagKind::*;
+        let (name, lead) = match &self.kind {
+            Table(w) => return w.to_bytes(),
+            UnknownAttribute { name } => (name, "warning: unknown attribute '"),
+            EmptyValue { name } => (name, "warning: empty value for attribute '"),
+            _ => return self.to_string().into_bytes(),
+        };
+        if std::str::from_utf8(name).is_ok() {
+            return self.to_string().into_bytes();
+        }
+        // The text after the name is the Display form's, found by its length.
+        let shown = self.to_string();
+        let tail = shown
+            .get(lead.len() + String::from_utf8_lossy(name).len()..)
+            .unwrap_or_default();
+        let mut out = Vec::with_capacity(shown.len());
+        out.extend_from_slice(lead.as_bytes());
+        out.extend_from_slice(name);
+        out.extend_from_slice(tail.as_bytes());
+        out
+    }
+}
+
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         use DiagKind::*;
@@ -130,11 +160,13 @@ impl fmt::Display for Diagnostic {
             Table(w) => write!(f, "{w}")?,
             UnknownAttribute { name } => write!(
                 f,
-                "warning: unknown attribute '{name}' @line {line} of {file}"
+                "warning: unknown attribute '{}' @line {line} of {file}",
+                String::from_utf8_lossy(name)
             )?,
             EmptyValue { name } => write!(
                 f,
-                "warning: empty value for attribute '{name}' @line {line} of {file}"
+                "warning: empty value for attribute '{}' @line {line} of {file}",
+                String::from_utf8_lossy(name)
             )?,
             IncludeTooDeep => f.write_str("error: include nested too deep")?,
             InvalidTone => f.write_str("error: invalid tone specification")?,
@@ -171,6 +203,7 @@ impl fmt::Display for Diagnostic {
 /// The messages say what went wrong and nothing else: the front end leads each with
 /// `error: ` (see [`Error::lead`]), as the original printed them.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum Error {
     #[error("can't open ptag file: '{}'", .path.display())]
     CannotOpenTable { path: PathBuf },
@@ -422,6 +455,52 @@ mod tests {
         assert_eq!(
             Diagnostic::new(DiagKind::IncludeTooDeep, loc).to_string(),
             "error: include nested too deep"
+        );
+    }
+
+    /// The original printed a name that is not UTF-8 as its bytes (recorded:
+    /// `warning: unknown attribute 'CAF\xe9x' @line 2 of in.txt`).
+    #[test]
+    fn names_that_are_not_utf8_print_raw() {
+        let at = Some(Location {
+            file: Some("in.txt".into()),
+            line: 2,
+        });
+        let unknown = Diagnostic::new(
+            DiagKind::UnknownAttribute {
+                name: b"CAF\xe9x".to_vec(),
+            },
+            at.clone(),
+        );
+        assert_eq!(
+            unknown.to_bytes(),
+            b"warning: unknown attribute 'CAF\xe9x' @line 2 of in.txt"
+        );
+        assert_eq!(
+            unknown.to_string(),
+            "warning: unknown attribute 'CAF\u{fffd}x' @line 2 of in.txt"
+        );
+        let empty = Diagnostic::new(
+            DiagKind::EmptyValue {
+                name: b"\xff\xfe".to_vec(),
+            },
+            at.clone(),
+        );
+        assert_eq!(
+            empty.to_bytes(),
+            b"warning: empty value for attribute '\xff\xfe' @line 2 of in.txt"
+        );
+        // UTF-8 names and other messages: the Display text.
+        let plain = Diagnostic::new(
+            DiagKind::UnknownAttribute {
+                name: "Café".into(),
+            },
+            at,
+        );
+        assert_eq!(plain.to_bytes(), plain.to_string().into_bytes());
+        assert_eq!(
+            Diagnostic::new(DiagKind::InvalidTone, None).to_bytes(),
+            b"error: invalid tone specification"
         );
     }
 

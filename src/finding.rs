@@ -1,6 +1,13 @@
 //! The one findings vocabulary: profile inspection, package inspection, `doctor`, the TFTP
 //! log reader and probe (and any other check) say what they found with [`Finding`], graded
 //! by [`Severity`]. JSON is kebab-case, field names and values alike.
+//!
+//! Every finding code is a [`Check`] of a catalogue: each module that reports findings
+//! declares its checks once with the crate-internal `catalogue!` macro (one constant per
+//! check, and the module's `CHECKS` slice listing them all) and builds findings from the
+//! constants, so a misspelt check is a compile error, not an unknown code in the JSON.
+//! [`CATALOGUES`] lists every module's catalogue; a test keeps the ids unique and kebab-case
+//! across all of them, and the manual documents each catalogue.
 
 use serde::Serialize;
 
@@ -28,6 +35,7 @@ impl std::fmt::Display for Severity {
 /// Where in its file a finding is: a 1-based line of a text file, or a byte offset.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum Location {
     Line(usize),
     Offset(usize),
@@ -137,6 +145,116 @@ impl Finding {
     }
 }
 
+/// One check of a catalogue: a stable id, its severity, the conversion-guide rules it
+/// implements (none for the file checks of `inspect`), what it looks for and why it matters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Check {
+    /// Stable kebab-case id, the `code` of its findings (`os79xx-has-bin-suffix`).
+    pub id: &'static str,
+    /// The rules of `conversion-rules.md` it implements (`R4`), most specific first.
+    pub rules: &'static [&'static str],
+    /// The severity of its findings (a few checks lower it case by case, and say so).
+    pub severity: Severity,
+    /// What the check looks for (one line, for the documentation tables).
+    pub title: &'static str,
+    /// The symptom on the phone: why it matters.
+    pub why: &'static str,
+    /// Whether the fact behind it is inferred rather than stated by Cisco.
+    pub inferred: bool,
+}
+
+impl Check {
+    /// A finding of this check: its id and severity, with the message given (no `why`, no
+    /// rule: callers add what their report shows).
+    pub fn finding(&self, message: impl Into<String>) -> Finding {
+        Finding::new(self.id, self.severity, message)
+    }
+}
+
+/// Declares a catalogue: one `pub const` [`Check`] per entry and a slice naming them all, so
+/// the slice cannot miss a check the code uses.
+///
+/// ```text
+/// catalogue! {
+///     /// Every check `lint` runs.
+///     pub const CHECKS;
+///     UNKNOWN_NAME = "unknown-name", ["R5"], Error,
+///         "what it looks for", "what the phone does";
+///     RENAMED = "renamed", ["R29"], Warning, "…", "…", inferred;
+/// }
+/// ```
+macro_rules! catalogue {
+    (
+        $(#[$meta:meta])*
+        $vis:vis const $all:ident;
+        $(
+            $(#[$cmeta:meta])*
+            $name:ident = $id:literal, [$($rule:literal),*], $sev:ident, $title:literal, $why:literal $(, $inferred:ident)?;
+        )+
+    ) => {
+        $(
+            $(#[$cmeta])*
+            #[doc = concat!("Check `", $id, "`.")]
+            $vis const $name: $crate::finding::Check = $crate::finding::Check {
+                id: $id,
+                rules: &[$($rule),*],
+                severity: $crate::finding::Severity::$sev,
+                title: $title,
+                why: $why,
+                inferred: $crate::finding::catalogue!(@inferred $($inferred)?),
+            };
+        )+
+        $(#[$meta])*
+        $vis const $all: &[$crate::finding::Check] = &[$($name),+];
+    };
+    (@inferred) => { false };
+    (@inferred inferred) => { true };
+}
+pub(crate) use catalogue;
+
+/// Every catalogue of the library: `doctor`'s, `tftplog`/`probe`'s, and `inspect`'s (profiles,
+/// then packages). A module with new checks adds its slice here.
+pub const CATALOGUES: &[(&str, &[Check])] = &[
+    #[cfg(feature = "firmware")]
+    ("doctor", crate::assist::CHECKS),
+    #[cfg(feature = "firmware")]
+    ("tftp", crate::tftp::CHECKS),
+    ("inspect-profile", crate::profile::inspect::CHECKS),
+    #[cfg(feature = "firmware")]
+    ("inspect-package", crate::pkg::CHECKS),
+];
+
+/// The check of an id, in any catalogue.
+pub fn check(id: &str) -> Option<&'static Check> {
+    CATALOGUES
+        .iter()
+        .flat_map(|(_, checks)| checks.iter())
+        .find(|c| c.id == id)
+}
+
+/// The documentation table of a catalogue without rules (`inspect`'s): id, severity, what
+/// it reports and why it matters (the manual holds this text; a test keeps them equal).
+pub fn checks_table(checks: &[Check]) -> String {
+    use std::fmt::Write as _;
+    // Markdown would take `<MAC>` for an HTML tag.
+    let esc = |s: &str| s.replace('<', "&lt;").replace('>', "&gt;");
+    let mut out = String::from(
+        "| code | severity | what it reports | why it matters |\n| --- | --- | --- | --- |\n",
+    );
+    for c in checks {
+        let _ = writeln!(
+            out,
+            "| `{}` | {} | {} | {} |",
+            c.id,
+            c.severity,
+            esc(c.title),
+            esc(c.why)
+        );
+    }
+    out
+}
+
 /// True when any finding is an error.
 pub fn has_errors(findings: &[Finding]) -> bool {
     findings.iter().any(|f| f.severity == Severity::Error)
@@ -157,5 +275,48 @@ mod tests {
         assert_eq!(v["code"], "bad-checksum");
         assert!(v.get("why").is_none());
         assert_eq!(f.place(), "gk.cfg at offset 7");
+    }
+
+    #[test]
+    fn check_ids_are_unique_and_kebab_case_across_catalogues() {
+        let mut seen = std::collections::BTreeMap::new();
+        for (name, checks) in CATALOGUES {
+            assert!(!checks.is_empty(), "{name}");
+            for c in *checks {
+                let kebab = !c.id.is_empty()
+                    && !c.id.starts_with('-')
+                    && !c.id.ends_with('-')
+                    && !c.id.contains("--")
+                    && c.id
+                        .bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+                assert!(kebab, "{name}: {:?} is not kebab-case", c.id);
+                if let Some(other) = seen.insert(c.id, *name) {
+                    panic!("{:?} is in both {other} and {name}", c.id);
+                }
+                assert!(!c.title.is_empty() && !c.why.is_empty(), "{}", c.id);
+                assert!(c.rules.iter().all(|r| r.starts_with('R')), "{}", c.id);
+                assert_eq!(check(c.id), Some(c));
+            }
+        }
+        assert_eq!(check("no-such-check"), None);
+    }
+
+    #[test]
+    fn a_check_makes_findings_of_its_id_and_severity() {
+        crate::finding::catalogue! {
+            const ALL;
+            ONE = "one-thing", ["R1"], Warning, "looks for one thing", "the phone does two";
+            TWO = "two-things", [], Info, "looks for two", "nothing", inferred;
+        }
+        assert_eq!(ALL, &[ONE, TWO]);
+        assert_eq!((ONE.inferred, TWO.inferred), (false, true));
+        assert_eq!(TWO.rules, &[] as &[&str]);
+        let f = ONE.finding("found it");
+        assert_eq!(
+            (f.code.as_str(), f.severity),
+            ("one-thing", Severity::Warning)
+        );
+        assert_eq!(f.message, "found it");
     }
 }

@@ -19,29 +19,24 @@
 //! # Ok::<(), cfgfmt::diag::Error>(())
 //! ```
 
-#![cfg_attr(
-    not(test),
-    deny(
-        clippy::unwrap_used,
-        clippy::expect_used,
-        clippy::panic,
-        clippy::indexing_slicing
-    )
-)]
-
+#[cfg(feature = "firmware")]
 pub mod assist;
+#[cfg(feature = "batch")]
 pub mod batch;
 pub mod cnum;
 pub mod codec;
 pub mod crypto;
 pub mod device;
 pub mod diag;
+#[cfg(feature = "firmware")]
 pub mod file;
 pub mod finding;
 pub mod io;
+#[cfg(feature = "firmware")]
 pub mod pkg;
 pub mod profile;
 pub mod report;
 pub mod table;
 pub mod text;
+#[cfg(feature = "firmware")]
 pub mod tftp;

@@ -176,6 +176,7 @@ impl Descriptor {
 
 /// What the original did not like about one table line.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum TableWarningKind {
     /// Fewer than four fields: the line is skipped. `text` is the piece the original read
     /// (at most 79 bytes, with its line feed), up to any NUL, as it printed it.
@@ -192,6 +193,35 @@ pub struct TableWarning {
     /// line counts twice or more.
     pub line: usize,
     pub kind: TableWarningKind,
+}
+
+impl TableWarning {
+    /// The message for stderr: as [`fmt::Display`] shows it, but bytes of the line that are
+    /// not UTF-8 stay as they were (the original printed the line raw), not U+FFFD.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let TableWarningKind::BadPtag { text } = &self.kind else {
+            return self.to_string().into_bytes();
+        };
+        let mut out = format!("warning: line {}, bad ptag ", self.line).into_bytes();
+        for chunk in text.utf8_chunks() {
+            for c in chunk.valid().chars() {
+                push_shown(&mut out, c);
+            }
+            out.extend_from_slice(chunk.invalid());
+        }
+        out
+    }
+}
+
+/// A character of a bad table line: control characters other than TAB, CR and LF escaped
+/// (`\x1b`), so a table cannot drive the terminal.
+fn push_shown(out: &mut Vec<u8>, c: char) {
+    if c.is_control() && !matches!(c, '\t' | '\r' | '\n') {
+        out.extend_from_slice(format!("\\x{:02x}", u32::from(c)).as_bytes());
+    } else {
+        let mut buf = [0u8; 4];
+        out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+    }
 }
 
 impl fmt::Display for TableWarning {

@@ -8,6 +8,15 @@
 //! Where `in.tftpd` cannot be found (or the tests do not run as root, which chroot needs)
 //! each test prints `SKIP: …` and returns early. They are `#[ignore]`d in a plain `cargo test`;
 //! `.ci/run` installs tftpd-hpa and runs them with `--ignored`.
+
+// Test code: a panic is a failed test, not a crash on untrusted input (Cargo.toml's
+// [lints.clippy] is for the library and the binary).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 mod assist_fixtures;
 mod pkg_fixtures;
 

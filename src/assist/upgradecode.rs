@@ -142,6 +142,7 @@ impl UpgradeCode {
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum UpgradeError {
     #[error("{0}")]
     Image(String),

@@ -59,6 +59,7 @@ impl Prefix {
 /// Fatal problems: no device is compiled (or written) when one occurs. The front end
 /// leads the message with `error: `.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum BatchError {
     #[error("template {path}: {}", nested(.source))]
     Template { path: String, source: diag::Error },

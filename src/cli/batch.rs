@@ -135,7 +135,7 @@ fn stop_flag() -> Arc<AtomicBool> {
 fn execute(cfg: &BatchConfig) -> Result<i32, BatchError> {
     let mut err = std::io::stderr().lock();
     for d in &cfg.table_warnings {
-        let _ = writeln!(err, "{d}");
+        super::job::print_diagnostic(&mut err, d, b"");
     }
     let template = Template::load(&cfg.template, &cfg.table, &cfg.options.compile)?;
     let mut template_problems = cfg.table_warnings.len();
@@ -146,7 +146,8 @@ fn execute(cfg: &BatchConfig) -> Result<i32, BatchError> {
             Severity::Warning => template_problems += 1,
             Severity::Error => template_errors += 1,
         }
-        let _ = writeln!(err, "{}: {d}", template.name);
+        let prefix = format!("{}: ", template.name);
+        super::job::print_diagnostic(&mut err, d, prefix.as_bytes());
     }
     if template_errors > 0 {
         return Err(BatchError::TemplateErrors {

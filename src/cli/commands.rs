@@ -222,72 +222,81 @@ struct BatchArgs {
     jobs: Option<u16>,
 }
 
-const SUBCOMMANDS: &[&str] = &[
-    "compile",
-    "decode",
-    "inspect",
-    "dump",
-    "strip",
-    "extract",
-    "batch",
-    "doctor",
-    "plan",
-    "upgradecode",
-    "tftplog",
-    "probe",
-    "tables",
-    "completions",
-    "manpage",
-    "help",
-];
-
+/// Whether `arg` names a subcommand (or `help`): clap's derived match on the names, so a new
+/// subcommand can never fall through to the original's command line.
 pub fn is_subcommand(arg: &str) -> bool {
-    SUBCOMMANDS.contains(&arg)
+    arg == "help" || Command::has_subcommand(arg)
+}
+
+/// Every subcommand's name, from the clap definition.
+fn subcommand_names() -> Vec<String> {
+    Cli::command()
+        .get_subcommands()
+        .map(|c| c.get_name().to_string())
+        .chain(std::iter::once("help".to_string()))
+        .collect()
+}
+
+/// A word that can only be meant as a subcommand: letters, digits and dashes, not a path
+/// that exists (the original opened any other word as its input file).
+fn bare_word(word: &str) -> bool {
+    word.starts_with(|c: char| c.is_ascii_alphabetic())
+        && word
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        && !std::path::Path::new(word).exists()
 }
 
 /// The subcommand a mistyped word most likely meant: one or two letters off (one for
-/// words of five letters or fewer), never for a word that names an existing file.
-pub fn did_you_mean(word: &str) -> Option<&'static str> {
+/// words of five letters or fewer; two letters swapped count one: `inpsect`), never for a
+/// word that names an existing file.
+pub fn did_you_mean(word: &str) -> Option<String> {
     if word.starts_with('-') || word.len() < 3 || std::path::Path::new(word).exists() {
         return None;
     }
     let limit = if word.len() <= 5 { 1 } else { 2 };
-    SUBCOMMANDS
-        .iter()
-        .map(|s| (edit_distance(word, s), *s))
-        .filter(|&(d, _)| d <= limit)
-        .min_by_key(|&(d, _)| d)
+    subcommand_names()
+        .into_iter()
+        .map(|s| (strsim::osa_distance(word, &s), s))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, _)| *d)
         .map(|(_, s)| s)
 }
 
-/// Levenshtein distance, transpositions counting one (`inpsect` is one from `inspect`).
-fn edit_distance(a: &str, b: &str) -> usize {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let mut rows = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in rows.iter_mut().enumerate() {
-        if let Some(first) = row.first_mut() {
-            *first = i;
-        }
+/// The error for a first argument that is no subcommand and cannot be the original's input
+/// either: a bare word, not a file, followed by a `--` option (`provision --help`), which
+/// the original's command line never had. `None` when the arguments may be the original's.
+pub fn unknown_subcommand(args: &[OsString]) -> Option<String> {
+    let word = args.get(1)?.to_str()?;
+    if !bare_word(word)
+        || !args
+            .iter()
+            .skip(2)
+            .any(|a| a.to_string_lossy().starts_with("--"))
+    {
+        return None;
     }
-    if let Some(first) = rows.first_mut() {
-        for (j, cell) in first.iter_mut().enumerate() {
-            *cell = j;
-        }
-    }
-    for i in 1..=a.len() {
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut d = (rows[i - 1][j] + 1)
-                .min(rows[i][j - 1] + 1)
-                .min(rows[i - 1][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                d = d.min(rows[i - 2][j - 2] + 1);
-            }
-            rows[i][j] = d;
-        }
-    }
-    rows[a.len()][b.len()]
+    let names = subcommand_names();
+    let near = names
+        .iter()
+        .map(|s| (strsim::jaro_winkler(word, s), s))
+        .filter(|(score, _)| *score >= 0.7)
+        .max_by(|a, b| a.0.total_cmp(&b.0));
+    Some(match near {
+        Some((_, s)) => format!(
+            "error: unrecognized subcommand '{word}' (did you mean '{s}'?); cfgfmt-rs --help lists them"
+        ),
+        None => format!(
+            "error: unrecognized subcommand '{word}'; the subcommands are {}",
+            names.join(", ")
+        ),
+    })
+}
+
+/// Whether the first argument is a bare word that is neither a subcommand nor a file (the
+/// original's usage banner is then followed by a hint).
+pub fn neither_subcommand_nor_file(word: &str) -> bool {
+    bare_word(word) && !is_subcommand(word)
 }
 
 pub fn print_help() -> i32 {

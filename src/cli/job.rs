@@ -249,8 +249,15 @@ pub fn table_diagnostics(warnings: &[TableWarning]) -> Vec<Diagnostic> {
 fn print_diagnostics(diags: &[Diagnostic]) {
     let mut err = std::io::stderr().lock();
     for d in diags {
-        let _ = writeln!(err, "{d}");
+        print_diagnostic(&mut err, d, b"");
     }
+}
+
+/// One diagnostic line as the original printed it: names that are not UTF-8 as their bytes.
+pub fn print_diagnostic(out: &mut impl Write, d: &Diagnostic, prefix: &[u8]) {
+    let _ = out.write_all(prefix);
+    let _ = out.write_all(&d.to_bytes());
+    let _ = out.write_all(b"\n");
 }
 
 fn counts_against_strict(d: &Diagnostic) -> bool {
@@ -269,7 +276,7 @@ pub fn run(job: &Job) -> i32 {
             let mut err = std::io::stderr().lock();
             if let Error::Refused { diagnostics, .. } = &e {
                 for d in diagnostics {
-                    let _ = writeln!(err, "{d}");
+                    print_diagnostic(&mut err, d, b"");
                 }
             }
             let _ = writeln!(err, "{}", message(&e, job));
@@ -434,7 +441,10 @@ fn other_table_hint(input: &[u8], table: &TagTable, job: &Job, text: &[u8]) -> O
         .then_some(())?;
     let opts = inspect_options(job);
     let ins = cfgfmt::profile::inspect::inspect(input, table, "", &opts);
-    let hint = ins.findings.iter().find(|f| f.code == "other-table")?;
+    let hint = ins
+        .findings
+        .iter()
+        .find(|f| f.code == profile::inspect::checks::OTHER_TABLE.id)?;
     Some(format!("note: {}", hint.message))
 }
 

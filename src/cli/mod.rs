@@ -33,9 +33,18 @@ pub fn run(args: Vec<OsString>) -> i32 {
         );
         return 2;
     }
+    if let Some(message) = commands::unknown_subcommand(&args) {
+        eprintln!("{message}");
+        return 2;
+    }
     // `-h` and `-V` are unknown switches to cfgfmt 2.3 (recorded in the oracle corpus, alone
-    // too), so they keep its banner and exit status; the hint after it points to ours.
-    let hint = args.len() <= 1 || args.iter().skip(1).any(|a| a == "-h" || a == "-V");
+    // too), so they keep its banner and exit status; the hint after it points to ours (also
+    // after a first word that is neither a subcommand nor a file: `cfgfmt-rs provision`).
+    let hint = args.len() <= 1
+        || args.iter().skip(1).any(|a| a == "-h" || a == "-V")
+        || first
+            .as_deref()
+            .is_some_and(commands::neither_subcommand_nor_file);
     let (parsed, messages) = legacy::parse(args.into_iter().skip(1).collect());
     {
         let mut err = std::io::stderr().lock();

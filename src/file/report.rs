@@ -98,7 +98,7 @@ pub struct PkgReport {
 }
 
 /// Code of the finding a file that cannot be parsed gets.
-pub const PARSE_ERROR: &str = "parse-error";
+pub const PARSE_ERROR: &str = crate::pkg::checks::PARSE_ERROR.id;
 
 impl FileReport {
     /// The first error, if any: the reason the file is not sound.
@@ -118,11 +118,14 @@ impl FileReport {
     }
     pub(crate) fn warn(&mut self, message: impl Into<String>) {
         self.findings
-            .push(Finding::warning("package-warning", message));
+            .push(crate::pkg::checks::PACKAGE_WARNING.finding(message));
     }
     pub(crate) fn fail(&mut self, e: &PkgError) {
-        self.findings
-            .push(Finding::error(PARSE_ERROR, e.to_string()).at(e.offset().map(Location::Offset)));
+        self.findings.push(
+            crate::pkg::checks::PARSE_ERROR
+                .finding(e.to_string())
+                .at(e.offset().map(Location::Offset)),
+        );
     }
 }
 
@@ -559,10 +562,7 @@ pub fn unreadable_report(name: &str, size: u64, reason: &str) -> FileReport {
         size: usize::try_from(size).unwrap_or(usize::MAX),
         details: None,
         sections: Vec::new(),
-        findings: vec![Finding::error(
-            "unreadable",
-            format!("cannot read it: {reason}"),
-        )],
+        findings: vec![crate::pkg::checks::UNREADABLE.finding(format!("cannot read it: {reason}"))],
         hint: None,
     }
 }

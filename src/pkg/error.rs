@@ -2,6 +2,7 @@
 use std::path::PathBuf;
 
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum PkgError {
     #[error("offset {offset:#x}: truncated {what}: need {needed} bytes, {available} available")]
     Truncated {

@@ -18,6 +18,7 @@ const MIN_LEN: usize = 0x140;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum ImageKind {
     /// `u32le@0x138 == len − 0x20`.
     Loader,

@@ -81,6 +81,7 @@ fn is_known(tag: u8) -> bool {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum HashAlgorithm {
     Sha1,
     /// Code 2 is defined by certutils but never seen in a real file.

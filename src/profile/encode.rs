@@ -350,12 +350,22 @@ impl Compiler<'_> {
         // The table outlives this borrow of `self`: no copy of the descriptor needed.
         let table = self.table;
         let Some(desc) = table.by_name(name, self.opts.protocols) else {
-            self.diag(DiagKind::UnknownAttribute { name: name_text() }, at);
+            self.diag(
+                DiagKind::UnknownAttribute {
+                    name: name.to_vec(),
+                },
+                at,
+            );
             return Ok(());
         };
         if value.is_empty() {
             // The earlier value, if any, stays.
-            self.diag(DiagKind::EmptyValue { name: name_text() }, at);
+            self.diag(
+                DiagKind::EmptyValue {
+                    name: name.to_vec(),
+                },
+                at,
+            );
             return Ok(());
         }
         let mut notes = Vec::new();

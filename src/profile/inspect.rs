@@ -91,6 +91,57 @@ pub struct InspectOptions {
     pub show_secrets: bool,
 }
 
+/// The checks `inspect`, `dump` and `decode` make on a binary profile, one constant each
+/// (documented in `docs/profiles.md`).
+pub mod checks {
+    use crate::finding::catalogue;
+
+    catalogue! {
+        /// Every check of a binary profile.
+        pub const CHECKS;
+        NO_PROFILE = "no-profile", [], Error,
+            "no #ata magic, and no key given that decrypts the file to a profile",
+            "Not a profile, or encrypted: nothing else can be checked without the key.";
+        TOO_LARGE = "too-large", [], Error,
+            "the file is larger than any profile can be (1 MiB)",
+            "No phone reads a profile that large; the file is not read further.";
+        NO_HEADER = "no-header", [], Error,
+            "the #ata magic (or decrypted data) has no header record after it",
+            "The phone finds no checksum and length to verify and rejects the profile.";
+        NO_HEADER_FIRST = "no-header-first", [], Error,
+            "the first record is not a header (tag 0x7ffe, 4 bytes)",
+            "The phone rejects a profile that does not start with its header.";
+        BAD_CHECKSUM = "bad-checksum", [], Error,
+            "the header's checksum is not the checksum of the records after it",
+            "The phone rejects the profile and keeps its old settings.";
+        BAD_LENGTH = "bad-length", [], Error,
+            "the header's length is not the number of bytes after it",
+            "The phone rejects the profile and keeps its old settings.";
+        RECORDS_PAST_LENGTH = "records-past-length", [], Error,
+            "records run past the length the header declares",
+            "Those records lie outside the checked payload: the file was damaged or written by hand.";
+        CORRUPTED = "corrupted", [], Error,
+            "the record stream breaks: a tag or length cut short, or a value running past the end",
+            "The phone rejects the profile (or stops at the damaged record).";
+        REPEATED_TAG = "repeated-tag", [], Warning,
+            "the same tag appears twice or more",
+            "The phone keeps one of the values: the other setting is lost.";
+        UNKNOWN_TAG = "unknown-tag", [], Warning,
+            "a record's tag is not in the tag table given",
+            "A phone using that table ignores the record; often the wrong table was given.";
+        VALUE_TOO_LONG = "value-too-long", [], Warning,
+            "a value is longer than the table's size for its tag",
+            "The phone may cut the value to the table's size.";
+        OTHER_TABLE = "other-table", [], Info,
+            "a built-in table explains records the table given does not know",
+            "The profile was probably compiled for another model: give that table with -t.";
+        MORE_FINDINGS = "more-findings", [], Info,
+            "more findings than are listed (200 at most)",
+            "Nothing on the phone: the report is cut, the file is badly damaged.";
+    }
+}
+pub use checks::CHECKS;
+
 /// Findings listed at most; the rest are counted.
 pub const MAX_FINDINGS: usize = 200;
 
@@ -252,7 +303,7 @@ fn decrypt_view(
     } else {
         "no #ata magic: not a profile, or encrypted (give --key-file or --xkey-file)"
     };
-    findings.push(Finding::new("no-profile", Severity::Error, message).at_offset(0));
+    findings.push(checks::NO_PROFILE.finding(message).at_offset(0));
     (bytes.to_vec(), Encryption::None, bytes.len())
 }
 
@@ -277,15 +328,12 @@ fn inspect_with(
     let mut findings = Vec::new();
     if bytes.len() > MAX_BINARY_BYTES {
         findings.push(
-            Finding::new(
-                "too-large",
-                Severity::Error,
-                format!(
+            checks::TOO_LARGE
+                .finding(format!(
                     "{} bytes: larger than any profile ({MAX_BINARY_BYTES} at most)",
                     bytes.len()
-                ),
-            )
-            .at_offset(MAX_BINARY_BYTES),
+                ))
+                .at_offset(MAX_BINARY_BYTES),
         );
         return Inspection {
             kind: "unknown",
@@ -319,7 +367,9 @@ fn inspect_with(
         None => {
             if start <= stream.len() && encryption != Encryption::None || bytes.starts_with(MAGIC) {
                 findings.push(
-                    Finding::new("no-header", Severity::Error, "no header record").at_offset(start),
+                    checks::NO_HEADER
+                        .finding("no header record")
+                        .at_offset(start),
                 );
             }
             None
@@ -328,23 +378,17 @@ fn inspect_with(
     let (records, extended) = read_records(&raw, start, table, filter, opts, &mut findings);
     if let Some(c) = corruption {
         findings.push(
-            Finding::new(
-                "corrupted",
-                Severity::Error,
-                format!("corrupted profile: {}", c.what),
-            )
-            .at_offset(c.offset),
+            checks::CORRUPTED
+                .finding(format!("corrupted profile: {}", c.what))
+                .at_offset(c.offset),
         );
     }
     if hint && let Some((name, n)) = better_builtin(&records, table, filter) {
-        findings.push(Finding::info(
-            "other-table",
-            format!(
-                "{n} record{} this table does not know {} explained by {name} (give -t{name})",
-                if n == 1 { "" } else { "s" },
-                if n == 1 { "is" } else { "are" }
-            ),
-        ));
+        findings.push(checks::OTHER_TABLE.finding(format!(
+            "{n} record{} this table does not know {} explained by {name} (give -t{name})",
+            if n == 1 { "" } else { "s" },
+            if n == 1 { "is" } else { "are" }
+        )));
     }
     limit_findings(&mut findings);
     let unreadable = raw.is_empty()
@@ -377,12 +421,9 @@ fn check_header(
 ) -> Option<HeaderCheck> {
     if first.tag != layout::TAG_HEADER || first.value.len() != 4 {
         findings.push(
-            Finding::new(
-                "no-header-first",
-                Severity::Error,
-                "the first record is not a header (tag 0x7ffe, 4 bytes)",
-            )
-            .at_offset(first.offset),
+            checks::NO_HEADER_FIRST
+                .finding("the first record is not a header (tag 0x7ffe, 4 bytes)")
+                .at_offset(first.offset),
         );
         return None;
     }
@@ -411,37 +452,28 @@ fn check_header(
     };
     if !h.checksum_ok {
         findings.push(
-            Finding::new(
-                "bad-checksum",
-                Severity::Error,
-                format!(
+            checks::BAD_CHECKSUM
+                .finding(format!(
                     "checksum 0x{stored_checksum:04x} stored, 0x{computed_checksum:04x} computed"
-                ),
-            )
-            .at_offset(first.offset + 3),
+                ))
+                .at_offset(first.offset + 3),
         );
     }
     if !h.length_ok {
         findings.push(
-            Finding::new(
-                "bad-length",
-                Severity::Error,
-                format!(
+            checks::BAD_LENGTH
+                .finding(format!(
                     "length field says {stored_length} payload bytes, the file has {}",
                     payload.len()
-                ),
-            )
-            .at_offset(first.offset + 5),
+                ))
+                .at_offset(first.offset + 5),
         );
         let declared_end = first.end() + usize::from(stored_length);
         if let Some(r) = raw.iter().skip(1).find(|r| r.end() > declared_end) {
             findings.push(
-                Finding::new(
-                    "records-past-length",
-                    Severity::Error,
-                    "records run past the declared length",
-                )
-                .at_offset(r.offset),
+                checks::RECORDS_PAST_LENGTH
+                    .finding("records run past the declared length")
+                    .at_offset(r.offset),
             );
         }
     }
@@ -483,15 +515,12 @@ fn read_records(
         {
             repeats += 1;
             findings.push(
-                Finding::new(
-                    "repeated-tag",
-                    Severity::Warning,
-                    format!(
+                checks::REPEATED_TAG
+                    .finding(format!(
                         "tag 0x{:x} again (first at offset {first}); the phone keeps one",
                         r.tag
-                    ),
-                )
-                .at_offset(r.offset),
+                    ))
+                    .at_offset(r.offset),
             );
         }
         if r.tag == layout::TAG_EXTENDED {
@@ -511,12 +540,9 @@ fn limit_findings(findings: &mut Vec<Finding>) {
         findings.truncate(MAX_FINDINGS);
         let at = findings.last().and_then(Finding::offset).unwrap_or(0);
         findings.push(
-            Finding::new(
-                "more-findings",
-                Severity::Info,
-                format!("{more} more findings not listed"),
-            )
-            .at_offset(at),
+            checks::MORE_FINDINGS
+                .finding(format!("{more} more findings not listed"))
+                .at_offset(at),
         );
     }
 }
@@ -551,26 +577,20 @@ fn record_info(
     let known_size = desc.map(|d| usize::from(d.size));
     if desc.is_none() && pseudo_name(r.tag).is_none() {
         findings.push(
-            Finding::new(
-                "unknown-tag",
-                Severity::Warning,
-                format!("tag 0x{:x} is not in the table", r.tag),
-            )
-            .at_offset(r.offset),
+            checks::UNKNOWN_TAG
+                .finding(format!("tag 0x{:x} is not in the table", r.tag))
+                .at_offset(r.offset),
         );
     }
     if let Some(size) = known_size.filter(|&s| r.value.len() > s) {
         findings.push(
-            Finding::new(
-                "value-too-long",
-                Severity::Warning,
-                format!(
+            checks::VALUE_TOO_LONG
+                .finding(format!(
                     "{} is {} bytes, the table's size is {size}; the phone may cut it",
                     name.as_deref().unwrap_or("value"),
                     r.value.len()
-                ),
-            )
-            .at_offset(r.offset),
+                ))
+                .at_offset(r.offset),
         );
     }
     let sensitive = is_secret(r.tag, desc.map_or(0, |d| d.fmt), name.as_deref());

@@ -53,6 +53,7 @@ impl Default for ClientOptions {
 /// How a read ended.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case", tag = "status")]
+#[non_exhaustive]
 pub enum Fetch {
     Fetched {
         #[serde(skip)]

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::log::{LogModel, Outcome, Server, Transfer};
 use super::names::{self, DeviceKind, Requested};
-use super::{check_def, finding};
+use super::{check_def, checks as check, finding};
 use crate::assist::{Finding, Severity};
 use crate::pkg::textfiles;
 
@@ -339,7 +339,7 @@ fn client_report(client: String, ts: &[&Transfer], root: Option<&RootIndex>) -> 
     }
     for t in ts.iter().filter(|t| t.outcome == Outcome::Unfinished) {
         findings.push(finding(
-            "transfer-unfinished",
+            &check::TRANSFER_UNFINISHED,
             None,
             &t.log,
             Some(t.line),
@@ -436,7 +436,7 @@ fn repeated_failures(ts: &[&Transfer], kinds: &[Requested], out: &mut Vec<Findin
         };
         if state_error && is_image {
             out.push(finding(
-                "image-state-error",
+                &check::IMAGE_STATE_ERROR,
                 sev,
                 &first.log,
                 Some(first.line),
@@ -460,7 +460,7 @@ fn repeated_failures(ts: &[&Transfer], kinds: &[Requested], out: &mut Vec<Findin
                 _ => String::new(),
             };
             out.push(finding(
-                "transfer-failed-repeatedly",
+                &check::TRANSFER_FAILED_REPEATEDLY,
                 sev,
                 &first.log,
                 Some(first.line),
@@ -543,7 +543,7 @@ fn times_note(ts: &[&Transfer], t: &Transfer) -> String {
 
 fn access_violation(t: &Transfer, optional: bool, times: &str) -> Finding {
     finding(
-        "access-violation",
+        &check::ACCESS_VIOLATION,
         optional.then_some(Severity::Info),
         &t.log,
         Some(t.line),
@@ -596,7 +596,7 @@ fn missing_file(
         (None, "")
     };
     let mut f = finding(
-        "requested-file-missing",
+        &check::REQUESTED_FILE_MISSING,
         sev,
         &t.log,
         Some(t.line),
@@ -619,7 +619,7 @@ fn name_case(t: &Transfer, root: &RootIndex, other: &str, times: &str) -> Findin
         .map(|e| format!(" (the phone's own spelling is {e}: check what points to it)"))
         .unwrap_or_default();
     finding(
-        "requested-name-case",
+        &check::REQUESTED_NAME_CASE,
         None,
         &t.log,
         Some(t.line),
@@ -682,7 +682,7 @@ fn boot_loop(ts: &[&Transfer], kinds: &[Requested], out: &mut Vec<Finding>) {
         None => String::new(),
     };
     out.push(finding(
-        "boot-loop",
+        &check::BOOT_LOOP,
         None,
         &first.log,
         Some(first.line),
@@ -720,7 +720,7 @@ fn missing_loads(
         }
         done.push(stem.clone());
         out.push(finding(
-            "load-not-in-root",
+            &check::LOAD_NOT_IN_ROOT,
             None,
             &t.log,
             Some(t.line),
@@ -744,7 +744,7 @@ fn missing_loads(
             .map(|(t, _)| t)
     {
         out.push(finding(
-            "load-not-in-root",
+            &check::LOAD_NOT_IN_ROOT,
             None,
             &t.log,
             Some(t.line),

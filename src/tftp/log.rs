@@ -20,6 +20,7 @@ pub const MAX_LINE: usize = 16 << 10;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum Server {
     Cisco,
     TftpdHpa,
@@ -549,6 +550,7 @@ pub fn parse(name: &str, bytes: &[u8]) -> LogModel {
 }
 
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum LogError {
     #[error("{name}: {source}")]
     Io {

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 
 use super::client::{Fetch, UdpClient};
-use super::finding;
+use super::{checks as check, finding};
 use crate::assist::upgradecode::UpgradeCode;
 use crate::assist::{Finding, Severity};
 use crate::device::{BootFile, BootFileKind, Family, Mac, Model, Need, Protocol};
@@ -223,9 +223,9 @@ impl Prober<'_> {
         }
         if bytes.is_none() && need != Need::Alternative {
             let (check, sev) = match (need, &r.result) {
-                (Need::Optional, Fetch::NotFound { .. }) => ("probe-optional-file", None),
-                (Need::Optional, _) => ("probe-optional-file", Some(Severity::Warning)),
-                _ => ("probe-required-file", None),
+                (Need::Optional, Fetch::NotFound { .. }) => (&check::PROBE_OPTIONAL_FILE, None),
+                (Need::Optional, _) => (&check::PROBE_OPTIONAL_FILE, Some(Severity::Warning)),
+                _ => (&check::PROBE_REQUIRED_FILE, None),
             };
             let mut f = finding(
                 check,
@@ -262,7 +262,7 @@ impl Prober<'_> {
     fn unparsable(&mut self, file: &str, message: String, fix: &str) {
         self.note(format!("does not parse: {message}"));
         self.findings.push(finding(
-            "probe-unparsable",
+            &check::PROBE_UNPARSABLE,
             None,
             file,
             None,
@@ -274,7 +274,7 @@ impl Prober<'_> {
     fn warn(&mut self, file: &str, sev: Severity, message: String, fix: &str) {
         self.note(format!("{sev}: {message}"));
         self.findings.push(finding(
-            "probe-note",
+            &check::PROBE_NOTE,
             Some(sev),
             file,
             None,
@@ -304,7 +304,7 @@ impl Prober<'_> {
             let last = self.steps.last().map(|s| s.result.clone());
             let list = forms.join(", ");
             self.findings.push(finding(
-                "probe-required-file",
+                &check::PROBE_REQUIRED_FILE,
                 None,
                 forms.first().map(String::as_str).unwrap_or(""),
                 None,
@@ -568,7 +568,7 @@ impl Prober<'_> {
             .map(|b| (own.clone(), b));
         if got.is_none() && self.stopped.is_none() {
             self.findings.push(with_rule("R31", finding(
-                "probe-optional-file",
+                &check::PROBE_OPTIONAL_FILE,
                 None,
                 &own,
                 None,

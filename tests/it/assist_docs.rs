@@ -39,3 +39,47 @@ fn docs_table_matches_the_catalogue() {
         assert!(doc.contains(&format!("`{}`", c.id)), "{}", c.id);
     }
 }
+
+/// The file checks of `inspect` are documented beside the doctor rules, generated from their
+/// catalogues (`ASSIST_UPDATE_DOCS=1` rewrites them).
+#[test]
+fn docs_list_the_inspect_checks() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/assistant.md");
+    let mut doc = std::fs::read_to_string(path).unwrap();
+    let mut stale = Vec::new();
+    for (marker, checks) in [
+        ("profile-checks", cfgfmt::profile::inspect::CHECKS),
+        ("package-checks", cfgfmt::pkg::CHECKS),
+    ] {
+        let start_marker = format!("<!-- {marker}:start -->\n");
+        let start = doc.find(&start_marker).expect("start marker") + start_marker.len();
+        let end = doc
+            .find(&format!("<!-- {marker}:end -->"))
+            .expect("end marker");
+        let want = cfgfmt::finding::checks_table(checks);
+        if doc[start..end] != want {
+            stale.push(marker);
+            doc = format!("{}{want}{}", &doc[..start], &doc[end..]);
+        }
+        for c in checks {
+            assert!(doc.contains(&format!("| `{}` |", c.id)), "{}", c.id);
+        }
+    }
+    if !stale.is_empty() {
+        if std::env::var_os("ASSIST_UPDATE_DOCS").is_some() {
+            std::fs::write(path, doc).unwrap();
+        } else {
+            panic!(
+                "docs/assistant.md's {stale:?} tables are out of date; run with ASSIST_UPDATE_DOCS=1"
+            );
+        }
+    }
+    let catalogues: Vec<_> = cfgfmt::finding::CATALOGUES
+        .iter()
+        .map(|(n, _)| *n)
+        .collect();
+    assert_eq!(
+        catalogues,
+        ["doctor", "tftp", "inspect-profile", "inspect-package"]
+    );
+}

@@ -583,6 +583,45 @@ fn mistyped_subcommand_suggests_the_right_one() {
     assert!(stderr(&o).contains("can't open ptag file"));
 }
 
+/// A word that is no subcommand, followed by an option the original never had, is an
+/// unknown subcommand (it used to reach the original's parser, whose `--help` printed the
+/// top-level help with exit status 0).
+#[test]
+fn unknown_subcommand_is_an_error_with_a_suggestion() {
+    let dir = scratch(&[]);
+    let o = run(dir.path(), &["provision", "--help"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stdout(&o).is_empty(), "{}", stdout(&o));
+    let err = stderr(&o);
+    assert!(err.contains("unrecognized subcommand 'provision'"), "{err}");
+    // Nothing is close to it: every subcommand is listed, derived from the clap definition.
+    for sub in ["compile", "doctor", "probe", "tftplog", "manpage"] {
+        assert!(err.contains(sub), "{sub}: {err}");
+    }
+    // Close to one: that one is suggested.
+    let o = run(dir.path(), &["inspct", "--json", "x.bin"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("did you mean 'inspect'"),
+        "{}",
+        stderr(&o)
+    );
+    // The same word alone may be the original's missing input: its usage banner and exit
+    // status, and a hint on stderr.
+    let o = run(dir.path(), &["provision"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("cfgfmt-rs --help"), "{}", stderr(&o));
+    // A file of that name stays an input, `--` options and all.
+    let dir = scratch(&[("provision", "#txt\n")]);
+    let o = run(dir.path(), &["provision", "out.cfg", "--strict"]);
+    assert!(!stderr(&o).contains("unrecognized"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("can't open ptag file"),
+        "{}",
+        stderr(&o)
+    );
+}
+
 #[test]
 fn completions_and_manpage() {
     let dir = scratch(&[]);
@@ -743,4 +782,42 @@ fn broken_pipe_ends_quietly() {
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(141), "{}", stderr(&out));
     assert_eq!(stderr(&out), "");
+}
+
+/// Names that are not UTF-8 print as their bytes, as the original printed them (checked
+/// against cfgfmt 2.3: `warning: unknown attribute 'CAF\xe9x' @line 2 of in.txt`); a bad
+/// table line keeps its bytes too, its control characters escaped.
+#[test]
+fn names_that_are_not_utf8_print_as_bytes() {
+    let dir = scratch(&[]);
+    std::fs::write(
+        dir.path().join("in.txt"),
+        b"#txt\nCAF\xe9x:1\nUseTftp:\n\xff\xfe:\n",
+    )
+    .unwrap();
+    let mut table = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/formats/tables/7905-7912-sip.dat"
+    ))
+    .unwrap();
+    table.extend_from_slice(b"bad\xe9line\x1b here\n");
+    std::fs::write(dir.path().join("t.dat"), table).unwrap();
+    let o = run(dir.path(), &["-tt.dat", "in.txt", "out.cfg"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let lines: Vec<&[u8]> = o.stderr.split(|&b| b == b'\n').collect();
+    for want in [
+        &b"warning: unknown attribute 'CAF\xe9x' @line 2 of in.txt"[..],
+        b"warning: empty value for attribute 'UseTftp' @line 3 of in.txt",
+        b"warning: unknown attribute '\xff\xfe' @line 4 of in.txt",
+    ] {
+        assert!(lines.contains(&want), "{}", stderr(&o));
+    }
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.ends_with(b", bad ptag bad\xe9line\\x1b here")),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!o.stderr.windows(3).any(|w| w == "\u{fffd}".as_bytes()));
 }

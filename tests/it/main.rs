@@ -3,6 +3,15 @@
 //! recorded corpus) and `tests/tftp_server.rs` (needs a real tftpd-hpa and root; run by
 //! `.ci/run` with `--ignored`).
 
+// Test code: a panic is a failed test, not a crash on untrusted input (Cargo.toml's
+// [lints.clippy] is for the library and the binary).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 #[path = "../assist_fixtures/mod.rs"]
 mod assist_fixtures;
 #[path = "../pkg_fixtures/mod.rs"]

@@ -33,7 +33,7 @@ impl Doctor<'_> {
             let canonical = format!("SIP{}.cnf", mac.to_ascii_uppercase());
             if name != canonical {
                 self.push(
-                    "sip-mac-cnf-case",
+                    &check::SIP_MAC_CNF_CASE,
                     "R8",
                     &name,
                     None,
@@ -59,7 +59,7 @@ impl Doctor<'_> {
             let problems = image_version_problems(&raw, &iv);
             if !problems.is_empty() {
                 self.push(
-                    "image-version-syntax",
+                    &check::IMAGE_VERSION_SYNTAX,
                     "R25",
                     name,
                     Some(iv.line),
@@ -71,7 +71,7 @@ impl Doctor<'_> {
             if let Some(p) = iv.parsed.clone() {
                 self.named.push(p.clone());
                 self.named_load(
-                    "image-version-missing-file",
+                    &check::IMAGE_VERSION_MISSING_FILE,
                     name,
                     iv.line,
                     &iv.value,
@@ -128,7 +128,7 @@ impl Doctor<'_> {
                     .map(|m| format!(" (the {m}'s load)"))
                     .unwrap_or_default();
                 self.named_stem(
-                    "load-information-missing-file",
+                    &check::LOAD_INFORMATION_MISSING_FILE,
                     &name,
                     line,
                     &format!("{:?}{model}", li.value),
@@ -150,7 +150,7 @@ impl Doctor<'_> {
                 s
             };
             self.push(
-                "both-protocol-configs",
+                &check::BOTH_PROTOCOL_CONFIGS,
                 "R12",
                 ".",
                 None,
@@ -161,7 +161,7 @@ impl Doctor<'_> {
         let os = self.folder.any_case("OS79XX.TXT").is_some();
         if !sip.is_empty() && !os {
             self.push(
-                "os79xx-missing",
+                &check::OS79XX_MISSING,
                 "R10",
                 ".",
                 None,
@@ -175,7 +175,7 @@ impl Doctor<'_> {
             && !self.any_load_information
         {
             self.push(
-                "no-load-specified",
+                &check::NO_LOAD_SPECIFIED,
                 "R27",
                 ".",
                 None,
@@ -191,7 +191,7 @@ impl Doctor<'_> {
                 .map(|n| n.stem.clone())
                 .unwrap_or_default();
             self.push(
-                "sipdefault-missing",
+                &check::SIPDEFAULT_MISSING,
                 "R10",
                 "OS79XX.TXT",
                 Some(1),
@@ -213,7 +213,7 @@ impl Doctor<'_> {
         {
             let (name, len) = (e.name.clone(), e.len);
             self.push(
-                "sipdefault-too-large-for-sip2",
+                &check::SIPDEFAULT_TOO_LARGE_FOR_SIP2,
                 "R23",
                 &name,
                 None,
@@ -269,7 +269,7 @@ impl Doctor<'_> {
             } else {
                 let detail = self.folder.missing_detail(ring);
                 self.push(
-                    "ringlist-file-missing",
+                    &check::RINGLIST_FILE_MISSING,
                     "R9",
                     &e.name,
                     Some(i + 1),

@@ -85,7 +85,7 @@ impl Folder {
         entries.sort_by(|a, b| a.name.cmp(&b.name));
         if truncated {
             skipped.push(finding(
-                "entry-skipped",
+                &check::ENTRY_SKIPPED,
                 "R4",
                 ".",
                 None,
@@ -100,7 +100,7 @@ impl Folder {
         for e in &entries {
             if e.kind == Kind::Outside {
                 skipped.push(finding(
-                    "entry-skipped",
+                    &check::ENTRY_SKIPPED,
                     "R4",
                     &e.name,
                     None,
@@ -109,7 +109,7 @@ impl Folder {
                 ));
             } else if e.kind == Kind::File && e.len > opts.max_file {
                 skipped.push(finding(
-                    "entry-skipped",
+                    &check::ENTRY_SKIPPED,
                     "R4",
                     &e.name,
                     None,

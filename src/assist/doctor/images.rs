@@ -28,7 +28,7 @@ impl Doctor<'_> {
                 // 78xx files: their own header (SHA-256 of the payload, embedded name).
                 match sig78::parse(&bytes) {
                     Err(err) => self.push(
-                        "image-damaged",
+                        &check::IMAGE_DAMAGED,
                         "R26",
                         &name,
                         None,
@@ -36,7 +36,7 @@ impl Doctor<'_> {
                         "Unpack the image from the release again (downloads cut short are the usual cause).".into(),
                     ),
                     Ok(s) if !s.sha256_ok => self.push(
-                        "image-damaged",
+                        &check::IMAGE_DAMAGED,
                         "R26",
                         &name,
                         None,
@@ -44,7 +44,7 @@ impl Doctor<'_> {
                         "Unpack the image from the release again (downloads cut short are the usual cause).".into(),
                     ),
                     Ok(s) if s.filename != name => self.push(
-                        "image-renamed",
+                        &check::IMAGE_RENAMED,
                         "R29",
                         &name,
                         None,
@@ -61,7 +61,7 @@ impl Doctor<'_> {
                         // .loads parse failures are reported by loads-unreadable already.
                         if !lower.ends_with(".loads") {
                             self.push(
-                                "image-damaged",
+                                &check::IMAGE_DAMAGED,
                                 "R26",
                                 &name,
                                 None,
@@ -75,7 +75,7 @@ impl Doctor<'_> {
                         if s.header.filename_matches(&name) == Some(false) {
                             let embedded = s.header.filename.clone().unwrap_or_default();
                             self.push(
-                                "image-renamed",
+                                &check::IMAGE_RENAMED,
                                 "R29",
                                 &name,
                                 None,
@@ -88,7 +88,7 @@ impl Doctor<'_> {
             }
             if kup_ext && let Err(err) = upgradecode::image_platform(&name, &bytes) {
                 self.push(
-                    "image-damaged",
+                    &check::IMAGE_DAMAGED,
                     "R26",
                     &name,
                     None,
@@ -118,7 +118,7 @@ impl Doctor<'_> {
             {
                 let name = e.name.clone();
                 self.push(
-                    "not-world-readable",
+                    &check::NOT_WORLD_READABLE,
                     "R8",
                     &name,
                     None,

@@ -15,7 +15,7 @@ impl Doctor<'_> {
                 Ok(b) => b,
                 Err(err) => {
                     self.push(
-                        "loads-unreadable",
+                        &check::LOADS_UNREADABLE,
                         "R25",
                         &file,
                         None,
@@ -30,9 +30,9 @@ impl Doctor<'_> {
                 Err(err) => {
                     match file_list(&file, &bytes) {
                         Some(Ok(list)) => self.listed_files(&file, &list),
-                        Some(Err(e)) => self.push("loads-unreadable", "R25", &file, None, format!("not a valid .loads manifest: {e}"), "Unpack the release zip (or the phone's COP/zip) into the TFTP root again; do not edit .loads files.".into()),
+                        Some(Err(e)) => self.push(&check::LOADS_UNREADABLE, "R25", &file, None, format!("not a valid .loads manifest: {e}"), "Unpack the release zip (or the phone's COP/zip) into the TFTP root again; do not edit .loads files.".into()),
                         None if looks_xml(&bytes) => {}
-                        None => self.push("loads-unreadable", "R25", &file, None, format!("not a valid .loads manifest: {err}"), "Unpack the release zip into the TFTP root again; do not edit .loads files.".into()),
+                        None => self.push(&check::LOADS_UNREADABLE, "R25", &file, None, format!("not a valid .loads manifest: {err}"), "Unpack the release zip into the TFTP root again; do not edit .loads files.".into()),
                     }
                     continue;
                 }
@@ -47,7 +47,7 @@ impl Doctor<'_> {
                 } else {
                     let detail = self.folder.missing_detail(&name);
                     self.push(
-                        "loads-file-missing",
+                        &check::LOADS_FILE_MISSING,
                         "R6",
                         &file,
                         None,
@@ -61,7 +61,7 @@ impl Doctor<'_> {
                 let bin = format!("{stem}.bin");
                 if self.folder.exact(&bin).is_none() {
                     self.push(
-                        "loads-bin-missing",
+                        &check::LOADS_BIN_MISSING,
                         "R6",
                         &file,
                         None,
@@ -96,7 +96,7 @@ impl Doctor<'_> {
             .map(|r| format!(" (release {r})"))
             .unwrap_or_default();
         self.push(
-            "loads-list-file-missing",
+            &check::LOADS_LIST_FILE_MISSING,
             "R29",
             file,
             None,
@@ -113,7 +113,7 @@ impl Doctor<'_> {
     /// Checks an `image_version` / `loadInformation` value; returns nothing.
     pub(super) fn named_load(
         &mut self,
-        check_missing: &str,
+        check_missing: &Check,
         file: &str,
         line: usize,
         value: &str,
@@ -134,7 +134,7 @@ impl Doctor<'_> {
     /// value in the message).
     pub(super) fn named_stem(
         &mut self,
-        check_missing: &str,
+        check_missing: &Check,
         file: &str,
         line: usize,
         what: &str,

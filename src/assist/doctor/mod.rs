@@ -5,8 +5,9 @@
 //! from "left in the folder the zip unpacked to"), symlinks followed only while they stay
 //! inside the folder. Nothing in the files can make it panic: every parser it calls returns
 //! errors, and those become findings.
+use super::checks as check;
 use super::upgradecode::{self, UpgradeCode};
-use super::{Finding, Severity, check_def};
+use super::{Check, Finding, Severity};
 use crate::device::BootFileKind;
 use crate::pkg::detect::{FileKind, detect};
 use crate::pkg::names::{self, Family, LoadName, Protocol, Scheme, Version};
@@ -83,6 +84,7 @@ impl Report {
 }
 
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum DoctorError {
     #[error("cannot read folder {path}: {source}")]
     Folder {
@@ -93,19 +95,21 @@ pub enum DoctorError {
 
 const LOAD_EXTENSIONS: &[&str] = &["loads", "sbn", "bin", "sbin", "zup"];
 
+/// A finding of a catalogued check, citing the one of its rules that applies.
 fn finding(
-    check: &str,
+    check: &Check,
     rule: &str,
     file: &str,
     line: Option<usize>,
     message: String,
     fix: String,
 ) -> Finding {
-    let def = check_def(check);
-    Finding::new(check, def.map_or(Severity::Error, |d| d.severity), message)
+    debug_assert!(check.rules.contains(&rule), "{} cites {rule}", check.id);
+    check
+        .finding(message)
         .in_file(file)
         .at_line(line)
-        .why(def.map_or("", |d| d.why))
+        .why(check.why)
         .fix(fix)
         .rule(rule)
 }
@@ -199,7 +203,7 @@ struct Doctor<'a> {
 impl Doctor<'_> {
     fn push(
         &mut self,
-        check: &str,
+        check: &Check,
         rule: &str,
         file: &str,
         line: Option<usize>,

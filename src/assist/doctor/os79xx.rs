@@ -9,7 +9,7 @@ impl Doctor<'_> {
             {
                 let other = e.name.clone();
                 self.push(
-                    "file-name-case",
+                    &check::FILE_NAME_CASE,
                     rule,
                     &other,
                     None,
@@ -30,7 +30,7 @@ impl Doctor<'_> {
             Ok(b) => b,
             Err(e) => {
                 self.push(
-                    "os79xx-unreadable",
+                    &check::OS79XX_UNREADABLE,
                     "R28",
                     &file,
                     None,
@@ -42,7 +42,7 @@ impl Doctor<'_> {
         };
         if let Err(e) = textfiles::parse_os79xx(&bytes) {
             self.push(
-                "os79xx-unreadable",
+                &check::OS79XX_UNREADABLE,
                 "R28",
                 &file,
                 None,
@@ -91,7 +91,7 @@ impl Doctor<'_> {
         let bare = name.split_whitespace().next().unwrap_or_default();
         if !extra.is_empty() {
             self.push(
-                "os79xx-extra-content",
+                &check::OS79XX_EXTRA_CONTENT,
                 "R28",
                 &file,
                 extra_line.or(Some(1)),
@@ -107,7 +107,7 @@ impl Doctor<'_> {
         }
         if first.len() != first.trim_end().len() {
             self.push(
-                "os79xx-trailing-space",
+                &check::OS79XX_TRAILING_SPACE,
                 "R28",
                 &file,
                 Some(1),
@@ -126,7 +126,7 @@ impl Doctor<'_> {
             if lower.ends_with(ext) {
                 stem = name.get(..name.len() - ext.len()).unwrap_or(name);
                 self.push(
-                    "os79xx-has-bin-suffix",
+                    &check::OS79XX_HAS_BIN_SUFFIX,
                     "R4",
                     file,
                     Some(1),
@@ -155,12 +155,19 @@ impl Doctor<'_> {
                     "Write the name of the image to load, as the release names it.".into(),
                 ),
             };
-            self.push("os79xx-unknown-name", "R5", file, Some(1), message, fix);
+            self.push(
+                &check::OS79XX_UNKNOWN_NAME,
+                "R5",
+                file,
+                Some(1),
+                message,
+                fix,
+            );
             return None;
         };
         if parsed.family != Family::Phone7940_7960 {
             self.push(
-                "os79xx-not-7940",
+                &check::OS79XX_NOT_7940,
                 "R5",
                 file,
                 Some(1),
@@ -171,7 +178,7 @@ impl Doctor<'_> {
         }
         if let Some(why) = expected_form(&parsed) {
             self.push(
-                "os79xx-wrong-form",
+                &check::OS79XX_WRONG_FORM,
                 "R5",
                 file,
                 Some(1),
@@ -197,7 +204,7 @@ impl Doctor<'_> {
         if found.is_empty() {
             let detail = self.folder.load_missing_detail(stem);
             self.push(
-                "os79xx-image-missing",
+                &check::OS79XX_IMAGE_MISSING,
                 "R4",
                 file,
                 Some(1),
@@ -219,7 +226,7 @@ impl Doctor<'_> {
             let loader_stem = loader.strip_suffix(".sbn").unwrap_or(loader);
             if !loader_stem.is_empty() && loader_stem != stem {
                 self.push(
-                    "os79xx-names-load-not-loader",
+                    &check::OS79XX_NAMES_LOAD_NOT_LOADER,
                     "R6",
                     file,
                     Some(1),

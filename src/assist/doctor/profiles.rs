@@ -18,7 +18,7 @@ impl Doctor<'_> {
             let canonical = name.to_ascii_lowercase();
             if name != canonical {
                 self.push(
-                    "gk-mac-case",
+                    &check::GK_MAC_CASE,
                     "R31",
                     &name,
                     None,
@@ -62,7 +62,7 @@ impl Doctor<'_> {
                     "plain text (no #ata, no #txt)"
                 };
                 self.push(
-                    "gk-profile-text",
+                    &check::GK_PROFILE_TEXT,
                     "R31",
                     name,
                     None,
@@ -72,7 +72,7 @@ impl Doctor<'_> {
                 return;
             }
             self.push(
-                "gk-profile-encrypted",
+                &check::GK_PROFILE_ENCRYPTED,
                 "R31",
                 name,
                 None,
@@ -85,7 +85,7 @@ impl Doctor<'_> {
         if let Some(f) = ins.findings.iter().find(|f| f.severity == Severity::Error) {
             self.bad_profiles.insert(name.to_string());
             self.push(
-                "gk-profile-undecodable",
+                &check::GK_PROFILE_UNDECODABLE,
                 "R31",
                 name,
                 None,
@@ -108,7 +108,7 @@ impl Doctor<'_> {
             match code {
                 Some(code) => self.upgradecode(name, prefix, &code),
                 None => self.push(
-                    "upgradecode-fields",
+                    &check::UPGRADECODE_FIELDS,
                     "R32",
                     name,
                     None,
@@ -133,7 +133,7 @@ impl Doctor<'_> {
         let problems = code.field_problems();
         if !problems.is_empty() {
             self.push(
-                "upgradecode-fields",
+                &check::UPGRADECODE_FIELDS,
                 "R32",
                 profile,
                 None,
@@ -147,7 +147,7 @@ impl Doctor<'_> {
         let Some(image) = self.folder.exact(&code.file).cloned() else {
             let detail = self.folder.missing_detail(&code.file);
             self.push(
-                "upgradecode-image-missing",
+                &check::UPGRADECODE_IMAGE_MISSING,
                 "R32",
                 profile,
                 None,
@@ -167,7 +167,7 @@ impl Doctor<'_> {
             && want != code.date
         {
             self.push(
-                "upgradecode-date-mismatch",
+                &check::UPGRADECODE_DATE_MISMATCH,
                 "R32",
                 profile,
                 None,
@@ -202,7 +202,7 @@ impl Doctor<'_> {
             && want != code.platform
         {
             self.push(
-                "upgradecode-platform-mismatch",
+                &check::UPGRADECODE_PLATFORM_MISMATCH,
                 "R32",
                 profile,
                 None,
@@ -211,7 +211,7 @@ impl Doctor<'_> {
             );
         } else if let Some(why) = model_clash {
             self.push(
-                "upgradecode-platform-mismatch",
+                &check::UPGRADECODE_PLATFORM_MISMATCH,
                 "R32",
                 profile,
                 None,
@@ -233,7 +233,7 @@ impl Doctor<'_> {
                 match self.folder.exact(cfg).cloned() {
                     Some(c) => self.stale(&t, &c),
                     None if !has_cfg => self.push(
-                        "gkdefault-missing",
+                        &check::GKDEFAULT_MISSING,
                         "R31",
                         txt,
                         None,
@@ -259,7 +259,7 @@ impl Doctor<'_> {
                 .map(|e| e.name.clone());
             if let Some(image) = image {
                 self.push(
-                    "gkdefault-missing",
+                    &check::GKDEFAULT_MISSING,
                     "R31",
                     &image,
                     None,
@@ -311,7 +311,7 @@ impl Doctor<'_> {
             Err(crate::diag::Error::IncludeMissing { .. }) => {
                 if older {
                     self.push(
-                        "gkdefault-stale",
+                        &check::GKDEFAULT_STALE,
                         "R31",
                         &cfg.name,
                         None,
@@ -321,7 +321,7 @@ impl Doctor<'_> {
                 }
             }
             Err(e) => self.push(
-                "gkdefault-txt-invalid",
+                &check::GKDEFAULT_TXT_INVALID,
                 "R31",
                 &txt.name,
                 None,
@@ -336,7 +336,7 @@ impl Doctor<'_> {
                 {
                     let line = d.location.as_ref().map(|l| l.line);
                     self.push(
-                        "gkdefault-txt-invalid",
+                        &check::GKDEFAULT_TXT_INVALID,
                         "R32",
                         &txt.name,
                         line,
@@ -349,7 +349,7 @@ impl Doctor<'_> {
                 if main.is_some_and(|m| m.bytes != compiled) {
                     let when = if older { ", and it is older" } else { "" };
                     self.push(
-                        "gkdefault-stale",
+                        &check::GKDEFAULT_STALE,
                         "R31",
                         &cfg.name,
                         None,
