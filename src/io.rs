@@ -41,8 +41,14 @@ pub fn remove_leftovers(dir: &Path) -> usize {
         let Ok(entries) = std::fs::read_dir(dir) else {
             return 0;
         };
+        // Names first, removals after: what a directory read returns while entries are
+        // being unlinked is unspecified.
+        let ours: Vec<std::fs::DirEntry> = entries
+            .flatten()
+            .filter(|e| e.file_name().to_str().and_then(leftover_pid).is_some())
+            .collect();
         let mut removed = 0;
-        for e in entries.flatten() {
+        for e in ours {
             let name = e.file_name();
             let Some(pid) = name.to_str().and_then(leftover_pid) else {
                 continue;
