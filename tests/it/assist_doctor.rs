@@ -355,6 +355,24 @@ fn load_information_missing_file() {
         "{}",
         r.render_text()
     );
+    // A named manifest that lists a file the folder lacks: the naming line says so too.
+    fx.remove("jar41sccp.9-4-2ES9.sbn");
+    let r = doctor::doctor(fx.write().path(), &DoctorOptions::default()).unwrap();
+    let at_line: Vec<_> = r
+        .findings
+        .iter()
+        .filter(|f| f.code == "loads-list-file-missing" && f.file == "XMLDefault.cnf.xml")
+        .collect();
+    assert_eq!(at_line.len(), 1, "{}", r.render_text());
+    assert_eq!(at_line[0].line(), Some(3));
+    assert_eq!(at_line[0].severity, Severity::Warning);
+    assert!(
+        at_line[0].message.ends_with(
+            "its manifest SCCP41.9-4-2SR1-1S.loads lists 1 file not in the folder: jar41sccp.9-4-2ES9.sbn"
+        ),
+        "{}",
+        at_line[0].message
+    );
 }
 
 #[test]

@@ -159,6 +159,39 @@ impl Doctor<'_> {
                 format!("Unpack the release of {stem} into the TFTP root, or name a load that is there."),
             );
         }
+        // The load must be complete: a newer phone's manifest names files of its own, and
+        // the phone this line configures fetches every one (issue 19.4).
+        let manifest = found
+            .iter()
+            .find(|f| f.to_ascii_lowercase().ends_with(".loads"))
+            .and_then(|f| self.folder.exact(f).cloned());
+        if let Some(e) = manifest
+            && let Ok(bytes) = self.folder.read(&e, MAX_TEXT)
+            && let Some(Ok(list)) = file_list(&e.name, &bytes)
+        {
+            let missing: Vec<&str> = list
+                .files
+                .iter()
+                .filter(|f| self.folder.exact(&f.name).is_none())
+                .map(|f| f.name.as_str())
+                .collect();
+            if !missing.is_empty() {
+                self.push(
+                    &check::LOADS_LIST_FILE_MISSING,
+                    "R29",
+                    file,
+                    Some(line),
+                    format!(
+                        "{what} is named here, and its manifest {} lists {} file{} not in the folder: {}",
+                        e.name,
+                        missing.len(),
+                        if missing.len() == 1 { "" } else { "s" },
+                        missing.join(", ")
+                    ),
+                    format!("Unpack the whole release of {stem} into the TFTP root, or name a load that is complete."),
+                );
+            }
+        }
         for f in found {
             self.refer(&f);
         }
