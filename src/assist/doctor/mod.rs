@@ -114,15 +114,32 @@ fn finding(
         .rule(rule)
 }
 
-/// Names the phone fetches by a fixed spelling, and the rule that says so.
-const FIXED_NAMES: &[(&str, &str)] = &[
-    ("OS79XX.TXT", "R4"),
-    ("SIPDefault.cnf", "R8"),
-    ("RINGLIST.DAT", "R9"),
-    ("gkdefault.cfg", "R31"),
-    ("lddefault.cfg", "R31"),
-    ("XMLDefault.cnf.xml", "R12"),
-];
+/// Names the phones fetch by a fixed spelling (the shared boot files of
+/// `device::Model::boot_files`, the ATA's aside: doctor does not check ATA folders), and the
+/// rule that says so.
+fn fixed_names() -> Vec<(String, &'static str)> {
+    use crate::device::{Mac, Model};
+    let any = Mac::from_bytes([0; 6]);
+    let mut out: Vec<(String, &'static str)> = Vec::new();
+    for &m in Model::ALL {
+        for &p in m.protocols() {
+            for f in m.boot_files(p, &any) {
+                let rule = match f.kind {
+                    BootFileKind::Os79xx => "R4",
+                    BootFileKind::SipDefault => "R8",
+                    BootFileKind::RingList => "R9",
+                    BootFileKind::ProfileDefault => "R31",
+                    BootFileKind::XmlDefault => "R12",
+                    _ => continue,
+                };
+                if !out.iter().any(|(n, _)| *n == f.name) {
+                    out.push((f.name, rule));
+                }
+            }
+        }
+    }
+    out
+}
 
 /// `SIP<MAC>.cnf` in any case (the device module's recognition): the MAC as written.
 fn sip_mac_cnf(name: &str) -> Option<&str> {
@@ -342,4 +359,26 @@ pub fn doctor(dir: &Path, opts: &DoctorOptions) -> Result<Report, DoctorError> {
         infos: count(Severity::Info),
         findings,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    /// The fixed names come from the device module's boot order: the six doctor always
+    /// checked, no more (no MAC names, no ATA file).
+    #[test]
+    fn fixed_names_are_the_shared_boot_files() {
+        let mut got = super::fixed_names();
+        got.sort();
+        assert_eq!(
+            got,
+            [
+                ("OS79XX.TXT".to_string(), "R4"),
+                ("RINGLIST.DAT".to_string(), "R9"),
+                ("SIPDefault.cnf".to_string(), "R8"),
+                ("XMLDefault.cnf.xml".to_string(), "R12"),
+                ("gkdefault.cfg".to_string(), "R31"),
+                ("lddefault.cfg".to_string(), "R31"),
+            ]
+        );
+    }
 }
