@@ -92,7 +92,7 @@ pub struct ClientReport {
     /// What the names it asked for say it is, in order of appearance (a phone being
     /// converted shows both protocols).
     pub kinds: Vec<DeviceKind>,
-    pub mac: Option<String>,
+    pub mac: Option<crate::device::Mac>,
     /// Loads it asked for (stems, in order, once each).
     pub loads_requested: Vec<String>,
     /// The load it wants: the last one it asked for, or what the root's OS79XX.TXT names.

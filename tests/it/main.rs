@@ -27,6 +27,7 @@ mod cli;
 mod damage;
 mod docs;
 mod fuzz_seeds;
+mod messages;
 mod pkg_bundle;
 mod pkg_image;
 mod pkg_kup;

@@ -120,7 +120,28 @@ impl Doctor<'_> {
         parsed: &LoadName,
         rule: &str,
     ) {
-        let stem = parsed.stem.clone();
+        self.named_stem(
+            check_missing,
+            file,
+            line,
+            &format!("{value:?}"),
+            &parsed.stem,
+            rule,
+        );
+    }
+
+    /// A load named by its stem: one of its files must be in the folder (`what` names the
+    /// value in the message).
+    pub(super) fn named_stem(
+        &mut self,
+        check_missing: &Check,
+        file: &str,
+        line: usize,
+        what: &str,
+        stem: &str,
+        rule: &str,
+    ) {
+        let stem = stem.to_string();
         let found: Vec<String> = self
             .folder
             .load_files(&stem)
@@ -134,7 +155,7 @@ impl Doctor<'_> {
                 rule,
                 file,
                 Some(line),
-                format!("{value:?} is named here but no {stem}.loads, .sbn, .bin, .sbin or .zup is in the folder{detail}"),
+                format!("{what} is named here but no {stem}.loads, .sbn, .bin, .sbin or .zup is in the folder{detail}"),
                 format!("Unpack the release of {stem} into the TFTP root, or name a load that is there."),
             );
         }
