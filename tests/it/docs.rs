@@ -78,6 +78,33 @@ fn manual_command_lines_name_real_options() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+/// The README's install line builds what `cargo build-static` builds: `.cargo/static.toml`
+/// gives the alias's flags (the two share one build), and the README names that file.
+#[test]
+fn install_line_builds_the_static_binary() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let read = |p: &str| std::fs::read_to_string(root.join(p)).unwrap();
+    let flags = "['-C', 'target-feature=+crt-static', '-C', 'relocation-model=static']";
+    let install = read(".cargo/static.toml").replace('"', "'");
+    assert!(install.contains("target = 'host-tuple'"), "{install}");
+    assert!(
+        install.contains(&format!(
+            "[target.x86_64-unknown-linux-gnu]\nrustflags = {flags}"
+        )),
+        "{install}"
+    );
+    let alias = read(".cargo/config.toml");
+    assert!(
+        alias.contains(&format!(
+            "target.x86_64-unknown-linux-gnu.rustflags = {flags}"
+        )),
+        "{alias}"
+    );
+    assert!(
+        read("README.md").contains("cargo install --locked --path . --config .cargo/static.toml")
+    );
+}
+
 /// Issue 19.9: the JSON fields docs/assistant.md documents for `doctor --json` findings are
 /// the ones the tool emits (nested objects as `outer.inner`), no more, no fewer.
 #[test]
@@ -260,32 +287,5 @@ fn readme_first_setup_command_runs_and_reports() {
     assert_eq!(
         std::fs::read(dir.path().join("gkdefault.cfg")).unwrap(),
         include_bytes!("../../testdata/golden/gkdefault.cfg")
-    );
-}
-
-/// The README's install line builds what `cargo build-static` builds: `.cargo/static.toml`
-/// gives the alias's flags (the two share one build), and the README names that file.
-#[test]
-fn install_line_builds_the_static_binary() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let read = |p: &str| std::fs::read_to_string(root.join(p)).unwrap();
-    let flags = "['-C', 'target-feature=+crt-static', '-C', 'relocation-model=static']";
-    let install = read(".cargo/static.toml").replace('"', "'");
-    assert!(install.contains("target = 'host-tuple'"), "{install}");
-    assert!(
-        install.contains(&format!(
-            "[target.x86_64-unknown-linux-gnu]\nrustflags = {flags}"
-        )),
-        "{install}"
-    );
-    let alias = read(".cargo/config.toml");
-    assert!(
-        alias.contains(&format!(
-            "target.x86_64-unknown-linux-gnu.rustflags = {flags}"
-        )),
-        "{alias}"
-    );
-    assert!(
-        read("README.md").contains("cargo install --locked --path . --config .cargo/static.toml")
     );
 }
