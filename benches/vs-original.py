@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Whole-process timing of cfgfmt-rs against Cisco's original cfgfmt 2.3.
 
-    CFGFMT_ORACLE=/path/to/cfgfmt.linux benches/vs-original.py [RUNS] [OURS]
+    CFGFMT_ORACLE=/path/to/cfgfmt.linux benches/vs-original.py [RUNS] [OURS...]
 
 Compiles the same 60-parameter 7912 profile (testdata/profiles/gkdefault-60.txt) with
 /bin/true (the spawn floor), the original and ours, interleaved run by run in a folder on
@@ -10,7 +10,8 @@ ratios ours/original. Checks that both wrote the same bytes. Skipped (exit 0) wh
 CFGFMT_ORACLE is not set. OURS defaults to the static build (`cargo build-static`,
 target/x86_64-unknown-linux-gnu/release/cfgfmt-rs) when there is one, else to
 target/release/cfgfmt-rs; build it first (docs/performance.md). The binary measured is named
-in the output.
+in the output. Several OURS are timed side by side in the same interleaved runs (the README's
+installed binary and the default build, say), each against the original.
 """
 import os
 import statistics
@@ -26,9 +27,9 @@ runs = int(sys.argv[1]) if len(sys.argv) > 1 else 100
 static_build = os.path.join(root, "target/x86_64-unknown-linux-gnu/release/cfgfmt-rs")
 default_build = os.path.join(root, "target/release/cfgfmt-rs")
 if len(sys.argv) > 2:
-    ours = os.path.abspath(sys.argv[2])
+    ours_list = [os.path.abspath(p) for p in sys.argv[2:]]
 else:
-    ours = static_build if os.access(static_build, os.X_OK) else default_build
+    ours_list = [static_build if os.access(static_build, os.X_OK) else default_build]
 oracle = os.path.abspath(oracle)
 work = os.path.join(root, "target/bench-vs-original")
 os.makedirs(work, exist_ok=True)
@@ -41,8 +42,12 @@ with open(os.path.join(root, "testdata/profiles/gkdefault-60.txt"), "rb") as f:
 commands = {
     "/bin/true (spawn floor)": ["/bin/true"],
     "Cisco cfgfmt 2.3": [oracle, "-tsip_ptag.dat", "gkdefault.txt", "orig.cfg"],
-    "cfgfmt-rs": [ours, "-tsip_ptag.dat", "gkdefault.txt", "ours.cfg"],
 }
+ours_names = []
+for i, ours in enumerate(ours_list):
+    name = "cfgfmt-rs" if len(ours_list) == 1 else f"cfgfmt-rs #{i + 1}"
+    ours_names.append(name)
+    commands[name] = [ours, "-tsip_ptag.dat", "gkdefault.txt", f"ours{i}.cfg"]
 devnull = os.open(os.devnull, os.O_WRONLY)
 
 
@@ -61,21 +66,25 @@ times = {name: [] for name in commands}
 names = list(commands)
 for name in names:  # warm-up
     once(commands[name])
+n = len(names)
 for i in range(runs):
-    order = names[i % 3:] + names[:i % 3]  # rotate, so no command always runs first
+    order = names[i % n:] + names[:i % n]  # rotate, so no command always runs first
     for name in order:
         times[name].append(once(commands[name]))
-ratios = [o / c for o, c in zip(times["cfgfmt-rs"], times["Cisco cfgfmt 2.3"])]
-same = open("orig.cfg", "rb").read() == open("ours.cfg", "rb").read()
-with open(ours, "rb") as f:
-    head = f.read(4096)
-# An ELF with no program interpreter (no PT_INTERP path in its first page) is static.
-linking = "dynamically linked" if b"ld-linux" in head else "statically linked"
-print(f"cfgfmt-rs: {ours} ({linking})")
+same = True
+for i, (ours, name) in enumerate(zip(ours_list, ours_names)):
+    with open(ours, "rb") as f:
+        head = f.read(4096)
+    # An ELF with no program interpreter (no PT_INTERP path in its first page) is static.
+    linking = "dynamically linked" if b"ld-linux" in head else "statically linked"
+    print(f"{name}: {ours} ({linking})")
+    same = same and open("orig.cfg", "rb").read() == open(f"ours{i}.cfg", "rb").read()
 print(f"| | whole process, median of {runs} (ms) |")
 print("| --- | --- |")
 for name in names:
     print(f"| {name} | {statistics.median(times[name]):.2f} |")
-print(f"median of paired ratios cfgfmt-rs / cfgfmt 2.3: {statistics.median(ratios):.2f}")
+for name in ours_names:
+    ratios = [o / c for o, c in zip(times[name], times["Cisco cfgfmt 2.3"])]
+    print(f"median of paired ratios {name} / cfgfmt 2.3: {statistics.median(ratios):.2f}")
 print(f"output bytes identical: {'yes' if same else 'NO'}")
 sys.exit(0 if same else 1)

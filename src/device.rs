@@ -141,7 +141,9 @@ impl fmt::Display for Protocol {
 pub enum Family {
     /// 7940G/7960G: `OS79XX.TXT`, `SIPDefault.cnf` + `SIP<MAC>.cnf` for SIP, XML for SCCP.
     P7940,
-    /// 7905G/7912G: binary `#ata` profiles `ld…`/`gk…` made by cfgfmt.
+    /// 7905G/7912G: binary `#ata` profiles `ld…`/`gk…` made by cfgfmt for SIP; the XML
+    /// files of CallManager for SCCP (Cisco's `sccp/XMLDefault.cnf.xml` names the 7912G's
+    /// SCCP image in `loadInformation30007`).
     P7905,
     /// ATA 186/188: binary `ata<mac>` profiles.
     Ata,
@@ -168,7 +170,7 @@ impl Family {
     pub fn config_kind(self, protocol: Protocol) -> ConfigKind {
         match (self, protocol) {
             (Family::P7940, Protocol::Sip) => ConfigKind::SipCnf,
-            (Family::P7905, _) => ConfigKind::Profile7905,
+            (Family::P7905, Protocol::Sip) => ConfigKind::Profile7905,
             (Family::Ata, _) => ConfigKind::ProfileAta,
             (_, Protocol::Sccp) => ConfigKind::SccpXml,
             (_, Protocol::Sip) => ConfigKind::SipXml,
@@ -303,6 +305,62 @@ impl Model {
     pub fn xml_model_name(self) -> String {
         format!("IP Phone {}", self.label().trim_end_matches('G'))
     }
+
+    /// The models that share this model's firmware and files (itself included), in
+    /// catalogue order: a load named for one is the load of all.
+    pub fn siblings(self) -> Vec<Model> {
+        Model::ALL
+            .iter()
+            .copied()
+            .filter(|m| m.family() == self.family())
+            .collect()
+    }
+
+    /// The series number in the names of the 79x1-generation loads (`SCCP41.9-4-2SR1-1S`,
+    /// `SIP11.8-5-4S`, `term45.default.loads`), as Cisco's release trees spell them;
+    /// `None` for models whose loads are named otherwise.
+    pub fn load_series(self) -> Option<&'static str> {
+        Some(match self.family() {
+            Family::P7911 => "11",
+            Family::P7941 => "41",
+            Family::P7942 => "42",
+            Family::P7945 => "45",
+            Family::P7970 => "70",
+            _ => return None,
+        })
+    }
+
+    /// The model a 79x1-generation series number stands for (`41` → 7941G, `61` → 7961G,
+    /// `06` → 7906G; the `termNN.default.loads` of Cisco's trees use all of them).
+    pub fn from_load_series(series: u8) -> Option<Model> {
+        Some(match series {
+            6 => Model::M7906,
+            11 => Model::M7911,
+            41 => Model::M7941,
+            61 => Model::M7961,
+            42 => Model::M7942,
+            62 => Model::M7962,
+            45 => Model::M7945,
+            65 => Model::M7965,
+            70 => Model::M7970,
+            71 => Model::M7971,
+            _ => return None,
+        })
+    }
+}
+
+/// Device-type numbers of `loadInformationNNN` for devices this catalogue does not model
+/// (no configuration of theirs is read), so that a report can still name them.
+const OTHER_LOAD_IDS: &[(u32, &str)] = &[(6, "7910"), (30008, "7902"), (124, "7914")];
+
+/// The short name of the device a `loadInformationNNN` number stands for (`7` → `7960`).
+pub fn load_id_name(id: u32) -> Option<&'static str> {
+    Model::from_load_id(id).map(Model::name).or_else(|| {
+        OTHER_LOAD_IDS
+            .iter()
+            .find(|(n, _)| *n == id)
+            .map(|(_, name)| *name)
+    })
 }
 
 impl fmt::Display for Model {
@@ -369,6 +427,17 @@ pub struct BootFile {
 }
 
 impl BootFileKind {
+    /// The file a phone asks for when this one (one form of several) is missing: its own
+    /// configuration falls back to the shared one. `None` for files without a fallback.
+    pub fn fallback(self) -> Option<BootFileKind> {
+        match self {
+            BootFileKind::SepMac => Some(BootFileKind::XmlDefault),
+            BootFileKind::ProfileMac => Some(BootFileKind::ProfileDefault),
+            BootFileKind::AtaMac => Some(BootFileKind::AtaDefault),
+            _ => None,
+        }
+    }
+
     /// Whether every phone of the family reads the same file (a change reaches them all).
     pub fn is_shared(self) -> bool {
         matches!(
@@ -406,7 +475,7 @@ impl Model {
                 f(format!("SIP{up}.cnf"), K::SipMac, Need::Required),
                 f("RINGLIST.DAT".into(), K::RingList, Need::Optional),
             ],
-            (Family::P7905, _) => {
+            (Family::P7905, Protocol::Sip) => {
                 let p = self.profile_prefix().unwrap_or("gk");
                 vec![
                     f(format!("{p}{low}"), K::ProfileMac, Need::Alternative),
@@ -572,5 +641,82 @@ mod tests {
         );
         assert_eq!(classify_boot_file("readme.txt"), None);
         assert_eq!(classify_boot_file("gk0014f28dd38"), None);
+    }
+
+    #[test]
+    fn the_7912_reads_xml_files_when_it_runs_sccp() {
+        let mac = Mac::parse("0014f28dd38a").unwrap_or_else(|e| panic!("{e}"));
+        let sccp: Vec<String> = Model::M7912
+            .boot_files(Protocol::Sccp, &mac)
+            .into_iter()
+            .map(|f| f.name)
+            .collect();
+        assert_eq!(
+            sccp,
+            [
+                "CTLSEP0014F28DD38A.tlv",
+                "SEP0014F28DD38A.cnf.xml",
+                "XMLDefault.cnf.xml"
+            ]
+        );
+        assert_eq!(
+            Model::M7912.boot_files(Protocol::Sip, &mac)[1].name,
+            "gkdefault.cfg"
+        );
+        assert_eq!(
+            Family::P7905.config_kind(Protocol::Sccp),
+            ConfigKind::SccpXml
+        );
+        assert_eq!(
+            Family::P7905.config_kind(Protocol::Sip),
+            ConfigKind::Profile7905
+        );
+    }
+
+    #[test]
+    fn series_siblings_and_other_load_ids() {
+        assert_eq!(Model::M7960.siblings(), [Model::M7940, Model::M7960]);
+        assert_eq!(
+            Model::M7961GE.siblings(),
+            [Model::M7941, Model::M7941GE, Model::M7961, Model::M7961GE]
+        );
+        assert_eq!(Model::M7906.load_series(), Some("11"));
+        assert_eq!(Model::M7965.load_series(), Some("45"));
+        assert_eq!(Model::M7940.load_series(), None);
+        for &m in Model::ALL {
+            if let Some(s) = m.load_series() {
+                let n: u8 = s.parse().unwrap_or_else(|e| panic!("{e}"));
+                let back = Model::from_load_series(n).unwrap_or_else(|| panic!("{s}"));
+                assert_eq!(back.family(), m.family(), "{m}");
+            }
+        }
+        assert_eq!(Model::from_load_series(61), Some(Model::M7961));
+        assert_eq!(load_id_name(7), Some("7960"));
+        assert_eq!(load_id_name(30007), Some("7912"));
+        assert_eq!(load_id_name(124), Some("7914"));
+        assert_eq!(load_id_name(99_999), None);
+    }
+
+    /// `fallback` is the order `boot_files` gives: an alternative falls back to the next
+    /// required file of its list, and only alternatives fall back.
+    #[test]
+    fn fallbacks_follow_the_boot_order() {
+        let mac = Mac::parse("0014f28dd38a").unwrap_or_else(|e| panic!("{e}"));
+        for &m in Model::ALL {
+            for &p in m.protocols() {
+                let files = m.boot_files(p, &mac);
+                for (i, f) in files.iter().enumerate() {
+                    let next_required = files
+                        .iter()
+                        .skip(i + 1)
+                        .find(|g| g.need == Need::Required)
+                        .map(|g| g.kind);
+                    match f.need {
+                        Need::Alternative => assert_eq!(f.kind.fallback(), next_required),
+                        _ => assert_eq!(f.kind.fallback(), None, "{}", f.name),
+                    }
+                }
+            }
+        }
     }
 }

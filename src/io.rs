@@ -7,6 +7,79 @@ use std::path::{Path, PathBuf};
 
 use crate::diag::{Error, Result};
 
+/// Every temporary name this crate makes starts so: `.cfgfmt-<pid>-<6 random characters>`
+/// (hidden, and naming the process that made it, so that [`remove_leftovers`] can tell a
+/// killed run's litter from a running one's files).
+pub const TEMP_PREFIX: &str = ".cfgfmt-";
+
+fn temp_prefix() -> String {
+    format!("{TEMP_PREFIX}{}-", std::process::id())
+}
+
+/// The process id in a temporary name of ours, if `name` is one.
+fn leftover_pid(name: &str) -> Option<u32> {
+    let (pid, random) = name.strip_prefix(TEMP_PREFIX)?.split_once('-')?;
+    let ours = random.len() == 6 && random.bytes().all(|b| b.is_ascii_alphanumeric());
+    let n: u32 = pid.parse().ok()?;
+    // Digits as `process::id` writes them: no sign, no leading zero.
+    (ours && n > 0 && n.to_string() == pid).then_some(n)
+}
+
+/// Removes what killed runs of this program left in `dir` (a `kill -9`, a power cut: no
+/// handler ran): temporary files and staging folders named `.cfgfmt-<pid>-XXXXXX` whose
+/// process no longer runs and which belong to the user running this one. Anything else —
+/// a running process's files, another user's, names not of this form, symlinks — is left
+/// alone. Returns how many entries were removed. On systems without `/proc` nothing is
+/// removed (no safe way to tell a dead run from a live one).
+pub fn remove_leftovers(dir: &Path) -> usize {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let Ok(me) = std::fs::metadata("/proc/self") else {
+            return 0;
+        };
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return 0;
+        };
+        // Names first, removals after: what a directory read returns while entries are
+        // being unlinked is unspecified.
+        let ours: Vec<std::fs::DirEntry> = entries
+            .flatten()
+            .filter(|e| e.file_name().to_str().and_then(leftover_pid).is_some())
+            .collect();
+        let mut removed = 0;
+        for e in ours {
+            let name = e.file_name();
+            let Some(pid) = name.to_str().and_then(leftover_pid) else {
+                continue;
+            };
+            if pid == std::process::id() || Path::new("/proc").join(pid.to_string()).exists() {
+                continue;
+            }
+            let Ok(meta) = std::fs::symlink_metadata(e.path()) else {
+                continue;
+            };
+            if meta.uid() != me.uid() {
+                continue;
+            }
+            let gone = if meta.is_file() {
+                std::fs::remove_file(e.path())
+            } else if meta.is_dir() {
+                std::fs::remove_dir_all(e.path())
+            } else {
+                continue;
+            };
+            removed += usize::from(gone.is_ok());
+        }
+        removed
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = dir;
+        0
+    }
+}
+
 fn folder_of(path: &Path) -> &Path {
     match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
@@ -92,7 +165,8 @@ fn write_files(files: &[(PathBuf, &[u8])], access: Access, durability: Durabilit
 /// another keeps the replaced file's mode.
 fn temp_beside(path: &Path, access: Access) -> Result<tempfile::NamedTempFile> {
     let mut builder = tempfile::Builder::new();
-    builder.prefix(".cfgfmt-");
+    let prefix = temp_prefix();
+    builder.prefix(&prefix);
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -206,7 +280,7 @@ impl NewFolder {
         let parent = folder_of(dest);
         std::fs::create_dir_all(parent).map_err(write_err(dest))?;
         let helper = tempfile::Builder::new()
-            .prefix(".cfgfmt-")
+            .prefix(&temp_prefix())
             .tempdir_in(parent)
             .map_err(write_err(dest))?;
         #[cfg(target_os = "linux")]
@@ -498,5 +572,57 @@ mod tests {
         let missing = dir.path().join("no/such/dir/b");
         assert!(write_all_atomic(&[(a.clone(), b"new"), (missing, b"x")]).is_err());
         assert_eq!(std::fs::read(&a).unwrap(), b"old");
+    }
+
+    #[test]
+    fn leftover_names_are_recognised_strictly() {
+        assert_eq!(leftover_pid(".cfgfmt-4242-aB3xYz"), Some(4242));
+        for not_ours in [
+            ".cfgfmt-aB3xYz",
+            ".cfgfmt-0-aB3xYz",
+            ".cfgfmt-042-aB3xYz",
+            ".cfgfmt-+42-aB3xYz",
+            ".cfgfmt-42-aB3xY",
+            ".cfgfmt-42-aB3x.z",
+            "cfgfmt-42-aB3xYz",
+            "gk0014f28dd38a",
+        ] {
+            assert_eq!(leftover_pid(not_ours), None, "{not_ours}");
+        }
+        assert!(temp_prefix().starts_with(&format!(".cfgfmt-{}-", std::process::id())));
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn leftovers_of_dead_runs_go_and_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        // A pid no process has: above the kernel's pid_max (4194304 at most).
+        let dead = 4_194_305u32;
+        let file = format!(".cfgfmt-{dead}-aaaaaa");
+        let folder = format!(".cfgfmt-{dead}-bbbbbb");
+        std::fs::write(dir.path().join(&file), b"x").unwrap();
+        std::fs::create_dir(dir.path().join(&folder)).unwrap();
+        std::fs::write(dir.path().join(&folder).join("gk0014f28dd38a"), b"x").unwrap();
+        // Ours (this process, running), a live process's (pid 1), an older name form, a
+        // profile: all stay.
+        let live = [
+            format!(".cfgfmt-{}-cccccc", std::process::id()),
+            ".cfgfmt-1-dddddd".to_string(),
+            ".cfgfmt-eeeeee".to_string(),
+            "gk0014f28dd38a".to_string(),
+        ];
+        for n in &live {
+            std::fs::write(dir.path().join(n), b"x").unwrap();
+        }
+        assert_eq!(remove_leftovers(dir.path()), 2);
+        let mut left = names(dir.path());
+        left.sort();
+        let mut want: Vec<String> = live.to_vec();
+        want.sort();
+        assert_eq!(left, want);
+        // A staged file is named so.
+        let s = Staged::new(&dir.path().join("x.cfg"), b"1").unwrap();
+        let name = s.tmp.file_name().unwrap().to_str().unwrap().to_string();
+        assert_eq!(leftover_pid(&name), Some(std::process::id()), "{name}");
     }
 }

@@ -27,8 +27,9 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use assist_fixtures::*;
+use cfgfmt::device::{Mac, Model, Protocol};
 use cfgfmt::tftp::client::{ClientOptions, Fetch, UdpClient};
-use cfgfmt::tftp::probe::{self, Model, ProbeOptions, ProbeReport, Protocol};
+use cfgfmt::tftp::probe::{self, ProbeOptions, ProbeReport};
 
 fn find_tftpd() -> Option<PathBuf> {
     let mut dirs: Vec<PathBuf> = std::env::var_os("PATH")
@@ -136,7 +137,7 @@ fn serve(fx: &Fx, test: &str) -> Option<Tftpd> {
 
 fn sip_opts() -> ProbeOptions {
     ProbeOptions {
-        mac: MAC.into(),
+        mac: Mac::parse(MAC).unwrap(),
         model: Model::M7940,
         protocol: Protocol::Sip,
     }
@@ -278,7 +279,7 @@ fn gk_profile_upgradecode_image_is_followed() {
     let r = run_probe(
         &server,
         &ProbeOptions {
-            mac: MAC.into(),
+            mac: Mac::parse(MAC).unwrap(),
             model: Model::M7912,
             protocol: Protocol::Sip,
         },

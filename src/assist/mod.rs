@@ -80,8 +80,8 @@ pub mod checks {
             "an image_version value is not a bare load name (extension, spaces inside the quotes, unterminated quote, unknown or wrong form)",
             "The phone asks for a file that does not exist: \"Protocol Application Invalid\".";
         LOAD_INFORMATION_MISSING_FILE = "load-information-missing-file", ["R12", "R19"], Error,
-            "a loadInformation element names a 7940/7960 or 7905/7912 load that is not in the TFTP root",
-            "The SCCP phone cannot fetch the configured load and keeps its image (or shows \"Protocol Application Invalid\").";
+            "a loadInformation element names a load (of any model) that has no manifest or image in the TFTP root",
+            "The phone cannot fetch the configured load and keeps its image (or shows \"Protocol Application Invalid\").";
         SIPDEFAULT_MISSING = "sipdefault-missing", ["R3", "R10"], Warning,
             "OS79XX.TXT names a SIP image but SIPDefault.cnf is missing",
             "After switching to SIP the phone fetches SIPDefault.cnf for its settings and image_version; without it the phone has no SIP settings.";

@@ -7,67 +7,71 @@
 //! names only by version ("the latest SCCP 4.x", "SCCP 6.3") are placeholders unless given
 //! with `--via`.
 use super::upgradecode::{self, PLATFORM_7905, PLATFORM_7912};
-use crate::pkg::names::{self, Family, Protocol, Version};
+use crate::device::{Family as Fam, Model, Protocol};
+use crate::pkg::names::{self, Family, Version};
 use serde::Serialize;
 use std::fmt::Write as _;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Model {
-    #[serde(rename = "7940")]
-    M7940,
-    #[serde(rename = "7960")]
-    M7960,
-    #[serde(rename = "7905")]
-    M7905,
-    #[serde(rename = "7912")]
-    M7912,
+/// The phone families a plan can be made for, and how their loads are named.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// 7940/7960: `P0S3…`/`P003…` loads, `OS79XX.TXT`, the guide's paths R10–R19.
+    P7940,
+    /// 7905G/7912G: `CP79xx….sbin` images, the `upgradecode` of the SIP profile (R31, R32).
+    P7905,
+    /// 7911G/7906G, 794x/796x, 797x: `SCCP41.…`/`SIP41.…` loads named by `loadInformation`.
+    Xml,
 }
 
-impl Model {
-    pub fn parse(s: &str) -> Option<Model> {
-        match s.trim().to_ascii_uppercase().trim_end_matches('G') {
-            "7940" => Some(Model::M7940),
-            "7960" => Some(Model::M7960),
-            "7905" => Some(Model::M7905),
-            "7912" => Some(Model::M7912),
-            _ => None,
-        }
-    }
-    fn is_7940_family(self) -> bool {
-        matches!(self, Model::M7940 | Model::M7960)
-    }
-    pub fn label(self) -> &'static str {
-        match self {
-            Model::M7940 => "7940",
-            Model::M7960 => "7960",
-            Model::M7905 => "7905G",
-            Model::M7912 => "7912G",
-        }
-    }
-    /// XMLDefault.cnf.xml device-type number (fact sheet §5.3).
-    fn device_type(self) -> u32 {
-        match self {
-            Model::M7940 => 8,
-            Model::M7960 => 7,
-            Model::M7905 => 20000,
-            Model::M7912 => 30007,
-        }
-    }
-    /// Profile names of 7905G (ld…) and 7912G (gk…).
-    fn profile(self) -> (&'static str, &'static str, &'static str) {
-        match self {
-            Model::M7905 => ("lddefault.txt", "lddefault.cfg", "ld"),
-            _ => ("gkdefault.txt", "gkdefault.cfg", "gk"),
-        }
-    }
-    fn platform(self) -> u32 {
-        match self {
-            Model::M7905 => PLATFORM_7905,
-            _ => PLATFORM_7912,
-        }
+fn kind(model: Model) -> Option<Kind> {
+    match model.family() {
+        Fam::P7940 => Some(Kind::P7940),
+        Fam::P7905 => Some(Kind::P7905),
+        Fam::P7911 | Fam::P7941 | Fam::P7942 | Fam::P7945 | Fam::P7970 => Some(Kind::Xml),
+        _ => None,
     }
 }
+
+fn is_7940_family(model: Model) -> bool {
+    kind(model) == Some(Kind::P7940)
+}
+
+/// Profile names of 7905G (ld…) and 7912G (gk…): the text, the compiled file, the prefix.
+fn profile(model: Model) -> (&'static str, &'static str, &'static str) {
+    match model {
+        Model::M7905 => ("lddefault.txt", "lddefault.cfg", "ld"),
+        _ => ("gkdefault.txt", "gkdefault.cfg", "gk"),
+    }
+}
+
+fn platform(model: Model) -> u32 {
+    match model {
+        Model::M7905 => PLATFORM_7905,
+        _ => PLATFORM_7912,
+    }
+}
+
+/// A 7905G/7912G image Cisco's trees hold, to show what a name looks like.
+fn example_image(model: Model, protocol: Protocol) -> &'static str {
+    match (model, protocol) {
+        (Model::M7905, Protocol::Sccp) => "CP7905080003SCCP070409A.sbin",
+        (Model::M7905, Protocol::Sip) => "CP7905<vvrrbb>SIP<yymmdd><letter>.sbin",
+        (_, Protocol::Sccp) => "CP7912080004SCCP080108A.sbin",
+        (_, Protocol::Sip) => "CP7912080000SIP060111A.sbin",
+    }
+}
+
+/// The protocol of a load name, if it is one of the two the guide covers.
+fn protocol_of(p: names::Protocol) -> Option<Protocol> {
+    match p {
+        names::Protocol::Sip => Some(Protocol::Sip),
+        names::Protocol::Sccp => Some(Protocol::Sccp),
+        _ => None,
+    }
+}
+
+/// What R18 of the guide prints for a 7940/7960, and why this tool does not follow it.
+const R18_DOUBT: &str = "The guide's text for this path edits gkdefault.txt (an upgradecode line with the 7912G's platform 0x601, compiled with the 7912G tag table) naming CP7940080001SCCP051117A.sbin. That text looks copied from the 7905G/7912G section: a 7940/7960 never asks for gkdefault.cfg (it asks for OS79XX.TXT, SIPDefault.cnf, SIP<MAC>.cnf and RINGLIST.DAT — see cfgfmt-rs probe), and its SCCP loads are P003… files (.loads/.sbn/.bin), not .sbin images. This plan names the SCCP load where the running SIP phone reads it (OS79XX.TXT, R14; image_version, R19).";
 
 /// A load at one end of a stage.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -133,20 +137,11 @@ const KNOWN_NAMES: &[&str] = &[
     "P0030801SR02",
 ];
 
-fn proto_word(p: Protocol) -> &'static str {
-    match p {
-        Protocol::Sip => "SIP",
-        Protocol::Sccp => "SCCP",
-        Protocol::Mgcp => "MGCP",
-        Protocol::Unknown => "?",
-    }
-}
-
 /// The 7940/7960 name of a version: a quoted one if known, else made by R5's grammar.
 fn name_for(protocol: Protocol, v: &Version) -> (String, bool) {
     for k in KNOWN_NAMES {
         if let Some(n) = names::parse(k)
-            && n.protocol == protocol
+            && protocol_of(n.protocol) == Some(protocol)
             && n.version == *v
         {
             return (n.stem, false);
@@ -220,8 +215,8 @@ pub enum PlanError {
 }
 
 /// Parses `--from`/`--to`/`--via`: any name the load-name parser knows, or `SIP-8.12`,
-/// `SCCP-8.1(2)`, `SCCP-5.0(1.1)`, `SCCP-8.1(2)SR2`. Returns the load and the model family the
-/// name implies, if any.
+/// `SCCP-8.1(2)`, `SCCP-5.0(1.1)`, `SCCP-8.1(2)SR2`. Returns the load and the model the
+/// name implies, if any (a family's first model: 7940G for `P0S3…`, 7941G for `SIP41.…`).
 pub fn parse_load(arg: &str, model: Option<Model>) -> Result<(Load, Option<Model>), PlanError> {
     let arg = arg.trim();
     let bad = || PlanError::BadLoad(arg.to_string());
@@ -231,53 +226,44 @@ pub fn parse_load(arg: &str, model: Option<Model>) -> Result<(Load, Option<Model
                 "{arg:?} is a universal loader, not a load; give the load it belongs to (e.g. P0S3-8-12-00 for P003-8-12-00)"
             )));
         }
-        if !matches!(n.protocol, Protocol::Sip | Protocol::Sccp) {
+        let Some(protocol) = protocol_of(n.protocol) else {
             return Err(PlanError::Unsupported(format!(
                 "{arg:?} is not an SCCP or SIP load; the guide covers those two only"
             )));
-        }
-        let label = format!("{} {}", proto_word(n.protocol), n.version);
-        return match n.family {
-            Family::Phone7940_7960 => Ok((
-                Load {
-                    protocol: n.protocol,
-                    version: n.version,
-                    label,
-                    name: n.stem,
-                    derived: false,
-                    placeholder: false,
-                },
-                Some(Model::M7940),
-            )),
-            Family::Cp(m @ (7905 | 7912 | 7940 | 7960)) => {
+        };
+        let label = format!("{} {}", protocol.label(), n.version);
+        let load = |name: String| Load {
+            protocol,
+            version: n.version.clone(),
+            label: label.clone(),
+            name,
+            derived: false,
+            placeholder: false,
+        };
+        return match &n.family {
+            Family::Phone7940_7960 => Ok((load(n.stem.clone()), Some(Model::M7940))),
+            Family::Cp(m @ (7905 | 7912)) => {
                 let file = if n.extension.is_some() {
-                    n.raw
+                    n.raw.clone()
                 } else {
                     format!("{}.sbin", n.stem)
                 };
-                let implied = match m {
-                    7905 => Model::M7905,
-                    7912 => Model::M7912,
-                    _ => Model::M7940,
-                };
-                Ok((
-                    Load {
-                        protocol: n.protocol,
-                        version: n.version,
-                        label,
-                        name: file,
-                        derived: false,
-                        placeholder: false,
-                    },
-                    Some(implied),
-                ))
+                let implied = if *m == 7905 { Model::M7905 } else { Model::M7912 };
+                Ok((load(file), Some(implied)))
             }
+            Family::Cp(7940 | 7960) => Err(PlanError::Unsupported(format!(
+                "{arg:?} is the image name the guide prints for 7940/7960 in its SIP 5.x/6.x → SCCP section (R18), but 7940/7960 loads are P003… (SCCP) and P0S3… (SIP) files, not CP….sbin images; give the SCCP load's name (e.g. P00308010200 or SCCP-8.1(2))"
+            ))),
+            Family::Cnu(series) if Model::from_load_series(*series).is_some() => Ok((
+                load(n.stem.clone()),
+                Model::from_load_series(*series),
+            )),
             // `SIP8.11` reads as a 79x1 name too: the PROTOCOL-VERSION form wins.
             _ => parse_protocol_version(arg, model)
                 .map(|l| (l, None))
                 .ok_or_else(|| {
                     PlanError::Unsupported(format!(
-                        "{arg:?} is not a 7940/7960, 7905G or 7912G load"
+                        "{arg:?} is not a load of a phone this tool plans for (7940/7960, 7905G/7912G, 7911G/7906G, 794x/796x, 797x)"
                     ))
                 }),
         };
@@ -287,7 +273,9 @@ pub fn parse_load(arg: &str, model: Option<Model>) -> Result<(Load, Option<Model
         .ok_or_else(bad)
 }
 
-/// `SIP-8.12`, `SCCP-8.1(2)`: the load name is made for the model.
+/// `SIP-8.12`, `SCCP-8.1(2)`: the load name is made for the model (7940/7960), or left as a
+/// placeholder that says what to give (other models: their names carry build and
+/// signature suffixes no rule derives).
 fn parse_protocol_version(arg: &str, model: Option<Model>) -> Option<Load> {
     let upper = arg.to_ascii_uppercase();
     let (protocol, rest) = if let Some(r) = upper.strip_prefix("SCCP") {
@@ -299,25 +287,35 @@ fn parse_protocol_version(arg: &str, model: Option<Model>) -> Option<Load> {
     };
     let rest = rest.trim_start_matches(['-', '_', ' ', ':']);
     let version = parse_version(rest)?;
-    let label = format!("{} {}", proto_word(protocol), version);
+    let label = format!("{} {}", protocol.label(), version);
     let m = model.unwrap_or(Model::M7940);
-    let (name, derived, placeholder) = if m.is_7940_family() {
-        let (n, d) = name_for(protocol, &version);
-        (n, d, false)
-    } else {
-        (
+    let (name, derived, placeholder) = match (kind(m), m.load_series()) {
+        (Some(Kind::P7940) | None, _) => {
+            let (n, d) = name_for(protocol, &version);
+            (n, d, false)
+        }
+        (Some(Kind::Xml), Some(series)) => (
             format!(
-                "<{} image file of {label}, e.g. CP{}{:02}{:02}{:02}{}<yymmdd><letter>.sbin>",
+                "<{label} load of the {}: the name of its .loads file, e.g. {}{series}.{}>",
                 m.label(),
-                m.label().get(..4).unwrap_or_default(),
-                version.major,
-                version.minor,
-                version.maint,
-                proto_word(protocol)
+                protocol.label(),
+                match protocol {
+                    Protocol::Sccp => "9-4-2SR1-1S",
+                    Protocol::Sip => "8-5-4S",
+                }
             ),
             false,
             true,
-        )
+        ),
+        _ => (
+            format!(
+                "<{} image file of {label}, e.g. {}>",
+                m.label(),
+                example_image(m, protocol)
+            ),
+            false,
+            true,
+        ),
     };
     Some(Load {
         protocol,
@@ -340,8 +338,11 @@ pub enum Method {
     ConfigImage,
     /// Unpack the release zip into the TFTP root and reset (R13).
     ReleaseZip,
-    /// Edit the upgradecode line of gkdefault.txt and compile it (R18, R31, R32).
+    /// Edit the upgradecode line of gkdefault.txt and compile it (R31, R32; 7905G/7912G).
     GkdefaultUpgradecode,
+    /// Name the load in `loadInformationNNN` of `XMLDefault.cnf.xml` (7911G/7906G, 794x/796x,
+    /// 797x: the protocol's own configuration, R19).
+    LoadInformation,
 }
 
 impl Method {
@@ -351,6 +352,7 @@ impl Method {
             Method::ConfigImage => "config-image",
             Method::ReleaseZip => "release-zip",
             Method::GkdefaultUpgradecode => "gkdefault-upgradecode",
+            Method::LoadInformation => "load-information",
         }
     }
 }
@@ -395,7 +397,10 @@ pub struct Stage {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct Plan {
+    /// The model the plan was made for (the family's first when none was given).
     pub model: Model,
+    /// Every model the plan's files name a load for.
+    pub models: Vec<Model>,
     pub from: Load,
     pub to: Load,
     pub stages: Vec<Stage>,
@@ -465,7 +470,7 @@ const SCCP4_LATEST: Want = Want {
     major: 4,
     minor: None,
     label: "the latest SCCP 4.x",
-    example: "--via SCCP-4.1(x) or its P00304… name",
+    example: "--via and the name from your SCCP 4.x release (e.g. --via SCCP-4.1(1) or --via P00304010100)",
 };
 const SCCP5: Want = Want {
     protocol: Protocol::Sccp,
@@ -479,7 +484,7 @@ const SCCP63: Want = Want {
     major: 6,
     minor: Some(3),
     label: "SCCP 6.3",
-    example: "--via SCCP-6.3(x) or its P0030603… name",
+    example: "--via and the name from your SCCP 6.3 release (e.g. --via SCCP-6.3(1) or --via P00306030100)",
 };
 const SIP23: Want = Want {
     protocol: Protocol::Sip,
@@ -502,7 +507,7 @@ fn resolve(want: Want, via: &[Load]) -> Load {
         && let Some(n) = names::parse(want.example)
     {
         return Load {
-            protocol: n.protocol,
+            protocol: want.protocol,
             version: n.version,
             label: want.label.into(),
             name: n.stem,
@@ -568,7 +573,9 @@ fn route_7940(from: &Load, to: &Load, via: &[Load]) -> Result<Vec<Hop>, PlanErro
             if from.major() >= 7 {
                 hops.push((to.clone(), Method::ConfigImage, vec!["R19"]));
             } else if from.major() >= 5 {
-                hops.push((to.clone(), Method::GkdefaultUpgradecode, vec!["R18"]));
+                // The guide's R18 edits gkdefault.txt, which a 7940/7960 never reads
+                // (R18_DOUBT): the SCCP load is named where the SIP phone reads it.
+                hops.push((to.clone(), Method::ConfigImage, vec!["R18", "R14"]));
             } else {
                 // R24: SIP 2.1 and earlier refuse SCCP names longer than eight characters.
                 if !from.at_least(2, 2) {
@@ -614,11 +621,6 @@ fn route_7940(from: &Load, to: &Load, via: &[Load]) -> Result<Vec<Hop>, PlanErro
                 )));
             }
         }
-        _ => {
-            return Err(PlanError::Unsupported(
-                "the guide covers SCCP and SIP only".into(),
-            ));
-        }
     }
     Ok(hops)
 }
@@ -650,12 +652,20 @@ fn route_79xx_cp(from: &Load, to: &Load) -> Result<Vec<Hop>, PlanError> {
     }
 }
 
-fn loadinfo_line(model: Model, name: &str) -> String {
-    let n = model.device_type();
-    format!(
-        "<loadInformation{n} model=\"IP Phone {}\">{name}</loadInformation{n}>",
-        model.label()
-    )
+/// The `loadInformationNNN` lines of `XMLDefault.cnf.xml` naming `name` for each model, as
+/// Cisco's release trees write them (one line per device type).
+fn loadinfo_lines(models: &[Model], name: &str) -> String {
+    models
+        .iter()
+        .filter_map(|m| {
+            let n = m.load_id()?;
+            Some(format!(
+                "<loadInformation{n} model=\"{}\">{name}</loadInformation{n}>",
+                m.xml_model_name()
+            ))
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn check_and_reset(actions: &mut Vec<Action>, rule: &'static str, reset: &str) {
@@ -686,6 +696,8 @@ fn image_files(load: &Load) -> String {
 /// What every method's steps are made from.
 struct StageInput<'a> {
     model: Model,
+    /// Every model the plan is for (7940G and 7960G when no `--model` is given).
+    models: &'a [Model],
     from: &'a Load,
     to: &'a Load,
     /// The first rule of the stage, cited by its main action.
@@ -696,11 +708,19 @@ struct StageInput<'a> {
     rules: &'a [&'static str],
 }
 
-fn stage(model: Model, from: &Load, to: &Load, method: Method, rules: Vec<&'static str>) -> Stage {
+fn stage(
+    models: &[Model],
+    from: &Load,
+    to: &Load,
+    method: Method,
+    rules: Vec<&'static str>,
+) -> Stage {
+    let model = models.first().copied().unwrap_or(Model::M7940);
     let mut actions = Vec::new();
     let mut notes = Vec::new();
     let input = StageInput {
         model,
+        models,
         from,
         to,
         primary: rules.first().copied().unwrap_or("R14"),
@@ -710,16 +730,45 @@ fn stage(model: Model, from: &Load, to: &Load, method: Method, rules: Vec<&'stat
     };
     match method {
         Method::Os79xxImage => stage_os79xx_image(&input, &mut actions, &mut notes),
-        Method::ConfigImage if model.is_7940_family() => {
+        Method::ConfigImage if is_7940_family(model) => {
             stage_config_image_7940(&input, &mut actions)
         }
         Method::ConfigImage => stage_config_image(&input, &mut actions, &mut notes),
         Method::ReleaseZip => stage_release_zip(&input, &mut actions),
         Method::GkdefaultUpgradecode => stage_gkdefault_upgradecode(&input, &mut actions),
+        Method::LoadInformation => stage_load_information(&input, &mut actions, &mut notes),
+    }
+    // A 7940/7960 on SCCP reads SEP<MAC>.cnf.xml, else XMLDefault.cnf.xml, never
+    // SIPDefault.cnf: the new load must be named there too (R19; Cisco's SIP release tree
+    // keeps an XMLDefault.cnf.xml naming P0S3-8-12-00 for exactly this).
+    if is_7940_family(model)
+        && from.protocol == Protocol::Sccp
+        && !actions.iter().any(|a| {
+            a.content
+                .as_ref()
+                .is_some_and(|c| c.file == "XMLDefault.cnf.xml")
+        })
+    {
+        let at = actions.len().min(1);
+        actions.insert(
+            at,
+            set_line(
+                "R19",
+                format!(
+                    "The phone still runs SCCP: it reads SEP<MAC>.cnf.xml, else XMLDefault.cnf.xml — not SIPDefault.cnf. Name {} there, one line per model (where a phone has its own SEP<MAC>.cnf.xml, set its <loadInformation> to the same name):",
+                    to.name
+                ),
+                "XMLDefault.cnf.xml",
+                loadinfo_lines(models, &to.name),
+            ),
+        );
+    }
+    if rules.first() == Some(&"R18") && is_7940_family(model) {
+        notes.push(note("R18", R18_DOUBT));
     }
     if to.protocol == Protocol::Sccp
         && from.protocol == Protocol::Sip
-        && model.is_7940_family()
+        && is_7940_family(model)
         && matches!(method, Method::Os79xxImage | Method::ReleaseZip)
     {
         notes.push(note(
@@ -727,7 +776,7 @@ fn stage(model: Model, from: &Load, to: &Load, method: Method, rules: Vec<&'stat
             "Cisco's SCCP firmware installer copies all files into CallManager's TFTP folder; OS79XX.TXT must still be edited as above.",
         ));
     }
-    if model.is_7940_family() && from.major() < 5 && to.major() >= 5 {
+    if is_7940_family(model) && from.major() < 5 && to.major() >= 5 {
         notes.push(note(
             "R7",
             format!(
@@ -758,7 +807,6 @@ fn stage(model: Model, from: &Load, to: &Load, method: Method, rules: Vec<&'stat
 /// The steps of `Method::Os79xxImage`.
 fn stage_os79xx_image(s: &StageInput<'_>, actions: &mut Vec<Action>, notes: &mut Vec<Note>) {
     let rules = s.rules;
-    let model = s.model;
     let from = s.from;
     let to = s.to;
     let primary = s.primary;
@@ -811,10 +859,10 @@ fn stage_os79xx_image(s: &StageInput<'_>, actions: &mut Vec<Action>, notes: &mut
             "R17",
             format!(
                 "Name it in the SCCP configuration too (SEP<MAC>.cnf.xml, or XMLDefault.cnf.xml for all {} phones; CallManager: the device's phone load name):",
-                model.label()
+                models_label(s.models)
             ),
             "XMLDefault.cnf.xml",
-            loadinfo_line(model, &to.name),
+            loadinfo_lines(s.models, &to.name),
         ));
     }
     check_and_reset(
@@ -866,7 +914,7 @@ fn stage_config_image_7940(s: &StageInput<'_>, actions: &mut Vec<Action>) {
         ));
         actions.push(act(
             "R12",
-            "Remove the SCCP configuration files of these phones (SEP<MAC>.cnf.xml; XMLDefault.cnf.xml if no SCCP phone uses this TFTP root).",
+            "Once the phones run SIP, remove their SEP<MAC>.cnf.xml (R12: the SIP phone reads SIPDefault.cnf and SIP<MAC>.cnf). Keep XMLDefault.cnf.xml naming the SIP load while any phone of this TFTP root still runs SCCP, as Cisco's SIP release tree does.",
         ));
         check_and_reset(
             actions,
@@ -907,9 +955,15 @@ fn stage_config_image(s: &StageInput<'_>, actions: &mut Vec<Action>, notes: &mut
         "R31",
         "Name the image in the SCCP configuration (XMLDefault.cnf.xml, or the device's phone load in CallManager):",
         "XMLDefault.cnf.xml",
-        loadinfo_line(model, to.name.split('.').next().unwrap_or(&to.name)),
+        loadinfo_lines(
+            s.models,
+            to.name
+                .strip_suffix(".sbin")
+                .or_else(|| to.name.strip_suffix(".zup"))
+                .unwrap_or(&to.name),
+        ),
     ));
-    let (txt, cfg, _) = model.profile();
+    let (txt, cfg, _) = profile(model);
     actions.push(run(
         "R31",
         format!("Have the SIP profile ready: {txt} compiled to {cfg}:"),
@@ -924,7 +978,6 @@ fn stage_config_image(s: &StageInput<'_>, actions: &mut Vec<Action>, notes: &mut
 
 /// The steps of `Method::ReleaseZip`.
 fn stage_release_zip(s: &StageInput<'_>, actions: &mut Vec<Action>) {
-    let model = s.model;
     let from = s.from;
     let to = s.to;
     let sip = s.sip;
@@ -970,14 +1023,14 @@ fn stage_release_zip(s: &StageInput<'_>, actions: &mut Vec<Action>) {
             "R13",
             "Name the load in the SCCP configuration (SEP<MAC>.cnf.xml or XMLDefault.cnf.xml; CallManager: the phone load name):",
             "XMLDefault.cnf.xml",
-            loadinfo_line(model, &to.name),
+            loadinfo_lines(s.models, &to.name),
         ));
     }
     if from.protocol != to.protocol {
         actions.push(act(
             "R12",
             if sip {
-                "Remove the SCCP configuration files of these phones (SEP<MAC>.cnf.xml; XMLDefault.cnf.xml if no SCCP phone uses this TFTP root)."
+                "Once the phones run SIP, remove their SEP<MAC>.cnf.xml (R12: the SIP phone reads SIPDefault.cnf and SIP<MAC>.cnf). Keep XMLDefault.cnf.xml naming the SIP load while any phone of this TFTP root still runs SCCP, as Cisco's SIP release tree does."
             } else {
                 "Remove the SIP configuration files of these phones (SIP<MAC>.cnf; SIPDefault.cnf if no SIP phone uses this TFTP root)."
             },
@@ -995,74 +1048,41 @@ fn stage_gkdefault_upgradecode(s: &StageInput<'_>, actions: &mut Vec<Action>) {
     let model = s.model;
     let to = s.to;
     let primary = s.primary;
-    let (txt, cfg, prefix) = model.profile();
+    let (txt, cfg, prefix) = profile(model);
     let is_cp = !to.placeholder
         && names::parse(&to.name).is_some_and(|n| matches!(n.family, Family::Cp(_)));
-    let file = if is_cp {
-        to.name.clone()
-    } else if model.is_7940_family() {
-        format!(
-            "<{} image file (.sbin) of {}, e.g. CP7940080001SCCP051117A.sbin>",
-            proto_word(to.protocol),
-            to.label
-        )
-    } else {
-        to.name.clone()
-    };
+    let file = to.name.clone();
     let date = if is_cp {
         upgradecode::date_code_of(&file).map(|d| format!("{d:#09x}"))
     } else {
         None
     }
     .unwrap_or_else(|| "<its date code: 0x + yymmdd + build letter, e.g. 0x051117a>".into());
-    let platform = if model.is_7940_family() {
-        // The guide's R18 example keeps the SIP load's fields, 0x601 included.
-        PLATFORM_7912
-    } else {
-        model.platform()
-    };
+    let platform = platform(model);
     let line = format!("upgradecode:3,{platform:#x},0x0400,0x0100,0.0.0.0,69,{date},{file}");
-    if model.is_7940_family() {
-        actions.push(act(
-            "R18",
-            format!(
-                "Unpack the latest SIP load and the latest SCCP load ({}) into the TFTP root.",
-                to.describe()
-            ),
-        ));
-        actions.push(set_line(
-            "R18",
-            "In the SIP load's gkdefault.txt, change the upgradecode line from the SIP image to the SCCP one (date code and file name change; keep the other fields as the SIP load has them):",
-            txt,
-            line,
-        ));
-    } else {
-        actions.push(act("R32", format!("Copy {file} into the TFTP root.")));
-        actions.push(set_line(
+    actions.push(act("R32", format!("Copy {file} into the TFTP root.")));
+    actions.push(set_line(
+        "R32",
+        format!("Set the upgradecode line in {txt} (platform {platform:#x} = {}, fixed fields of the guide, 0.0.0.0 = the server that served the profile):", model.label()),
+        txt,
+        line,
+    ));
+    if is_cp {
+        actions.push(run(
             "R32",
-            format!("Set the upgradecode line in {txt} (platform {platform:#x} = {}, fixed fields of the guide, 0.0.0.0 = the server that served the profile):", model.label()),
-            txt,
-            line,
+            "or let the tool write it from the image's header and name:",
+            format!("cfgfmt-rs upgradecode {file} --write {txt}"),
         ));
-        if is_cp {
-            actions.push(run(
-                "R32",
-                "or let the tool write it from the image's header and name:",
-                format!("cfgfmt-rs upgradecode {file} --write {txt}"),
-            ));
-        }
     }
     actions.push(run(
-        if model.is_7940_family() { "R18" } else { "R31" },
+        "R31",
         "Compile it with the built-in 7905G/7912G tag table (or with the table the SIP release ships, e.g. -tsip_ptag7912.dat):",
         format!("cfgfmt-rs -tbuiltin:7912 {txt} {cfg}"),
     ));
-    if !model.is_7940_family() {
-        actions.push(act(
-            "R31",
-            format!("To upgrade one phone only, copy {cfg} to {prefix}<mac> (MAC in lower case) instead of replacing {cfg}."),
-        ));
-    }
+    actions.push(act(
+        "R31",
+        format!("To upgrade one phone only, copy {cfg} to {prefix}<mac> (MAC in lower case) instead of replacing {cfg}."),
+    ));
     check_and_reset(
         actions,
         primary,
@@ -1070,32 +1090,110 @@ fn stage_gkdefault_upgradecode(s: &StageInput<'_>, actions: &mut Vec<Action>) {
     );
 }
 
-/// Builds the plan. `model` defaults to what the names imply, else 7940/7960.
+/// The steps of `Method::LoadInformation` (7911G/7906G, 794x/796x, 797x).
+fn stage_load_information(s: &StageInput<'_>, actions: &mut Vec<Action>, notes: &mut Vec<Note>) {
+    let (from, to) = (s.from, s.to);
+    let files = if to.placeholder {
+        format!("the files of {}", to.label)
+    } else {
+        format!(
+            "{0}.loads and every file it lists (cfgfmt-rs inspect {0}.loads shows them)",
+            to.name
+        )
+    };
+    actions.push(act(
+        "R29",
+        format!(
+            "Unpack the release of {} into the TFTP root, top level, as it is: {files}.",
+            to.label
+        ),
+    ));
+    actions.push(set_line(
+        "R19",
+        format!(
+            "Name it in XMLDefault.cnf.xml, one line per model ({}); a phone with its own SEP<MAC>.cnf.xml reads <loadInformation>{}</loadInformation> there instead:",
+            models_label(s.models),
+            to.name
+        ),
+        "XMLDefault.cnf.xml",
+        loadinfo_lines(s.models, &to.name),
+    ));
+    if from.protocol != to.protocol {
+        actions.push(act(
+            "R1",
+            match to.protocol {
+                Protocol::Sip => "Give each phone a SEP<MAC>.cnf.xml for SIP: <deviceProtocol>SIP</deviceProtocol> and a <sipProfile> with its lines and proxy (Cisco's sip/ tree ships templates such as 7941_7961_TEMPL.cnf.xml); without one the SIP load has no lines.",
+                Protocol::Sccp => "Give each phone what CallManager needs: a SEP<MAC>.cnf.xml with its <callManagerGroup> (CallManager writes it), or let the phone auto-register.",
+            },
+        ));
+    }
+    check_and_reset(
+        actions,
+        "R19",
+        "Reset the phone(s): each compares the load named with the one it runs, fetches the .loads file and the files it lists, and reboots.",
+    );
+    notes.push(note(
+        "R19",
+        format!(
+            "Cisco's guide covers 7940/7960 and 7905G/7912G only; for the {} this step follows Cisco's release trees (their XMLDefault.cnf.xml names each model's load in loadInformationNNN, for SIP and SCCP alike).",
+            models_label(s.models)
+        ),
+    ));
+}
+
+/// `7940G/7960G`, `7912G`: the models a plan is for.
+fn models_label(models: &[Model]) -> String {
+    models
+        .iter()
+        .map(|m| m.label())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Builds the plan. `model` defaults to what the names imply, else 7940/7960. Without
+/// `--model`, a plan is for every model that shares the load (7940G and 7960G; 7941G,
+/// 7941G-GE, 7961G and 7961G-GE …), and names the load for each of them.
 pub fn plan(from: &str, to: &str, model: Option<Model>, via: &[String]) -> Result<Plan, PlanError> {
+    let given = model;
     let model = plan_model(from, to, model)?;
     // Version-only arguments were read before the model was known.
     let (from_load, _) = parse_load(from, Some(model))?;
     let (to_load, _) = parse_load(to, Some(model))?;
+    for l in [&from_load, &to_load] {
+        if !model.supports(l.protocol) {
+            return Err(PlanError::Unsupported(format!(
+                "the {} has no {} firmware",
+                model.label(),
+                l.protocol.label()
+            )));
+        }
+    }
     let mut via_loads = Vec::new();
     for v in via {
         via_loads.push(parse_load(v, Some(model))?.0);
     }
-    let hops = if model.is_7940_family() {
-        route_7940(&from_load, &to_load, &via_loads)?
-    } else {
-        route_79xx_cp(&from_load, &to_load)?
+    let hops = match kind(model) {
+        Some(Kind::P7940) => route_7940(&from_load, &to_load, &via_loads)?,
+        Some(Kind::P7905) => route_79xx_cp(&from_load, &to_load)?,
+        Some(Kind::Xml) => route_xml(&from_load, &to_load)?,
+        None => return Err(no_path(model)),
+    };
+    let models = match (given, kind(model)) {
+        (None, Some(Kind::P7940 | Kind::Xml)) => model.siblings(),
+        _ => vec![model],
     };
     let mut stages = Vec::new();
     let mut cur = from_load.clone();
     for (target, method, rules) in hops {
-        stages.push(stage(model, &cur, &target, method, rules));
+        stages.push(stage(&models, &cur, &target, method, rules));
         cur = target;
     }
     let before = notes_before(model, &from_load, &to_load);
-    let fill_in = fill_in(&stages);
+    let fill_in = fill_in(model, &stages);
     let troubleshooting = troubleshooting(model);
     Ok(Plan {
         model,
+        models,
         from: from_load,
         to: to_load,
         stages,
@@ -1105,16 +1203,38 @@ pub fn plan(from: &str, to: &str, model: Option<Model>, via: &[String]) -> Resul
     })
 }
 
+/// Why no plan is made for a model device::Model knows: where its path is not defined.
+fn no_path(model: Model) -> PlanError {
+    let how = match (model.family(), model.load_id()) {
+        (Fam::Ata, _) => "an ATA's firmware is named by the upgradecode line of its ata<mac>/atadefault.cfg profile (cfgfmt-rs upgradecode writes one); no conversion path is defined for it".to_string(),
+        (_, Some(id)) => format!(
+            "name its load in XMLDefault.cnf.xml (<loadInformation{id} model=\"{}\">…</loadInformation{id}>) or in SEP<MAC>.cnf.xml, with the load's .loads file and every file it lists in the TFTP root; cfgfmt-rs doctor checks that the load is complete",
+            model.xml_model_name()
+        ),
+        (_, None) => "no conversion path is defined for it".to_string(),
+    };
+    PlanError::Unsupported(format!(
+        "no conversion path is defined for the {}: Cisco's guide covers 7940/7960 and 7905G/7912G, and this tool also plans 7911G/7906G, 794x/796x and 797x; for the {}, {how}",
+        model.label(),
+        model.label()
+    ))
+}
+
 /// The phone model: `--model`, else what the load names imply (they must agree), else 7940.
 fn plan_model(from: &str, to: &str, model: Option<Model>) -> Result<Model, PlanError> {
+    if let Some(m) = model
+        && kind(m).is_none()
+    {
+        return Err(no_path(m));
+    }
     let (_, from_model) = parse_load(from, model)?;
     let implied = model.or(from_model);
     let (_, to_model) = parse_load(to, implied)?;
-    let family = |m: Option<Model>| m.map(Model::is_7940_family);
+    let family = |m: Option<Model>| m.map(Model::family);
     Ok(match (model, from_model, to_model) {
         (Some(m), f, t) => {
             for (arg, im) in [(from, f), (to, t)] {
-                if im.is_some() && family(im) != Some(m.is_7940_family()) {
+                if im.is_some() && family(im) != Some(m.family()) {
                     return Err(PlanError::Unsupported(format!(
                         "{arg:?} is not a load for the {} given with --model",
                         m.label()
@@ -1123,13 +1243,24 @@ fn plan_model(from: &str, to: &str, model: Option<Model>) -> Result<Model, PlanE
             }
             m
         }
-        (None, Some(f), Some(t)) if f.is_7940_family() != t.is_7940_family() => {
+        (None, Some(f), Some(t)) if f.family() != t.family() => {
             return Err(PlanError::Unsupported(format!(
                 "{from:?} and {to:?} are loads of different phone models"
             )));
         }
         (None, f, t) => f.or(t).unwrap_or(Model::M7940),
     })
+}
+
+/// 7911G/7906G, 794x/796x, 797x: one step, the load named by `loadInformation`.
+fn route_xml(from: &Load, to: &Load) -> Result<Vec<Hop>, PlanError> {
+    if from.same(to) && from.name == to.name {
+        return Err(PlanError::Unsupported(format!(
+            "{} is both the start and the target: nothing to do",
+            from.label
+        )));
+    }
+    Ok(vec![(to.clone(), Method::LoadInformation, vec!["R19"])])
 }
 
 /// The notes before the stages: one phone through an alternate server, protocol changes.
@@ -1143,14 +1274,14 @@ fn notes_before(model: Model, from_load: &Load, to_load: &Load) -> Vec<Note> {
             "R1",
             format!(
                 "The phone runs one protocol at a time; loading the {} image is what converts it.",
-                proto_word(to_load.protocol)
+                to_load.protocol.label()
             ),
         ));
         before.push(note(
             "R2",
             "SIP phones learn the TFTP server from DHCP option 66, CallManager (SCCP) phones from option 150: make sure the option the target protocol reads points to this TFTP server, or set the alternate TFTP server on the phone.",
         ));
-        if model.is_7940_family() && to_load.major() >= 6 && from_load.major() >= 6 {
+        if is_7940_family(model) && to_load.major() >= 6 && from_load.major() >= 6 {
             before.push(note(
                 "R20",
                 "With CallManager 5.x/6.x: Bulk Administration can migrate the phone records from SCCP to SIP (reset the phones afterwards); back to SCCP, delete the SIP phone, set the auto-registration protocol to SCCP and let the phone re-register.",
@@ -1161,7 +1292,7 @@ fn notes_before(model: Model, from_load: &Load, to_load: &Load) -> Vec<Note> {
 }
 
 /// What the user must fill in: loads this tool does not know, upgradecode placeholders.
-fn fill_in(stages: &[Stage]) -> Vec<String> {
+fn fill_in(model: Model, stages: &[Stage]) -> Vec<String> {
     let mut fill_in = Vec::new();
     for s in stages {
         if s.to.placeholder && !fill_in.iter().any(|f: &String| f.contains(&s.to.name)) {
@@ -1169,9 +1300,13 @@ fn fill_in(stages: &[Stage]) -> Vec<String> {
                 .iter()
                 .find(|w| w.label == s.to.label)
                 .map(|w| w.example)
-                .unwrap_or("--to with the image file name");
+                .unwrap_or(if kind(model) == Some(Kind::Xml) {
+                    "--from/--to with the load's name (the .loads file without its extension)"
+                } else {
+                    "--to with the image file name"
+                });
             fill_in.push(format!(
-                "{}: not known to this tool; give it with {hint}",
+                "{}: the guide names this load by its version only, and this tool knows no release name for it; run the plan again with {hint}",
                 s.to.name
             ));
         }
@@ -1182,9 +1317,10 @@ fn fill_in(stages: &[Stage]) -> Vec<String> {
                 && s.method == Method::GkdefaultUpgradecode
                 && !fill_in.iter().any(|f| f.starts_with("upgradecode"))
             {
-                fill_in.push(
-                    "upgradecode image and date code: give the image file with --to (e.g. --to CP7940080001SCCP051117A.sbin); the date code is yymmdd and build letter of its name".into(),
-                );
+                fill_in.push(format!(
+                    "upgradecode image and date code: give the image file with --to (e.g. --to {}); the date code is yymmdd and build letter of its name",
+                    example_image(model, s.to.protocol)
+                ));
             }
         }
     }
@@ -1193,7 +1329,18 @@ fn fill_in(stages: &[Stage]) -> Vec<String> {
 
 /// The troubleshooting notes of the model's family.
 fn troubleshooting(model: Model) -> Vec<Note> {
-    if !model.is_7940_family() {
+    if kind(model) == Some(Kind::Xml) {
+        vec![
+            note(
+                "R29",
+                "The phone keeps its load: the .loads file named in loadInformation, or a file it lists, is not in the TFTP root (or not readable) — unpack the whole release there and run cfgfmt-rs doctor on the TFTP root.",
+            ),
+            note(
+                "R30",
+                "Most failures come from old firmware; converting to the newest firmware first solves many problems.",
+            ),
+        ]
+    } else if !is_7940_family(model) {
         vec![
             note(
                 "R32",
@@ -1245,11 +1392,7 @@ impl Plan {
 
     pub fn render_text(&self) -> String {
         let mut o = String::new();
-        let models = if self.model.is_7940_family() {
-            "7940/7960".to_string()
-        } else {
-            self.model.label().to_string()
-        };
+        let models = models_label(&self.models);
         let _ = writeln!(
             o,
             "Plan: {} → {} on a {models}",
@@ -1259,6 +1402,12 @@ impl Plan {
         let mut path = vec![self.from.label.clone()];
         path.extend(self.stages.iter().map(|s| s.to.label.clone()));
         let _ = writeln!(o, "Path: {}", path.join(" → "));
+        if !self.fill_in.is_empty() {
+            o.push_str("\nFill in (the plan is incomplete until you do)\n");
+            for f in &self.fill_in {
+                let _ = writeln!(o, "  - {f}");
+            }
+        }
         o.push_str("\nBefore you start\n");
         for n in &self.before {
             let _ = writeln!(o, "  [{}] {}", n.rule, n.text);
@@ -1289,12 +1438,6 @@ impl Plan {
             }
             for n in &s.notes {
                 let _ = writeln!(o, "  note [{}] {}", n.rule, n.text);
-            }
-        }
-        if !self.fill_in.is_empty() {
-            o.push_str("\nFill in\n");
-            for f in &self.fill_in {
-                let _ = writeln!(o, "  - {f}");
             }
         }
         o.push_str("\nIf something goes wrong\n");

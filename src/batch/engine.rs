@@ -3,10 +3,11 @@
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
-use super::devices::{Devices, Row, latin1, normalize_mac};
+use super::devices::{Devices, Row, latin1};
 use super::report::{BatchReport, RowReport, RowStatus};
 use super::template::{Template, row_options};
 use super::{BatchError, BatchOptions};
@@ -64,12 +65,59 @@ impl RowError {
 }
 
 /// A library error as the one line a row's report holds, led as the front end leads it.
+/// File errors carry their reason (`Permission denied`, `No space left on device`).
 fn error_line(e: &crate::diag::Error) -> String {
-    format!("{}{e}", e.lead())
+    use crate::diag::Error as E;
+    match e {
+        E::Read { source, .. } | E::Write { source, .. } | E::MoveIn { source, .. } => {
+            format!("{}{e}: {}", e.lead(), io_reason(source))
+        }
+        _ => format!("{}{e}", e.lead()),
+    }
+}
+
+/// An I/O error's reason without the temporary file's name tempfile appends
+/// (`… at path "/tftp/.cfgfmt-123-AbCdEf"`): that name means nothing to the user.
+fn io_reason(source: &std::io::Error) -> String {
+    let text = source.to_string();
+    match text.split_once(" at path ") {
+        Some((reason, _)) => reason.to_string(),
+        None => text,
+    }
+}
+
+/// A write error that no other device can escape: the folder itself refuses files.
+fn folder_wide(e: &crate::diag::Error) -> Option<String> {
+    use std::io::ErrorKind as K;
+    match e {
+        crate::diag::Error::Write { source, .. }
+            if matches!(
+                source.kind(),
+                K::PermissionDenied | K::ReadOnlyFilesystem | K::StorageFull | K::QuotaExceeded
+            ) =>
+        {
+            Some(io_reason(source))
+        }
+        _ => None,
+    }
 }
 
 /// Text-profile value grammar: a run of `:` and space before the value is skipped (a TAB
 /// is part of the value, as in cfgfmt 2.3).
+/// A row a stopped run did not compile (the run reports an error, not these rows).
+fn skipped(line: u64) -> RowReport {
+    RowReport {
+        line,
+        mac: None,
+        status: RowStatus::Failed,
+        files: Vec::new(),
+        warnings: 0,
+        errors: 0,
+        messages: Vec::new(),
+        info: Vec::new(),
+    }
+}
+
 fn cell_value(cell: &[u8]) -> &[u8] {
     let start = cell
         .iter()
@@ -116,7 +164,11 @@ enum Target<'a> {
 }
 
 /// Writes all of a device's files into a new folder, or none of them.
-fn write_new(folder: &NewFolder, name: &str, out: &CompileOutput) -> Result<(), String> {
+fn write_new(
+    folder: &NewFolder,
+    name: &str,
+    out: &CompileOutput,
+) -> Result<(), crate::diag::Error> {
     let names: Vec<String> = out
         .files
         .iter()
@@ -125,7 +177,7 @@ fn write_new(folder: &NewFolder, name: &str, out: &CompileOutput) -> Result<(), 
     for (i, (f, file_name)) in out.files.iter().zip(&names).enumerate() {
         if let Err(e) = folder.write(file_name, &f.bytes) {
             names.iter().take(i).for_each(|n| folder.discard(n));
-            return Err(error_line(&e));
+            return Err(e);
         }
     }
     Ok(())
@@ -139,6 +191,9 @@ pub struct Batch<'t> {
     options: BatchOptions,
     /// Per row: the normalised MAC, or why the row has none.
     macs: Vec<Result<String, RowError>>,
+    /// Why the output folder takes no file at all (permission, read-only, full), once a
+    /// device found out: the other rows stop rather than fail one by one.
+    folder_failure: std::sync::Mutex<Option<String>>,
 }
 
 impl<'t> Batch<'t> {
@@ -157,7 +212,8 @@ impl<'t> Batch<'t> {
                 let cell = row.record.get(devices.mac_column).unwrap_or_default();
                 let mac = std::str::from_utf8(cell)
                     .ok()
-                    .and_then(normalize_mac)
+                    .and_then(|t| crate::device::Mac::parse(t).ok())
+                    .map(|m| m.lower())
                     .ok_or(RowError::BadMac)?;
                 if let Some(&first) = first_line.get(&mac) {
                     return Err(RowError::DuplicateMac { mac, first });
@@ -172,7 +228,21 @@ impl<'t> Batch<'t> {
             devices,
             options,
             macs,
+            folder_failure: std::sync::Mutex::new(None),
         }
+    }
+
+    fn note_folder_failure(&self, e: &crate::diag::Error) {
+        if let Some(why) = folder_wide(e)
+            && let Ok(mut f) = self.folder_failure.lock()
+            && f.is_none()
+        {
+            *f = Some(why);
+        }
+    }
+
+    fn folder_failed(&self) -> bool {
+        self.folder_failure.lock().is_ok_and(|f| f.is_some())
     }
 
     pub fn template(&self) -> &Template {
@@ -198,7 +268,10 @@ impl<'t> Batch<'t> {
             })
             .collect();
         progress.finish();
-        BatchReport { rows }
+        BatchReport {
+            rows,
+            leftovers_removed: 0,
+        }
     }
 
     /// Compiles every row and writes each device's changed files into `out_dir`.
@@ -207,6 +280,22 @@ impl<'t> Batch<'t> {
     /// ([`NewFolder`]); in an existing folder each device's changed files are staged beside
     /// their destination and renamed into place.
     pub fn run(&self, out_dir: &Path, progress: &dyn Progress) -> Result<BatchReport, BatchError> {
+        self.run_until(out_dir, progress, &AtomicBool::new(false))
+    }
+
+    /// [`Batch::run`], stopping when `stop` becomes true (the binary sets it on SIGINT or
+    /// SIGTERM). A run stopped before its files go into place writes nothing: every file
+    /// it staged is removed and [`BatchError::Interrupted`] says how far it got; once the
+    /// renames have started they finish (they take moments), and the report is complete.
+    /// Leftovers of runs that were killed outright (`.cfgfmt-<pid>-…` of a process that no
+    /// longer runs) are removed from the output folder (or, for a new one, its parent)
+    /// first; [`BatchReport::leftovers_removed`] counts them.
+    pub fn run_until(
+        &self,
+        out_dir: &Path,
+        progress: &dyn Progress,
+        stop: &AtomicBool,
+    ) -> Result<BatchReport, BatchError> {
         let dir_err = |source| BatchError::OutDir {
             path: out_dir.to_path_buf(),
             source,
@@ -218,7 +307,9 @@ impl<'t> Batch<'t> {
             // found) and filled file by file.
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && out_dir.file_name().is_some() => {
                 Some(NewFolder::create(out_dir).map_err(|e| match e {
-                    crate::diag::Error::Write { source, .. } => dir_err(source),
+                    crate::diag::Error::Write { source, .. } => {
+                        dir_err(std::io::Error::new(source.kind(), io_reason(&source)))
+                    }
                     other => dir_err(std::io::Error::other(other.to_string())),
                 })?)
             }
@@ -227,23 +318,52 @@ impl<'t> Batch<'t> {
                 None
             }
         };
+        let leftovers_removed = crate::io::remove_leftovers(match &new_folder {
+            Some(_) => out_dir.parent().unwrap_or(out_dir),
+            None => out_dir,
+        });
         let target = match &new_folder {
             Some(folder) => Target::New(folder),
             None => Target::Existing(out_dir),
         };
-        progress.start("compiling", self.devices.rows.len() as u64);
+        let total = self.devices.rows.len();
+        let done = AtomicUsize::new(0);
+        progress.start("compiling", total as u64);
         let staged: Vec<(RowReport, Vec<Staged>)> = self
             .devices
             .rows
             .par_iter()
             .zip(self.macs.par_iter())
             .map(|(row, mac)| {
+                if stop.load(Ordering::Relaxed) || self.folder_failed() {
+                    return (skipped(row.line), Vec::new());
+                }
                 let out = self.row(row, mac, Some(target));
+                done.fetch_add(1, Ordering::Relaxed);
                 progress.inc();
                 out
             })
             .collect();
         progress.finish();
+        let folder_failure = self.folder_failure.lock().ok().and_then(|mut f| f.take());
+        if let Some(reason) = folder_failure {
+            drop(staged);
+            drop(new_folder);
+            return Err(BatchError::FolderRefused {
+                path: out_dir.to_path_buf(),
+                reason,
+            });
+        }
+        if stop.load(Ordering::Relaxed) {
+            // Dropping the staged files and the new folder removes them.
+            drop(staged);
+            drop(new_folder);
+            return Err(BatchError::Interrupted {
+                compiled: done.into_inner(),
+                total,
+                leftovers_removed,
+            });
+        }
         if let Some(folder) = new_folder {
             let mut rows: Vec<RowReport> = staged.into_iter().map(|(r, _)| r).collect();
             // Every file appears at once, or none does.
@@ -255,7 +375,10 @@ impl<'t> Batch<'t> {
                     report.messages.push(e.clone());
                 }
             }
-            return Ok(BatchReport { rows });
+            return Ok(BatchReport {
+                rows,
+                leftovers_removed,
+            });
         }
         // With --sync every staged file's data is made durable before any is renamed into
         // place, so even a power failure never leaves a device with a truncated profile.
@@ -290,7 +413,10 @@ impl<'t> Batch<'t> {
                 report
             })
             .collect();
-        Ok(BatchReport { rows })
+        Ok(BatchReport {
+            rows,
+            leftovers_removed,
+        })
     }
 
     /// Compiles one row; with an output folder, also stages the files that changed.
@@ -355,8 +481,9 @@ impl<'t> Batch<'t> {
                         (report, Vec::new())
                     }
                     Err(e) => {
+                        self.note_folder_failure(&e);
                         report.errors += 1;
-                        report.messages.push(e);
+                        report.messages.push(error_line(&e));
                         (report, Vec::new())
                     }
                 };
@@ -462,7 +589,10 @@ impl<'t> Batch<'t> {
             match Staged::new(&path, &f.bytes) {
                 Ok(s) => staged.push(s),
                 // Dropping what was staged removes it: the device keeps its old files.
-                Err(e) => return Err(error_line(&e)),
+                Err(e) => {
+                    self.note_folder_failure(&e);
+                    return Err(error_line(&e));
+                }
             }
         }
         Ok(staged)

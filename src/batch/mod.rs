@@ -27,7 +27,7 @@ use std::path::PathBuf;
 use crate::diag;
 use crate::profile::CompileOptions;
 
-pub use devices::{Devices, MAC_COLUMN, MAX_COLUMNS, MAX_DEVICES_BYTES, MAX_ROWS, normalize_mac};
+pub use devices::{Devices, MAC_COLUMN, MAX_COLUMNS, MAX_DEVICES_BYTES, MAX_ROWS};
 pub use engine::{Batch, NoProgress, Progress};
 pub use report::{BatchReport, Counts, RowReport, RowStatus};
 pub use template::Template;
@@ -112,16 +112,42 @@ pub enum BatchError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error(
+        "cannot write into the output folder {}: {reason}; no profile written",
+        .path.display()
+    )]
+    FolderRefused { path: PathBuf, reason: String },
+    #[error(
+        "interrupted after compiling {compiled} of {total} devices: no profile written, the temporary files removed (the output folder is as it was){}",
+        leftovers_note(*.leftovers_removed)
+    )]
+    Interrupted {
+        compiled: usize,
+        total: usize,
+        leftovers_removed: usize,
+    },
     #[error("cannot start worker threads: {0}")]
     Threads(#[source] rayon::ThreadPoolBuildError),
+}
+
+fn leftovers_note(n: usize) -> String {
+    match n {
+        0 => String::new(),
+        n => format!("; {n} leftover(s) of an earlier killed run were removed first"),
+    }
 }
 
 /// A library error nested in ours: its own lead only where it is not the plain `error: `
 /// the front end puts before the whole line.
 fn nested(e: &diag::Error) -> String {
-    match e.lead() {
+    let text = match e.lead() {
         "error: " => e.to_string(),
         lead => format!("{lead}{e}"),
+    };
+    // A file that cannot be read says why (no such file, permission denied).
+    match e {
+        diag::Error::Read { source, .. } => format!("{text}: {source}"),
+        _ => text,
     }
 }
 

@@ -38,6 +38,13 @@ pub struct RowReport {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct BatchReport {
     pub rows: Vec<RowReport>,
+    /// Temporary files and folders of killed runs removed before this one started.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub leftovers_removed: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]

@@ -12,6 +12,12 @@ pub struct DoctorArgs {
     /// One JSON document on stdout, for scripts.
     #[arg(long)]
     json: bool,
+    /// Show only findings of this severity or worse (the exit status follows what is shown).
+    #[arg(long, value_enum, default_value = "info")]
+    severity: SeverityArg,
+    /// Show only this check (repeatable; ids as printed in brackets, e.g. gkdefault-stale).
+    #[arg(long = "check", value_name = "ID")]
+    checks: Vec<String>,
     /// The TFTP root to check.
     dir: PathBuf,
 }
@@ -25,7 +31,9 @@ pub struct PlanArgs {
     /// The load to convert to (same forms).
     #[arg(long, value_name = "LOAD")]
     to: String,
-    /// Phone model: 7940, 7960, 7905 or 7912 (default: what the names say, else 7940/7960).
+    /// Phone model: 7940, 7960, 7905, 7912, 7911, 7941, 7961, 7942, 7945, 7970 … (default:
+    /// what the load names say, else 7940/7960; without it a plan names the load for every
+    /// model that shares it).
     #[arg(long, value_name = "MODEL")]
     model: Option<String>,
     /// An intermediate load to use where the guide names only a version (the latest SCCP
@@ -52,9 +60,38 @@ pub struct UpgradecodeArgs {
 }
 
 /// Exit status: 0 no error findings, 1 error findings, 2 the folder cannot be read.
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+pub enum SeverityArg {
+    Error,
+    Warning,
+    Info,
+}
+
 pub fn run_doctor(a: &DoctorArgs) -> i32 {
+    for c in &a.checks {
+        if !cfgfmt::assist::CHECKS.iter().any(|d| d.id == c) {
+            let near = cfgfmt::assist::CHECKS
+                .iter()
+                .filter(|d| d.id.contains(c.as_str()) || c.contains(d.id))
+                .map(|d| d.id)
+                .collect::<Vec<_>>();
+            let hint = if near.is_empty() {
+                "docs/assistant.md lists the checks".to_string()
+            } else {
+                format!("did you mean {}?", near.join(", "))
+            };
+            eprintln!("error: --check {c:?} is no doctor check; {hint}");
+            return 2;
+        }
+    }
+    let min = match a.severity {
+        SeverityArg::Error => cfgfmt::assist::Severity::Error,
+        SeverityArg::Warning => cfgfmt::assist::Severity::Warning,
+        SeverityArg::Info => cfgfmt::assist::Severity::Info,
+    };
     match doctor::doctor(&a.dir, &doctor::DoctorOptions::default()) {
         Ok(report) => {
+            let report = report.filtered(min, &a.checks);
             if a.json {
                 println!("{}", report.to_json());
             } else {
@@ -71,10 +108,12 @@ pub fn run_doctor(a: &DoctorArgs) -> i32 {
 
 pub fn run_plan(a: &PlanArgs) -> Result<i32, Failure> {
     let model = match &a.model {
-        Some(m) => Some(plan::Model::parse(m).ok_or_else(|| Failure::BadValue {
-            what: format!("--model {m:?}"),
-            expected: "7940, 7960, 7905 or 7912",
-        })?),
+        Some(m) => Some(
+            cfgfmt::device::Model::parse(m).ok_or_else(|| Failure::BadValue {
+                what: format!("--model {m:?}"),
+                expected: super::tftp::MODEL_NAMES,
+            })?,
+        ),
         None => None,
     };
     let p = plan::plan(&a.from, &a.to, model, &a.via)?;
@@ -122,7 +161,19 @@ pub fn run_upgradecode(a: &UpgradecodeArgs) -> Result<i32, Failure> {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         let t = upgradecode::table_arg(&image, dir);
-        eprintln!("now compile it: cfgfmt-rs {t} {shown} <profile>.cfg");
+        // The default profile the phones of this image's platform ask for (R31).
+        let profile = match code.platform {
+            upgradecode::PLATFORM_7905 => "lddefault.cfg",
+            upgradecode::PLATFORM_ATA => "atadefault.cfg",
+            _ => "gkdefault.cfg",
+        };
+        let out = match path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            Some(p) => p.join(profile).display().to_string(),
+            None => profile.to_string(),
+        };
+        eprintln!(
+            "now compile it: cfgfmt-rs {t} {shown} {out} (or to gk<mac>/ld<mac>/ata<mac> for one phone)"
+        );
     }
     Ok(0)
 }

@@ -3,6 +3,8 @@
 
 use std::io::Write as _;
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 
 use serde::Serialize;
 
@@ -107,11 +109,27 @@ pub fn run(cfg: &BatchConfig) -> i32 {
         .and_then(|pool| pool.install(|| execute(cfg)));
     match result {
         Ok(code) => code,
+        Err(e @ BatchError::Interrupted { .. }) => {
+            eprintln!("error: {e}");
+            130
+        }
         Err(e) => {
             eprintln!("error: {e}");
             1
         }
     }
+}
+
+/// A flag SIGINT and SIGTERM set (a second signal ends the program at once, exit 130): the
+/// engine polls it, stops, and removes its temporary files itself.
+fn stop_flag() -> Arc<AtomicBool> {
+    let stop = Arc::new(AtomicBool::new(false));
+    for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+        // Registration fails only for forbidden signals; then the default action stays.
+        let _ = signal_hook::flag::register_conditional_shutdown(sig, 130, Arc::clone(&stop));
+        let _ = signal_hook::flag::register(sig, Arc::clone(&stop));
+    }
+    stop
 }
 
 fn execute(cfg: &BatchConfig) -> Result<i32, BatchError> {
@@ -138,6 +156,18 @@ fn execute(cfg: &BatchConfig) -> Result<i32, BatchError> {
         });
     }
     let devices = Devices::load(&cfg.devices, &cfg.table, cfg.options.compile.protocols)?;
+    if devices.separator != b',' {
+        let sep = if devices.separator == b'\t' {
+            "tabs".to_string()
+        } else {
+            format!("'{}'", char::from(devices.separator))
+        };
+        let _ = writeln!(
+            err,
+            "note: {} separates its fields with {sep}, not commas (as spreadsheets save CSV in many locales); read so",
+            devices.name
+        );
+    }
     let batch = Batch::new(&cfg.table, template, devices, cfg.options.clone());
     drop(err); // The progress bar and workers need stderr.
     let progress = TermProgress::new(!cfg.quiet);
@@ -160,8 +190,14 @@ fn execute(cfg: &BatchConfig) -> Result<i32, BatchError> {
             return Ok(2);
         }
     }
-    let report = batch.run(&cfg.out_dir, &progress)?;
+    let report = batch.run_until(&cfg.out_dir, &progress, &stop_flag())?;
     print_rows(&report, cfg.verbose);
+    if report.leftovers_removed > 0 {
+        eprintln!(
+            "batch: removed {} leftover temporary file(s) of an earlier run that was killed",
+            report.leftovers_removed
+        );
+    }
     eprintln!("{}", report.summary());
     print_json(cfg, &report, false);
     Ok(if report.counts().failed > 0 { 1 } else { 0 })

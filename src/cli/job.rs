@@ -1,7 +1,7 @@
 //! One run of the original tool: load the table, read the input, compile or decode by its
 //! first bytes, print diagnostics, write outputs atomically.
 
-use std::io::Write;
+use std::io::{Read as _, Write};
 use std::path::{Path, PathBuf};
 
 use super::failure::Failure;
@@ -289,6 +289,9 @@ pub fn run(job: &Job) -> i32 {
             if let Some(marker) = left_empty(&e, job) {
                 let _ = writeln!(err, "{marker}");
             }
+            if let Some(hint) = input_hint(&e, job) {
+                let _ = writeln!(err, "{hint}");
+            }
             e.exit_code()
         }
     }
@@ -300,6 +303,83 @@ fn message(e: &Error, job: &Job) -> String {
         Error::UnknownOrEncrypted => format!("{}{e}: '{}'", e.lead(), job.input.display()),
         _ => format!("{}{e}", e.lead()),
     }
+}
+
+/// What the input is, where the error alone would point the wrong way: an empty file, a
+/// firmware image given to the compiler, a text saved with a byte-order mark or without its
+/// `#txt` line. Only the first bytes are read again.
+fn input_hint(e: &Error, job: &Job) -> Option<String> {
+    let compile_refused = matches!(e, Error::Usage(m) if m.contains("does not start with #txt"));
+    if !matches!(e, Error::BadInputSize(_) | Error::UnknownOrEncrypted) && !compile_refused {
+        return None;
+    }
+    let name = job.input.display();
+    let mut head = Vec::new();
+    std::fs::File::open(&job.input)
+        .ok()?
+        .take(512)
+        .read_to_end(&mut head)
+        .ok()?;
+    match e {
+        Error::BadInputSize(0) => Some(format!("note: {name} is empty (0 bytes)")),
+        Error::BadInputSize(n) if *n > MAX_INPUT => {
+            let file = job.input.file_name()?.to_string_lossy();
+            let kind = cfgfmt::pkg::detect::detect(&file, &head);
+            let what = match kind {
+                cfgfmt::pkg::detect::FileKind::Unknown if looks_text(&head) => {
+                    "a text file".to_string()
+                }
+                cfgfmt::pkg::detect::FileKind::Unknown => "not a profile".to_string(),
+                k => {
+                    let d = k.describe();
+                    let an = d.starts_with(['a', 'e', 'i', 'o', 'u']);
+                    format!("{} {d}", if an { "an" } else { "a" })
+                }
+            };
+            Some(format!(
+                "note: {name} is {what} ({n} bytes); a profile, text or compiled, is at most {MAX_INPUT} bytes (the original's limit){}",
+                if looks_text(&head) {
+                    ""
+                } else {
+                    ": give the compiler a #txt profile"
+                }
+            ))
+        }
+        // 1 to 4 bytes: the original's message says it (docs/compiler.md).
+        Error::BadInputSize(_) => None,
+        _ => text_hint(&head, &name.to_string()),
+    }
+}
+
+fn looks_text(head: &[u8]) -> bool {
+    !head.is_empty()
+        && head
+            .iter()
+            .all(|&b| b >= 0x20 || matches!(b, b'\t' | b'\r' | b'\n'))
+}
+
+/// A text profile the compiler does not take: a byte-order mark before `#txt`, or no `#txt`.
+fn text_hint(head: &[u8], name: &str) -> Option<String> {
+    const BOM: &[u8] = b"\xEF\xBB\xBF";
+    if let Some(rest) = head.strip_prefix(BOM) {
+        let then = if rest.starts_with(TEXT_MAGIC) {
+            "then #txt"
+        } else {
+            "then text"
+        };
+        return Some(format!(
+            "note: {name} starts with a UTF-8 byte-order mark (bytes EF BB BF, {then}), as Notepad saves \"UTF-8 with BOM\": save it as UTF-8 without BOM (or ANSI) so that its first line is #txt"
+        ));
+    }
+    if !looks_text(head) {
+        return None;
+    }
+    let first = String::from_utf8_lossy(head);
+    let first = first.lines().next().unwrap_or("").trim_end();
+    let first: String = first.chars().take(40).collect();
+    Some(format!(
+        "note: {name} is text, but its first line is {first:?}: a text profile starts with the line #txt (add it to compile this file)"
+    ))
 }
 
 /// The original created (or emptied) the output before it read the input: errors from
@@ -414,7 +494,21 @@ fn run_inner(job: &Job) -> Result<()> {
                 .iter()
                 .map(|(p, b)| (p.clone(), b.as_slice()))
                 .collect();
-            cfgfmt::io::write_all_atomic_with(&refs, job.durability)
+            cfgfmt::io::write_all_atomic_with(&refs, job.durability)?;
+            // Cisco's command line is silent on success, as the original was; `compile`
+            // (ours) says what it wrote, so a first run shows it worked.
+            if job.direction == Direction::Compile {
+                let list: Vec<String> = files
+                    .iter()
+                    .map(|(p, b)| format!("{} ({} bytes)", p.display(), b.len()))
+                    .collect();
+                eprintln!(
+                    "compiled {}: wrote {}",
+                    job.input.display(),
+                    list.join(", ")
+                );
+            }
+            Ok(())
         }
         (Produced::Text(text), Some(path)) => {
             cfgfmt::io::write_private_atomic(path, &text, job.durability)

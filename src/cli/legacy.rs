@@ -95,9 +95,15 @@ fn parse_into(args: Vec<OsString>, messages: &mut Vec<String>) -> Parsed {
     let mut job = JobBuilder::default();
     let mut positionals: Vec<OsString> = Vec::new();
     let mut key_files = KeyFiles::default();
+    // A bare `-t`/`-e`/`-x`: its value was given as the next argument, which the original
+    // takes for a file.
+    let mut detached: Option<String> = None;
     let mut args = args.into_iter();
     while let Some(os) = args.next() {
         let arg = os.to_string_lossy().into_owned();
+        if matches!(arg.as_str(), "-t" | "-e" | "-x") && detached.is_none() {
+            detached = Some(arg.clone());
+        }
         // Only a leading dash makes a switch; a lone `-` is an unknown switch.
         if !arg.starts_with('-') {
             positionals.push(os);
@@ -131,6 +137,19 @@ fn parse_into(args: Vec<OsString>, messages: &mut Vec<String>) -> Parsed {
         }
     }
     if positionals.len() != 2 {
+        if let (Some(sw), 3) = (&detached, positionals.len()) {
+            let value = positionals
+                .first()
+                .map(|v| v.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let long = match sw.as_str() {
+                "-t" => format!(", or our --table {value}"),
+                _ => String::new(),
+            };
+            messages.push(format!(
+                "note: cfgfmt reads {sw} with its value in the same argument: write {sw}{value} (no space){long}; as given, {value:?} counts as a third file"
+            ));
+        }
         return Parsed::Usage;
     }
     let mut files = positionals.into_iter();
@@ -317,6 +336,13 @@ mod tests {
     #[test]
     fn detached_table_value_is_a_third_file() {
         assert!(matches!(p(&["-t", "ptag.dat", "a", "b"]), Parsed::Usage));
+        // Issue 19.8: the banner alone does not say why; a note does.
+        assert_eq!(
+            messages(&["-t", "sip_ptag7912.dat", "a", "b"]),
+            [
+                "note: cfgfmt reads -t with its value in the same argument: write -tsip_ptag7912.dat (no space), or our --table sip_ptag7912.dat; as given, \"sip_ptag7912.dat\" counts as a third file"
+            ]
+        );
         assert!(matches!(p(&["a"]), Parsed::Usage));
         assert!(matches!(p(&[]), Parsed::Usage));
     }

@@ -7,10 +7,14 @@ use clap::{Args, ValueEnum};
 
 use super::failure::Failure;
 
+/// The models `--model` takes (any spelling `cfgfmt::device::Model::parse` reads).
+pub const MODEL_NAMES: &str = "a phone model: 7940, 7960, 7905, 7912, 7906, 7911, 7941, 7961, 7942, 7962, 7945, 7965, 7970, 7971, 6921, 6941, 6945, 6961, 7920, 7921, 7925, 7926, 7821, 7841, 7861, ata186 or ata188 (7960G, CP-7960G also read)";
+
+use cfgfmt::device::{Mac, Model, Protocol};
 use cfgfmt::tftp::client::{ClientOptions, UdpClient, resolve};
 use cfgfmt::tftp::diagnose::{self, RootIndex};
 use cfgfmt::tftp::log::{self, LogParser};
-use cfgfmt::tftp::probe::{self, Model, ProbeOptions, Protocol};
+use cfgfmt::tftp::probe::{self, ProbeOptions};
 
 #[derive(Args, Debug)]
 pub struct TftplogArgs {
@@ -40,7 +44,7 @@ pub struct ProbeArgs {
     /// The phone's MAC address (0006D7AA2A2E, 00:06:d7:aa:2a:2e, 0006.d7aa.2a2e).
     #[arg(long, value_name = "MAC")]
     mac: String,
-    /// Phone model: 7940, 7960, 7905 or 7912.
+    /// Phone model: 7940, 7960, 7905, 7912, 7911, 7941, 7961, 7970 … (the G suffix is optional).
     #[arg(long, value_name = "MODEL", default_value = "7940")]
     model: String,
     /// Protocol the phone runs or should run.
@@ -57,7 +61,8 @@ pub struct ProbeArgs {
     json: bool,
 }
 
-/// Exit status: 0 no client shows a problem, 1 one does, 2 a log or the root cannot be read.
+/// Exit status: 0 no client shows a problem, 1 one does, 2 a log or the root cannot be read,
+/// or the logs hold no TFTP server line.
 pub fn run_tftplog(a: &TftplogArgs) -> i32 {
     let mut parser = LogParser::new();
     for name in &a.logs {
@@ -91,6 +96,10 @@ pub fn run_tftplog(a: &TftplogArgs) -> i32 {
         None => None,
     };
     let model = parser.finish();
+    if let Some(why) = model.no_tftp_lines(&a.logs) {
+        eprintln!("error: {why}");
+        return 2;
+    }
     let report = diagnose::diagnose(&a.logs, &model, root.as_ref());
     if a.json {
         println!("{}", report.to_json());
@@ -103,13 +112,13 @@ pub fn run_tftplog(a: &TftplogArgs) -> i32 {
 /// Exit status: 0 every required file fetched and parsed (information aside), 1 problems;
 /// an `Err` (bad arguments, no socket) also ends in 1.
 pub fn run_probe(a: &ProbeArgs) -> Result<i32, Failure> {
-    let mac = probe::parse_mac(&a.mac).map_err(|reason| Failure::Rejected {
+    let mac = Mac::parse(&a.mac).map_err(|e| Failure::Rejected {
         what: "--mac: ",
-        reason,
+        reason: e.to_string(),
     })?;
     let model = Model::parse(&a.model).ok_or_else(|| Failure::BadValue {
         what: format!("--model {:?}", a.model),
-        expected: "7940, 7960, 7905 or 7912",
+        expected: MODEL_NAMES,
     })?;
     if !(a.timeout.is_finite() && a.timeout > 0.0 && a.timeout <= 60.0) {
         return Err(Failure::BadValue {

@@ -43,6 +43,27 @@ fn write_error(fallback: &Path, e: crate::diag::Error) -> PkgError {
 /// `strip IN OUT`: the payload without the signed header (e.g. `.sbn` → `.bin`).
 pub fn strip(input: &Path, output: &Path) -> Result<StripSummary> {
     let bytes = read_capped(input)?;
+    if !sgn::looks_signed(&bytes) {
+        // "bad magic for SGN header" would leave the user guessing: say what the file is.
+        let name = input
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let what = if bytes.is_empty() {
+            "it is empty".to_string()
+        } else {
+            let kind = crate::pkg::detect::detect(&name, &bytes);
+            let is = match kind {
+                crate::pkg::detect::FileKind::Unknown => String::new(),
+                k => format!(" ({})", k.describe()),
+            };
+            format!("it has no signed header: it is already unsigned{is}")
+        };
+        return Err(PkgError::Unsupported(format!(
+            "nothing to strip from {}: {what}",
+            input.display()
+        )));
+    }
     let s = sgn::parse(&bytes)?;
     write_atomic(output, s.payload())?;
     Ok(StripSummary {

@@ -577,6 +577,9 @@ pub fn unknown_hint(name: &str, bytes: &[u8]) -> String {
             .iter()
             .all(|b| b.is_ascii_graphic() || b.is_ascii_whitespace() || *b >= 0x80);
     let head = String::from_utf8_lossy(bytes.get(..bytes.len().min(512)).unwrap_or_default());
+    if bytes.is_empty() {
+        return "an empty file (0 bytes); a phone that fetches it gets nothing".into();
+    }
     let what = if head.contains("<CiscoIPPhoneRingList") {
         "a ring list (XML) for the newer phones"
     } else if head.contains("<DIALTEMPLATE") {
@@ -1010,7 +1013,7 @@ fn load_information_label(li: &textfiles::LoadInformation) -> String {
     match li.device_type {
         Some(n) => format!(
             "loadInformation{n} ({})",
-            textfiles::device_type_model(n).unwrap_or("?")
+            crate::device::load_id_name(n).unwrap_or("?")
         ),
         None => "loadInformation".into(),
     }

@@ -185,14 +185,13 @@ pub fn detect(name: &str, bytes: &[u8]) -> FileKind {
 /// Names the phones fetch profiles by: `gkdefault.cfg`, `lddefault.cfg`, `gk<mac>`, `ld<mac>`
 /// (any case; the case itself is doctor's business).
 pub fn profile_name(base: &str) -> bool {
-    let lower = base.to_ascii_lowercase();
-    if lower == "gkdefault.cfg" || lower == "lddefault.cfg" {
-        return true;
-    }
-    let mac = |s: &str| s.len() == 12 && s.bytes().all(|b| b.is_ascii_hexdigit());
-    ["gk", "ld"]
-        .iter()
-        .any(|p| lower.strip_prefix(p).is_some_and(mac))
+    use crate::device::{BootFileKind, classify_boot_file};
+    // Only the file name itself: `classify_boot_file` would read the last path component.
+    !base.contains(['/', '\\'])
+        && matches!(
+            classify_boot_file(base),
+            Some((BootFileKind::ProfileDefault | BootFileKind::ProfileMac, _))
+        )
 }
 
 /// Is this XML configuration a SIP phone's? `<sipProfile>`, `<deviceProtocol>SIP`, or every

@@ -145,32 +145,6 @@ pub struct LoadInformation {
     pub parsed: Option<LoadName>,
 }
 
-/// Cisco device-type numbers of `<loadInformationN>` (fact sheet §5.3).
-pub fn device_type_model(n: u32) -> Option<&'static str> {
-    Some(match n {
-        7 => "7960",
-        8 => "7940",
-        6 => "7910",
-        30007 => "7912",
-        20000 => "7905",
-        30008 => "7902",
-        124 => "7914",
-        307 => "7911",
-        115 => "7941",
-        30018 => "7961",
-        434 => "7942",
-        404 => "7962",
-        435 => "7945",
-        436 => "7965",
-        30006 => "7970",
-        119 => "7971",
-        365 => "7921",
-        484 => "7925",
-        495 => "6921",
-        _ => return None,
-    })
-}
-
 /// All `<loadInformation…>` elements (a plain text scan: the files are small and regular).
 pub fn parse_load_information(bytes: &[u8]) -> Vec<LoadInformation> {
     let s = String::from_utf8_lossy(bytes);

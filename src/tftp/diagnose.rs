@@ -92,7 +92,7 @@ pub struct ClientReport {
     /// What the names it asked for say it is, in order of appearance (a phone being
     /// converted shows both protocols).
     pub kinds: Vec<DeviceKind>,
-    pub mac: Option<String>,
+    pub mac: Option<crate::device::Mac>,
     /// Loads it asked for (stems, in order, once each).
     pub loads_requested: Vec<String>,
     /// The load it wants: the last one it asked for, or what the root's OS79XX.TXT names.
@@ -503,6 +503,24 @@ fn missing_and_refused(
 }
 
 /// The file is one the phone does without, or it was served later.
+/// A missing file that is one form of several (`SEP<MAC>.cnf.xml`), whose fallback the same
+/// client then got (`XMLDefault.cnf.xml`): the phone's normal path, as `probe` treats it
+/// (both read `device::BootFileKind::fallback`).
+fn fallback_sent(ts: &[&Transfer], t: &Transfer) -> Option<&'static str> {
+    let (kind, _) = crate::device::classify_boot_file(&t.file)?;
+    let fallback = kind.fallback()?;
+    let sent = ts.iter().any(|u| {
+        u.outcome.is_success()
+            && crate::device::classify_boot_file(&u.file).is_some_and(|(k, _)| k == fallback)
+    });
+    sent.then_some(match fallback {
+        crate::device::BootFileKind::XmlDefault => {
+            " (one form of several: XMLDefault.cnf.xml, the phone's fallback, was sent)"
+        }
+        _ => " (one form of several: the default profile, the phone's fallback, was sent)",
+    })
+}
+
 fn is_optional(ts: &[&Transfer], t: &Transfer, r: &Requested) -> bool {
     r.is_optional()
         || ts
@@ -567,6 +585,8 @@ fn missing_file(
             Some(Severity::Info),
             " (another form of the same load was sent)",
         )
+    } else if let Some(sent) = fallback_sent(ts, t) {
+        (Some(Severity::Info), sent)
     } else if is_optional(ts, t, r) {
         (
             Some(Severity::Info),

@@ -125,6 +125,23 @@ pub struct LogModel {
     pub long_lines: usize,
 }
 
+impl LogModel {
+    /// Why the logs cannot answer anything: not one line of a TFTP server among them (a
+    /// wrong file, or a server that does not log its requests). `None` when some line is a
+    /// TFTP server's, understood or not.
+    pub fn no_tftp_lines(&self, logs: &[String]) -> Option<String> {
+        if !self.transfers.is_empty() || self.unknown_count > 0 {
+            return None;
+        }
+        Some(format!(
+            "no TFTP server line in {} ({} line{} read). tftplog reads the logs of Cisco's TFTP server, of tftpd-hpa (in.tftpd) and of dnsmasq, as syslog writes them. tftpd-hpa logs requests only with -v (Debian/Ubuntu: TFTP_OPTIONS=\"--secure -v\" in /etc/default/tftpd-hpa, restart it, then read journalctl -t in.tftpd or /var/log/syslog); dnsmasq logs TFTP transfers unless quiet-tftp is set (lines from dnsmasq-tftp[pid])",
+            logs.join(", "),
+            self.lines,
+            if self.lines == 1 { "" } else { "s" }
+        ))
+    }
+}
+
 const MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 ];

@@ -1,4 +1,5 @@
 //! What a requested file name says about the phone that asked for it.
+use crate::device::{self, BootFileKind, Mac};
 use crate::pkg::names::{self, LoadName, Protocol};
 use serde::Serialize;
 
@@ -32,14 +33,14 @@ impl DeviceKind {
 pub enum Requested {
     Os79xx,
     SipDefault,
-    /// `SIP<MAC>.cnf`: the MAC as written.
-    SipMac(String),
+    /// `SIP<MAC>.cnf`.
+    SipMac(Mac),
     RingList,
     /// `SEP<MAC>.cnf.xml`.
-    SepMac(String),
+    SepMac(Mac),
     XmlDefault,
     /// `CTLSEP<MAC>.tlv` / `ITLSEP<MAC>.tlv`.
-    TrustList(String),
+    TrustList(Mac),
     /// `gkdefault.cfg` (`true`) or `lddefault.cfg` (`false`).
     GkDefault {
         gk: bool,
@@ -47,7 +48,7 @@ pub enum Requested {
     /// `gk<mac>` / `ld<mac>`.
     GkMac {
         gk: bool,
-        mac: String,
+        mac: Mac,
     },
     /// A firmware file (`.bin`, `.sbn`, `.loads`, `.sb2`, `.sbin`, `.zup`).
     Load(Box<LoadName>),
@@ -56,10 +57,6 @@ pub enum Requested {
     /// Files a phone may ask for and do without: rings, dial plans, locales, XML lists.
     Optional,
     Other,
-}
-
-fn is_mac(s: &str) -> bool {
-    s.len() == 12 && s.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 /// The last path component, without a leading `/` or `\`.
@@ -84,45 +81,30 @@ pub fn has_letter_o(name: &str) -> bool {
 pub fn classify(name: &str) -> Requested {
     let base = base_name(name.trim());
     let lower = base.to_ascii_lowercase();
-    match lower.as_str() {
-        "os79xx.txt" => return Requested::Os79xx,
-        "sipdefault.cnf" => return Requested::SipDefault,
-        "ringlist.dat" => return Requested::RingList,
-        "xmldefault.cnf.xml" => return Requested::XmlDefault,
-        "gkdefault.cfg" => return Requested::GkDefault { gk: true },
-        "lddefault.cfg" => return Requested::GkDefault { gk: false },
-        _ => {}
-    }
-    if let Some(mac) = lower
-        .strip_prefix("sip")
-        .and_then(|r| r.strip_suffix(".cnf"))
-        .filter(|m| is_mac(m))
-    {
-        return Requested::SipMac(mac.to_ascii_uppercase());
-    }
-    if let Some(mac) = lower
-        .strip_prefix("sep")
-        .and_then(|r| r.strip_suffix(".cnf.xml"))
-        .filter(|m| is_mac(m))
-    {
-        return Requested::SepMac(mac.to_ascii_uppercase());
-    }
-    for p in ["ctlsep", "itlsep"] {
-        if let Some(mac) = lower
-            .strip_prefix(p)
-            .and_then(|r| r.strip_suffix(".tlv"))
-            .filter(|m| is_mac(m))
-        {
-            return Requested::TrustList(mac.to_ascii_uppercase());
+    // The boot files: one recognition for probe, plan, doctor and this log reader.
+    if let Some((kind, mac)) = device::classify_boot_file(base) {
+        let gk = lower.starts_with("gk");
+        match (kind, mac) {
+            (BootFileKind::Os79xx, _) => return Requested::Os79xx,
+            (BootFileKind::SipDefault, _) => return Requested::SipDefault,
+            (BootFileKind::RingList, _) => return Requested::RingList,
+            (BootFileKind::XmlDefault, _) => return Requested::XmlDefault,
+            (BootFileKind::ProfileDefault, _) => return Requested::GkDefault { gk },
+            (BootFileKind::SipMac, Some(m)) => return Requested::SipMac(m),
+            (BootFileKind::SepMac, Some(m)) => return Requested::SepMac(m),
+            (BootFileKind::TrustList, Some(m)) => return Requested::TrustList(m),
+            (BootFileKind::ProfileMac, Some(m)) => return Requested::GkMac { gk, mac: m },
+            _ => {}
         }
     }
-    for (p, gk) in [("gk", true), ("ld", false)] {
-        if let Some(mac) = lower.strip_prefix(p).filter(|m| is_mac(m)) {
-            return Requested::GkMac {
-                gk,
-                mac: mac.to_string(),
-            };
-        }
+    // The identity trust list of the newer phones.
+    if let Some(m) = lower
+        .strip_prefix("itlsep")
+        .and_then(|r| r.strip_suffix(".tlv"))
+        .filter(|m| m.len() == 12)
+        .and_then(|m| Mac::parse(m).ok())
+    {
+        return Requested::TrustList(m);
     }
     const LOAD_EXT: &[&str] = &[".bin", ".sbn", ".loads", ".sb2", ".sbin", ".zup"];
     if LOAD_EXT.iter().any(|e| lower.ends_with(e)) {
@@ -170,13 +152,13 @@ impl Requested {
         }
     }
 
-    /// The MAC address in the name, upper case.
-    pub fn mac(&self) -> Option<String> {
+    /// The MAC address in the name.
+    pub fn mac(&self) -> Option<Mac> {
         match self {
-            Requested::SipMac(m) | Requested::SepMac(m) | Requested::TrustList(m) => {
-                Some(m.clone())
-            }
-            Requested::GkMac { mac, .. } => Some(mac.to_ascii_uppercase()),
+            Requested::SipMac(m)
+            | Requested::SepMac(m)
+            | Requested::TrustList(m)
+            | Requested::GkMac { mac: m, .. } => Some(*m),
             _ => None,
         }
     }
@@ -215,20 +197,12 @@ impl Requested {
     }
 }
 
-/// Fixed names whose case the phone uses exactly as listed here (for the case check's
-/// message).
+/// The spelling the phone uses for a boot file (for the case check's message): the
+/// device module's [`device::canonical_name`], trust lists aside.
 pub fn expected_case(name: &str) -> Option<String> {
     match classify(name) {
-        Requested::Os79xx => Some("OS79XX.TXT".into()),
-        Requested::SipDefault => Some("SIPDefault.cnf".into()),
-        Requested::RingList => Some("RINGLIST.DAT".into()),
-        Requested::XmlDefault => Some("XMLDefault.cnf.xml".into()),
-        Requested::GkDefault { gk: true } => Some("gkdefault.cfg".into()),
-        Requested::GkDefault { gk: false } => Some("lddefault.cfg".into()),
-        Requested::SipMac(m) => Some(format!("SIP{m}.cnf")),
-        Requested::SepMac(m) => Some(format!("SEP{m}.cnf.xml")),
-        Requested::GkMac { gk, mac } => Some(format!("{}{mac}", if gk { "gk" } else { "ld" })),
-        _ => None,
+        Requested::TrustList(_) => None,
+        _ => device::canonical_name(base_name(name.trim())),
     }
 }
 

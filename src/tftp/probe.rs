@@ -15,6 +15,7 @@ use super::client::{Fetch, UdpClient};
 use super::{checks as check, finding};
 use crate::assist::upgradecode::UpgradeCode;
 use crate::assist::{Finding, Severity};
+use crate::device::{BootFile, BootFileKind, Family, Mac, Model, Need, Protocol};
 use crate::pkg::names::{self, Scheme};
 use crate::pkg::{loads, textfiles};
 
@@ -51,46 +52,11 @@ impl Transport for UdpClient {
     }
 }
 
-/// The phone models a probe can play: the conversion planner's.
-pub use crate::assist::plan::Model;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Protocol {
-    Sip,
-    Sccp,
-}
-
-/// Normalises a MAC address (`00:06:D7:AA:2A:2E`, `0006.d7aa.2a2e`, `0006D7AA2A2E`) to
-/// twelve upper-case hex digits.
-pub fn parse_mac(s: &str) -> Result<String, String> {
-    let hex: String = s
-        .chars()
-        .filter(|c| !matches!(c, ':' | '-' | '.'))
-        .collect();
-    if hex.len() == 12 && hex.chars().all(|c| c.is_ascii_hexdigit()) {
-        Ok(hex.to_ascii_uppercase())
-    } else {
-        Err(format!("{s:?} is not a MAC address (twelve hex digits)"))
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProbeOptions {
-    pub mac: String,
+    pub mac: Mac,
     pub model: Model,
     pub protocol: Protocol,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Need {
-    /// The phone needs it.
-    Required,
-    /// One of several forms the phone tries; missing is fine if another form is there.
-    Alternative,
-    /// The phone does without it.
-    Optional,
 }
 
 /// One request, what came back, and what was learned from it.
@@ -114,7 +80,7 @@ pub struct ProbeReport {
     pub server: String,
     pub model: Model,
     pub protocol: Protocol,
-    pub mac: String,
+    pub mac: Mac,
     pub steps: Vec<Step>,
     pub findings: Vec<Finding>,
     /// Why the probe stopped early (the server does not answer).
@@ -144,10 +110,7 @@ impl ProbeReport {
 
     pub fn render_text(&self) -> String {
         let mut out = String::new();
-        let proto = match self.protocol {
-            Protocol::Sip => "SIP",
-            Protocol::Sccp => "SCCP",
-        };
+        let proto = self.protocol.label();
         let _ = writeln!(
             out,
             "probe {} as a {} {proto} phone, MAC {}",
@@ -410,14 +373,67 @@ impl Prober<'_> {
         }
     }
 
-    fn sip_7940(&mut self) {
-        let mac = self.opts.mac.clone();
+    /// Asks for the model's boot files in the order `device::Model::boot_files` gives (the
+    /// order `plan` and `doctor` rely on), following what each names.
+    fn boot(&mut self) {
+        let files = self
+            .opts
+            .model
+            .boot_files(self.opts.protocol, &self.opts.mac);
+        let mut state = SipState::default();
+        let mut k = 0;
+        while k < files.len() && self.stopped.is_none() {
+            // A run of alternatives and the file they fall back to.
+            let end = files
+                .get(k..)
+                .unwrap_or_default()
+                .iter()
+                .position(|f| f.need != Need::Alternative)
+                .map_or(files.len(), |p| k + p + 1);
+            let group = files.get(k..end).unwrap_or_default();
+            k = end;
+            let Some(first) = group.first() else { break };
+            match first.kind {
+                BootFileKind::Os79xx => self.os79xx(first, &mut state),
+                BootFileKind::SipDefault | BootFileKind::SipMac => {
+                    self.sip_config(first, &mut state);
+                    if first.kind == BootFileKind::SipMac {
+                        self.follow_image_version(&mut state);
+                    }
+                }
+                BootFileKind::RingList => self.ringlist(first),
+                BootFileKind::TrustList => {
+                    self.get(
+                        &first.name,
+                        "certificate trust list (secure SCCP only)".into(),
+                        first.need,
+                    );
+                }
+                BootFileKind::SepMac | BootFileKind::XmlDefault => self.xml_config(group),
+                BootFileKind::ProfileMac | BootFileKind::AtaMac => self.profile(group),
+                _ => {
+                    for f in group {
+                        self.get(&f.name, "asked for at boot".into(), f.need);
+                    }
+                }
+            }
+        }
+        if let Some(d) = state.dial_template.take() {
+            let file = if d.to_ascii_lowercase().ends_with(".xml") {
+                d.clone()
+            } else {
+                format!("{d}.xml")
+            };
+            self.get(&file, format!("dial_template {d}"), Need::Optional);
+        }
+    }
+
+    fn os79xx(&mut self, f: &BootFile, state: &mut SipState) {
         let os = self.get(
-            "OS79XX.TXT",
+            &f.name,
             "first file of a 7940/7960 boot: which image to run".into(),
-            Need::Required,
+            f.need,
         );
-        let mut os_load = None;
         if let Some(bytes) = os {
             match textfiles::parse_os79xx(&bytes) {
                 Ok(o) => {
@@ -430,7 +446,7 @@ impl Prober<'_> {
                         };
                         self.warn("OS79XX.TXT", sev, w.clone(), "Write the bare load name alone, without extension (rule R4, R28); `cfgfmt-rs doctor` checks the folder.");
                     }
-                    os_load = Some(o.name);
+                    state.os_load = Some(o.name);
                 }
                 Err(e) => self.unparsable(
                     "OS79XX.TXT",
@@ -439,123 +455,110 @@ impl Prober<'_> {
                 ),
             }
         }
-        if let Some(l) = &os_load {
-            self.load_7940(l, &format!("OS79XX.TXT names {l}"));
+        if let Some(l) = state.os_load.clone() {
+            self.load_7940(&l, &format!("OS79XX.TXT names {l}"));
         }
-        let mut image_version = None;
-        let mut dial_template = None;
-        for (file, need) in [
-            ("SIPDefault.cnf".to_string(), Need::Required),
-            (format!("SIP{mac}.cnf"), Need::Required),
-        ] {
-            let reason = if file == "SIPDefault.cnf" {
-                "SIP settings for every phone (rule R3)".to_string()
-            } else {
-                "this phone's SIP settings and lines (rule R8)".to_string()
-            };
-            let Some(bytes) = self.get(&file, reason, need) else {
-                continue;
-            };
-            for iv in textfiles::parse_image_version(&bytes) {
-                self.note(format!("line {}: image_version {}", iv.line, iv.value));
-                for w in &iv.warnings {
-                    self.warn(
-                        &file,
-                        Severity::Warning,
-                        format!("line {}: image_version: {w}", iv.line),
-                        "Write image_version: <bare load name> (rule R25).",
-                    );
-                }
-                image_version = Some(iv.value);
+    }
+
+    fn sip_config(&mut self, f: &BootFile, state: &mut SipState) {
+        let reason = if f.kind == BootFileKind::SipDefault {
+            "SIP settings for every phone (rule R3)".to_string()
+        } else {
+            "this phone's SIP settings and lines (rule R8)".to_string()
+        };
+        let Some(bytes) = self.get(&f.name, reason, f.need) else {
+            return;
+        };
+        for iv in textfiles::parse_image_version(&bytes) {
+            self.note(format!("line {}: image_version {}", iv.line, iv.value));
+            for w in &iv.warnings {
+                self.warn(
+                    &f.name,
+                    Severity::Warning,
+                    format!("line {}: image_version: {w}", iv.line),
+                    "Write image_version: <bare load name> (rule R25).",
+                );
             }
-            if let Some(d) = setting(&bytes, "dial_template") {
-                dial_template = Some(d);
-            }
+            state.image_version = Some(iv.value);
         }
-        if let Some(iv) = image_version
-            && Some(&iv) != os_load.as_ref()
+        if let Some(d) = setting(&bytes, "dial_template") {
+            state.dial_template = Some(d);
+        }
+    }
+
+    fn follow_image_version(&mut self, state: &mut SipState) {
+        if let Some(iv) = state.image_version.take()
+            && Some(&iv) != state.os_load.as_ref()
         {
             self.load_7940(&iv, &format!("image_version names {iv}"));
         }
-        if let Some(bytes) = self.get(
-            "RINGLIST.DAT",
-            "list of ring tones (rule R9)".into(),
-            Need::Optional,
-        ) {
+    }
+
+    fn ringlist(&mut self, f: &BootFile) {
+        if let Some(bytes) = self.get(&f.name, "list of ring tones (rule R9)".into(), f.need) {
             let rings = ring_files(&bytes);
             self.note(format!("lists {} ring file(s)", rings.len()));
             for r in rings.into_iter().take(MAX_RINGS) {
                 self.get(&r, "listed in RINGLIST.DAT".into(), Need::Optional);
             }
         }
-        if let Some(d) = dial_template {
-            let file = if d.to_ascii_lowercase().ends_with(".xml") {
-                d.clone()
-            } else {
-                format!("{d}.xml")
-            };
-            self.get(&file, format!("dial_template {d}"), Need::Optional);
-        }
     }
 
-    fn sccp(&mut self) {
-        let mac = self.opts.mac.clone();
-        self.get(
-            &format!("CTLSEP{mac}.tlv"),
-            "certificate trust list (secure SCCP only)".into(),
-            Need::Optional,
-        );
-        let forms = [
-            format!("SEP{mac}.cnf.xml"),
-            "XMLDefault.cnf.xml".to_string(),
-        ];
+    /// `SEP<MAC>.cnf.xml`, else `XMLDefault.cnf.xml`, then the load named for this model.
+    fn xml_config(&mut self, group: &[BootFile]) {
+        let forms: Vec<String> = group.iter().map(|f| f.name.clone()).collect();
         let Some((file, bytes)) = self.first_of(
             &forms,
             "SCCP configuration: this phone's, else the default one",
         ) else {
             return;
         };
-        let want = match self.opts.model {
-            Model::M7940 => "7940",
-            Model::M7960 => "7960",
-            Model::M7905 => "7905",
-            Model::M7912 => "7912",
-        };
+        let model = self.opts.model;
         let infos = textfiles::parse_load_information(&bytes);
         let chosen = infos
             .iter()
-            .find(|i| {
-                i.device_type
-                    .and_then(textfiles::device_type_model)
-                    .is_some_and(|m| m == want)
-            })
+            .find(|i| i.device_type.is_some() && i.device_type == model.load_id())
             .or_else(|| infos.iter().find(|i| i.device_type.is_none()));
         let Some(li) = chosen.cloned() else {
             self.note("names no load for this model (the phone keeps its image)".into());
             return;
         };
         self.note(format!("loadInformation names {}", li.value));
-        match self.opts.model {
-            Model::M7940 | Model::M7960 => {
-                self.load_7940(&li.value, &format!("{file} names {}", li.value))
-            }
-            Model::M7905 | Model::M7912 => {
+        let why = format!("{file} names {}", li.value);
+        match model.family() {
+            Family::P7940 => self.load_7940(&li.value, &why),
+            Family::P7905 => {
                 let forms = if li.value.contains('.') {
                     vec![li.value.clone()]
                 } else {
                     vec![format!("{}.sbin", li.value), format!("{}.zup", li.value)]
                 };
-                self.first_of(&forms, &format!("{file} names {}", li.value));
+                self.first_of(&forms, &why);
+            }
+            _ => {
+                // The newer phones' manifest (SCCP41.….loads, CP7921G-….LOADS).
+                let forms = if li.value.contains('.')
+                    && names::parse(&li.value).is_some_and(|n| n.extension.is_some())
+                {
+                    vec![li.value.clone()]
+                } else {
+                    vec![format!("{}.loads", li.value), format!("{}.LOADS", li.value)]
+                };
+                if self.first_of(&forms, &why).is_some() {
+                    self.note(
+                        "the files it lists are not followed (cfgfmt-rs doctor checks them)".into(),
+                    );
+                }
             }
         }
     }
 
-    fn gk(&mut self) {
-        let (prefix, default) = match self.opts.model {
-            Model::M7905 => ("ld", "lddefault.cfg"),
-            _ => ("gk", "gkdefault.cfg"),
+    /// A 7905G/7912G (or ATA) profile: its own, else the default one, then its upgradecode.
+    fn profile(&mut self, group: &[BootFile]) {
+        let (Some(own), Some(default)) = (group.first(), group.get(1)) else {
+            return;
         };
-        let own = format!("{prefix}{}", self.opts.mac.to_ascii_lowercase());
+        let (own, default) = (own.name.clone(), default.name.clone());
         let mut got = self
             .get(
                 &own,
@@ -574,13 +577,17 @@ impl Prober<'_> {
             )));
             got = self
                 .get(
-                    default,
+                    &default,
                     format!("default profile, as {own} is missing (rule R31)"),
                     Need::Required,
                 )
-                .map(|b| (default.to_string(), b));
+                .map(|b| (default.clone(), b));
         }
         let Some((file, bytes)) = got else { return };
+        if self.opts.model.family() != Family::P7905 {
+            // An ATA profile needs the ATA's table; its upgradecode is not followed here.
+            return;
+        }
         match upgradecodes(&bytes) {
             Err(ProfileProblem::Encrypted) => self.warn(
                 &file,
@@ -614,6 +621,15 @@ impl Prober<'_> {
             }
         }
     }
+}
+
+/// What a 7940/7960 SIP boot learns on its way: the load OS79XX.TXT names, the last
+/// image_version, the dial template.
+#[derive(Default)]
+struct SipState {
+    os_load: Option<String>,
+    image_version: Option<String>,
+    dial_template: Option<String>,
 }
 
 fn with_rule(rule: &str, mut f: Finding) -> Finding {
@@ -712,11 +728,7 @@ pub fn probe(t: &mut dyn Transport, opts: &ProbeOptions) -> ProbeReport {
         stopped: None,
         loads_done: Vec::new(),
     };
-    match (opts.model, opts.protocol) {
-        (Model::M7940 | Model::M7960, Protocol::Sip) => p.sip_7940(),
-        (Model::M7905 | Model::M7912, Protocol::Sip) => p.gk(),
-        (_, Protocol::Sccp) => p.sccp(),
-    }
+    p.boot();
     let mut findings = p.findings;
     findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
     let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
@@ -724,7 +736,7 @@ pub fn probe(t: &mut dyn Transport, opts: &ProbeOptions) -> ProbeReport {
         server,
         model: opts.model,
         protocol: opts.protocol,
-        mac: opts.mac.clone(),
+        mac: opts.mac,
         steps: p.steps,
         errors: count(Severity::Error),
         warnings: count(Severity::Warning),

@@ -136,6 +136,45 @@ fn doctor_report_snapshots() {
     insta::assert_snapshot!("doctor_7912_mistakes", r.render_text());
 }
 
+/// Issue 19.4: errors come first, and --severity / --check narrow the report (the exit
+/// status follows what is shown); an unknown check is an error naming near ones.
+#[test]
+fn doctor_orders_by_severity_and_filters() {
+    let mut fx = clean_7912();
+    let txt = example_with_upgradecode(
+        "upgradecode:3,0x601,0x0400,0x0100,0.0.0.0,69,0x060111b,CP7912080000SIP060111A.sbin",
+    );
+    fx.set("gkdefault.cfg", compile_gk(&txt));
+    fx.set("gkdefault.txt", txt.replace("Lobby phone", "Front desk"));
+    let dir = fx.write();
+    let d = dir.path().to_str().unwrap();
+    let all = out(&run(dir.path(), &["doctor", d]));
+    let error = all.find("error[upgradecode-date-mismatch]").unwrap();
+    let warning = all.find("warning[gkdefault-stale]").unwrap();
+    assert!(error < warning, "{all}");
+    let o = run(dir.path(), &["doctor", d, "--check", "gkdefault-stale"]);
+    assert_eq!(o.status.code(), Some(0), "{}", out(&o));
+    assert!(out(&o).contains("warning[gkdefault-stale]"));
+    assert!(
+        !out(&o).contains("upgradecode-date-mismatch"),
+        "{}",
+        out(&o)
+    );
+    let o = run(dir.path(), &["doctor", d, "--severity", "error", "--json"]);
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["warnings"], 0);
+    assert_eq!(v["findings"].as_array().unwrap().len(), 1);
+    let o = run(dir.path(), &["doctor", d, "--check", "gkdefault"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("--check \"gkdefault\" is no doctor check; did you mean"),
+        "{err}"
+    );
+    assert!(err.contains("gkdefault-stale"), "{err}");
+}
+
 // ---------------------------------------------------------------- plan
 
 #[test]

@@ -310,13 +310,69 @@ fn load_information_missing_file() {
     );
     let r = expect(&fx, &["load-information-missing-file"]);
     assert_eq!(r.findings[0].line(), Some(2));
-    // Loads of models this tool does not know are left alone.
+    // Issue 19.4: every model's load is checked (this used to be left alone), and the
+    // message names the model.
     let mut fx = clean_7940_sccp();
     fx.set(
         "XMLDefault.cnf.xml",
         "<Default>\n<loadInformation8 model=\"IP Phone 7940\">P0030801SR02</loadInformation8>\n<loadInformation115 model=\"IP Phone 7941\">SCCP41.9-4-2SR1-1S</loadInformation115>\n</Default>\n",
     );
-    expect(&fx, &[]);
+    let r = expect(&fx, &["load-information-missing-file"]);
+    assert_eq!(r.findings[0].line(), Some(3));
+    assert!(
+        r.findings[0]
+            .message
+            .starts_with("\"SCCP41.9-4-2SR1-1S\" (the 7941's load) is named here"),
+        "{}",
+        r.findings[0].message
+    );
+    // With its manifest (and the file it lists) there, nothing to say; a 7921G manifest
+    // in Cisco's upper-case .LOADS counts.
+    fx.set(
+        "SCCP41.9-4-2SR1-1S.loads",
+        SgnBuilder::cisco("SCCP41.9-4-2SR1-1S.loads")
+            .build(b"#\r\n# RELEASE load version 9-4-2ES9\r\n#\r\n\r\njar41sccp.9-4-2ES9.sbn\r\n"),
+    );
+    fx.set(
+        "jar41sccp.9-4-2ES9.sbn",
+        SgnBuilder::cisco("jar41sccp.9-4-2ES9.sbn").build(b"CNU_File_Archive_3.0"),
+    );
+    fx.set(
+        "XMLDefault.cnf.xml",
+        "<Default>\n<loadInformation8 model=\"IP Phone 7940\">P0030801SR02</loadInformation8>\n<loadInformation115 model=\"IP Phone 7941\">SCCP41.9-4-2SR1-1S</loadInformation115>\n<loadInformation365 model=\"SCCP: Cisco 7921\">CP7921G-1.4.6.3</loadInformation365>\n<loadInformation307 model=\"IP Phone 7911\">SCCP11.9-4-2-1S</loadInformation307>\n</Default>\n",
+    );
+    fx.set("CP7921G-1.4.6.3.LOADS", b"x".to_vec());
+    let r = doctor::doctor(fx.write().path(), &DoctorOptions::default()).unwrap();
+    let missing: Vec<_> = r
+        .findings
+        .iter()
+        .filter(|f| f.code == "load-information-missing-file")
+        .map(|f| (f.line(), f.message.split(' ').next().unwrap_or("")))
+        .collect();
+    assert_eq!(
+        missing,
+        [(Some(5), "\"SCCP11.9-4-2-1S\"")],
+        "{}",
+        r.render_text()
+    );
+    // A named manifest that lists a file the folder lacks: the naming line says so too.
+    fx.remove("jar41sccp.9-4-2ES9.sbn");
+    let r = doctor::doctor(fx.write().path(), &DoctorOptions::default()).unwrap();
+    let at_line: Vec<_> = r
+        .findings
+        .iter()
+        .filter(|f| f.code == "loads-list-file-missing" && f.file == "XMLDefault.cnf.xml")
+        .collect();
+    assert_eq!(at_line.len(), 1, "{}", r.render_text());
+    assert_eq!(at_line[0].line(), Some(3));
+    assert_eq!(at_line[0].severity, Severity::Warning);
+    assert!(
+        at_line[0].message.ends_with(
+            "its manifest SCCP41.9-4-2SR1-1S.loads lists 1 file not in the folder: jar41sccp.9-4-2ES9.sbn"
+        ),
+        "{}",
+        at_line[0].message
+    );
 }
 
 #[test]
@@ -440,6 +496,17 @@ fn sip_xml_configs_are_not_sccp_configuration() {
     fx.set(
         &format!("SEP{MAC}.cnf.xml"),
         "<device>\n  <deviceProtocol>SIP</deviceProtocol>\n  <sipProfile>\n  </sipProfile>\n  <loadInformation>SIP41.8-5-4S</loadInformation>\n</device>\n",
+    );
+    // The 7941's SIP load is there (issue 19.4 checks every model's load).
+    fx.set(
+        "SIP41.8-5-4S.loads",
+        SgnBuilder::cisco("SIP41.8-5-4S.loads").build(
+            b"#\r\n# RELEASE load version 8-5-4TH1-6\r\n#\r\n\r\njar41sip.8-5-4TH1-6.sbn\r\n",
+        ),
+    );
+    fx.set(
+        "jar41sip.8-5-4TH1-6.sbn",
+        SgnBuilder::cisco("jar41sip.8-5-4TH1-6.sbn").build(b"CNU_File_Archive_3.0"),
     );
     expect(&fx, &[]);
 }
@@ -754,7 +821,8 @@ fn symlink_out_of_the_folder_is_not_followed() {
     let r = run_doctor(dir.path());
     assert_eq!(
         checks(&r),
-        ["entry-skipped", "os79xx-unreadable"],
+        // Errors first (issue 19.4).
+        ["os79xx-unreadable", "entry-skipped"],
         "{}",
         r.render_text()
     );

@@ -1,7 +1,8 @@
 //! `plan`: a table of the guide's paths (R10–R19, R24, R7; R31/R32 for 7905G/7912G), the
 //! argument forms, and snapshots of the human plans.
 
-use cfgfmt::assist::plan::{self, Method, Model, PlanError};
+use cfgfmt::assist::plan::{self, Method, PlanError};
+use cfgfmt::device::Model;
 
 struct Case {
     from: &'static str,
@@ -196,24 +197,16 @@ const CASES: &[Case] = &[
         methods: &[Os79xxImage, Os79xxImage],
         rules: &["R24", "R16"],
     },
-    // R18: SIP 5.x/6.x → SCCP ≥ 5.x through gkdefault.cfg.
+    // R18: SIP 5.x/6.x → SCCP ≥ 5.x. The guide edits gkdefault.txt, which a 7940/7960
+    // never reads (issue 19.3): the SCCP load is named where the SIP phone reads it (R14).
     Case {
         from: "SIP-6.3",
         to: "SCCP-8.1(2)",
         model: None,
         via: &[],
         path: &["P00308010200"],
-        methods: &[GkdefaultUpgradecode],
-        rules: &["R18"],
-    },
-    Case {
-        from: "SIP-5.2",
-        to: "CP7940080001SCCP051117A.sbin",
-        model: None,
-        via: &[],
-        path: &["CP7940080001SCCP051117A.sbin"],
-        methods: &[GkdefaultUpgradecode],
-        rules: &["R18"],
+        methods: &[ConfigImage],
+        rules: &["R18+R14"],
     },
     // R19: SIP ≥ 7.x → SCCP ≥ 5.x by image_version.
     Case {
@@ -400,11 +393,40 @@ fn file_contents_per_method() {
         content(&p, 0, "SIPDefault.cnf"),
         "image_version: P00306000200"
     );
-    // R18: the guide's upgradecode line, with the date code from the file name.
-    let p = plan::plan("SIP-6.3", "CP7940080001SCCP051117A.sbin", None, &[]).unwrap();
+    // R18 on a 7940/7960: the SCCP load in OS79XX.TXT and image_version (the files the SIP
+    // phone reads), never gkdefault (issue 19.3); the guide's text is called doubtful.
+    let p = plan::plan("SIP-6.3", "SCCP-8.1(2)", None, &[]).unwrap();
+    assert_eq!(content(&p, 0, "OS79XX.TXT"), "P00308010200\r\n");
+    assert_eq!(
+        content(&p, 0, "SIPDefault.cnf"),
+        "image_version: P00308010200"
+    );
+    let text = p.render_text();
+    for a in &p.stages[0].actions {
+        let file = a.content.as_ref().map_or("", |c| c.file.as_str());
+        assert!(!file.starts_with("gk"), "{a:?}");
+        assert!(
+            a.command
+                .as_deref()
+                .is_none_or(|c| !c.contains("gkdefault")),
+            "{a:?}"
+        );
+    }
+    assert!(
+        text.contains("looks copied from the 7905G/7912G section"),
+        "{text}"
+    );
+    // The 7912G's R32 line, with the date code from the file name.
+    let p = plan::plan(
+        "CP7912080000SIP060111A.sbin",
+        "CP7912080004SCCP080108A.sbin",
+        None,
+        &[],
+    )
+    .unwrap();
     assert_eq!(
         content(&p, 0, "gkdefault.txt"),
-        "upgradecode:3,0x601,0x0400,0x0100,0.0.0.0,69,0x051117a,CP7940080001SCCP051117A.sbin"
+        "upgradecode:3,0x601,0x0400,0x0100,0.0.0.0,69,0x080108a,CP7912080004SCCP080108A.sbin"
     );
     let cmd: Vec<_> = p.stages[0]
         .actions
@@ -470,4 +492,217 @@ fn plan_snapshots() {
 fn plan_json_is_stable() {
     let p = plan::plan("SIP-8.12", "SCCP-6.0(2)", None, &[]).unwrap();
     insta::assert_snapshot!("sip812_to_sccp602_json", p.to_json());
+}
+
+/// The XMLDefault.cnf.xml lines of a stage, as (device type, load).
+fn load_lines(s: &plan::Stage) -> Vec<(u32, String)> {
+    s.actions
+        .iter()
+        .filter_map(|a| a.content.as_ref())
+        .filter(|c| c.file == "XMLDefault.cnf.xml")
+        .flat_map(|c| cfgfmt::pkg::textfiles::parse_load_information(c.contents.as_bytes()))
+        .map(|li| (li.device_type.unwrap(), li.value))
+        .collect()
+}
+
+/// Issue 19.1: a phone still on SCCP learns the SIP load from its own protocol's file
+/// (XMLDefault.cnf.xml), which the plan keeps.
+#[test]
+fn sccp_to_sip_names_the_sip_load_in_the_sccp_configuration() {
+    for (from, to) in [
+        ("SCCP-8.1(2)", "SIP-8.12"),
+        ("SCCP-5.0(2)", "SIP-8.12"),
+        ("SCCP-5.0(2)", "SIP-6.3"),
+    ] {
+        let p = plan::plan(from, to, Some(Model::M7960), &[]).unwrap();
+        assert_eq!(
+            load_lines(&p.stages[0]),
+            [(7, p.to.name.clone())],
+            "{from} → {to}"
+        );
+        let text = p.render_text();
+        assert!(
+            !text.contains("XMLDefault.cnf.xml if no SCCP phone"),
+            "{text}"
+        );
+        if p.stages[0].method != Os79xxImage {
+            assert!(text.contains("Keep XMLDefault.cnf.xml"), "{text}");
+        }
+    }
+}
+
+/// Issue 19.2: without --model the plan is for 7940 and 7960 and names the load for both;
+/// with --model the heading says the one model; an unknown intermediate is asked for first.
+#[test]
+fn plans_name_the_load_for_every_model_they_are_for() {
+    let p = plan::plan("SIP-4.4", "SCCP-8.1(2)SR2", None, &[]).unwrap();
+    assert_eq!(p.models, [Model::M7940, Model::M7960]);
+    let last = p.stages.last().unwrap();
+    assert_eq!(
+        load_lines(last),
+        [(8, "P0030801SR02".into()), (7, "P0030801SR02".into())]
+    );
+    let text = p.render_text();
+    assert!(
+        text.starts_with(
+            "Plan: SIP 4.4 (P0S3-04-4-00) → SCCP 8.1SR2 (P0030801SR02) on a 7940G/7960G\n"
+        ),
+        "{text}"
+    );
+    // The 6.3 load is asked for before anything else, with the option that gives it.
+    let fill = text.find("Fill in").unwrap();
+    assert!(fill < text.find("Before you start").unwrap(), "{text}");
+    assert!(text[fill..].contains("--via SCCP-6.3(1)"), "{text}");
+    let p = plan::plan("SIP-4.4", "SCCP-8.1(2)SR2", Some(Model::M7960), &[]).unwrap();
+    assert!(p.render_text().contains(" on a 7960G\n"));
+    assert_eq!(
+        load_lines(p.stages.last().unwrap()),
+        [(7, "P0030801SR02".into())]
+    );
+}
+
+/// Issue 19.3: the R18 text of the guide is not followed on a 7940/7960 (and said so); the
+/// 7912G plan's hints cite 7912G images.
+#[test]
+fn r18_is_planned_where_the_phone_reads_and_hints_fit_the_model() {
+    let p = plan::plan("SIP-6.3", "SCCP-8.1(2)", None, &[]).unwrap();
+    assert_eq!(p.stages[0].method, ConfigImage);
+    assert!(
+        p.stages[0]
+            .notes
+            .iter()
+            .any(|n| n.rule == "R18" && n.text.contains("0x601"))
+    );
+    match plan::plan("SIP-5.2", "CP7940080001SCCP051117A.sbin", None, &[]) {
+        Err(PlanError::Unsupported(m)) => assert!(m.contains("not CP….sbin images"), "{m}"),
+        other => panic!("{other:?}"),
+    }
+    let p = plan::plan("CP7912080000SIP060111A.sbin", "SCCP-8.0(4)", None, &[]).unwrap();
+    let text = p.render_text();
+    assert!(!text.contains("CP7940"), "{text}");
+    assert!(text.contains("CP7912080004SCCP080108A.sbin"), "{text}");
+}
+
+/// A sample conversion for each model with a defined path; `None` where none is defined.
+fn sample(m: Model) -> Option<(String, String)> {
+    use cfgfmt::device::Family;
+    Some(match m.family() {
+        Family::P7940 => ("SCCP-8.1(2)SR2".into(), "SIP-8.12".into()),
+        Family::P7905 if m == Model::M7905 => {
+            ("SIP-8.0".into(), "CP7905080003SCCP070409A.sbin".into())
+        }
+        Family::P7905 => (
+            "CP7912080000SIP060111A.sbin".into(),
+            "CP7912080004SCCP080108A.sbin".into(),
+        ),
+        _ => {
+            let s = m.load_series()?;
+            (format!("SIP{s}.8-5-4S"), format!("SCCP{s}.9-4-2SR1-1S"))
+        }
+    })
+}
+
+/// Issue 18/19: plan works for every model that has loads, and says where no path is
+/// defined.
+#[test]
+fn plan_for_every_model() {
+    for &m in Model::ALL {
+        match sample(m) {
+            Some((from, to)) => {
+                let p = plan::plan(&from, &to, Some(m), &[]).unwrap_or_else(|e| panic!("{m}: {e}"));
+                assert_eq!(p.models, [m]);
+                assert!(p.render_text().contains(&format!(" on a {}\n", m.label())));
+                if m.load_series().is_some() {
+                    assert_eq!(p.stages[0].method, LoadInformation);
+                    assert_eq!(
+                        load_lines(&p.stages[0]),
+                        [(m.load_id().unwrap(), to.clone())]
+                    );
+                    // Without --model: every model sharing the load.
+                    let all = plan::plan(&from, &to, None, &[]).unwrap();
+                    assert_eq!(all.models, m.siblings(), "{m}");
+                    assert_eq!(load_lines(&all.stages[0]).len(), m.siblings().len());
+                }
+            }
+            None => match plan::plan("SIP-8.12", "SCCP-8.1(2)", Some(m), &[]) {
+                Err(PlanError::Unsupported(msg)) => {
+                    assert!(
+                        msg.starts_with(&format!(
+                            "no conversion path is defined for the {}",
+                            m.label()
+                        )),
+                        "{msg}"
+                    );
+                    if let Some(id) = m.load_id() {
+                        assert!(msg.contains(&format!("loadInformation{id}")), "{msg}");
+                    }
+                }
+                other => panic!("{m}: {other:?}"),
+            },
+        }
+    }
+    // A model without the protocol's firmware.
+    assert!(matches!(
+        plan::plan(
+            "SCCP41.9-4-2SR1-1S",
+            "SIP41.8-5-4S",
+            Some(Model::M7920),
+            &[]
+        ),
+        Err(PlanError::Unsupported(_))
+    ));
+}
+
+/// Every stage names its target load in a file the phone reads while it still runs the
+/// stage's starting protocol, in `device::Model::boot_files` — the order `probe` follows.
+#[test]
+fn every_stage_names_the_load_in_a_file_the_running_phone_reads() {
+    let mac = cfgfmt::device::Mac::parse("0014f28dd38a").unwrap();
+    let mut plans: Vec<plan::Plan> = CASES
+        .iter()
+        .map(|c| {
+            let via: Vec<String> = c.via.iter().map(|s| s.to_string()).collect();
+            plan::plan(c.from, c.to, c.model, &via).unwrap()
+        })
+        .collect();
+    for &m in Model::ALL {
+        if let Some((from, to)) = sample(m) {
+            plans.push(plan::plan(&from, &to, Some(m), &[]).unwrap());
+            plans.push(plan::plan(&to, &from, Some(m), &[]).unwrap());
+        }
+    }
+    for p in &plans {
+        for s in &p.stages {
+            let stem = s.to.name.trim_end_matches(".sbin");
+            // The files this stage writes that name the load (a profile's text stands for
+            // the file it is compiled to).
+            let named: Vec<String> = s
+                .actions
+                .iter()
+                .filter_map(|a| a.content.as_ref())
+                .filter(|c| c.contents.contains(stem))
+                .map(|c| c.file.replace(".txt", ".cfg"))
+                .collect();
+            for m in &p.models {
+                let read: Vec<String> = m
+                    .boot_files(s.from.protocol, &mac)
+                    .into_iter()
+                    .map(|f| f.name)
+                    .collect();
+                assert!(
+                    named.iter().any(|n| read.contains(n)),
+                    "{} → {} on a {m}: the load is named in {named:?}, the phone reads {read:?}",
+                    s.from.label,
+                    s.to.label
+                );
+                if named.iter().any(|n| n == "XMLDefault.cnf.xml") {
+                    assert!(
+                        load_lines(s).iter().any(|(id, _)| Some(*id) == m.load_id()),
+                        "{m}: {:?}",
+                        load_lines(s)
+                    );
+                }
+            }
+        }
+    }
 }

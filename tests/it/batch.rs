@@ -785,3 +785,121 @@ fn out_ending_in_dot_dot_writes_into_the_folder_it_names() {
     assert!(dir.path().join("gk00070e000001").is_file());
     assert!(dir.path().join("missing").is_dir());
 }
+
+/// Entries of `dir` named like our temporary files.
+fn temporaries(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| n.starts_with(".cfgfmt-"))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Issue 19.7: SIGINT or SIGTERM in the middle of a large run, into an existing TFTP root
+/// and into a new folder: exit 130, a message that says how far it got and that nothing was
+/// written, and no temporary file or staging folder left.
+#[cfg(unix)]
+#[test]
+fn interrupted_batch_stops_cleanly() {
+    let mut devices = String::from("mac,UIPassword\n");
+    for i in 0..60_000u32 {
+        devices.push_str(&format!("0011{i:08x},p{i}\n"));
+    }
+    for (signal, new_folder) in [("-INT", false), ("-TERM", true)] {
+        let dir = setup("#txt\nDisplayName:\"x\"\n", &devices);
+        let out = if new_folder { "new" } else { "out" };
+        if !new_folder {
+            std::fs::create_dir(dir.path().join("out")).unwrap();
+            std::fs::write(dir.path().join("out/gkdefault.cfg"), b"old").unwrap();
+        }
+        let mut child = Command::new(env!("CARGO_BIN_EXE_cfgfmt-rs"))
+            .args([
+                "batch",
+                "--table",
+                "builtin:7912",
+                "--template",
+                "common.txt",
+            ])
+            .args([
+                "--devices",
+                "devices.csv",
+                "--prefix",
+                "gk",
+                "--quiet",
+                "--out",
+                out,
+            ])
+            .current_dir(dir.path())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Wait until it is writing: its temporary files are there.
+        let watched = if new_folder {
+            dir.path().to_path_buf()
+        } else {
+            dir.path().join("out")
+        };
+        let started = std::time::Instant::now();
+        while temporaries(&watched).is_empty() && started.elapsed().as_secs() < 60 {
+            if child.try_wait().unwrap().is_some() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        if child.try_wait().unwrap().is_some() {
+            println!("SKIP: the run ended before it could be interrupted");
+            return;
+        }
+        let ok = Command::new("kill")
+            .args([signal, &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(ok.success());
+        let o = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(130), "{err}");
+        assert!(
+            err.contains("error: interrupted after compiling ")
+                && err.contains(" of 60000 devices: no profile written"),
+            "{err}"
+        );
+        assert!(
+            temporaries(&watched).is_empty(),
+            "{:?}",
+            temporaries(&watched)
+        );
+        if new_folder {
+            assert!(!dir.path().join("new").exists());
+        } else {
+            assert_eq!(out_files(dir.path()), ["gkdefault.cfg"]);
+        }
+    }
+}
+
+/// Issue 19.7: what a killed run (no handler ran) left is removed by the next run; a
+/// running process's files and names not of our form stay.
+#[cfg(target_os = "linux")]
+#[test]
+fn leftovers_of_a_killed_run_are_removed_by_the_next() {
+    let dir = setup("#txt\nDisplayName:\"x\"\n", "mac\n001122334455\n");
+    std::fs::create_dir(dir.path().join("out")).unwrap();
+    let dead = "4194305"; // above any pid_max
+    std::fs::write(dir.path().join(format!("out/.cfgfmt-{dead}-aB3xYz")), b"x").unwrap();
+    std::fs::write(dir.path().join("out/.cfgfmt-1-aB3xYz"), b"x").unwrap();
+    std::fs::write(dir.path().join("out/.cfgfmt-aB3xYz"), b"x").unwrap();
+    let r = batch(dir.path(), &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(
+            "batch: removed 1 leftover temporary file(s) of an earlier run that was killed"
+        ),
+        "{}",
+        r.stderr
+    );
+    let mut left = temporaries(&dir.path().join("out"));
+    left.sort();
+    assert_eq!(left, [".cfgfmt-1-aB3xYz", ".cfgfmt-aB3xYz"]);
+}

@@ -28,6 +28,7 @@ mod damage;
 mod docs;
 mod fuzz_seeds;
 mod lint;
+mod messages;
 mod pkg_bundle;
 mod pkg_image;
 mod pkg_kup;

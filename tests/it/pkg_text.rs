@@ -1,6 +1,7 @@
 //! OS79XX.TXT, `image_version`, `<loadInformation>`.
+use cfgfmt::device::load_id_name as device_type_model;
 use cfgfmt::pkg::names::Protocol;
-use cfgfmt::pkg::textfiles::{self, device_type_model};
+use cfgfmt::pkg::textfiles;
 
 #[test]
 fn cisco_os79xx_with_trailing_space_and_crlf() {

@@ -195,7 +195,10 @@ fn guide_syslog_lines_parse() {
     assert_eq!(m.transfers[2].logged_name, "/srv/tftp/P0S3-08-12-00.loads");
     let r = report("syslog", GUIDE_SYSLOG, None);
     assert_eq!(checks(&r, "10.1.1.20"), ["error requested-file-missing"]);
-    assert_eq!(r.clients[0].mac.as_deref(), Some("00112233AABB"));
+    assert_eq!(
+        r.clients[0].mac.map(|m| m.upper()).as_deref(),
+        Some("00112233AABB")
+    );
     assert_eq!(checks(&r, "10.1.1.55"), ["error requested-file-missing"]);
     assert_eq!(r.clients[1].wants.as_deref(), Some("P0S3-08-12-00"));
     insta::assert_snapshot!("guide_syslog", r.render_text());
@@ -244,7 +247,10 @@ fn tftpd_hpa_case_mismatch_with_root() {
     );
     let phone = &r.clients[0];
     assert_eq!(phone.kinds, [DeviceKind::Sip7940]);
-    assert_eq!(phone.mac.as_deref(), Some("00112233AABB"));
+    assert_eq!(
+        phone.mac.map(|m| m.upper()).as_deref(),
+        Some("00112233AABB")
+    );
     // It fetched OS79XX.TXT and went on to its configuration without asking for the load.
     assert_eq!(phone.runs.as_deref(), Some("P0S3-8-12-00"));
     let f = &phone.findings[0];
@@ -261,7 +267,7 @@ fn tftpd_hpa_case_mismatch_with_root() {
     assert_eq!(checks(&r, "10.1.1.30"), ["info requested-file-missing"]);
     let gk = &r.clients[1];
     assert_eq!(gk.kinds, [DeviceKind::Phone7912]);
-    assert_eq!(gk.mac.as_deref(), Some("00112233CCDD"));
+    assert_eq!(gk.mac.map(|m| m.upper()).as_deref(), Some("00112233CCDD"));
     assert_eq!(gk.timeline[1].file, "gkdefault.cfg");
     assert_eq!(r.clients_with_problems, 1);
     assert!(r.unknown_lines.is_empty(), "{:?}", r.unknown_lines);
@@ -346,7 +352,10 @@ fn dnsmasq_forms_and_access_violation() {
         ["error transfer-failed-repeatedly", "error access-violation"]
     );
     assert_eq!(r.clients[0].kinds, [DeviceKind::Sccp7940]);
-    assert_eq!(r.clients[0].mac.as_deref(), Some("001122334455"));
+    assert_eq!(
+        r.clients[0].mac.map(|m| m.upper()).as_deref(),
+        Some("001122334455")
+    );
 }
 
 #[test]
@@ -513,4 +522,75 @@ fn docs_list_every_check() {
     }
     let readme = include_str!("../../README.md");
     assert!(readme.contains("cfgfmt-rs tftplog") && readme.contains("cfgfmt-rs probe"));
+}
+
+/// Issue 19.5: a file with no TFTP server line (a wrong file, or tftpd-hpa without -v) is an
+/// error that says which servers and which log options, not "0 transfers".
+#[test]
+fn cli_no_tftp_line_is_an_error_with_a_hint() {
+    let dir = tempfile::tempdir().unwrap();
+    let passwd = dir.path().join("passwd");
+    std::fs::write(
+        &passwd,
+        "root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n",
+    )
+    .unwrap();
+    // tftpd-hpa without -v logs only its start.
+    let quiet = dir.path().join("syslog");
+    std::fs::write(
+        &quiet,
+        "Nov 30 08:00:00 gw systemd[1]: Started tftpd-hpa.service - LSB: HPA's tftp server.\n",
+    )
+    .unwrap();
+    for f in [&passwd, &quiet] {
+        let out = bin().arg("tftplog").arg(f).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(err.starts_with("error: no TFTP server line in "), "{err}");
+        assert!(
+            err.contains("tftpd-hpa logs requests only with -v"),
+            "{err}"
+        );
+        assert!(err.contains("quiet-tftp"), "{err}");
+        assert!(String::from_utf8_lossy(&out.stdout).is_empty());
+    }
+}
+
+/// Issue 19.6: a missing SEP<MAC>.cnf.xml followed by XMLDefault.cnf.xml sent is the SCCP
+/// phone's normal fallback (probe calls it "one form of several"): information, not an
+/// error. Without the fallback it stays an error.
+#[test]
+fn sccp_fallback_to_xmldefault_is_no_error() {
+    let log = "\
+Nov 30 08:01:10 pbx in.tftpd[10]: RRQ from 10.1.1.40 filename CTLSEP0011223344EE.tlv
+Nov 30 08:01:10 pbx in.tftpd[10]: sending NAK (1, File not found) to 10.1.1.40
+Nov 30 08:01:11 pbx in.tftpd[11]: RRQ from 10.1.1.40 filename SEP0011223344EE.cnf.xml
+Nov 30 08:01:11 pbx in.tftpd[11]: sending NAK (1, File not found) to 10.1.1.40
+Nov 30 08:01:12 pbx in.tftpd[12]: RRQ from 10.1.1.40 filename XMLDefault.cnf.xml
+Nov 30 08:01:13 pbx in.tftpd[13]: RRQ from 10.1.1.40 filename P0030801SR02.loads
+";
+    let r = report("syslog", log, None);
+    assert_eq!(
+        checks(&r, "10.1.1.40"),
+        ["info requested-file-missing", "info requested-file-missing"],
+        "{}",
+        r.render_text()
+    );
+    assert!(
+        r.render_text()
+            .contains("one form of several: XMLDefault.cnf.xml, the phone's fallback, was sent"),
+        "{}",
+        r.render_text()
+    );
+    assert_eq!(r.clients_with_problems, 0);
+    let without = log.replace(
+        "filename XMLDefault.cnf.xml\n",
+        "filename XMLDefault.cnf.xml\nNov 30 08:01:12 pbx in.tftpd[12]: sending NAK (1, File not found) to 10.1.1.40\n",
+    );
+    let r = report("syslog", &without, None);
+    assert!(
+        checks(&r, "10.1.1.40").contains(&"error requested-file-missing".to_string()),
+        "{}",
+        r.render_text()
+    );
 }

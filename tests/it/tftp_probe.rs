@@ -7,8 +7,9 @@ use std::time::Duration;
 
 use assist_fixtures::*;
 use cfgfmt::assist::Severity;
+use cfgfmt::device::{Mac, Model, Protocol};
 use cfgfmt::tftp::client::Fetch;
-use cfgfmt::tftp::probe::{self, Model, ProbeOptions, ProbeReport, Protocol, Read, Transport};
+use cfgfmt::tftp::probe::{self, ProbeOptions, ProbeReport, Read, Transport};
 
 /// A server that holds `files`; names in `refused` answer "access violation".
 struct Memory {
@@ -62,7 +63,7 @@ fn run(fx: &Fx, model: Model, protocol: Protocol) -> (ProbeReport, Vec<String>) 
     let r = probe::probe(
         &mut m,
         &ProbeOptions {
-            mac: MAC.into(),
+            mac: Mac::parse(MAC).unwrap(),
             model,
             protocol,
         },
@@ -170,7 +171,7 @@ fn refused_optional_file_is_a_warning() {
     let r = probe::probe(
         &mut m,
         &ProbeOptions {
-            mac: MAC.into(),
+            mac: Mac::parse(MAC).unwrap(),
             model: Model::M7960,
             protocol: Protocol::Sip,
         },
@@ -226,12 +227,65 @@ fn mac_forms() {
         "0006.d7aa.2a2e",
         "00-06-D7-AA-2A-2E",
     ] {
-        assert_eq!(probe::parse_mac(s).unwrap(), MAC);
+        assert_eq!(Mac::parse(s).unwrap().upper(), MAC);
     }
-    assert!(probe::parse_mac("0006D7AA2A2").is_err());
-    assert!(probe::parse_mac("0006D7AA2A2G").is_err());
+    assert!(Mac::parse("0006D7AA2A2").is_err());
+    assert!(Mac::parse("0006D7AA2A2G").is_err());
     assert_eq!(
         probe::ring_files(b"Chirp 1\tringer1.pcm\r\n# c\n\nOld  ringer2.pcm\n"),
         ["ringer1.pcm", "ringer2.pcm"]
     );
+}
+
+/// `plan` and `probe` agree: the files a plan's stage writes, served as they are, make a
+/// phone still on the stage's starting protocol ask for the stage's target load.
+#[test]
+fn probe_follows_what_plan_writes() {
+    use cfgfmt::assist::plan;
+    let cases: &[(&str, &str, Option<Model>)] = &[
+        ("SCCP-8.1(2)", "SIP-8.12", Some(Model::M7960)),
+        ("SCCP-5.0(2)", "SIP-6.3", None),
+        ("SIP-6.3", "SCCP-8.1(2)", None),
+        ("SIP-8.12", "P0030801SR02", None),
+        ("SIP-4.4", "SCCP-5.0(1.1)", None),
+        ("SIP41.8-5-4S", "SCCP41.9-4-2SR1-1S", None),
+        ("SCCP45.9-4-2SR1-1S", "SIP45.8-5-4S", Some(Model::M7965)),
+        (
+            "CP7912080000SIP060111A.sbin",
+            "CP7912080004SCCP080108A.sbin",
+            None,
+        ),
+        (
+            "CP7912080004SCCP080108A.sbin",
+            "CP7912080000SIP060111A.sbin",
+            None,
+        ),
+    ];
+    for &(from, to, model) in cases {
+        let p = plan::plan(from, to, model, &[]).unwrap();
+        let s = &p.stages[0];
+        let mut fx = Fx::default();
+        for c in s.actions.iter().filter_map(|a| a.content.as_ref()) {
+            match c.file.as_str() {
+                "XMLDefault.cnf.xml" => {
+                    fx.set(&c.file, format!("<Default>\n{}\n</Default>\n", c.contents));
+                }
+                "gkdefault.txt" => {
+                    let text = format!("#txt\n{}\n", c.contents);
+                    fx.set("gkdefault.cfg", compile_gk(&text));
+                }
+                f => {
+                    fx.set(f, c.contents.clone());
+                }
+            }
+        }
+        let stem = s.to.name.trim_end_matches(".sbin");
+        for &m in &p.models {
+            let (_, asked) = run(&fx, m, s.from.protocol);
+            assert!(
+                asked.iter().any(|a| a.starts_with(stem)),
+                "{from} → {to} on a {m}: probe asked {asked:?}"
+            );
+        }
+    }
 }

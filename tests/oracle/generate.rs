@@ -489,7 +489,15 @@ impl Gen {
                 files.push((name.to_string(), Blob::of(body.as_bytes())));
             }
         }
-        files.push(("in.txt".into(), Blob::of(text.as_bytes())));
+        let mut bytes = text.into_bytes();
+        if self.p(0.05) {
+            // A name that is not UTF-8: the original printed it raw in its warning.
+            bytes.extend_from_slice(eol.as_bytes());
+            bytes.extend_from_slice(&self.not_utf8_word());
+            bytes.extend_from_slice(b":1");
+            bytes.extend_from_slice(eol.as_bytes());
+        }
+        files.push(("in.txt".into(), Blob::of(&bytes)));
         let output = *self.pick(&["out.cfg", "gkdefault.cfg", "o"]);
         Case {
             id: self.id.clone(),
@@ -730,12 +738,29 @@ impl Gen {
             table.push_str(&line);
             table.push('\n');
         }
+        let mut table = table.into_bytes();
+        if self.p(0.1) {
+            // A bad line that is not UTF-8: printed raw by both.
+            table.extend_from_slice(&self.not_utf8_word());
+            table.push(b'\n');
+        }
         let mut c = self.compile_case();
         c.group = "table".into();
         // Replace the table file's text with ours.
         let name = c.tables[0].0.clone();
         c.tables.clear();
-        c.files.push((name, Blob::of(table.as_bytes())));
+        c.files.push((name, Blob::of(&table)));
         c
+    }
+
+    /// Letters around one or two bytes of 0x80 and above that are not UTF-8 (`CAF\xe9x`).
+    fn not_utf8_word(&mut self) -> Vec<u8> {
+        let mut w = self.word(3).replace([' ', ':', ','], "Q").into_bytes();
+        w.push(self.rng.gen_range(0x80..=0xff));
+        if self.p(0.5) {
+            w.push(self.rng.gen_range(0xf5..=0xff));
+        }
+        w.extend_from_slice(self.word(2).replace([' ', ':', ','], "Q").as_bytes());
+        w
     }
 }

@@ -111,24 +111,30 @@ impl Doctor<'_> {
             }
             for li in textfiles::parse_load_information(&bytes) {
                 self.any_load_information = true;
-                let Some(p) = li.parsed.clone() else { continue };
-                // Only the families this tool knows the files of; other models' loads are
-                // someone else's business.
-                let ours = matches!(
-                    p.family,
-                    Family::Phone7940_7960 | Family::Cp(7905) | Family::Cp(7912)
-                );
-                if ours {
-                    let line = line_of(&bytes, li.offset);
-                    self.named_load(
-                        &check::LOAD_INFORMATION_MISSING_FILE,
-                        &name,
-                        line,
-                        &li.value,
-                        &p,
-                        "R12",
-                    );
+                if li.value.is_empty() {
+                    continue;
                 }
+                // Every model's load: a phone asks for the file named here, whatever its
+                // model (Cisco's sccp/ tree names SCCP11.9-4-2-1S, which it does not hold).
+                let stem = li
+                    .parsed
+                    .as_ref()
+                    .map_or(li.value.as_str(), |p| p.stem.as_str())
+                    .to_string();
+                let line = line_of(&bytes, li.offset);
+                let model = li
+                    .device_type
+                    .and_then(crate::device::load_id_name)
+                    .map(|m| format!(" (the {m}'s load)"))
+                    .unwrap_or_default();
+                self.named_stem(
+                    &check::LOAD_INFORMATION_MISSING_FILE,
+                    &name,
+                    line,
+                    &format!("{:?}{model}", li.value),
+                    &stem,
+                    "R12",
+                );
             }
         }
         sccp

@@ -179,11 +179,15 @@ impl Folder {
         String::new()
     }
 
-    /// The file of a load: `<stem>.loads`, `.sbn`, `.bin`, `.sbin` or `.zup`, exact case.
+    /// The file of a load: `<stem>.loads`, `.sbn`, `.bin`, `.sbin` or `.zup`, the stem in
+    /// exact case, the extension in either (Cisco's 7921G/7925G trees ship `.LOADS`).
     pub(super) fn load_files(&self, stem: &str) -> Vec<&Entry> {
         LOAD_EXTENSIONS
             .iter()
-            .filter_map(|ext| self.exact(&format!("{stem}.{ext}")))
+            .filter_map(|ext| {
+                self.exact(&format!("{stem}.{ext}"))
+                    .or_else(|| self.exact(&format!("{stem}.{}", ext.to_ascii_uppercase())))
+            })
             .collect()
     }
 

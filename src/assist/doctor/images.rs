@@ -101,8 +101,8 @@ impl Doctor<'_> {
 
     pub(super) fn permissions(&mut self) {
         let mut names: BTreeSet<String> = self.referenced.clone();
-        for (n, _) in FIXED_NAMES {
-            if let Some(e) = self.folder.any_case(n) {
+        for (n, _) in fixed_names() {
+            if let Some(e) = self.folder.any_case(&n) {
                 names.insert(e.name.clone());
             }
         }

@@ -120,7 +120,28 @@ impl Doctor<'_> {
         parsed: &LoadName,
         rule: &str,
     ) {
-        let stem = parsed.stem.clone();
+        self.named_stem(
+            check_missing,
+            file,
+            line,
+            &format!("{value:?}"),
+            &parsed.stem,
+            rule,
+        );
+    }
+
+    /// A load named by its stem: one of its files must be in the folder (`what` names the
+    /// value in the message).
+    pub(super) fn named_stem(
+        &mut self,
+        check_missing: &Check,
+        file: &str,
+        line: usize,
+        what: &str,
+        stem: &str,
+        rule: &str,
+    ) {
+        let stem = stem.to_string();
         let found: Vec<String> = self
             .folder
             .load_files(&stem)
@@ -134,9 +155,42 @@ impl Doctor<'_> {
                 rule,
                 file,
                 Some(line),
-                format!("{value:?} is named here but no {stem}.loads, .sbn, .bin, .sbin or .zup is in the folder{detail}"),
+                format!("{what} is named here but no {stem}.loads, .sbn, .bin, .sbin or .zup is in the folder{detail}"),
                 format!("Unpack the release of {stem} into the TFTP root, or name a load that is there."),
             );
+        }
+        // The load must be complete: a newer phone's manifest names files of its own, and
+        // the phone this line configures fetches every one (issue 19.4).
+        let manifest = found
+            .iter()
+            .find(|f| f.to_ascii_lowercase().ends_with(".loads"))
+            .and_then(|f| self.folder.exact(f).cloned());
+        if let Some(e) = manifest
+            && let Ok(bytes) = self.folder.read(&e, MAX_TEXT)
+            && let Some(Ok(list)) = file_list(&e.name, &bytes)
+        {
+            let missing: Vec<&str> = list
+                .files
+                .iter()
+                .filter(|f| self.folder.exact(&f.name).is_none())
+                .map(|f| f.name.as_str())
+                .collect();
+            if !missing.is_empty() {
+                self.push(
+                    &check::LOADS_LIST_FILE_MISSING,
+                    "R29",
+                    file,
+                    Some(line),
+                    format!(
+                        "{what} is named here, and its manifest {} lists {} file{} not in the folder: {}",
+                        e.name,
+                        missing.len(),
+                        if missing.len() == 1 { "" } else { "s" },
+                        missing.join(", ")
+                    ),
+                    format!("Unpack the whole release of {stem} into the TFTP root, or name a load that is complete."),
+                );
+            }
         }
         for f in found {
             self.refer(&f);

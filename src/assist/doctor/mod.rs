@@ -8,6 +8,7 @@
 use super::checks as check;
 use super::upgradecode::{self, UpgradeCode};
 use super::{Check, Finding, Severity};
+use crate::device::BootFileKind;
 use crate::pkg::detect::{FileKind, detect};
 use crate::pkg::names::{self, Family, LoadName, Protocol, Scheme, Version};
 use crate::pkg::{kup, loads, sgn, sig78, textfiles};
@@ -63,6 +64,18 @@ impl Report {
     pub fn has_errors(&self) -> bool {
         self.errors > 0
     }
+
+    /// The findings of at least `min` severity and, when `checks` is not empty, of those
+    /// checks only; the counts follow.
+    pub fn filtered(mut self, min: Severity, checks: &[String]) -> Report {
+        self.findings
+            .retain(|f| f.severity >= min && (checks.is_empty() || checks.contains(&f.code)));
+        let count = |s: Severity| self.findings.iter().filter(|f| f.severity == s).count();
+        self.errors = count(Severity::Error);
+        self.warnings = count(Severity::Warning);
+        self.infos = count(Severity::Info);
+        self
+    }
     pub fn render_text(&self) -> String {
         super::render_findings(&self.root, &self.findings)
     }
@@ -102,48 +115,56 @@ fn finding(
         .rule(rule)
 }
 
-/// Names the phone fetches by a fixed spelling, and the rule that says so.
-const FIXED_NAMES: &[(&str, &str)] = &[
-    ("OS79XX.TXT", "R4"),
-    ("SIPDefault.cnf", "R8"),
-    ("RINGLIST.DAT", "R9"),
-    ("gkdefault.cfg", "R31"),
-    ("lddefault.cfg", "R31"),
-    ("XMLDefault.cnf.xml", "R12"),
-];
-
-fn is_hex12(s: &str) -> bool {
-    s.len() == 12 && s.bytes().all(|b| b.is_ascii_hexdigit())
+/// Names the phones fetch by a fixed spelling (the shared boot files of
+/// `device::Model::boot_files`, the ATA's aside: doctor does not check ATA folders), and the
+/// rule that says so.
+fn fixed_names() -> Vec<(String, &'static str)> {
+    use crate::device::{Mac, Model};
+    let any = Mac::from_bytes([0; 6]);
+    let mut out: Vec<(String, &'static str)> = Vec::new();
+    for &m in Model::ALL {
+        for &p in m.protocols() {
+            for f in m.boot_files(p, &any) {
+                let rule = match f.kind {
+                    BootFileKind::Os79xx => "R4",
+                    BootFileKind::SipDefault => "R8",
+                    BootFileKind::RingList => "R9",
+                    BootFileKind::ProfileDefault => "R31",
+                    BootFileKind::XmlDefault => "R12",
+                    _ => continue,
+                };
+                if !out.iter().any(|(n, _)| *n == f.name) {
+                    out.push((f.name, rule));
+                }
+            }
+        }
+    }
+    out
 }
 
-/// `SIP<MAC>.cnf` in any case: returns the MAC as written.
+/// `SIP<MAC>.cnf` in any case (the device module's recognition): the MAC as written.
 fn sip_mac_cnf(name: &str) -> Option<&str> {
-    let lower = name.to_ascii_lowercase();
-    if lower.len() == 19 && lower.starts_with("sip") && lower.ends_with(".cnf") {
-        let mac = name.get(3..15)?;
-        return is_hex12(mac).then_some(mac);
+    match crate::device::classify_boot_file(name)? {
+        (BootFileKind::SipMac, Some(_)) => name.get(3..15),
+        _ => None,
     }
-    None
 }
 
 /// `SEP<MAC>.cnf.xml` in any case.
 fn sep_mac_xml(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    lower.len() == 23
-        && lower.starts_with("sep")
-        && lower.ends_with(".cnf.xml")
-        && lower.get(3..15).is_some_and(is_hex12)
+    matches!(
+        crate::device::classify_boot_file(name),
+        Some((BootFileKind::SepMac, Some(_)))
+    )
 }
 
 /// `gk<MAC>` / `ld<MAC>` in any case (no extension): the prefix in lower case.
 fn gk_mac(name: &str) -> Option<&'static str> {
-    let lower = name.to_ascii_lowercase();
-    if lower.len() != 14 || !lower.get(2..).is_some_and(is_hex12) {
-        return None;
-    }
-    match lower.get(..2) {
-        Some("gk") => Some("gk"),
-        Some("ld") => Some("ld"),
+    match crate::device::classify_boot_file(name)? {
+        (BootFileKind::ProfileMac, Some(_)) if name.get(..2)?.eq_ignore_ascii_case("gk") => {
+            Some("gk")
+        }
+        (BootFileKind::ProfileMac, Some(_)) => Some("ld"),
         _ => None,
     }
 }
@@ -314,13 +335,22 @@ pub fn doctor(dir: &Path, opts: &DoctorOptions) -> Result<Report, DoctorError> {
     d.images();
     d.permissions();
     let mut findings = d.findings;
+    // Errors first, then warnings, then information; by file and line within each.
     findings.sort_by(|a, b| {
-        (a.file == ".", &a.file, a.line(), &a.code).cmp(&(
-            b.file == ".",
-            &b.file,
-            b.line(),
-            &b.code,
-        ))
+        (
+            std::cmp::Reverse(a.severity),
+            a.file == ".",
+            &a.file,
+            a.line(),
+            &a.code,
+        )
+            .cmp(&(
+                std::cmp::Reverse(b.severity),
+                b.file == ".",
+                &b.file,
+                b.line(),
+                &b.code,
+            ))
     });
     findings.dedup();
     let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
@@ -331,4 +361,26 @@ pub fn doctor(dir: &Path, opts: &DoctorOptions) -> Result<Report, DoctorError> {
         infos: count(Severity::Info),
         findings,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    /// The fixed names come from the device module's boot order: the six doctor always
+    /// checked, no more (no MAC names, no ATA file).
+    #[test]
+    fn fixed_names_are_the_shared_boot_files() {
+        let mut got = super::fixed_names();
+        got.sort();
+        assert_eq!(
+            got,
+            [
+                ("OS79XX.TXT".to_string(), "R4"),
+                ("RINGLIST.DAT".to_string(), "R9"),
+                ("SIPDefault.cnf".to_string(), "R8"),
+                ("XMLDefault.cnf.xml".to_string(), "R12"),
+                ("gkdefault.cfg".to_string(), "R31"),
+                ("lddefault.cfg".to_string(), "R31"),
+            ]
+        );
+    }
 }

@@ -3,9 +3,9 @@ use super::*;
 
 impl Doctor<'_> {
     pub(super) fn fixed_name_case(&mut self) {
-        for (name, rule) in FIXED_NAMES {
-            if self.folder.exact(name).is_none()
-                && let Some(e) = self.folder.other_case(name)
+        for (name, rule) in fixed_names() {
+            if self.folder.exact(&name).is_none()
+                && let Some(e) = self.folder.other_case(&name)
             {
                 let other = e.name.clone();
                 self.push(
