@@ -8,12 +8,8 @@ use std::path::{Path, PathBuf};
 use super::failure::Failure;
 use super::job::{Job, TableSource};
 use cfgfmt::file::{self, FileKind};
-use cfgfmt::pkg;
 use cfgfmt::profile::inspect::{InspectOptions, Inspection};
 use cfgfmt::report::{self, DumpStyle};
-
-/// Largest file `inspect`/`dump` read.
-pub const MAX_INSPECT_BYTES: u64 = pkg::MAX_OUTPUT as u64;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ColorChoice {
@@ -61,7 +57,10 @@ fn options(job: &Job, show_secrets: bool) -> InspectOptions {
 }
 
 fn read(path: &Path) -> Result<Vec<u8>, Failure> {
-    Ok(cfgfmt::text::read_bounded(path, MAX_INSPECT_BYTES)?)
+    Ok(cfgfmt::text::read_bounded(
+        path,
+        cfgfmt::io::Limit::FIRMWARE,
+    )?)
 }
 
 /// Human-readable report of a profile.

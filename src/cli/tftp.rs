@@ -64,13 +64,7 @@ pub fn run_tftplog(a: &TftplogArgs) -> i32 {
         let bytes = if name == "-" {
             log::read_bounded("<stdin>", std::io::stdin().lock())
         } else {
-            match std::fs::File::open(name) {
-                Ok(f) => log::read_bounded(name, f),
-                Err(source) => Err(log::LogError::Io {
-                    name: name.clone(),
-                    source,
-                }),
-            }
+            log::read_file(std::path::Path::new(name))
         };
         match bytes {
             Ok(b) => parser.feed(if name == "-" { "<stdin>" } else { name }, &b),

@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use super::report::{FileReport, PkgReport, report, unreadable_report};
 use super::{Context, File, FileKind, ProfileTable, recognise};
+use crate::io::ReadError;
 use crate::pkg::MAX_OUTPUT;
 use crate::pkg::bundle::{self, Check};
 use crate::pkg::error::{PkgError, Result};
@@ -28,16 +29,9 @@ pub struct InspectOptions {
 /// Bytes of a folder held at once for the cross-file checks.
 pub const MAX_DIR_TOTAL: usize = 4 * MAX_OUTPUT;
 
+/// Any file `inspect`, `dump`, `strip`, `extract` read, up to [`crate::io::Limit::FIRMWARE`].
 pub(crate) fn read_capped(path: &Path) -> Result<Vec<u8>> {
-    let meta = std::fs::metadata(path).map_err(|e| PkgError::io(path, e))?;
-    if meta.len() > MAX_OUTPUT as u64 {
-        return Err(PkgError::TooLarge {
-            offset: 0,
-            what: "input file",
-            limit: MAX_OUTPUT,
-        });
-    }
-    std::fs::read(path).map_err(|e| PkgError::io(path, e))
+    Ok(crate::io::read_bounded(path, crate::io::Limit::FIRMWARE)?)
 }
 
 fn load_key(opts: &InspectOptions) -> Result<Option<VerifyingKey>> {
@@ -84,12 +78,13 @@ fn read_dir_files(dir: &Path) -> Result<(Vec<ReadFile>, Vec<Unread>)> {
                 total += bytes.len();
                 out.push((name, bytes));
             }
-            Err(PkgError::TooLarge { limit, .. }) => {
+            Err(PkgError::Read(ReadError::TooLarge(t))) => {
+                let limit = t.limit.bytes;
                 unread.push((name, size, format!("over the {limit}-byte read limit")));
             }
             Err(e) => {
                 let reason = match e {
-                    PkgError::Io { source, .. } => source.to_string(),
+                    PkgError::Read(ReadError::Io { source, .. }) => source.to_string(),
                     other => other.to_string(),
                 };
                 unread.push((name, size, reason));
@@ -236,6 +231,7 @@ pub fn table_beside(dir: &Path) -> Option<ProfileTable> {
         .ok()?
         .flatten()
         .map(|e| e.path())
+        .filter(|p| p.is_file())
         .filter(|p| {
             p.file_name()
                 .map(|n| n.to_string_lossy().to_ascii_lowercase())
