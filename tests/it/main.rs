@@ -13,6 +13,7 @@ mod assist_docs;
 mod assist_doctor;
 mod assist_plan;
 mod batch;
+mod bounded;
 mod cisco_trees;
 mod cli;
 mod damage;
