@@ -434,6 +434,12 @@ pub enum ReadError {
 }
 
 impl ReadError {
+    /// The error of a read from `name`; a [`TooLarge`] that a [`Bounded`] reader put inside
+    /// an I/O error comes out again.
+    pub fn from_io(name: &str, source: std::io::Error) -> ReadError {
+        ReadError::io(name, source)
+    }
+
     fn io(name: &str, source: std::io::Error) -> ReadError {
         // A limit met while reading in chunks travels inside the I/O error.
         match source.get_ref().and_then(|e| e.downcast_ref::<TooLarge>()) {
@@ -518,7 +524,7 @@ impl<R: std::io::Read> Bounded<R> {
 
     /// The whole input, or why not. The buffer grows by doubling up to the limit, so an
     /// endless input costs the limit and no more.
-    pub fn read_all(mut self) -> std::result::Result<Vec<u8>, ReadError> {
+    pub fn read_all(&mut self) -> std::result::Result<Vec<u8>, ReadError> {
         let cap = self.limit.bytes.saturating_add(1);
         let first = self.hint.map_or(8 << 10, |s| s.saturating_add(1)).min(cap);
         let mut buf: Vec<u8> = Vec::new();

@@ -262,6 +262,8 @@ fn counts_against_strict(d: &Diagnostic) -> bool {
 pub fn run(job: &Job) -> i32 {
     match run_inner(job) {
         Ok(()) => 0,
+        // Decoding to stdout and the reader went away (`| head`).
+        Err(e) if super::out::is_broken_pipe(&e) => super::out::BROKEN_PIPE_STATUS,
         Err(e) => {
             let mut err = std::io::stderr().lock();
             if let Error::Refused { diagnostics, .. } = &e {

@@ -12,6 +12,7 @@ pub mod failure;
 pub mod inspect;
 pub mod job;
 pub mod legacy;
+pub mod out;
 pub mod tftp;
 
 use std::ffi::OsString;
@@ -46,25 +47,24 @@ pub fn run(args: Vec<OsString>) -> i32 {
     match parsed {
         legacy::Parsed::Run(job) => job::run(&job),
         legacy::Parsed::Usage => {
-            print!("{}", legacy::USAGE_BANNER);
-            let _ = std::io::stdout().flush();
+            if let Err(f) = out::print(legacy::USAGE_BANNER) {
+                return failure::report(&f);
+            }
             if hint {
                 eprintln!("{HINT}");
             }
             1
         }
         legacy::Parsed::Help => commands::print_help(),
-        legacy::Parsed::ListTables => {
-            print!("{}", list_tables());
-            0
-        }
-        legacy::Parsed::Version => {
-            println!(
-                "cfgfmt-rs {} (compatible with cfgfmt version 2.3)",
-                env!("CARGO_PKG_VERSION")
-            );
-            0
-        }
+        legacy::Parsed::ListTables => out::print(&list_tables())
+            .map(|()| 0)
+            .unwrap_or_else(|f| failure::report(&f)),
+        legacy::Parsed::Version => out::println(&format!(
+            "cfgfmt-rs {} (compatible with cfgfmt version 2.3)",
+            env!("CARGO_PKG_VERSION")
+        ))
+        .map(|()| 0)
+        .unwrap_or_else(|f| failure::report(&f)),
         legacy::Parsed::Error(e) => failure::report(&e),
     }
 }

@@ -5,7 +5,8 @@ use std::time::Duration;
 
 use clap::{Args, ValueEnum};
 
-use super::failure::Failure;
+use super::failure::{self, Failure};
+use super::out;
 
 use cfgfmt::tftp::client::{ClientOptions, UdpClient, resolve};
 use cfgfmt::tftp::diagnose::{self, RootIndex};
@@ -86,12 +87,15 @@ pub fn run_tftplog(a: &TftplogArgs) -> i32 {
     };
     let model = parser.finish();
     let report = diagnose::diagnose(&a.logs, &model, root.as_ref());
-    if a.json {
-        println!("{}", report.to_json());
+    let printed = if a.json {
+        out::println(&report.to_json())
     } else {
-        print!("{}", report.render_text());
+        out::print(&report.render_text())
+    };
+    match printed {
+        Ok(()) => i32::from(report.has_problems()),
+        Err(f) => failure::report(&f),
     }
-    i32::from(report.has_problems())
 }
 
 /// Exit status: 0 every required file fetched and parsed (information aside), 1 problems;
@@ -136,9 +140,9 @@ pub fn run_probe(a: &ProbeArgs) -> Result<i32, Failure> {
         },
     );
     if a.json {
-        println!("{}", report.to_json());
+        out::println(&report.to_json())?;
     } else {
-        print!("{}", report.render_text());
+        out::print(&report.render_text())?;
     }
     Ok(i32::from(report.has_problems()))
 }

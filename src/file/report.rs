@@ -1,6 +1,5 @@
 //! The report `inspect` gives about files of every kind (sections of labelled fields, the
 //! findings, the parse result for `--json`), and its rendering as text.
-use std::fmt::Write as _;
 
 use serde::Serialize;
 
@@ -135,31 +134,38 @@ fn status_word(s: Option<Status>) -> &'static str {
 }
 
 impl PkgReport {
+    /// The report as text, into a string ([`PkgReport::write_text`]).
     pub fn render_text(&self) -> String {
-        let mut out = String::new();
+        let mut out = Vec::new();
+        let _ = self.write_text(&mut out);
+        String::from_utf8_lossy(&out).into_owned()
+    }
+
+    /// The report as text, written as it is made.
+    pub fn write_text(&self, out: &mut impl std::io::Write) -> std::io::Result<()> {
         for f in &self.files {
-            let _ = writeln!(
+            writeln!(
                 out,
                 "== {} ({} bytes): {}",
                 f.name,
                 f.size,
                 f.kind.describe()
-            );
+            )?;
             for s in &f.sections {
-                let _ = writeln!(out, "  [{}]", s.title);
+                writeln!(out, "  [{}]", s.title)?;
                 for fld in &s.fields {
                     let g = if fld.guess { "  (guess)" } else { "" };
-                    let _ = writeln!(
+                    writeln!(
                         out,
                         "    {}{:<26} {}{g}",
                         status_word(fld.status),
                         fld.label,
                         fld.value
-                    );
+                    )?;
                 }
             }
             if let Some(h) = &f.hint {
-                let _ = writeln!(out, "  hint: {h}");
+                writeln!(out, "  hint: {h}")?;
             }
             let (errors, notes): (Vec<&Finding>, Vec<&Finding>) = f
                 .findings
@@ -168,31 +174,37 @@ impl PkgReport {
             for x in notes.into_iter().chain(errors) {
                 match x.offset().filter(|_| x.code != PARSE_ERROR) {
                     Some(o) => {
-                        let _ = writeln!(out, "  {}: offset {o}: {}", x.severity, x.message);
+                        writeln!(out, "  {}: offset {o}: {}", x.severity, x.message)?;
                     }
                     None => {
-                        let _ = writeln!(out, "  {}: {}", x.severity, x.message);
+                        writeln!(out, "  {}: {}", x.severity, x.message)?;
                     }
                 }
             }
         }
         if !self.checks.is_empty() {
-            let _ = writeln!(out, "== checks");
+            writeln!(out, "== checks")?;
             for c in &self.checks {
-                let _ = writeln!(
+                writeln!(
                     out,
                     "  {}{}: {}",
                     status_word(Some(c.status)),
                     c.name,
                     c.detail
-                );
+                )?;
             }
         }
-        out
+        Ok(())
     }
 
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+
+    /// [`PkgReport::to_json`] and a line end, written as it is made.
+    pub fn write_json(&self, out: &mut impl std::io::Write) -> std::io::Result<()> {
+        serde_json::to_writer_pretty(&mut *out, self)?;
+        writeln!(out)
     }
 
     /// True when no file failed to parse and no check is bad.

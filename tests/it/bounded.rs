@@ -90,7 +90,10 @@ fn run_limited(dir: &Path, args: &[&str], stdout: Stdio) -> Option<Run> {
         .then(|| std::fs::read_to_string(&peak_file).ok())
         .flatten()
         .and_then(|t| t.lines().last().and_then(|l| l.trim().parse().ok()));
-    assert!(!measure || peak_kib.is_some(), "{args:?}: no peak from /usr/bin/time");
+    assert!(
+        !measure || peak_kib.is_some(),
+        "{args:?}: no peak from /usr/bin/time"
+    );
     Some(Run {
         out,
         peak_kib,
