@@ -3,9 +3,9 @@
 //! A dump is a list of [`Span`]s over the file; [`render_annotated`] prints every byte of the
 //! file exactly once, labelling the bytes no span covers as "unaccounted" (or "trailing data"
 //! past the last span), so nothing can hide between two fields.
-use serde::Serialize;
 /// The style type of [`DumpStyle`], for callers without their own `anstyle`.
 pub use anstyle;
+use serde::Serialize;
 use std::io::Write;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

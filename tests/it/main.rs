@@ -32,6 +32,7 @@ mod pkg_text;
 mod pkg_tlv;
 mod profile_reports;
 mod roundtrip;
+mod streaming;
 mod tftp_log;
 mod tftp_probe;
 mod unit_vectors;

@@ -1,0 +1,195 @@
+//! Output written as it is made: a dump of any size costs the same memory, a closed pipe
+//! ends the run quietly with status 141, and colours reach terminals only.
+
+use std::io::{BufRead, BufReader, Read};
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_cfgfmt-rs"))
+}
+
+/// Bytes that are neither all equal nor all printable (every ASCII-column case).
+fn pattern(len: usize) -> Vec<u8> {
+    (0..len)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 7) as u8)
+        .collect()
+}
+
+/// `cfgfmt-rs ARGS | head -1`: the status and what was said on stderr.
+fn first_line_only(args: &[&str]) -> (Option<i32>, String, String) {
+    let mut child = bin()
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    // The reader goes away here, as `head` would.
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    (child.wait().unwrap().code(), line, err)
+}
+
+#[test]
+fn a_closed_pipe_ends_dump_with_141_and_no_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.bin");
+    // Far more dump text than a pipe buffers.
+    std::fs::write(&big, pattern(4 << 20)).unwrap();
+    let big = big.to_str().unwrap();
+    for args in [
+        vec!["dump", "--raw", big],
+        vec!["dump", big],
+        vec!["dump", "--raw", "--color", "always", big],
+    ] {
+        let (code, line, err) = first_line_only(&args);
+        assert_eq!(code, Some(141), "{args:?}: stderr {err:?}");
+        assert_eq!(err, "", "{args:?}");
+        let line = anstream::adapter::strip_str(&line).to_string();
+        assert!(
+            line.starts_with("00000000  ") || line.starts_with("# "),
+            "{line:?}"
+        );
+    }
+}
+
+/// Blocks of the streamed dump join seamlessly: the same text as the whole-buffer renderer,
+/// for a file (streamed) and a FIFO (read whole first), across several 64 KiB blocks.
+#[test]
+fn streamed_raw_dump_matches_the_whole_buffer_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let bytes = pattern(200_003);
+    let path = dir.path().join("data.bin");
+    std::fs::write(&path, &bytes).unwrap();
+    let want = cfgfmt::report::render_raw(&bytes, &Default::default());
+    let o = bin().args(["dump", "--raw"]).arg(&path).output().unwrap();
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&o.stdout), want);
+
+    let fifo = dir.path().join("fifo");
+    if !Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .is_ok_and(|s| s.success())
+    {
+        println!("SKIP: mkfifo failed: FIFO half of the test not run");
+        return;
+    }
+    let (f, data) = (fifo.clone(), bytes.clone());
+    let writer = std::thread::spawn(move || std::fs::write(f, data));
+    let o = bin().args(["dump", "--raw"]).arg(&fifo).output().unwrap();
+    writer.join().unwrap().unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&o.stdout), want);
+}
+
+/// The bound: `dump --raw` of a 64 MiB file under 64 MiB resident (it held the
+/// file and the whole dump text: 389 MB).
+#[test]
+fn dump_raw_of_64_mib_stays_under_64_mib() {
+    if !Path::new("/usr/bin/time").is_file() {
+        println!("SKIP: no /usr/bin/time to measure the peak of dump --raw");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.bin");
+    std::fs::write(&path, pattern(64 << 20)).unwrap();
+    let peak = dir.path().join("peak");
+    let o = Command::new("/usr/bin/time")
+        .arg("-f")
+        .arg("%M")
+        .arg("-o")
+        .arg(&peak)
+        .arg(env!("CARGO_BIN_EXE_cfgfmt-rs"))
+        .args(["dump", "--raw"])
+        .arg(&path)
+        .stdout(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let kib: u64 = std::fs::read_to_string(&peak)
+        .unwrap()
+        .lines()
+        .last()
+        .and_then(|l| l.trim().parse().ok())
+        .expect("a peak from /usr/bin/time");
+    assert!(kib < 64 << 10, "peak {kib} KiB");
+}
+
+fn escapes(out: &[u8]) -> usize {
+    out.iter().filter(|&&b| b == 0x1b).count()
+}
+
+const PROFILE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/golden/gkdefault.cfg");
+
+#[test]
+fn colours_reach_terminals_only() {
+    let run = |args: &[&str], no_color: bool| {
+        let mut c = bin();
+        c.args(args);
+        if no_color {
+            c.env("NO_COLOR", "1");
+        } else {
+            c.env_remove("NO_COLOR");
+        }
+        c.env_remove("CLICOLOR_FORCE").output().unwrap().stdout
+    };
+    // A pipe: plain text, whatever the environment says.
+    assert_eq!(escapes(&run(&["dump", PROFILE], false)), 0);
+    assert_eq!(
+        escapes(&run(&["dump", "--color", "never", PROFILE], false)),
+        0
+    );
+    let forced = run(&["dump", "--color", "always", PROFILE], false);
+    assert!(escapes(&forced) > 0);
+    // Forced colours hold the same text once the codes are taken out.
+    let plain = run(&["dump", "--color", "never", PROFILE], false);
+    let stripped: Vec<u8> = anstream::adapter::strip_bytes(&forced).into_vec();
+    assert_eq!(stripped, plain);
+
+    // A terminal (through `script`): colours, unless NO_COLOR.
+    if !Command::new("sh")
+        .args(["-c", "command -v script >/dev/null"])
+        .status()
+        .is_ok_and(|s| s.success())
+    {
+        println!("SKIP: no script(1): colours on a terminal not checked");
+        return;
+    }
+    let tty = |no_color: bool| {
+        let cmd = format!("{} dump {PROFILE}", env!("CARGO_BIN_EXE_cfgfmt-rs"));
+        let mut c = Command::new("script");
+        c.args(["-qec", &cmd, "/dev/null"]);
+        if no_color {
+            c.env("NO_COLOR", "1");
+        } else {
+            c.env_remove("NO_COLOR");
+        }
+        c.env_remove("CLICOLOR_FORCE")
+            .env("TERM", "xterm")
+            .output()
+            .unwrap()
+            .stdout
+    };
+    assert!(escapes(&tty(false)) > 0, "no colours on a terminal");
+    assert_eq!(escapes(&tty(true)), 0, "colours despite NO_COLOR");
+}
