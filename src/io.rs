@@ -525,16 +525,35 @@ impl<R: std::io::Read> Bounded<R> {
     /// The whole input, or why not. The buffer grows by doubling up to the limit, so an
     /// endless input costs the limit and no more.
     pub fn read_all(&mut self) -> std::result::Result<Vec<u8>, ReadError> {
+        self.read_rest(Vec::new())
+    }
+
+    /// At most `n` bytes from where the input stands: fewer only at its end.
+    pub fn read_head(&mut self, n: usize) -> std::result::Result<Vec<u8>, ReadError> {
+        let mut head = Vec::new();
+        std::io::Read::read_to_end(
+            &mut std::io::Read::take(&mut self.inner, n as u64),
+            &mut head,
+        )
+        .map_err(|e| ReadError::io(&self.name, e))?;
+        Ok(head)
+    }
+
+    /// `buf`, what was read of the input so far ([`Bounded::read_head`]), with the rest of
+    /// the input after it.
+    pub fn read_rest(&mut self, mut buf: Vec<u8>) -> std::result::Result<Vec<u8>, ReadError> {
         let cap = self.limit.bytes.saturating_add(1);
-        let first = self.hint.map_or(8 << 10, |s| s.saturating_add(1)).min(cap);
-        let mut buf: Vec<u8> = Vec::new();
-        let mut room = first;
+        // A regular file: its size (and the byte that tells "more") in one allocation.
+        let mut room = self.hint.map_or(8 << 10, |s| s.saturating_add(1));
         loop {
+            if buf.len() as u64 > self.limit.bytes {
+                return Err(self.too_large().into());
+            }
+            room = room.max(buf.len() as u64 + 1).min(cap);
             let want = usize::try_from(room).unwrap_or(usize::MAX);
             buf.try_reserve_exact(want.saturating_sub(buf.len()))
                 .map_err(|e| ReadError::io(&self.name, std::io::Error::other(e)))?;
-            let before = buf.len();
-            let step = room.saturating_sub(before as u64);
+            let step = room.saturating_sub(buf.len() as u64);
             let got = std::io::Read::read_to_end(
                 &mut std::io::Read::take(&mut self.inner, step),
                 &mut buf,
@@ -543,10 +562,10 @@ impl<R: std::io::Read> Bounded<R> {
             if buf.len() as u64 > self.limit.bytes {
                 return Err(self.too_large().into());
             }
-            if (got as u64) < step || room >= cap {
+            if (got as u64) < step {
                 return Ok(buf);
             }
-            room = room.saturating_mul(2).min(cap);
+            room = room.saturating_mul(2);
         }
     }
 }
@@ -793,6 +812,25 @@ mod tests {
         assert!(sink.len() <= 100, "{}", sink.len());
         let e = ReadError::io("<stdin>", e);
         assert_eq!(e.to_string(), "<stdin>: more than 100 bytes; not small");
+    }
+
+    #[test]
+    fn a_head_then_the_rest_is_the_whole_input_within_the_same_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f");
+        let data: Vec<u8> = (0..100_000u32).map(|i| (i % 251) as u8).collect();
+        std::fs::write(&path, &data).unwrap();
+        for head_len in [0, 1, 4096, 99_999, 100_000, 200_000] {
+            let mut r = open_bounded(&path, Limit::new(100_000, "x")).unwrap();
+            let head = r.read_head(head_len).unwrap();
+            assert_eq!(head.len(), head_len.min(data.len()));
+            assert_eq!(r.read_rest(head).unwrap(), data);
+        }
+        // One byte over, with a reader that does not know the size.
+        let mut r = Bounded::new(&data[..], "pipe", Limit::new(99_999, "x"));
+        let head = r.read_head(10).unwrap();
+        let e = r.read_rest(head).unwrap_err();
+        assert_eq!(e.to_string(), "pipe: more than 99999 bytes; x");
     }
 
     #[test]

@@ -38,10 +38,6 @@ fn options(job: &Job, show_secrets: bool) -> InspectOptions {
     }
 }
 
-fn read(path: &Path) -> Result<Vec<u8>, Failure> {
-    Ok(cfgfmt::text::read_bounded(path, Limit::FIRMWARE)?)
-}
-
 /// A read failure in the words `read` uses (`can't open X for reading`).
 fn read_failure(path: &Path, e: ReadError) -> Failure {
     match e {
@@ -132,8 +128,16 @@ pub fn run_inspect(
     let opts = options(job, show_secrets);
     let table = explicit_table(job)?;
     if path.is_file() && !json {
-        // One binary profile: its own view, every record.
-        let bytes = read(path)?;
+        // One binary profile: its own view, every record. A file of no known kind is not
+        // read whole here: the report below streams it.
+        let fail = |e| read_failure(path, e);
+        let mut input = cfgfmt::io::open_bounded(path, Limit::FIRMWARE).map_err(fail)?;
+        let head = input.read_head(file::HEAD_BYTES).map_err(fail)?;
+        let bytes = if file::unknown_by_head(&file_name(path), &head, &opts) {
+            Vec::new()
+        } else {
+            input.read_rest(head).map_err(fail)?
+        };
         let kind = file::recognise(&file_name(path), &bytes, &opts);
         if kind == FileKind::Profile {
             let table = file::table_for(path, kind, table.clone());
@@ -193,9 +197,28 @@ pub fn run_dump(
     if raw {
         return dump_raw(path, color);
     }
-    let bytes = read(path)?;
     let opts = options(job, show_secrets);
     let name = file_name(path);
+    let fail = |e| read_failure(path, e);
+    let mut input = cfgfmt::io::open_bounded(path, Limit::FIRMWARE).map_err(fail)?;
+    let head = input.read_head(file::HEAD_BYTES).map_err(fail)?;
+    if input.size_hint().is_some() && file::unknown_by_head(&name, &head, &opts) {
+        // No structure to show: the raw rows stream as they are read (a regular file
+        // only: a device or a FIFO could be endless). A bad -t still fails first.
+        explicit_table(job)?;
+        let (mut o, style) = out::stdout(color);
+        let header = writeln!(o, "# {}: no structure known; raw bytes", path.display());
+        header.map_err(Failure::Output)?;
+        let stream_name = input.name().to_string();
+        let mut whole = std::io::Read::chain(head.as_slice(), &mut input);
+        let streamed = report::write_raw_from(&mut o, &mut whole, &style).map_err(|e| match e {
+            report::StreamError::Read(e) => fail(ReadError::from_io(&stream_name, e)),
+            report::StreamError::Write(e) => Failure::Output(e),
+        });
+        let flushed = o.flush().map_err(Failure::Output);
+        return streamed.and(flushed).map(|()| 0);
+    }
+    let bytes = input.read_rest(head).map_err(fail)?;
     let kind = file::recognise(&name, &bytes, &opts);
     let table = file::table_for(path, kind, explicit_table(job)?);
     let ctx = file::Context {

@@ -178,11 +178,20 @@ pub fn inspect_path(path: &Path, opts: &InspectOptions) -> Result<PkgReport> {
         out.checks = checks;
         return Ok(out);
     }
-    let bytes = read_capped(path)?;
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
+    let mut input = crate::io::open_bounded(path, crate::io::Limit::FIRMWARE)?;
+    let head = input.read_head(super::HEAD_BYTES)?;
+    if opts.dir.is_none() && super::unknown_by_head(&name, &head, &opts.profile) {
+        // Nothing to parse: count and classify the rest as it streams past.
+        let (size, text) = scan_rest(&head, &mut input)?;
+        out.files
+            .push(super::unknown_report(&name, size, &head, text));
+        return Ok(out);
+    }
+    let bytes = input.read_rest(head)?;
     let kind = recognise(&name, &bytes, &opts.profile);
     let found = opts
         .table
@@ -223,6 +232,25 @@ pub fn inspect_path(path: &Path, opts: &InspectOptions) -> Result<PkgReport> {
         out.checks = checks;
     }
     Ok(out)
+}
+
+/// The size of an input and whether all of it is text ([`super::hint_text`]), `head`
+/// being what was read of it already; the rest is read a block at a time, never held.
+fn scan_rest(head: &[u8], input: &mut crate::io::Bounded<std::fs::File>) -> Result<(usize, bool)> {
+    use std::io::Read;
+    let mut size = head.len();
+    let mut text = !head.is_empty() && super::hint_text(head);
+    let mut block = vec![0u8; 64 << 10];
+    loop {
+        let n = match input.read(&mut block) {
+            Ok(0) => return Ok((size, text)),
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(crate::io::ReadError::from_io(input.name(), e).into()),
+        };
+        size = size.saturating_add(n);
+        text = text && super::hint_text(block.get(..n).unwrap_or_default());
+    }
 }
 
 /// `*ptag*.dat` in `dir`, parsed (the first, by name, that holds entries).

@@ -579,15 +579,37 @@ pub fn unreadable_report(name: &str, size: u64, reason: &str) -> FileReport {
     }
 }
 
+/// Whether bytes read as text for [`unknown_hint`] (UTF-8 and Latin-1 bytes count).
+pub fn hint_text(bytes: &[u8]) -> bool {
+    bytes
+        .iter()
+        .all(|b| b.is_ascii_graphic() || b.is_ascii_whitespace() || *b >= 0x80)
+}
+
 /// What a file no inspector knows probably is (by extension and first bytes).
 pub fn unknown_hint(name: &str, bytes: &[u8]) -> String {
+    unknown_hint_of(name, bytes, !bytes.is_empty() && hint_text(bytes))
+}
+
+/// The report of a file no inspector knows, from its `size`, its first bytes and whether
+/// all of it is text ([`hint_text`]): what `inspect` says without holding the file.
+pub fn unknown_report(name: &str, size: usize, head: &[u8], text: bool) -> FileReport {
+    FileReport {
+        name: name.to_string(),
+        kind: FileKind::Unknown,
+        size,
+        details: None,
+        sections: Vec::new(),
+        findings: Vec::new(),
+        hint: Some(unknown_hint_of(name, head, text)),
+    }
+}
+
+/// [`unknown_hint`] from the first bytes (512 are looked at) and whether all are text.
+fn unknown_hint_of(name: &str, bytes: &[u8], text: bool) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
     let lower = base.to_ascii_lowercase();
     let ext = lower.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
-    let text = !bytes.is_empty()
-        && bytes
-            .iter()
-            .all(|b| b.is_ascii_graphic() || b.is_ascii_whitespace() || *b >= 0x80);
     let head = String::from_utf8_lossy(bytes.get(..bytes.len().min(512)).unwrap_or_default());
     let what = if head.contains("<CiscoIPPhoneRingList") {
         "a ring list (XML) for the newer phones"

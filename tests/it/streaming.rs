@@ -97,42 +97,49 @@ fn streamed_raw_dump_matches_the_whole_buffer_one() {
     assert_eq!(String::from_utf8_lossy(&o.stdout), want);
 }
 
-/// The bound: `dump --raw` of a 64 MiB file under 64 MiB resident (it held the
-/// file and the whole dump text: 389 MB).
+/// The bound: `dump --raw`, `dump` and `inspect` of a 64 MiB file under 64 MiB
+/// resident (`dump --raw` held the file and the whole dump text: 389 MB).
 #[test]
-fn dump_raw_of_64_mib_stays_under_64_mib() {
+fn dumps_and_inspection_of_64_mib_stay_under_64_mib() {
     if !Path::new("/usr/bin/time").is_file() {
-        println!("SKIP: no /usr/bin/time to measure the peak of dump --raw");
+        println!("SKIP: no /usr/bin/time to measure the peak of dump and inspect");
         return;
     }
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("big.bin");
     std::fs::write(&path, pattern(64 << 20)).unwrap();
     let peak = dir.path().join("peak");
-    let o = Command::new("/usr/bin/time")
-        .arg("-f")
-        .arg("%M")
-        .arg("-o")
-        .arg(&peak)
-        .arg(env!("CARGO_BIN_EXE_cfgfmt-rs"))
-        .args(["dump", "--raw"])
-        .arg(&path)
-        .stdout(Stdio::null())
-        .output()
-        .unwrap();
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    let kib: u64 = std::fs::read_to_string(&peak)
-        .unwrap()
-        .lines()
-        .last()
-        .and_then(|l| l.trim().parse().ok())
-        .expect("a peak from /usr/bin/time");
-    assert!(kib < 64 << 10, "peak {kib} KiB");
+    for args in [
+        &["dump", "--raw"][..],
+        &["dump"],
+        &["inspect"],
+        &["inspect", "--json"],
+    ] {
+        let o = Command::new("/usr/bin/time")
+            .arg("-f")
+            .arg("%M")
+            .arg("-o")
+            .arg(&peak)
+            .arg(env!("CARGO_BIN_EXE_cfgfmt-rs"))
+            .args(args)
+            .arg(&path)
+            .stdout(Stdio::null())
+            .output()
+            .unwrap();
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let kib: u64 = std::fs::read_to_string(&peak)
+            .unwrap()
+            .lines()
+            .last()
+            .and_then(|l| l.trim().parse().ok())
+            .expect("a peak from /usr/bin/time");
+        assert!(kib < 64 << 10, "{args:?}: peak {kib} KiB");
+    }
 }
 
 fn escapes(out: &[u8]) -> usize {
