@@ -492,9 +492,11 @@ fn check_not_text_profile(job: &Job) -> Result<()> {
         return Ok(());
     };
     let mut head = [0u8; 4];
-    let is_text = std::fs::File::open(out)
-        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut head))
-        .is_ok()
+    // A regular file only: opening a FIFO to look would wait for a writer.
+    let is_text = out.is_file()
+        && std::fs::File::open(out)
+            .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut head))
+            .is_ok()
         && head.as_slice() == TEXT_MAGIC;
     if is_text {
         return Err(Error::Usage(format!(

@@ -268,7 +268,7 @@ pub fn table_beside(dir: &Path) -> Option<ProfileTable> {
         .collect();
     names.sort();
     names.into_iter().find_map(|p| {
-        let bytes = read_capped(&p).ok()?;
+        let bytes = crate::io::read_bounded(&p, crate::io::Limit::TAG_TABLE).ok()?;
         let (t, _) = TagTable::parse(&bytes);
         (!t.entries().is_empty()).then(|| (t, p.display().to_string()))
     })
