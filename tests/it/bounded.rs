@@ -1,3 +1,4 @@
+#![cfg(unix)]
 //! Every command that reads input, on input that never ends: `/dev/zero` and a FIFO fed
 //! forever. Each must stop at its limit with a message that says so, exit non-zero within
 //! seconds, and stay small, under an address-space limit that turns a runaway read into
