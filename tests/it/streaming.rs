@@ -200,3 +200,97 @@ fn colours_reach_terminals_only() {
     assert!(escapes(&tty(false)) > 0, "no colours on a terminal");
     assert_eq!(escapes(&tty(true)), 0, "colours despite NO_COLOR");
 }
+
+/// `unknown_by_head` is only ever right: whenever it says a file is of no known kind from
+/// its head, the whole file is of no known kind, whatever follows (so streaming it loses
+/// nothing). Heads start with each magic or none, are text or hold one binary byte.
+mod head_decides {
+    use cfgfmt::file::{FileKind, HEAD_BYTES, recognise, unknown_by_head};
+    use cfgfmt::profile::inspect::InspectOptions;
+    use proptest::prelude::*;
+
+    const PREFIXES: &[&[u8]] = &[
+        b"",
+        b"#ata",
+        b"#txt",
+        b"PK\x03\x04",
+        b"PK\x05\x06",
+        b"kup1",
+        &[1, 0, 2, 0, 0x40, 2, 0, 2],
+        &[0xcd, 0x34, 0x12, 0xab],
+        b"<loadInformation",
+        b"image_version: 1",
+    ];
+    const NAMES: &[&str] = &[
+        "x.bin",
+        "gkdefault.cfg",
+        "gk0011223344ff",
+        "OS79XX.TXT",
+        "a.jar",
+        "SIP0011223344FF.cnf",
+    ];
+
+    fn bytes(text: bool, len: usize) -> impl Strategy<Value = Vec<u8>> {
+        let byte = if text {
+            prop_oneof![Just(b'a'), Just(b'\n'), Just(b' '), Just(b'<')].boxed()
+        } else {
+            any::<u8>().boxed()
+        };
+        proptest::collection::vec(byte, len..=len)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn never_wrong(
+            prefix in 0..PREFIXES.len(),
+            name in 0..NAMES.len(),
+            binary_at in proptest::option::of(0..HEAD_BYTES),
+            head_body in any::<bool>().prop_flat_map(|t| bytes(t, 256)),
+            tail in any::<bool>().prop_flat_map(|t| bytes(t, 300)),
+            tail_line in 0..3usize,
+            keyed in any::<bool>(),
+        ) {
+            let mut head = PREFIXES[prefix].to_vec();
+            // Repeat the random body up to the head's size.
+            while head.len() < HEAD_BYTES {
+                head.extend_from_slice(&head_body);
+            }
+            head.truncate(HEAD_BYTES);
+            if let Some(at) = binary_at {
+                head[at.max(PREFIXES[prefix].len())] = 0x01;
+            }
+            let opts = InspectOptions {
+                weak_key: keyed.then(|| b"abcd".to_vec()),
+                ..InspectOptions::default()
+            };
+            let name = NAMES[name];
+            if unknown_by_head(name, &head, &opts) {
+                // Text further on that would make a text file a known kind.
+                let line: &[u8] = [&b""[..], b"\nimage_version: 1\n", b"<loadInformation>"][tail_line];
+                let mut whole = head.clone();
+                whole.extend_from_slice(&tail);
+                whole.extend_from_slice(line);
+                prop_assert_eq!(recognise(name, &whole, &opts), FileKind::Unknown);
+            }
+        }
+    }
+
+    #[test]
+    fn binary_heads_without_magic_are_unknown() {
+        let mut head = vec![b'a'; HEAD_BYTES];
+        head[100] = 0;
+        let opts = InspectOptions::default();
+        assert!(unknown_by_head("x.bin", &head, &opts));
+        // A profile's name makes it an encrypted profile; a key makes it a profile.
+        assert!(!unknown_by_head("gkdefault.cfg", &head, &opts));
+        let keyed = InspectOptions {
+            weak_key: Some(b"abcd".to_vec()),
+            ..InspectOptions::default()
+        };
+        assert!(!unknown_by_head("x.bin", &head, &keyed));
+        // Text heads and short files are never settled by their head.
+        assert!(!unknown_by_head("x.bin", &vec![b'a'; HEAD_BYTES], &opts));
+        assert!(!unknown_by_head("x.bin", &head[..HEAD_BYTES - 1], &opts));
+    }
+}
