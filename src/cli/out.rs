@@ -39,11 +39,19 @@ fn palette() -> DumpStyle {
 /// Buffered standard output and the style to render with: plain text (no escape codes to
 /// make or strip) unless colours are on.
 pub fn stdout(color: ColorChoice) -> (Box<dyn Write>, DumpStyle) {
-    let buffered: Box<dyn Write> = Box::new(BufWriter::with_capacity(64 << 10, std::io::stdout()));
+    const BLOCK: usize = 64 << 10;
     match color.resolve() {
-        anstream::ColorChoice::Never => (buffered, DumpStyle::default()),
+        anstream::ColorChoice::Never => (
+            Box::new(BufWriter::with_capacity(BLOCK, std::io::stdout())),
+            DumpStyle::default(),
+        ),
+        // The stream sees the real stdout (a Windows console gets its own calls); the
+        // buffer in front of it keeps writes to one per block.
         choice => (
-            Box::new(anstream::AutoStream::new(buffered, choice)),
+            Box::new(BufWriter::with_capacity(
+                BLOCK,
+                anstream::AutoStream::new(std::io::stdout(), choice),
+            )),
             palette(),
         ),
     }
