@@ -38,7 +38,7 @@ fn options(job: &Job, show_secrets: bool) -> InspectOptions {
     }
 }
 
-/// A read failure in the words `read` uses (`can't open X for reading`).
+/// A read failure in the words of `text::read_bounded` (`can't open X for reading`).
 fn read_failure(path: &Path, e: ReadError) -> Failure {
     match e {
         ReadError::Io { source, .. } => Failure::Core(cfgfmt::diag::Error::Read {
