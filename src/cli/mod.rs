@@ -5,6 +5,16 @@
 //! recognised whenever the first argument is not one of our subcommands, and subcommands
 //! built with `clap` (`cfgfmt-rs compile --table … IN OUT`, `dump`, `inspect`, …).
 
+/// `eprintln!` for the whole front end, without its panic: with stderr closed
+/// (`cfgfmt-rs … 2>&1 | head`) a message is lost, not the run (std's panics with "failed
+/// printing to stderr", exit status 101). Defined before the modules so they all get it.
+macro_rules! eprintln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 pub mod assist;
 pub mod batch;
 pub mod commands;

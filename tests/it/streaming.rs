@@ -294,3 +294,24 @@ mod head_decides {
         assert!(!unknown_by_head("x.bin", &head[..HEAD_BYTES - 1], &opts));
     }
 }
+
+/// A closed stderr (`cfgfmt-rs … 2>&1 | head`) loses the message, not the run: the exit
+/// status is the command's own, not a panic's 101.
+#[test]
+fn a_closed_stderr_keeps_the_exit_status() {
+    for (args, want) in [
+        (&[][..], 1),
+        (&["doctor", "/nonexistent/folder"][..], 2),
+        (&["inspect", "/nonexistent/file"][..], 1),
+    ] {
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let status = bin()
+            .args(args)
+            .stdout(Stdio::null())
+            .stderr(writer)
+            .status()
+            .unwrap();
+        assert_eq!(status.code(), Some(want), "{args:?}");
+    }
+}
