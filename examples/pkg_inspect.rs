@@ -52,19 +52,29 @@ fn main() -> ExitCode {
                 }
             })
         }
-        [cmd, path] if cmd.as_str() == "dump" => std::fs::read(path)
-            .map_err(|e| cfgfmt::pkg::PkgError::Unsupported(e.to_string()))
-            .and_then(|bytes| {
-                let style = DumpStyle {
-                    color: flag("--color"),
-                };
-                if flag("--raw") {
-                    Ok(render_raw(&bytes, &style))
-                } else {
-                    cli::dump_bytes(path, &bytes)
-                        .map(|spans| render_annotated(&bytes, &spans, &style))
-                }
-            }),
+        [cmd, path] if cmd.as_str() == "dump" => {
+            cfgfmt::io::read_bounded(Path::new(path), cfgfmt::io::Limit::FIRMWARE)
+                .map_err(cfgfmt::pkg::PkgError::from)
+                .and_then(|bytes| {
+                    let style = if flag("--color") {
+                        let fg =
+                            |c: anstyle::AnsiColor| anstyle::Style::new().fg_color(Some(c.into()));
+                        DumpStyle {
+                            ok: fg(anstyle::AnsiColor::Green),
+                            bad: fg(anstyle::AnsiColor::Red),
+                            dim: anstyle::Style::new().effects(anstyle::Effects::DIMMED),
+                        }
+                    } else {
+                        DumpStyle::default()
+                    };
+                    if flag("--raw") {
+                        Ok(render_raw(&bytes, &style))
+                    } else {
+                        cli::dump_bytes(path, &bytes)
+                            .map(|spans| render_annotated(&bytes, &spans, &style))
+                    }
+                })
+        }
         [cmd, input, output] if cmd.as_str() == "strip" => {
             cli::strip(Path::new(input), Path::new(output)).map(|s| {
                 format!(

@@ -209,8 +209,10 @@ pub enum Error {
     CannotOpenTable { path: PathBuf },
     #[error("bad input size {0}")]
     BadInputSize(usize),
-    #[error("input file too large ({size} bytes, limit {limit})")]
-    InputTooLarge { size: u64, limit: u64 },
+    /// An input stopped at its limit (docs/robustness.md): `NAME: more than 1 MiB; not a
+    /// profile`.
+    #[error("{0}")]
+    InputTooLarge(crate::io::TooLarge),
     /// The job names the file: `unknown or encrypted file: '<input>'`.
     #[error("unknown or encrypted file")]
     UnknownOrEncrypted,

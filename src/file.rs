@@ -29,8 +29,24 @@ pub use folder::{
     table_for,
 };
 pub use report::{
-    Field, FileReport, PARSE_ERROR, PkgReport, Section, report, unknown_hint, unreadable_report,
+    Field, FileReport, PARSE_ERROR, PkgReport, Section, hint_text, report, unknown_hint,
+    unknown_report, unreadable_report,
 };
+
+/// How much of a file is read to tell whether it is of any known kind before the rest.
+pub const HEAD_BYTES: usize = 64 << 10;
+
+/// Whether a file that starts with `head` is of no known kind whatever follows, so it need
+/// not be held whole: every kind is told by its first bytes (well within [`HEAD_BYTES`]),
+/// except the text kinds, which need every byte to be text; a binary byte in `head`
+/// rules them out.
+pub fn unknown_by_head(name: &str, head: &[u8], opts: &ProfileOptions) -> bool {
+    head.len() >= HEAD_BYTES
+        && head
+            .iter()
+            .any(|b| !(b.is_ascii_graphic() || b.is_ascii_whitespace()))
+        && recognise(name, head, opts) == FileKind::Unknown
+}
 
 /// A tag table to read profiles with, and the name to show for it.
 pub type ProfileTable = (TagTable, String);

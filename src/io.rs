@@ -1,6 +1,7 @@
-//! Writing outputs atomically: a temporary file in the same folder, then a rename, so a
-//! reader (a phone's TFTP server) never sees half a profile and a failure leaves the old
-//! file as it was.
+//! Files in and out. Outputs are written atomically: a temporary file in the same folder,
+//! then a rename, so a reader (a phone's TFTP server) never sees half a profile and a
+//! failure leaves the old file as it was. Inputs are read through one bounded reader
+//! ([`read_bounded`], [`Bounded`]) that stops at the limit for its kind of input.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -415,6 +416,270 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     write_all_atomic(&[(path.to_path_buf(), bytes)])
 }
 
+// ---------------------------------------------------------------------------------------
+// Reading untrusted input: one bounded reader for files, devices, FIFOs and stdin.
+// ---------------------------------------------------------------------------------------
+
+/// The most a kind of input may hold, and what the input is said not to be past it
+/// (docs/robustness.md lists them all).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limit {
+    pub bytes: u64,
+    /// Finishes `more than 64 MiB; …`: what an input this large cannot be.
+    pub verdict: &'static str,
+}
+
+impl Limit {
+    /// A text profile, and each file it includes.
+    pub const TEXT_PROFILE: Limit =
+        Limit::new(crate::text::MAX_PROFILE_BYTES as u64, "not a text profile");
+    /// The input of `compile`/`decode` (and the original command line), text or binary:
+    /// the original's bound. A regular file above it gets the original's `bad input size`.
+    pub const PROFILE: Limit =
+        Limit::new(crate::profile::decode::MAX_INPUT as u64, "not a profile");
+    pub const TAG_TABLE: Limit =
+        Limit::new(crate::table::MAX_TABLE_BYTES as u64, "not a tag table");
+    /// Any file `inspect`, `dump`, `strip`, `extract` and `upgradecode` read.
+    pub const FIRMWARE: Limit = Limit::new(64 << 20, "not a firmware file");
+    pub const DEVICES: Limit = Limit::new(64 << 20, "not a devices file");
+    pub const LOG: Limit = Limit::new(256 << 20, "not a TFTP log");
+    /// A PEM certificate or public key (`inspect --cert`).
+    pub const CERTIFICATE: Limit = Limit::new(1 << 20, "not a certificate");
+    /// `--key-file`, `--xkey-file`: one line of hex.
+    pub const KEY: Limit = Limit::new(4096, "not a key file");
+    /// `OS79XX.TXT`: one load name.
+    pub const OS79XX: Limit = Limit::new(64 << 10, "not an OS79XX.TXT");
+    /// A phone configuration file (`.cnf`, `.cnf.xml`) that `lint` and `doctor` read.
+    pub const CONFIG: Limit = Limit::new(1 << 20, "not a phone configuration file");
+
+    pub const fn new(bytes: u64, verdict: &'static str) -> Limit {
+        Limit { bytes, verdict }
+    }
+
+    /// The same words with a lower bound (a folder's own budget).
+    pub fn at_most(self, bytes: u64) -> Limit {
+        Limit {
+            bytes: self.bytes.min(bytes),
+            ..self
+        }
+    }
+}
+
+/// `64 MiB`, `4 KiB`, `120000 bytes`: a limit as people write it.
+pub fn size_text(bytes: u64) -> String {
+    match bytes {
+        b if b >= 1 << 20 && b % (1 << 20) == 0 => format!("{} MiB", b >> 20),
+        b if b >= 1 << 10 && b % (1 << 10) == 0 => format!("{} KiB", b >> 10),
+        b => format!("{b} bytes"),
+    }
+}
+
+/// An input stopped at its limit: `/dev/zero: more than 64 MiB; not a firmware file`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{name}: {}more than {}; {}", .size.map(|s| format!("{s} bytes, ")).unwrap_or_default(), size_text(.limit.bytes), .limit.verdict)]
+pub struct TooLarge {
+    /// The input as the user named it (`<stdin>` for standard input).
+    pub name: String,
+    /// The size of a regular file, refused before reading; `None` when the read stopped
+    /// at the limit (devices, FIFOs, stdin, a file that grew).
+    pub size: Option<u64>,
+    pub limit: Limit,
+}
+
+impl TooLarge {
+    /// The message without the input's name, for a caller that names it already.
+    pub fn reason(&self) -> String {
+        let full = self.to_string();
+        full.strip_prefix(&format!("{}: ", self.name))
+            .unwrap_or(&full)
+            .to_string()
+    }
+}
+
+/// Why an input could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error("{name}: {source}")]
+    Io {
+        name: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    TooLarge(#[from] TooLarge),
+}
+
+impl ReadError {
+    /// The error of a read from `name`; a [`TooLarge`] that a [`Bounded`] reader put inside
+    /// an I/O error comes out again.
+    pub fn from_io(name: &str, source: std::io::Error) -> ReadError {
+        ReadError::io(name, source)
+    }
+
+    fn io(name: &str, source: std::io::Error) -> ReadError {
+        // A limit met while reading in chunks travels inside the I/O error.
+        match source.get_ref().and_then(|e| e.downcast_ref::<TooLarge>()) {
+            Some(t) => ReadError::TooLarge(t.clone()),
+            None => ReadError::Io {
+                name: name.to_string(),
+                source,
+            },
+        }
+    }
+}
+
+/// An open input that yields at most its limit: reading past it fails with [`TooLarge`]
+/// (inside an [`std::io::Error`] of kind `FileTooLarge`; [`ReadError`] takes it out
+/// again). It never trusts the size a file reports: a device, a FIFO, stdin or a file
+/// that grows is stopped by counting, one byte past the limit.
+#[derive(Debug)]
+pub struct Bounded<R> {
+    inner: std::io::Take<R>,
+    name: String,
+    limit: Limit,
+    /// The size of a regular file when it was opened, to size buffers (never to bound).
+    hint: Option<u64>,
+}
+
+/// Opens `path` for a bounded read. A regular file already larger than the limit is
+/// refused here, before any of it is read.
+pub fn open_bounded(
+    path: &Path,
+    limit: Limit,
+) -> std::result::Result<Bounded<std::fs::File>, ReadError> {
+    let name = path.display().to_string();
+    let file = std::fs::File::open(path).map_err(|e| ReadError::io(&name, e))?;
+    let hint = file
+        .metadata()
+        .ok()
+        .filter(|m| m.is_file())
+        .map(|m| m.len());
+    if let Some(size) = hint.filter(|&s| s > limit.bytes) {
+        return Err(TooLarge {
+            name,
+            size: Some(size),
+            limit,
+        }
+        .into());
+    }
+    Ok(Bounded::with_hint(file, name, limit, hint))
+}
+
+impl<R: std::io::Read> Bounded<R> {
+    /// Wraps any reader (stdin, a socket) named `name` in messages.
+    pub fn new(reader: R, name: impl Into<String>, limit: Limit) -> Bounded<R> {
+        Bounded::with_hint(reader, name.into(), limit, None)
+    }
+
+    fn with_hint(reader: R, name: String, limit: Limit, hint: Option<u64>) -> Bounded<R> {
+        Bounded {
+            // One byte past the limit tells "exactly the limit" from "more".
+            inner: reader.take(limit.bytes.saturating_add(1)),
+            name,
+            limit,
+            hint,
+        }
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The size the file reported when opened, if it is a regular file.
+    pub fn size_hint(&self) -> Option<u64> {
+        self.hint
+    }
+
+    fn too_large(&self) -> TooLarge {
+        TooLarge {
+            name: self.name.clone(),
+            size: None,
+            limit: self.limit,
+        }
+    }
+
+    /// The whole input, or why not. The buffer grows by doubling up to the limit, so an
+    /// endless input costs the limit and no more.
+    pub fn read_all(&mut self) -> std::result::Result<Vec<u8>, ReadError> {
+        self.read_rest(Vec::new())
+    }
+
+    /// At most `n` bytes from where the input stands: fewer only at its end.
+    pub fn read_head(&mut self, n: usize) -> std::result::Result<Vec<u8>, ReadError> {
+        let mut head = Vec::new();
+        std::io::Read::read_to_end(
+            &mut std::io::Read::take(&mut self.inner, n as u64),
+            &mut head,
+        )
+        .map_err(|e| ReadError::io(&self.name, e))?;
+        Ok(head)
+    }
+
+    /// `buf`, what was read of the input so far ([`Bounded::read_head`]), with the rest of
+    /// the input after it.
+    pub fn read_rest(&mut self, mut buf: Vec<u8>) -> std::result::Result<Vec<u8>, ReadError> {
+        let cap = self.limit.bytes.saturating_add(1);
+        // A regular file: its size (and the byte that tells "more") in one allocation.
+        let mut room = self.hint.map_or(8 << 10, |s| s.saturating_add(1));
+        loop {
+            if buf.len() as u64 > self.limit.bytes {
+                return Err(self.too_large().into());
+            }
+            room = room.max(buf.len() as u64 + 1).min(cap);
+            let want = usize::try_from(room).unwrap_or(usize::MAX);
+            buf.try_reserve_exact(want.saturating_sub(buf.len()))
+                .map_err(|e| ReadError::io(&self.name, std::io::Error::other(e)))?;
+            let step = room.saturating_sub(buf.len() as u64);
+            let got = std::io::Read::read_to_end(
+                &mut std::io::Read::take(&mut self.inner, step),
+                &mut buf,
+            )
+            .map_err(|e| ReadError::io(&self.name, e))?;
+            if buf.len() as u64 > self.limit.bytes {
+                return Err(self.too_large().into());
+            }
+            if (got as u64) < step {
+                return Ok(buf);
+            }
+            room = room.saturating_mul(2);
+        }
+    }
+}
+
+impl<R: std::io::Read> std::io::Read for Bounded<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.inner.limit() == 0 {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::FileTooLarge,
+                self.too_large(),
+            ));
+        }
+        let n = self.inner.read(buf)?;
+        if self.inner.limit() == 0 {
+            // The byte past the limit was read: the input is too large.
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::FileTooLarge,
+                self.too_large(),
+            ));
+        }
+        Ok(n)
+    }
+}
+
+/// Reads the whole of `path`, at most `limit` bytes of it (see [`Bounded`]).
+pub fn read_bounded(path: &Path, limit: Limit) -> std::result::Result<Vec<u8>, ReadError> {
+    open_bounded(path, limit)?.read_all()
+}
+
+/// Reads the whole of `reader` (stdin, for one), at most `limit` bytes of it.
+pub fn read_bounded_from(
+    name: &str,
+    reader: impl std::io::Read,
+    limit: Limit,
+) -> std::result::Result<Vec<u8>, ReadError> {
+    Bounded::new(reader, name, limit).read_all()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -624,5 +889,83 @@ mod tests {
         let s = Staged::new(&dir.path().join("x.cfg"), b"1").unwrap();
         let name = s.tmp.file_name().unwrap().to_str().unwrap().to_string();
         assert_eq!(leftover_pid(&name), Some(std::process::id()), "{name}");
+    }
+
+    #[test]
+    fn bounded_reads_up_to_the_limit_and_no_further() {
+        let limit = Limit::new(10, "not a test input");
+        assert_eq!(
+            read_bounded_from("x", &[7u8; 10][..], limit).unwrap(),
+            [7u8; 10]
+        );
+        let e = read_bounded_from("x", &[7u8; 11][..], limit).unwrap_err();
+        assert_eq!(e.to_string(), "x: more than 10 bytes; not a test input");
+        // An endless input stops one byte past the limit.
+        let e = read_bounded_from("/dev/zero", std::io::repeat(0), Limit::FIRMWARE).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "/dev/zero: more than 64 MiB; not a firmware file"
+        );
+        assert_eq!(read_bounded_from("x", &b""[..], limit).unwrap(), b"");
+    }
+
+    #[test]
+    fn bounded_refuses_a_large_regular_file_before_reading_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big");
+        std::fs::write(&path, [1u8; 5000]).unwrap();
+        let e = read_bounded(&path, Limit::KEY).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "{}: 5000 bytes, more than 4 KiB; not a key file",
+                path.display()
+            )
+        );
+        assert_eq!(
+            read_bounded(&path, Limit::new(5000, "-")).unwrap().len(),
+            5000
+        );
+        let e = read_bounded(&dir.path().join("none"), Limit::KEY).unwrap_err();
+        assert!(matches!(e, ReadError::Io { .. }), "{e}");
+    }
+
+    #[test]
+    fn bounded_in_chunks_ends_with_the_limit_inside_an_io_error() {
+        use std::io::Read;
+        let mut r = Bounded::new(std::io::repeat(1), "<stdin>", Limit::new(100, "not small"));
+        let mut sink = Vec::new();
+        let e = r.read_to_end(&mut sink).unwrap_err();
+        assert_eq!(e.kind(), std::io::ErrorKind::FileTooLarge);
+        assert!(sink.len() <= 100, "{}", sink.len());
+        let e = ReadError::io("<stdin>", e);
+        assert_eq!(e.to_string(), "<stdin>: more than 100 bytes; not small");
+    }
+
+    #[test]
+    fn a_head_then_the_rest_is_the_whole_input_within_the_same_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f");
+        let data: Vec<u8> = (0..100_000u32).map(|i| (i % 251) as u8).collect();
+        std::fs::write(&path, &data).unwrap();
+        for head_len in [0, 1, 4096, 99_999, 100_000, 200_000] {
+            let mut r = open_bounded(&path, Limit::new(100_000, "x")).unwrap();
+            let head = r.read_head(head_len).unwrap();
+            assert_eq!(head.len(), head_len.min(data.len()));
+            assert_eq!(r.read_rest(head).unwrap(), data);
+        }
+        // One byte over, with a reader that does not know the size.
+        let mut r = Bounded::new(&data[..], "pipe", Limit::new(99_999, "x"));
+        let head = r.read_head(10).unwrap();
+        let e = r.read_rest(head).unwrap_err();
+        assert_eq!(e.to_string(), "pipe: more than 99999 bytes; x");
+    }
+
+    #[test]
+    fn sizes_read_as_people_write_them() {
+        assert_eq!(size_text(64 << 20), "64 MiB");
+        assert_eq!(size_text(4096), "4 KiB");
+        assert_eq!(size_text(120_000), "120000 bytes");
+        assert_eq!(size_text(1000), "1000 bytes");
     }
 }

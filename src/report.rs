@@ -3,8 +3,10 @@
 //! A dump is a list of [`Span`]s over the file; [`render_annotated`] prints every byte of the
 //! file exactly once, labelling the bytes no span covers as "unaccounted" (or "trailing data"
 //! past the last span), so nothing can hide between two fields.
+/// The style type of [`DumpStyle`], for callers without their own `anstyle`.
+pub use anstyle;
 use serde::Serialize;
-use std::fmt::Write as _;
+use std::io::Write;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -48,39 +50,70 @@ impl Span {
     }
 }
 
-#[derive(Debug, Clone, Copy, Default)]
+/// How a dump marks what it shows. The front end chooses the styles (and whether its
+/// terminal gets any: `anstream` strips them for pipes and `NO_COLOR`); the default is
+/// plain text, no escape codes at all.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct DumpStyle {
-    pub color: bool,
+    /// The `OK` marker of a field that checks out.
+    pub ok: anstyle::Style,
+    /// The `BAD` marker of a field that does not.
+    pub bad: anstyle::Style,
+    /// Continuation rows of a field, offsets of a raw dump.
+    pub dim: anstyle::Style,
 }
 
 const ROW: usize = 16;
-const RED: &str = "\x1b[31m";
-const GREEN: &str = "\x1b[32m";
-const DIM: &str = "\x1b[2m";
-const RESET: &str = "\x1b[0m";
+/// `00000000  ` + 16 × `xx ` (47 wide) + `  |` + 16 + `|\n`.
+const RAW_LINE: usize = 8 + 2 + 47 + 3 + ROW + 2;
 
-fn marker(status: Status, style: &DumpStyle) -> String {
-    let (text, colour) = match status {
-        Status::Ok => ("OK ", GREEN),
-        Status::Bad => ("BAD", RED),
-        Status::Info => ("   ", ""),
-    };
-    if style.color && !colour.is_empty() {
-        format!("{colour}{text}{RESET}")
-    } else {
-        text.to_string()
+/// `text` in `style`: the style's codes around it, nothing for a plain style.
+struct Styled<'a>(anstyle::Style, &'a str);
+
+impl std::fmt::Display for Styled<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.0 == anstyle::Style::new() {
+            f.write_str(self.1)
+        } else {
+            write!(f, "{}{}{:#}", self.0, self.1, self.0)
+        }
     }
 }
 
-fn hex_cell(chunk: &[u8]) -> String {
-    let mut s = String::with_capacity(ROW * 3);
-    for (i, b) in chunk.iter().enumerate() {
-        if i > 0 {
-            s.push(' ');
-        }
-        let _ = write!(s, "{b:02x}");
+fn marker(status: Status, style: &DumpStyle) -> Styled<'static> {
+    match status {
+        Status::Ok => Styled(style.ok, "OK "),
+        Status::Bad => Styled(style.bad, "BAD"),
+        Status::Info => Styled(anstyle::Style::new(), "   "),
     }
-    s
+}
+
+/// The lower-case hex digit of a nibble.
+fn hex_digit(n: u8) -> u8 {
+    match n & 0xf {
+        d @ 0..=9 => b'0' + d,
+        d => b'a' + (d - 10),
+    }
+}
+
+/// Bytes as `xx xx …`, each pair separated by one space, padded to `width` when given.
+fn push_hex(line: &mut Vec<u8>, chunk: &[u8], width: usize) {
+    let start = line.len();
+    for (i, &b) in chunk.iter().enumerate() {
+        if i > 0 {
+            line.push(b' ');
+        }
+        line.push(hex_digit(b >> 4));
+        line.push(hex_digit(b));
+    }
+    let used = line.len() - start;
+    line.resize(line.len() + width.saturating_sub(used), b' ');
+}
+
+fn hex_cell(chunk: &[u8]) -> String {
+    let mut line = Vec::with_capacity(ROW * 3);
+    push_hex(&mut line, chunk, 0);
+    String::from_utf8_lossy(&line).into_owned()
 }
 
 fn annotation(span: &Span) -> String {
@@ -92,7 +125,12 @@ fn annotation(span: &Span) -> String {
 }
 
 /// Print one span: first row carries the label, further rows only bytes.
-fn push_rows(out: &mut String, bytes: &[u8], span: &Span, style: &DumpStyle) {
+fn push_rows(
+    out: &mut impl Write,
+    bytes: &[u8],
+    span: &Span,
+    style: &DumpStyle,
+) -> std::io::Result<()> {
     let start = span.offset.min(bytes.len());
     let end = span.end().min(bytes.len());
     let data = bytes.get(start..end).unwrap_or_default();
@@ -100,7 +138,7 @@ fn push_rows(out: &mut String, bytes: &[u8], span: &Span, style: &DumpStyle) {
     let mut chunks = data.chunks(ROW).peekable();
     if chunks.peek().is_none() {
         // Zero-length or out-of-file span: still show the annotation.
-        let _ = writeln!(
+        return writeln!(
             out,
             "{:08x}  {:<47}  {} {}",
             span.offset,
@@ -108,38 +146,41 @@ fn push_rows(out: &mut String, bytes: &[u8], span: &Span, style: &DumpStyle) {
             marker(span.status, style),
             annotation(span)
         );
-        return;
     }
     let mut off = start;
     for chunk in chunks {
         let hex = hex_cell(chunk);
         if first {
-            let _ = writeln!(
+            writeln!(
                 out,
                 "{:08x}  {:<47}  {} {}",
                 off,
                 hex,
                 marker(span.status, style),
                 annotation(span)
-            );
+            )?;
             first = false;
-        } else if style.color {
-            let _ = writeln!(out, "{off:08x}  {DIM}{hex:<47}{RESET}");
         } else {
-            let _ = writeln!(out, "{off:08x}  {hex:<47}");
+            let hex = format!("{hex:<47}");
+            writeln!(out, "{off:08x}  {}", Styled(style.dim, &hex))?;
         }
         off = off.saturating_add(chunk.len());
     }
+    Ok(())
 }
 
 /// Every byte accounted for: bytes not covered by a span are shown as "unaccounted" (or
 /// "trailing data") rows. Overlapping spans are printed in offset order (nested fields such as
 /// TLV containers overlap their children on purpose).
-pub fn render_annotated(bytes: &[u8], spans: &[Span], style: &DumpStyle) -> String {
+pub fn write_annotated(
+    out: &mut impl Write,
+    bytes: &[u8],
+    spans: &[Span],
+    style: &DumpStyle,
+) -> std::io::Result<()> {
     let mut sorted: Vec<&Span> = spans.iter().collect();
     sorted.sort_by_key(|s| (s.offset, std::cmp::Reverse(s.len)));
     let last_end = sorted.iter().map(|s| s.end()).max().unwrap_or(0);
-    let mut out = String::new();
     let mut covered = 0usize; // first byte not yet printed by a leaf row
     for (index, span) in sorted.iter().enumerate() {
         if span.offset > covered && covered < bytes.len() {
@@ -150,7 +191,7 @@ pub fn render_annotated(bytes: &[u8], spans: &[Span], style: &DumpStyle) -> Stri
                 "",
             )
             .with_status(Status::Bad);
-            push_rows(&mut out, bytes, &gap, style);
+            push_rows(out, bytes, &gap, style)?;
         }
         // Sorted by offset, a span's children follow it and start before it ends: look
         // only at those, not at every span (a file can have hundreds of thousands).
@@ -170,7 +211,7 @@ pub fn render_annotated(bytes: &[u8], spans: &[Span], style: &DumpStyle) -> Stri
                 },
                 ..(*span).clone()
             };
-            push_rows(&mut out, bytes, &header, style);
+            push_rows(out, bytes, &header, style)?;
             covered = covered.max(span.offset);
         } else {
             let visible = Span {
@@ -179,7 +220,7 @@ pub fn render_annotated(bytes: &[u8], spans: &[Span], style: &DumpStyle) -> Stri
                 ..(*span).clone()
             };
             if visible.len > 0 || span.len == 0 {
-                push_rows(&mut out, bytes, &visible, style);
+                push_rows(out, bytes, &visible, style)?;
             }
             covered = covered.max(span.end());
         }
@@ -191,37 +232,105 @@ pub fn render_annotated(bytes: &[u8], spans: &[Span], style: &DumpStyle) -> Stri
             "unaccounted"
         };
         let tail = Span::new(covered, bytes.len() - covered, label, "").with_status(Status::Bad);
-        push_rows(&mut out, bytes, &tail, style);
+        push_rows(out, bytes, &tail, style)?;
     }
-    out
+    Ok(())
 }
 
-/// The classic 16-bytes-a-row hexdump with ASCII column.
-pub fn render_raw(bytes: &[u8], style: &DumpStyle) -> String {
-    let mut out = String::new();
-    for (row, chunk) in bytes.chunks(ROW).enumerate() {
-        let ascii: String = chunk
-            .iter()
-            .map(|&b| {
-                if b.is_ascii_graphic() || b == b' ' {
-                    b as char
-                } else {
-                    '.'
-                }
-            })
-            .collect();
-        let offset = row * ROW;
-        if style.color {
-            let _ = writeln!(
-                out,
-                "{DIM}{offset:08x}{RESET}  {:<47}  |{ascii}|",
-                hex_cell(chunk)
-            );
+/// [`write_annotated`] into a string.
+pub fn render_annotated(bytes: &[u8], spans: &[Span], style: &DumpStyle) -> String {
+    let mut out = Vec::new();
+    let _ = write_annotated(&mut out, bytes, spans, style);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// One row of the raw dump, appended to `line`.
+fn push_raw_row(line: &mut Vec<u8>, offset: u64, chunk: &[u8], style: &DumpStyle) {
+    // Writing to a Vec cannot fail.
+    let _ = if style.dim == anstyle::Style::new() {
+        write!(line, "{offset:08x}")
+    } else {
+        write!(line, "{}", Styled(style.dim, &format!("{offset:08x}")))
+    };
+    line.extend_from_slice(b"  ");
+    push_hex(line, chunk, 47);
+    line.extend_from_slice(b"  |");
+    line.extend(chunk.iter().map(|&b| {
+        if b.is_ascii_graphic() || b == b' ' {
+            b
         } else {
-            let _ = writeln!(out, "{offset:08x}  {:<47}  |{ascii}|", hex_cell(chunk));
+            b'.'
+        }
+    }));
+    line.extend_from_slice(b"|\n");
+}
+
+/// The classic 16-bytes-a-row hexdump with ASCII column; offsets count from `first`.
+pub fn write_raw(
+    out: &mut impl Write,
+    bytes: &[u8],
+    first: u64,
+    style: &DumpStyle,
+) -> std::io::Result<()> {
+    // Rows are built a block at a time: one write per 64 KiB of text, not per row.
+    let mut block = Vec::with_capacity(1024 * RAW_LINE);
+    let mut offset = first;
+    for rows in bytes.chunks(1024 * ROW) {
+        block.clear();
+        for chunk in rows.chunks(ROW) {
+            push_raw_row(&mut block, offset, chunk, style);
+            offset = offset.saturating_add(ROW as u64);
+        }
+        out.write_all(&block)?;
+    }
+    Ok(())
+}
+
+/// A raw dump that failed: reading the input, or writing the dump.
+#[derive(Debug, thiserror::Error)]
+pub enum StreamError {
+    #[error("{0}")]
+    Read(#[source] std::io::Error),
+    #[error("{0}")]
+    Write(#[source] std::io::Error),
+}
+
+/// [`write_raw`] of everything `input` yields, read a block at a time: the input is never
+/// held whole, so a dump costs the same memory whatever the file's size. Bound `input`
+/// ([`crate::io::Bounded`]) if it is untrusted.
+pub fn write_raw_from(
+    out: &mut impl Write,
+    input: &mut impl std::io::Read,
+    style: &DumpStyle,
+) -> Result<(), StreamError> {
+    let mut buf = vec![0u8; 64 * 1024];
+    let mut offset = 0u64;
+    loop {
+        // Fill the block (short reads come from pipes): rows split only at its end.
+        let mut filled = 0;
+        while filled < buf.len() {
+            let room = buf.get_mut(filled..).unwrap_or_default();
+            match input.read(room) {
+                Ok(0) => break,
+                Ok(n) => filled += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(StreamError::Read(e)),
+            }
+        }
+        let block = buf.get(..filled).unwrap_or_default();
+        write_raw(out, block, offset, style).map_err(StreamError::Write)?;
+        offset = offset.saturating_add(filled as u64);
+        if filled < buf.len() {
+            return Ok(());
         }
     }
-    out
+}
+
+/// [`write_raw`] into a string.
+pub fn render_raw(bytes: &[u8], style: &DumpStyle) -> String {
+    let mut out = Vec::new();
+    let _ = write_raw(&mut out, bytes, 0, style);
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[cfg(test)]

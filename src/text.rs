@@ -83,7 +83,7 @@ impl IncludeLoader for FsLoader {
         }
         for candidate in candidates {
             if candidate.is_file() {
-                let bytes = read_bounded(&candidate, MAX_PROFILE_BYTES as u64)?;
+                let bytes = read_bounded(&candidate, crate::io::Limit::TEXT_PROFILE)?;
                 return Ok(Some(Included {
                     shown: String::from_utf8_lossy(path).into_owned(),
                     resolved: candidate,
@@ -105,38 +105,15 @@ impl IncludeLoader for NoIncludes {
     }
 }
 
-/// Reads a whole file, refusing one larger than `limit` before reading it.
-pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>> {
-    use std::io::Read;
-    let file = std::fs::File::open(path).map_err(|source| Error::Read {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    // Refuse a large regular file before reading any of it; size the buffer for one read
-    // of a regular file (plus the byte that tells "more" from "exactly").
-    let size = file
-        .metadata()
-        .ok()
-        .filter(|m| m.is_file())
-        .map(|m| m.len());
-    if let Some(size) = size.filter(|&s| s > limit) {
-        return Err(Error::InputTooLarge { size, limit });
-    }
-    let mut bytes = Vec::with_capacity(size.map_or(0, |s| s as usize + 1));
-    // Read one byte past the limit to tell "exactly the limit" from "more" (pipes, devices).
-    file.take(limit + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|source| Error::Read {
+/// Reads a whole file through the one bounded reader ([`crate::io::read_bounded`]).
+pub fn read_bounded(path: &Path, limit: crate::io::Limit) -> Result<Vec<u8>> {
+    crate::io::read_bounded(path, limit).map_err(|e| match e {
+        crate::io::ReadError::Io { source, .. } => Error::Read {
             path: path.to_path_buf(),
             source,
-        })?;
-    if bytes.len() as u64 > limit {
-        let size = std::fs::metadata(path)
-            .map(|m| m.len())
-            .unwrap_or(bytes.len() as u64);
-        return Err(Error::InputTooLarge { size, limit });
-    }
-    Ok(bytes)
+        },
+        crate::io::ReadError::TooLarge(t) => Error::InputTooLarge(t),
+    })
 }
 
 /// Splits one line into name and value as the original did: skip `:`, space and CR, take

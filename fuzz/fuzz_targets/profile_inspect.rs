@@ -18,7 +18,12 @@ fuzz_target!(|data: &[u8]| {
     for f in &ins.findings {
         assert!(f.offset().unwrap_or(0) <= bytes.len());
     }
-    let style = DumpStyle { color: which & 16 != 0 };
+    let style = if which & 16 != 0 {
+        let red = cfgfmt::report::anstyle::Style::new().bold();
+        DumpStyle { ok: red, bad: red, dim: red }
+    } else {
+        DumpStyle::default()
+    };
     let _ = render_annotated(&ins.plain, &spans(&ins), &style);
     let _ = render_raw(bytes, &style);
 });

@@ -223,6 +223,7 @@ pub fn for_image(file_name: &str, bytes: &[u8], tftp: [u8; 4]) -> Result<Upgrade
 fn read_reason(e: crate::diag::Error) -> String {
     match e {
         crate::diag::Error::Read { source, .. } => source.to_string(),
+        crate::diag::Error::InputTooLarge(t) => t.reason(),
         other => {
             let s = other.to_string();
             s.strip_prefix("error: ").unwrap_or(&s).to_string()
@@ -258,10 +259,11 @@ pub fn table_arg(image: &str, dir: &Path) -> String {
 
 /// Reads an image (bounded) and makes its line.
 pub fn for_image_path(path: &Path, tftp: [u8; 4]) -> Result<UpgradeCode, UpgradeError> {
-    let bytes = crate::text::read_bounded(path, MAX_IMAGE).map_err(|e| UpgradeError::Read {
-        path: path.display().to_string(),
-        reason: read_reason(e),
-    })?;
+    let bytes = crate::text::read_bounded(path, crate::io::Limit::FIRMWARE.at_most(MAX_IMAGE))
+        .map_err(|e| UpgradeError::Read {
+            path: path.display().to_string(),
+            reason: read_reason(e),
+        })?;
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -356,7 +358,7 @@ pub fn write_into(path: &Path, line: &str) -> Result<Edit, UpgradeError> {
         path: path.display().to_string(),
         reason,
     };
-    let text = crate::text::read_bounded(path, crate::text::MAX_PROFILE_BYTES as u64)
+    let text = crate::text::read_bounded(path, crate::io::Limit::TEXT_PROFILE)
         .map_err(|e| read_err(read_reason(e)))?;
     if !text.starts_with(crate::text::TEXT_MAGIC) {
         return Err(UpgradeError::NotTextProfile {

@@ -9,7 +9,7 @@ use crate::table::{Protocols, TagTable};
 use crate::text;
 
 /// Largest devices file read: room for over 100,000 devices of 60 parameters.
-pub const MAX_DEVICES_BYTES: u64 = 64 << 20;
+pub const MAX_DEVICES_BYTES: u64 = crate::io::Limit::DEVICES.bytes;
 /// Most columns in a devices file: far above any table's parameter count.
 pub const MAX_COLUMNS: usize = 1024;
 /// Most device rows: bounds the memory held for rows and their reports.
@@ -71,7 +71,7 @@ impl Devices {
         protocols: Protocols,
     ) -> Result<Devices, BatchError> {
         let name = path.display().to_string();
-        let bytes = text::read_bounded(path, MAX_DEVICES_BYTES).map_err(|source| {
+        let bytes = text::read_bounded(path, crate::io::Limit::DEVICES).map_err(|source| {
             BatchError::DevicesRead {
                 path: name.clone(),
                 source,

@@ -139,7 +139,8 @@ fn same_on_disk(path: &Path, new: &[u8], strong: Option<&[u8; 32]>) -> bool {
     if !meta.is_file() || meta.len() != new.len() as u64 {
         return false;
     }
-    let Ok(old) = std::fs::read(path) else {
+    let limit = crate::io::Limit::new(meta.len(), "changed while read");
+    let Ok(old) = crate::io::read_bounded(path, limit) else {
         return false;
     };
     match strong {

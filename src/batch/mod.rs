@@ -140,6 +140,10 @@ fn leftovers_note(n: usize) -> String {
 /// A library error nested in ours: its own lead only where it is not the plain `error: `
 /// the front end puts before the whole line.
 fn nested(e: &diag::Error) -> String {
+    if let diag::Error::InputTooLarge(t) = e {
+        // The message names the file already.
+        return t.reason();
+    }
     let text = match e.lead() {
         "error: " => e.to_string(),
         lead => format!("{lead}{e}"),

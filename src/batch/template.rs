@@ -28,7 +28,7 @@ impl Template {
         opts: &CompileOptions,
     ) -> Result<Template, BatchError> {
         let name = path.display().to_string();
-        let bytes = text::read_bounded(path, text::MAX_PROFILE_BYTES as u64).map_err(|e| {
+        let bytes = text::read_bounded(path, crate::io::Limit::TEXT_PROFILE).map_err(|e| {
             BatchError::Template {
                 path: name.clone(),
                 source: e,

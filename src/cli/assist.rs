@@ -4,7 +4,8 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::failure::Failure;
+use super::failure::{self, Failure};
+use super::out;
 use cfgfmt::assist::{doctor, plan, upgradecode};
 
 #[derive(Args, Debug)]
@@ -92,12 +93,15 @@ pub fn run_doctor(a: &DoctorArgs) -> i32 {
     match doctor::doctor(&a.dir, &doctor::DoctorOptions::default()) {
         Ok(report) => {
             let report = report.filtered(min, &a.checks);
-            if a.json {
-                println!("{}", report.to_json());
+            let printed = if a.json {
+                out::println(&report.to_json())
             } else {
-                print!("{}", report.render_text());
+                out::print(&report.render_text())
+            };
+            match printed {
+                Ok(()) => i32::from(report.has_errors()),
+                Err(f) => failure::report(&f),
             }
-            i32::from(report.has_errors())
         }
         Err(e) => {
             eprintln!("error: {e}");
@@ -118,9 +122,9 @@ pub fn run_plan(a: &PlanArgs) -> Result<i32, Failure> {
     };
     let p = plan::plan(&a.from, &a.to, model, &a.via)?;
     if a.json {
-        println!("{}", p.to_json());
+        out::println(&p.to_json())?;
     } else {
-        print!("{}", p.render_text());
+        out::print(&p.render_text())?;
     }
     Ok(0)
 }
@@ -135,7 +139,7 @@ pub fn run_upgradecode(a: &UpgradecodeArgs) -> Result<i32, Failure> {
     };
     let code = upgradecode::for_image_path(&a.image, tftp)?;
     let line = code.line();
-    println!("{line}");
+    out::println(&line)?;
     if let Some(path) = &a.write {
         let shown = path.display();
         match upgradecode::write_into(path, &line)? {

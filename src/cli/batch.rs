@@ -244,7 +244,8 @@ fn print_json(cfg: &BatchConfig, report: &BatchReport, refused: bool) {
         rows: &report.rows,
     };
     if let Ok(text) = serde_json::to_string_pretty(&summary) {
-        let mut out = std::io::stdout().lock();
-        let _ = writeln!(out, "{text}");
+        // A closed pipe loses only the summary: the profiles are written and the exit
+        // status says how the batch went.
+        let _ = super::out::println(&text);
     }
 }

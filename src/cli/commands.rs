@@ -1,6 +1,7 @@
 //! Subcommands, parsed with `clap`.
 
 use std::ffi::OsString;
+use std::io::Write as _;
 use std::path::PathBuf;
 
 use clap::{Args, CommandFactory, Parser, Subcommand};
@@ -103,7 +104,7 @@ struct DumpArgs {
     raw: bool,
     /// Colours: auto (on a terminal), always, never.
     #[arg(long, value_enum, default_value = "auto")]
-    color: super::inspect::ColorChoice,
+    color: super::out::ColorChoice,
     /// Show passwords and keys instead of <hidden>.
     #[arg(long)]
     show_secrets: bool,
@@ -418,26 +419,21 @@ pub fn run(args: Vec<OsString>) -> i32 {
             run_batch(&a, &b.build(Direction::Compile, PathBuf::new(), None))
         }),
         Command::Completions { shell } => {
+            // Into memory first: `generate` panics when its writer fails (`| head`).
             let mut cmd = Cli::command();
-            clap_complete::generate(shell, &mut cmd, "cfgfmt-rs", &mut std::io::stdout());
-            Ok(0)
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut cmd, "cfgfmt-rs", &mut script);
+            super::out::print(&String::from_utf8_lossy(&script)).map(|()| 0)
         }
         Command::Manpage => {
             let page = clap_mangen::Man::new(Cli::command());
-            match page.render(&mut std::io::stdout()) {
-                Ok(()) => Ok(0),
-                // The reader went away (`| head`): stop as C tools do.
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(141),
-                Err(source) => Err(Failure::Core(cfgfmt::diag::Error::Write {
-                    path: PathBuf::from("-"),
-                    source,
-                })),
-            }
+            let mut out = super::out::plain();
+            page.render(&mut out)
+                .and_then(|()| out.flush())
+                .map(|()| 0)
+                .map_err(Failure::Output)
         }
-        Command::Tables => {
-            print!("{}", super::list_tables());
-            Ok(0)
-        }
+        Command::Tables => super::out::print(&super::list_tables()).map(|()| 0),
         Command::Doctor(a) => Ok(super::assist::run_doctor(&a)),
         Command::Plan(a) => super::assist::run_plan(&a),
         Command::Upgradecode(a) => super::assist::run_upgradecode(&a),

@@ -31,6 +31,12 @@ pub enum Failure {
     Rejected { what: &'static str, reason: String },
     #[error("cannot open a UDP socket: {0}")]
     Socket(#[source] std::io::Error),
+    /// An input that could not be read, or was over its limit.
+    #[error(transparent)]
+    Read(#[from] cfgfmt::io::ReadError),
+    /// Standard output failed (a closed pipe ends the run quietly: see [`report`]).
+    #[error("cannot write to standard output: {0}")]
+    Output(#[source] std::io::Error),
 }
 
 impl Failure {
@@ -57,9 +63,14 @@ pub fn note_line(note: &diag::ErrorNote) -> String {
     format!("{lead}{}", note.text)
 }
 
-/// Prints the failure on stderr; returns exit status 1.
+/// Prints the failure on stderr; returns exit status 1, or 141 without a word when the
+/// reader of standard output went away (`| head`), as C tools stop on SIGPIPE.
 pub fn report(f: &Failure) -> i32 {
-    eprintln!("{}", f.line());
+    if super::out::is_broken_pipe(f) {
+        return super::out::BROKEN_PIPE_STATUS;
+    }
+    use std::io::Write as _;
+    let _ = writeln!(std::io::stderr(), "{}", f.line());
     1
 }
 

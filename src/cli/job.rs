@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 use super::failure::Failure;
 use cfgfmt::crypto::{StrongKey, WeakKey};
 use cfgfmt::diag::{DiagKind, Diagnostic, Error, Result, Severity};
+use cfgfmt::io::{Limit, TooLarge};
+use cfgfmt::profile::decode::MAX_INPUT;
 use cfgfmt::profile::{self, CompileOptions, DecodeOptions};
 use cfgfmt::table::{
     self, BUILTIN_PREFIX, BUILTIN_TABLES, Protocol, Protocols, TableWarning, TagTable,
@@ -49,9 +51,9 @@ impl TableSource {
             TableSource::Default => PathBuf::from("ptag.dat"),
             TableSource::Path(p) => p.clone(),
         };
-        match text::read_bounded(&path, table::MAX_TABLE_BYTES as u64) {
+        match text::read_bounded(&path, Limit::TAG_TABLE) {
             Ok(bytes) => Ok(TagTable::parse(&bytes)),
-            Err(Error::InputTooLarge { size, limit }) => Err(Error::InputTooLarge { size, limit }),
+            Err(e @ Error::InputTooLarge(_)) => Err(e),
             Err(_) => Err(Error::CannotOpenTable { path }),
         }
     }
@@ -200,7 +202,7 @@ impl JobBuilder {
 
 /// Reads a key from a file: the first line, surrounding white space removed.
 pub fn read_key_file(path: &Path) -> Result<Vec<u8>> {
-    let bytes = text::read_bounded(path, 4096)?;
+    let bytes = text::read_bounded(path, Limit::KEY)?;
     let line = bytes.split(|&b| b == b'\n').next().unwrap_or_default();
     let start = line
         .iter()
@@ -264,14 +266,12 @@ fn counts_against_strict(d: &Diagnostic) -> bool {
     d.severity() >= Severity::Warning
 }
 
-/// Largest input the original accepted (`error: bad input size` above it, and at 4 bytes
-/// or fewer).
-pub const MAX_INPUT: usize = 120_000;
-
 /// Runs a job; messages go to stderr. Returns the process exit status.
 pub fn run(job: &Job) -> i32 {
     match run_inner(job) {
         Ok(()) => 0,
+        // Decoding to stdout and the reader went away (`| head`).
+        Err(e) if super::out::is_broken_pipe(&e) => super::out::BROKEN_PIPE_STATUS,
         Err(e) => {
             let mut err = std::io::stderr().lock();
             if let Error::Refused { diagnostics, .. } = &e {
@@ -414,7 +414,7 @@ fn decode_table(job: &Job) -> Option<(TagTable, Vec<TableWarning>)> {
     let (table, name) = match cfgfmt::file::folder::table_beside(dir) {
         Some((t, name)) => (t, format!("{name} (beside the input)")),
         None => {
-            let bytes = text::read_bounded(&job.input, MAX_INPUT as u64).ok()?;
+            let bytes = text::read_bounded(&job.input, Limit::PROFILE).ok()?;
             let opts = inspect_options(job);
             cfgfmt::profile::inspect::guess_table(&bytes, &opts)
         }
@@ -597,9 +597,11 @@ fn check_not_text_profile(job: &Job) -> Result<()> {
         return Ok(());
     };
     let mut head = [0u8; 4];
-    let is_text = std::fs::File::open(out)
-        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut head))
-        .is_ok()
+    // A regular file only: opening a FIFO to look would wait for a writer.
+    let is_text = out.is_file()
+        && std::fs::File::open(out)
+            .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut head))
+            .is_ok()
         && head.as_slice() == TEXT_MAGIC;
     if is_text {
         return Err(Error::Usage(format!(
@@ -625,9 +627,13 @@ fn check_weak_key(job: &Job) -> Result<()> {
 }
 
 fn produce(job: &Job, table: &TagTable, diags: &mut Vec<Diagnostic>) -> Result<Produced> {
-    let input = match text::read_bounded(&job.input, MAX_INPUT as u64) {
+    let input = match text::read_bounded(&job.input, Limit::PROFILE) {
         Ok(bytes) => bytes,
-        Err(Error::InputTooLarge { size, .. }) => {
+        // A regular file: the original's words, with its size. A device or a FIFO keeps
+        // ours (`more than 120000 bytes; not a profile`): it has no size to give.
+        Err(Error::InputTooLarge(TooLarge {
+            size: Some(size), ..
+        })) => {
             check_output(job)?;
             return Err(Error::BadInputSize(
                 usize::try_from(size).unwrap_or(usize::MAX),

@@ -5,6 +5,16 @@
 //! recognised whenever the first argument is not one of our subcommands, and subcommands
 //! built with `clap` (`cfgfmt-rs compile --table … IN OUT`, `dump`, `inspect`, …).
 
+/// `eprintln!` for the whole front end, without its panic: with stderr closed
+/// (`cfgfmt-rs … 2>&1 | head`) a message is lost, not the run (std's panics with "failed
+/// printing to stderr", exit status 101). Defined before the modules so they all get it.
+macro_rules! eprintln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 pub mod assist;
 pub mod batch;
 pub mod commands;
@@ -13,6 +23,7 @@ pub mod inspect;
 pub mod job;
 pub mod legacy;
 pub mod lint;
+pub mod out;
 pub mod tftp;
 
 use std::ffi::OsString;
@@ -56,25 +67,24 @@ pub fn run(args: Vec<OsString>) -> i32 {
     match parsed {
         legacy::Parsed::Run(job) => job::run(&job),
         legacy::Parsed::Usage => {
-            print!("{}", legacy::USAGE_BANNER);
-            let _ = std::io::stdout().flush();
+            if let Err(f) = out::print(legacy::USAGE_BANNER) {
+                return failure::report(&f);
+            }
             if hint {
                 eprintln!("{HINT}");
             }
             1
         }
         legacy::Parsed::Help => commands::print_help(),
-        legacy::Parsed::ListTables => {
-            print!("{}", list_tables());
-            0
-        }
-        legacy::Parsed::Version => {
-            println!(
-                "cfgfmt-rs {} (compatible with cfgfmt version 2.3)",
-                env!("CARGO_PKG_VERSION")
-            );
-            0
-        }
+        legacy::Parsed::ListTables => out::print(&list_tables())
+            .map(|()| 0)
+            .unwrap_or_else(|f| failure::report(&f)),
+        legacy::Parsed::Version => out::println(&format!(
+            "cfgfmt-rs {} (compatible with cfgfmt version 2.3)",
+            env!("CARGO_PKG_VERSION")
+        ))
+        .map(|()| 0)
+        .unwrap_or_else(|f| failure::report(&f)),
         legacy::Parsed::Error(e) => failure::report(&e),
     }
 }

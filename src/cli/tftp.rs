@@ -5,7 +5,8 @@ use std::time::Duration;
 
 use clap::{Args, ValueEnum};
 
-use super::failure::Failure;
+use super::failure::{self, Failure};
+use super::out;
 
 /// The models `--model` takes (any spelling `cfgfmt::device::Model::parse` reads).
 pub const MODEL_NAMES: &str = "a phone model: 7940, 7960, 7905, 7912, 7906, 7911, 7941, 7961, 7942, 7962, 7945, 7965, 7970, 7971, 6921, 6941, 6945, 6961, 7920, 7921, 7925, 7926, 7821, 7841, 7861, ata186 or ata188 (7960G, CP-7960G also read)";
@@ -69,13 +70,7 @@ pub fn run_tftplog(a: &TftplogArgs) -> i32 {
         let bytes = if name == "-" {
             log::read_bounded("<stdin>", std::io::stdin().lock())
         } else {
-            match std::fs::File::open(name) {
-                Ok(f) => log::read_bounded(name, f),
-                Err(source) => Err(log::LogError::Io {
-                    name: name.clone(),
-                    source,
-                }),
-            }
+            log::read_file(std::path::Path::new(name))
         };
         match bytes {
             Ok(b) => parser.feed(if name == "-" { "<stdin>" } else { name }, &b),
@@ -101,12 +96,15 @@ pub fn run_tftplog(a: &TftplogArgs) -> i32 {
         return 2;
     }
     let report = diagnose::diagnose(&a.logs, &model, root.as_ref());
-    if a.json {
-        println!("{}", report.to_json());
+    let printed = if a.json {
+        out::println(&report.to_json())
     } else {
-        print!("{}", report.render_text());
+        out::print(&report.render_text())
+    };
+    match printed {
+        Ok(()) => i32::from(report.has_problems()),
+        Err(f) => failure::report(&f),
     }
-    i32::from(report.has_problems())
 }
 
 /// Exit status: 0 every required file fetched and parsed (information aside), 1 problems;
@@ -151,9 +149,9 @@ pub fn run_probe(a: &ProbeArgs) -> Result<i32, Failure> {
         },
     );
     if a.json {
-        println!("{}", report.to_json());
+        out::println(&report.to_json())?;
     } else {
-        print!("{}", report.render_text());
+        out::print(&report.render_text())?;
     }
     Ok(i32::from(report.has_problems()))
 }

@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use super::report::{FileReport, PkgReport, report, unreadable_report};
 use super::{Context, File, FileKind, ProfileTable, recognise};
+use crate::io::ReadError;
 use crate::pkg::MAX_OUTPUT;
 use crate::pkg::bundle::{self, Check};
 use crate::pkg::error::{PkgError, Result};
@@ -28,16 +29,9 @@ pub struct InspectOptions {
 /// Bytes of a folder held at once for the cross-file checks.
 pub const MAX_DIR_TOTAL: usize = 4 * MAX_OUTPUT;
 
+/// Any file `inspect`, `dump`, `strip`, `extract` read, up to [`crate::io::Limit::FIRMWARE`].
 pub(crate) fn read_capped(path: &Path) -> Result<Vec<u8>> {
-    let meta = std::fs::metadata(path).map_err(|e| PkgError::io(path, e))?;
-    if meta.len() > MAX_OUTPUT as u64 {
-        return Err(PkgError::TooLarge {
-            offset: 0,
-            what: "input file",
-            limit: MAX_OUTPUT,
-        });
-    }
-    std::fs::read(path).map_err(|e| PkgError::io(path, e))
+    Ok(crate::io::read_bounded(path, crate::io::Limit::FIRMWARE)?)
 }
 
 fn load_key(opts: &InspectOptions) -> Result<Option<VerifyingKey>> {
@@ -84,12 +78,13 @@ fn read_dir_files(dir: &Path) -> Result<(Vec<ReadFile>, Vec<Unread>)> {
                 total += bytes.len();
                 out.push((name, bytes));
             }
-            Err(PkgError::TooLarge { limit, .. }) => {
+            Err(PkgError::Read(ReadError::TooLarge(t))) => {
+                let limit = t.limit.bytes;
                 unread.push((name, size, format!("over the {limit}-byte read limit")));
             }
             Err(e) => {
                 let reason = match e {
-                    PkgError::Io { source, .. } => source.to_string(),
+                    PkgError::Read(ReadError::Io { source, .. }) => source.to_string(),
                     other => other.to_string(),
                 };
                 unread.push((name, size, reason));
@@ -183,11 +178,20 @@ pub fn inspect_path(path: &Path, opts: &InspectOptions) -> Result<PkgReport> {
         out.checks = checks;
         return Ok(out);
     }
-    let bytes = read_capped(path)?;
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
+    let mut input = crate::io::open_bounded(path, crate::io::Limit::FIRMWARE)?;
+    let head = input.read_head(super::HEAD_BYTES)?;
+    if opts.dir.is_none() && super::unknown_by_head(&name, &head, &opts.profile) {
+        // Nothing to parse: count and classify the rest as it streams past.
+        let (size, text) = scan_rest(&head, &mut input)?;
+        out.files
+            .push(super::unknown_report(&name, size, &head, text));
+        return Ok(out);
+    }
+    let bytes = input.read_rest(head)?;
     let kind = recognise(&name, &bytes, &opts.profile);
     let found = opts
         .table
@@ -230,12 +234,32 @@ pub fn inspect_path(path: &Path, opts: &InspectOptions) -> Result<PkgReport> {
     Ok(out)
 }
 
+/// The size of an input and whether all of it is text ([`super::hint_text`]), `head`
+/// being what was read of it already; the rest is read a block at a time, never held.
+fn scan_rest(head: &[u8], input: &mut crate::io::Bounded<std::fs::File>) -> Result<(usize, bool)> {
+    use std::io::Read;
+    let mut size = head.len();
+    let mut text = !head.is_empty() && super::hint_text(head);
+    let mut block = vec![0u8; 64 << 10];
+    loop {
+        let n = match input.read(&mut block) {
+            Ok(0) => return Ok((size, text)),
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(crate::io::ReadError::from_io(input.name(), e).into()),
+        };
+        size = size.saturating_add(n);
+        text = text && super::hint_text(block.get(..n).unwrap_or_default());
+    }
+}
+
 /// `*ptag*.dat` in `dir`, parsed (the first, by name, that holds entries).
 pub fn table_beside(dir: &Path) -> Option<ProfileTable> {
     let mut names: Vec<PathBuf> = std::fs::read_dir(dir)
         .ok()?
         .flatten()
         .map(|e| e.path())
+        .filter(|p| p.is_file())
         .filter(|p| {
             p.file_name()
                 .map(|n| n.to_string_lossy().to_ascii_lowercase())
@@ -244,7 +268,7 @@ pub fn table_beside(dir: &Path) -> Option<ProfileTable> {
         .collect();
     names.sort();
     names.into_iter().find_map(|p| {
-        let bytes = read_capped(&p).ok()?;
+        let bytes = crate::io::read_bounded(&p, crate::io::Limit::TAG_TABLE).ok()?;
         let (t, _) = TagTable::parse(&bytes);
         (!t.entries().is_empty()).then(|| (t, p.display().to_string()))
     })

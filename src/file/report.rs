@@ -1,6 +1,5 @@
 //! The report `inspect` gives about files of every kind (sections of labelled fields, the
 //! findings, the parse result for `--json`), and its rendering as text.
-use std::fmt::Write as _;
 
 use serde::Serialize;
 
@@ -138,31 +137,38 @@ fn status_word(s: Option<Status>) -> &'static str {
 }
 
 impl PkgReport {
+    /// The report as text, into a string ([`PkgReport::write_text`]).
     pub fn render_text(&self) -> String {
-        let mut out = String::new();
+        let mut out = Vec::new();
+        let _ = self.write_text(&mut out);
+        String::from_utf8_lossy(&out).into_owned()
+    }
+
+    /// The report as text, written as it is made.
+    pub fn write_text(&self, out: &mut impl std::io::Write) -> std::io::Result<()> {
         for f in &self.files {
-            let _ = writeln!(
+            writeln!(
                 out,
                 "== {} ({} bytes): {}",
                 f.name,
                 f.size,
                 f.kind.describe()
-            );
+            )?;
             for s in &f.sections {
-                let _ = writeln!(out, "  [{}]", s.title);
+                writeln!(out, "  [{}]", s.title)?;
                 for fld in &s.fields {
                     let g = if fld.guess { "  (guess)" } else { "" };
-                    let _ = writeln!(
+                    writeln!(
                         out,
                         "    {}{:<26} {}{g}",
                         status_word(fld.status),
                         fld.label,
                         fld.value
-                    );
+                    )?;
                 }
             }
             if let Some(h) = &f.hint {
-                let _ = writeln!(out, "  hint: {h}");
+                writeln!(out, "  hint: {h}")?;
             }
             let (errors, notes): (Vec<&Finding>, Vec<&Finding>) = f
                 .findings
@@ -171,31 +177,37 @@ impl PkgReport {
             for x in notes.into_iter().chain(errors) {
                 match x.offset().filter(|_| x.code != PARSE_ERROR) {
                     Some(o) => {
-                        let _ = writeln!(out, "  {}: offset {o}: {}", x.severity, x.message);
+                        writeln!(out, "  {}: offset {o}: {}", x.severity, x.message)?;
                     }
                     None => {
-                        let _ = writeln!(out, "  {}: {}", x.severity, x.message);
+                        writeln!(out, "  {}: {}", x.severity, x.message)?;
                     }
                 }
             }
         }
         if !self.checks.is_empty() {
-            let _ = writeln!(out, "== checks");
+            writeln!(out, "== checks")?;
             for c in &self.checks {
-                let _ = writeln!(
+                writeln!(
                     out,
                     "  {}{}: {}",
                     status_word(Some(c.status)),
                     c.name,
                     c.detail
-                );
+                )?;
             }
         }
-        out
+        Ok(())
     }
 
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+
+    /// [`PkgReport::to_json`] and a line end, written as it is made.
+    pub fn write_json(&self, out: &mut impl std::io::Write) -> std::io::Result<()> {
+        serde_json::to_writer_pretty(&mut *out, self)?;
+        writeln!(out)
     }
 
     /// True when no file failed to parse and no check is bad.
@@ -567,15 +579,37 @@ pub fn unreadable_report(name: &str, size: u64, reason: &str) -> FileReport {
     }
 }
 
+/// Whether bytes read as text for [`unknown_hint`] (UTF-8 and Latin-1 bytes count).
+pub fn hint_text(bytes: &[u8]) -> bool {
+    bytes
+        .iter()
+        .all(|b| b.is_ascii_graphic() || b.is_ascii_whitespace() || *b >= 0x80)
+}
+
 /// What a file no inspector knows probably is (by extension and first bytes).
 pub fn unknown_hint(name: &str, bytes: &[u8]) -> String {
+    unknown_hint_of(name, bytes, !bytes.is_empty() && hint_text(bytes))
+}
+
+/// The report of a file no inspector knows, from its `size`, its first bytes and whether
+/// all of it is text ([`hint_text`]): what `inspect` says without holding the file.
+pub fn unknown_report(name: &str, size: usize, head: &[u8], text: bool) -> FileReport {
+    FileReport {
+        name: name.to_string(),
+        kind: FileKind::Unknown,
+        size,
+        details: None,
+        sections: Vec::new(),
+        findings: Vec::new(),
+        hint: Some(unknown_hint_of(name, head, text)),
+    }
+}
+
+/// [`unknown_hint`] from the first bytes (512 are looked at) and whether all are text.
+fn unknown_hint_of(name: &str, bytes: &[u8], text: bool) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
     let lower = base.to_ascii_lowercase();
     let ext = lower.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
-    let text = !bytes.is_empty()
-        && bytes
-            .iter()
-            .all(|b| b.is_ascii_graphic() || b.is_ascii_whitespace() || *b >= 0x80);
     let head = String::from_utf8_lossy(bytes.get(..bytes.len().min(512)).unwrap_or_default());
     if bytes.is_empty() {
         return "an empty file (0 bytes); a phone that fetches it gets nothing".into();

@@ -32,7 +32,7 @@ pub use checks::{LINT_CHECKS, lint_check};
 pub use root::{lint_root_files, missing_loads};
 
 /// Largest configuration file read (Cisco's are a few KiB).
-pub const MAX_CONFIG_BYTES: u64 = 1 << 20;
+pub const MAX_CONFIG_BYTES: u64 = crate::io::Limit::CONFIG.bytes;
 /// Most entries read from a folder tree.
 pub const MAX_ENTRIES: usize = 10_000;
 /// Findings of one check in one file before the rest are summed up in one more.
@@ -407,7 +407,7 @@ pub fn lint_paths(paths: &[PathBuf]) -> Result<LintReport, LintError> {
 
 /// Reads a configuration file, bounded; a problem is a `file-unreadable` finding.
 pub(crate) fn read_config(path: &Path) -> Result<Vec<u8>, Box<Finding>> {
-    crate::text::read_bounded(path, MAX_CONFIG_BYTES).map_err(|e| {
+    crate::text::read_bounded(path, crate::io::Limit::CONFIG).map_err(|e| {
         Box::new(finding(
             &checks::FILE_UNREADABLE,
             "",

@@ -38,6 +38,9 @@ pub enum PkgError {
     },
     #[error("{0}")]
     Unsupported(String),
+    /// An input that could not be read, or was over its limit.
+    #[error(transparent)]
+    Read(#[from] crate::io::ReadError),
 }
 
 impl PkgError {

@@ -40,4 +40,4 @@ pub mod checks {
 pub use checks::CHECKS;
 
 /// Upper bound for anything we inflate or read from an archive member (zip-bomb guard).
-pub const MAX_OUTPUT: usize = 64 * 1024 * 1024;
+pub const MAX_OUTPUT: usize = crate::io::Limit::FIRMWARE.bytes as usize;

@@ -630,7 +630,7 @@ pub fn load_verifying_key(pem: &[u8]) -> Result<VerifyingKey> {
 }
 
 pub fn load_verifying_key_file(path: &Path) -> Result<VerifyingKey> {
-    let pem = std::fs::read(path).map_err(|e| PkgError::io(path, e))?;
+    let pem = crate::io::read_bounded(path, crate::io::Limit::CERTIFICATE)?;
     load_verifying_key(&pem)
 }
 

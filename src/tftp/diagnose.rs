@@ -37,12 +37,13 @@ impl RootIndex {
         files.sort();
         let mut os79xx = None;
         if files.iter().any(|f| f == "OS79XX.TXT") {
-            let mut buf = Vec::new();
-            use std::io::Read as _;
-            std::fs::File::open(dir.join("OS79XX.TXT"))?
-                .take(64 << 10)
-                .read_to_end(&mut buf)?;
-            os79xx = textfiles::parse_os79xx(&buf).ok().map(|o| o.name);
+            let path = dir.join("OS79XX.TXT");
+            // A FIFO there would block the open: read regular files only.
+            if path.is_file() {
+                let buf = crate::io::read_bounded(&path, crate::io::Limit::OS79XX)
+                    .map_err(std::io::Error::other)?;
+                os79xx = textfiles::parse_os79xx(&buf).ok().map(|o| o.name);
+            }
         }
         Ok(RootIndex {
             shown: dir.display().to_string(),

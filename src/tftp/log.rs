@@ -14,7 +14,7 @@
 use serde::Serialize;
 
 /// Largest log read (each file, stdin included).
-pub const MAX_LOG_BYTES: u64 = 256 << 20;
+pub const MAX_LOG_BYTES: u64 = crate::io::Limit::LOG.bytes;
 /// Longer lines are cut (and counted in [`LogModel::long_lines`]).
 pub const MAX_LINE: usize = 16 << 10;
 
@@ -557,28 +557,32 @@ pub enum LogError {
         name: String,
         source: std::io::Error,
     },
-    #[error("{name}: larger than the {limit}-byte limit for a log")]
-    TooLarge { name: String, limit: u64 },
+    /// Over [`MAX_LOG_BYTES`]: `NAME: more than 256 MiB; not a TFTP log`.
+    #[error(transparent)]
+    TooLarge(crate::io::TooLarge),
 }
 
-/// Reads a log from `reader` (a file or stdin) up to [`MAX_LOG_BYTES`].
-pub fn read_bounded(name: &str, reader: impl std::io::Read) -> Result<Vec<u8>, LogError> {
-    use std::io::Read as _;
-    let mut buf = Vec::new();
-    reader
-        .take(MAX_LOG_BYTES + 1)
-        .read_to_end(&mut buf)
-        .map_err(|source| LogError::Io {
-            name: name.to_string(),
-            source,
-        })?;
-    if buf.len() as u64 > MAX_LOG_BYTES {
-        return Err(LogError::TooLarge {
-            name: name.to_string(),
-            limit: MAX_LOG_BYTES,
-        });
+impl From<crate::io::ReadError> for LogError {
+    fn from(e: crate::io::ReadError) -> Self {
+        match e {
+            crate::io::ReadError::Io { name, source } => LogError::Io { name, source },
+            crate::io::ReadError::TooLarge(t) => LogError::TooLarge(t),
+        }
     }
-    Ok(buf)
+}
+
+/// Reads a log from `reader` (stdin) up to [`MAX_LOG_BYTES`].
+pub fn read_bounded(name: &str, reader: impl std::io::Read) -> Result<Vec<u8>, LogError> {
+    Ok(crate::io::read_bounded_from(
+        name,
+        reader,
+        crate::io::Limit::LOG,
+    )?)
+}
+
+/// Reads the log file at `path` up to [`MAX_LOG_BYTES`].
+pub fn read_file(path: &std::path::Path) -> Result<Vec<u8>, LogError> {
+    Ok(crate::io::read_bounded(path, crate::io::Limit::LOG)?)
 }
 
 #[cfg(test)]

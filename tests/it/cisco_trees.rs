@@ -426,8 +426,6 @@ fn real_cisco_trees() {
         let r = doctor::doctor(&top, &DoctorOptions::default()).unwrap();
         println!("{}", r.render_text());
         // lint's findings on Cisco's templates are real (test lint_of_cisco_templates).
-}
-
         // The one error in each tree is Cisco's own (issue 19.4): XMLDefault.cnf.xml names a
         // 7911G load the tree does not hold.
         let errors: Vec<_> = r

@@ -47,7 +47,13 @@ fn exercise(name: &str, data: &[u8], own: Parser) {
     }
     .render_text();
     if let Ok(spans) = cli::dump_bytes(name, data) {
-        let _ = render_annotated(data, &spans, &DumpStyle { color: true });
+        let red = anstyle::Style::new().fg_color(Some(anstyle::AnsiColor::Red.into()));
+        let coloured = DumpStyle {
+            ok: red,
+            bad: red,
+            dim: red,
+        };
+        let _ = render_annotated(data, &spans, &coloured);
     }
     let _ = sgn::parse(data);
     let _ = loads::parse(data);

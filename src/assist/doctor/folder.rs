@@ -160,7 +160,7 @@ impl Folder {
             Kind::Outside => return Err("a symlink out of the folder (not followed)".into()),
             Kind::Dir | Kind::Other => return Err("not a regular file".into()),
         }
-        let limit = limit.min(self.max_file);
+        let limit = crate::io::Limit::new(limit.min(self.max_file), "too large to check");
         crate::text::read_bounded(&self.root.join(&e.name), limit).map_err(|err| err.to_string())
     }
 
