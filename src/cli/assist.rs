@@ -69,15 +69,23 @@ pub enum SeverityArg {
 }
 
 pub fn run_doctor(a: &DoctorArgs) -> i32 {
+    // Doctor reports its own checks and, through lint, lint's.
+    let known = || {
+        cfgfmt::assist::CHECKS
+            .iter()
+            .chain(cfgfmt::lint::LINT_CHECKS)
+            .map(|d| d.id)
+    };
     for c in &a.checks {
-        if !cfgfmt::assist::CHECKS.iter().any(|d| d.id == c) {
-            let near = cfgfmt::assist::CHECKS
-                .iter()
-                .filter(|d| d.id.contains(c.as_str()) || c.contains(d.id))
-                .map(|d| d.id)
-                .collect::<Vec<_>>();
+        if !known().any(|id| id == c) {
+            let mut near: Vec<(f64, &str)> = known()
+                .map(|id| (strsim::jaro_winkler(id, c), id))
+                .filter(|(score, id)| *score > 0.8 || id.contains(c.as_str()))
+                .collect();
+            near.sort_by(|a, b| b.0.total_cmp(&a.0));
+            let near: Vec<&str> = near.into_iter().take(3).map(|(_, id)| id).collect();
             let hint = if near.is_empty() {
-                "docs/assistant.md lists the checks".to_string()
+                "docs/assistant.md and docs/lint.md list the checks".to_string()
             } else {
                 format!("did you mean {}?", near.join(", "))
             };

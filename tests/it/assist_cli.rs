@@ -173,6 +173,13 @@ fn doctor_orders_by_severity_and_filters() {
         "{err}"
     );
     assert!(err.contains("gkdefault-stale"), "{err}");
+    // lint's checks are doctor's too (doctor runs lint); a near miss gets its name.
+    let o = run(dir.path(), &["doctor", d, "--check", "value-out-of-range"]);
+    assert_eq!(o.status.code(), Some(0), "{}", out(&o));
+    let o = run(dir.path(), &["doctor", d, "--check", "value-out-of-rang"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("did you mean value-out-of-range"), "{err}");
 }
 
 // ---------------------------------------------------------------- plan
