@@ -68,6 +68,9 @@ enum Command {
     /// Fetch from a TFTP server what a phone would, following the names in each file
     /// (read-only; exit 1 on problems).
     Probe(super::tftp::ProbeArgs),
+    /// Render every file each phone of an inventory (CSV) reads, show what would change in a
+    /// TFTP root, and --apply it atomically with an undo journal.
+    Provision(super::provision::ProvisionArgs),
 }
 
 #[derive(Args, Debug)]
@@ -235,6 +238,7 @@ const SUBCOMMANDS: &[&str] = &[
     "upgradecode",
     "tftplog",
     "probe",
+    "provision",
     "tables",
     "completions",
     "manpage",
@@ -360,11 +364,17 @@ impl CompilerSwitches {
 }
 
 pub fn run(args: Vec<OsString>) -> i32 {
+    // provision keeps 1 for what the run found (inventory errors, refusals): usage is 2.
+    let usage_status = if args.get(1).is_some_and(|a| a == "provision") {
+        2
+    } else {
+        1
+    };
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
-            return if e.use_stderr() { 1 } else { 0 };
+            return if e.use_stderr() { usage_status } else { 0 };
         }
     };
     let result = match cli.command {
@@ -422,6 +432,7 @@ pub fn run(args: Vec<OsString>) -> i32 {
         Command::Upgradecode(a) => super::assist::run_upgradecode(&a),
         Command::Tftplog(a) => Ok(super::tftp::run_tftplog(&a)),
         Command::Probe(a) => super::tftp::run_probe(&a),
+        Command::Provision(a) => Ok(super::provision::run(&a)),
     };
     result.unwrap_or_else(|e| failure::report(&e))
 }

@@ -18,8 +18,13 @@
 //! assert!(files.get("SIPDefault.cnf").unwrap().shared);
 //! ```
 
+pub mod diff;
+pub mod import;
 pub mod inventory;
+pub mod journal;
+pub mod loads;
 pub mod params;
+pub mod plan;
 pub mod render;
 pub mod tz;
 pub mod xml;

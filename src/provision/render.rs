@@ -250,9 +250,15 @@ pub(super) fn sip_mac(
     f.text.into_bytes()
 }
 
-/// `OS79XX.TXT`: the bare load name, one line.
+/// `OS79XX.TXT`: the bare image name, one line. For a SIP load (`P0S3-…`, its `.loads`
+/// manifest) that is the universal loader it names, `P003-…`, as Cisco's releases write it:
+/// a phone on an older image asks for `<name>.sbn`/`.bin`.
 pub(super) fn os79xx(load: &str) -> Vec<u8> {
-    format!("{load}\r\n").into_bytes()
+    let name = match load.strip_prefix("P0S") {
+        Some(rest) => format!("P00{rest}"),
+        None => load.to_string(),
+    };
+    format!("{name}\r\n").into_bytes()
 }
 
 // ----- XML phones -------------------------------------------------------------------------
