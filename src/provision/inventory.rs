@@ -611,6 +611,7 @@ impl Inventory {
                 }
             }
         }
+        let mut no_load = Vec::new();
         for dev in &self.devices {
             let kind = dev.kind();
             for (col, v) in self.columns.iter().zip(&dev.row.cells) {
@@ -665,16 +666,22 @@ impl Inventory {
                 );
             }
             if self.value(dev, &Key::Std(Std::Load)).is_none() {
-                c.push(
-                    Severity::Warning,
-                    "inventory-no-load",
-                    dev.row.line,
-                    format!(
-                        "{} has no load: no firmware name written for it; it keeps the one it runs",
-                        dev.mac
-                    ),
-                );
+                no_load.push(dev.row.line);
             }
+        }
+        if let Some(&first) = no_load.first() {
+            let shown: Vec<String> = no_load.iter().take(8).map(u64::to_string).collect();
+            let more = if no_load.len() > 8 { " …" } else { "" };
+            c.push(
+                Severity::Warning,
+                "inventory-no-load",
+                first,
+                format!(
+                    "{} device(s) have no load (line {}{more}): no firmware name is written for them; they keep the one they run",
+                    no_load.len(),
+                    shown.join(", ")
+                ),
+            );
         }
     }
 

@@ -161,7 +161,7 @@ pub fn recover(root: &Path) -> Result<Option<(String, bool)>, JournalError> {
     if txn.exists() {
         let intent: Intent = read_json(&txn.join(INTENT))?;
         roll_forward(root, &txn, &intent)?;
-        finish(root, &txn, &intent, Durability::Flush)?;
+        finish(root, &txn, &intent, Durability::Rename)?;
         out = Some((intent.what, true));
     }
     let old = d.join(UNDO_OLD);

@@ -269,8 +269,8 @@ pub const XML_DEVICE: &[Param] = &[
     p("dateTemplate", Text(16), Some("M/D/Y")),
     p("deviceSecurityMode", Int(1, 3), Some("1")),
     p("directoryURL", Text(255), None),
-    p("servicesURL", Text(255), None),
     p("idleURL", Text(255), None),
+    p("servicesURL", Text(255), None),
 ];
 
 /// Every XML group whose elements a column may set, for the given kind.

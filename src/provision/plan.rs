@@ -162,7 +162,7 @@ pub fn plan(
             };
             match old {
                 Some(old) if old == f.bytes => {
-                    let sha = (state.files.get(&f.name).is_none()).then(|| journal::sha(&f.bytes));
+                    let sha = (!state.files.contains_key(&f.name)).then(|| journal::sha(&f.bytes));
                     Seen { change: None, sha }
                 }
                 Some(old) => {

@@ -373,10 +373,17 @@ pub(super) fn sep(inv: &Inventory, dev: &Device, name: &str, trace: &mut Trace) 
         x.w.open("sipStack");
         x.group(inv, dev, params::XML_SIP_STACK);
         x.w.close();
-        x.group(inv, dev, params::XML_SIP_PROFILE);
+        // Cisco's order puts phoneLabel right after natAddress.
+        let split = params::XML_SIP_PROFILE
+            .iter()
+            .position(|p| p.name == "natAddress")
+            .map_or(0, |i| i + 1);
+        let (head, tail) = params::XML_SIP_PROFILE.split_at(split);
+        x.group(inv, dev, head);
         if let Some((l, src)) = inv.value(dev, &Key::Line(1, LineField::Label)) {
             x.leaf("phoneLabel", l, &src, false);
         }
+        x.group(inv, dev, tail);
         // 9.x registers through the call-manager list; 8.x needs the proxy on each line.
         let use_cm = load
             .as_ref()

@@ -30,6 +30,7 @@ mod pkg_snapshots;
 mod pkg_text;
 mod pkg_tlv;
 mod profile_reports;
+mod provision;
 mod roundtrip;
 mod tftp_log;
 mod tftp_probe;
