@@ -68,6 +68,10 @@ enum Command {
     /// Fetch from a TFTP server what a phone would, following the names in each file
     /// (read-only; exit 1 on problems).
     Probe(super::tftp::ProbeArgs),
+    /// Check configuration files (.cnf, .cnf.xml, #txt) or a whole TFTP root against Cisco's
+    /// parameter definitions (exit 1 on errors).
+    #[command(after_help = super::lint::AFTER_HELP)]
+    Lint(super::lint::LintArgs),
     /// Render every file each phone of an inventory (CSV) reads, show what would change in a
     /// TFTP root, and --apply it atomically with an undo journal.
     Provision(super::provision::ProvisionArgs),
@@ -238,6 +242,7 @@ const SUBCOMMANDS: &[&str] = &[
     "upgradecode",
     "tftplog",
     "probe",
+    "lint",
     "provision",
     "tables",
     "completions",
@@ -364,17 +369,19 @@ impl CompilerSwitches {
 }
 
 pub fn run(args: Vec<OsString>) -> i32 {
-    // provision keeps 1 for what the run found (inventory errors, refusals): usage is 2.
-    let usage_status = if args.get(1).is_some_and(|a| a == "provision") {
-        2
-    } else {
-        1
-    };
+    // lint and provision keep 1 for what the run found: their usage errors are 2.
+    let lint = args.get(1).is_some_and(|a| a == "lint" || a == "provision");
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
-            return if e.use_stderr() { usage_status } else { 0 };
+            return if !e.use_stderr() {
+                0
+            } else if lint {
+                2
+            } else {
+                1
+            };
         }
     };
     let result = match cli.command {
@@ -433,6 +440,7 @@ pub fn run(args: Vec<OsString>) -> i32 {
         Command::Tftplog(a) => Ok(super::tftp::run_tftplog(&a)),
         Command::Probe(a) => super::tftp::run_probe(&a),
         Command::Provision(a) => Ok(super::provision::run(&a)),
+        Command::Lint(a) => Ok(super::lint::run_lint(&a)),
     };
     result.unwrap_or_else(|e| failure::report(&e))
 }

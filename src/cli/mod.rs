@@ -12,6 +12,7 @@ pub mod failure;
 pub mod inspect;
 pub mod job;
 pub mod legacy;
+pub mod lint;
 pub mod provision;
 pub mod tftp;
 

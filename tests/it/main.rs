@@ -18,6 +18,7 @@ mod cli;
 mod damage;
 mod docs;
 mod fuzz_seeds;
+mod lint;
 mod pkg_bundle;
 mod pkg_image;
 mod pkg_kup;

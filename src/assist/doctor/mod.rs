@@ -20,6 +20,7 @@ use std::time::SystemTime;
 mod configs;
 mod folder;
 mod images;
+mod lint;
 mod manifests;
 mod os79xx;
 mod profiles;
@@ -305,6 +306,7 @@ pub fn doctor(dir: &Path, opts: &DoctorOptions) -> Result<Report, DoctorError> {
     d.cross_config(&sip, &sccp);
     d.ringlist();
     d.profiles();
+    d.lint_configs();
     d.images();
     d.permissions();
     let mut findings = d.findings;
