@@ -826,6 +826,9 @@ fn check_standard(
                     "{v} is not a whole number of hours from UTC, which the profile's TimeZone needs"
                 ))
             }
+            Some(z) if !z.has_cnf() && kind == Some(ConfigKind::SipCnf) => Err(format!(
+                "{v}: the 7940/7960 SIP firmware has no time_zone abbreviation for this offset"
+            )),
             Some(_) => Ok(()),
             None => Err(format!(
                 "{v:?} is not an IANA time zone provision knows{}",

@@ -157,3 +157,19 @@ fn render_file_matches_render() {
     assert_eq!(inv.render_file("SEP001122334455.cnf.xml").unwrap(), None);
     assert_eq!(inv.render_file("readme.txt").unwrap(), None);
 }
+
+/// What provision writes, lint finds nothing in.
+#[test]
+fn lint_finds_nothing_in_what_provision_writes() {
+    let r = fleet().render().unwrap();
+    let mut all = Vec::new();
+    for f in r.files() {
+        for x in crate::lint::lint_file(&f.name, &f.bytes) {
+            all.push(format!(
+                "{}: {} {} {}",
+                f.name, x.severity, x.code, x.message
+            ));
+        }
+    }
+    assert!(all.is_empty(), "{}", all.join("\n"));
+}

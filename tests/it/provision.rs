@@ -411,7 +411,7 @@ fn bad_inventories_write_nothing_and_name_the_row() {
         ),
         (
             format!("{head},start_media_port\n{good},16348\n"),
-            "fleet.csv:2: column start_media_port: 16348 is out of range 16384–32766",
+            "fleet.csv:2: column start_media_port: 16348 is below 16384",
         ),
         (
             format!("{head},nat_enable\n{good},on\n"),
