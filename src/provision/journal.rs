@@ -263,6 +263,49 @@ fn transact(
     state_after: State,
     durability: Durability,
 ) -> Result<(), JournalError> {
+    let (tmp, intent) = stage(
+        root,
+        what,
+        writes,
+        removes,
+        state_before,
+        state_after,
+        durability,
+    )?;
+    let d = dir(root);
+    let txn = d.join(TXN);
+    std::fs::rename(&tmp, &txn).map_err(io(&txn))?;
+    flush(&d, durability)?;
+    step_pause();
+    for (i, e) in intent.entries.iter().enumerate() {
+        let dest = root.join(&e.name);
+        match e.act {
+            Act::Write => {
+                let staged = txn.join("new").join(i.to_string());
+                std::fs::rename(&staged, &dest).map_err(io(&dest))?;
+            }
+            Act::Remove => {
+                let _ = std::fs::remove_file(&dest);
+            }
+        }
+        if i % 16 == 0 {
+            step_pause();
+        }
+    }
+    finish(root, &txn, &intent, durability)
+}
+
+/// Everything up to the commit point: `txn.tmp` holding the new files, links to the old
+/// ones and the intent, flushed. The root is untouched.
+fn stage(
+    root: &Path,
+    what: &str,
+    writes: &[(&str, &[u8])],
+    removes: &[&str],
+    state_before: State,
+    state_after: State,
+    durability: Durability,
+) -> Result<(PathBuf, Intent), JournalError> {
     recover(root)?;
     let d = dir(root);
     private_dir(&d)?;
@@ -320,26 +363,7 @@ fn transact(
     std::fs::write(tmp.join(INTENT), bytes).map_err(io(&tmp))?;
     flush(&tmp, durability)?;
     step_pause();
-    let txn = d.join(TXN);
-    std::fs::rename(&tmp, &txn).map_err(io(&txn))?;
-    flush(&d, durability)?;
-    step_pause();
-    for (i, e) in intent.entries.iter().enumerate() {
-        let dest = root.join(&e.name);
-        match e.act {
-            Act::Write => {
-                let staged = txn.join("new").join(i.to_string());
-                std::fs::rename(&staged, &dest).map_err(io(&dest))?;
-            }
-            Act::Remove => {
-                let _ = std::fs::remove_file(&dest);
-            }
-        }
-        if i % 64 == 0 {
-            step_pause();
-        }
-    }
-    finish(root, &txn, &intent, durability)
+    Ok((tmp, intent))
 }
 
 /// What an apply or undo did.
@@ -475,4 +499,91 @@ pub fn undo(
         written: writes.iter().map(|(n, _)| n.to_string()).collect(),
         removed: removes.iter().map(|n| n.to_string()).collect(),
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn files(root: &Path) -> BTreeMap<String, Vec<u8>> {
+        std::fs::read_dir(root)
+            .unwrap()
+            .map(|e| e.unwrap())
+            .filter(|e| e.file_name() != DIR)
+            .map(|e| {
+                (
+                    e.file_name().to_string_lossy().into_owned(),
+                    std::fs::read(e.path()).unwrap(),
+                )
+            })
+            .collect()
+    }
+
+    fn setup() -> (tempfile::TempDir, BTreeMap<String, Vec<u8>>) {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a"), b"old a").unwrap();
+        std::fs::write(dir.path().join("gone"), b"old gone").unwrap();
+        let before = files(dir.path());
+        (dir, before)
+    }
+
+    const WRITES: &[(&str, &[u8])] = &[("a", b"new a"), ("b", b"new b"), ("c", b"new c")];
+
+    fn after() -> BTreeMap<String, Vec<u8>> {
+        WRITES
+            .iter()
+            .map(|(n, b)| (n.to_string(), b.to_vec()))
+            .collect()
+    }
+
+    /// Stopped before the commit point: the next run drops it, the root is as before.
+    #[test]
+    fn staged_but_not_committed_rolls_back() {
+        let (dir, before) = setup();
+        let r = dir.path();
+        stage(
+            r,
+            "apply",
+            WRITES,
+            &["gone"],
+            State::default(),
+            State::default(),
+            Durability::Rename,
+        )
+        .unwrap();
+        assert_eq!(files(r), before);
+        assert!(pending(r));
+        assert_eq!(recover(r).unwrap(), Some(("apply".into(), false)));
+        assert_eq!(files(r), before);
+        assert!(!pending(r));
+    }
+
+    /// Stopped after the commit point, half the renames done: the next run finishes it,
+    /// and the undo journal is complete.
+    #[test]
+    fn committed_and_half_done_rolls_forward() {
+        let (dir, before) = setup();
+        let r = dir.path();
+        let (tmp, intent) = stage(
+            r,
+            "apply",
+            WRITES,
+            &["gone"],
+            State::default(),
+            State::default(),
+            Durability::Rename,
+        )
+        .unwrap();
+        let txn = super::dir(r).join(TXN);
+        std::fs::rename(&tmp, &txn).unwrap();
+        // The first file renamed into place, then the process died.
+        std::fs::rename(txn.join("new/0"), r.join(&intent.entries[0].name)).unwrap();
+        assert_ne!(files(r), before);
+        assert_eq!(recover(r).unwrap(), Some(("apply".into(), true)));
+        assert_eq!(files(r), after());
+        // Recovering again does nothing; the undo puts back the bytes replaced and removed.
+        assert_eq!(recover(r).unwrap(), None);
+        assert!(undo(r, false, Durability::Rename).unwrap().is_ok());
+        assert_eq!(files(r), before);
+    }
 }
