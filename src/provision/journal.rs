@@ -88,14 +88,26 @@ fn read_json<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<T, JournalErro
     })
 }
 
+/// A name provision may write or remove in the root: a plain file name, no folder part.
+fn plain_name(name: &str) -> bool {
+    !name.is_empty()
+        && name != "."
+        && name != ".."
+        && !name.contains(['/', '\\', '\0'])
+        && name != DIR
+}
+
 impl State {
-    /// The state of `root` (empty when provision never wrote there).
+    /// The state of `root` (empty when provision never wrote there). Names that are not
+    /// plain file names are dropped: nothing outside the root is ever touched.
     pub fn load(root: &Path) -> Result<State, JournalError> {
         let path = dir(root).join(STATE);
         if !path.exists() {
             return Ok(State::default());
         }
-        read_json(&path)
+        let mut state: State = read_json(&path)?;
+        state.files.retain(|n, _| plain_name(n));
+        Ok(state)
     }
 
     fn save(&self, root: &Path) -> Result<(), JournalError> {
@@ -141,6 +153,18 @@ struct Intent {
     state_after: State,
 }
 
+/// A journal's intent; refused if it names anything but plain file names.
+fn read_intent(path: &Path) -> Result<Intent, JournalError> {
+    let intent: Intent = read_json(path)?;
+    if let Some(e) = intent.entries.iter().find(|e| !plain_name(&e.name)) {
+        return Err(JournalError::Corrupt {
+            path: path.to_path_buf(),
+            why: format!("{:?} is not a file name in the root", e.name),
+        });
+    }
+    Ok(intent)
+}
+
 /// Whether an interrupted apply waits in `root`.
 pub fn pending(root: &Path) -> bool {
     let d = dir(root);
@@ -159,7 +183,7 @@ pub fn recover(root: &Path) -> Result<Option<(String, bool)>, JournalError> {
         out = Some(("apply".to_string(), false));
     }
     if txn.exists() {
-        let intent: Intent = read_json(&txn.join(INTENT))?;
+        let intent: Intent = read_intent(&txn.join(INTENT))?;
         roll_forward(root, &txn, &intent)?;
         finish(root, &txn, &intent, Durability::Rename)?;
         out = Some((intent.what, true));
@@ -429,7 +453,7 @@ fn undo_inputs(root: &Path) -> Result<(PathBuf, Intent), JournalError> {
     if !undo.join(INTENT).exists() {
         return Err(JournalError::NothingToUndo(root.display().to_string()));
     }
-    let intent: Intent = read_json(&undo.join(INTENT))?;
+    let intent: Intent = read_intent(&undo.join(INTENT))?;
     Ok((undo, intent))
 }
 
@@ -534,6 +558,34 @@ mod tests {
             .iter()
             .map(|(n, b)| (n.to_string(), b.to_vec()))
             .collect()
+    }
+
+    #[test]
+    fn journals_name_only_files_in_the_root() {
+        assert!(plain_name("SEP0014F28DD38A.cnf.xml"));
+        for bad in ["", "..", "../etc/passwd", "a/b", "a\\b", DIR] {
+            assert!(!plain_name(bad), "{bad:?}");
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let d = super::dir(dir.path());
+        std::fs::create_dir_all(&d).unwrap();
+        std::fs::write(
+            d.join(STATE),
+            br#"{"files":{"../outside":"00","ok.cnf":"11"}}"#,
+        )
+        .unwrap();
+        let s = State::load(dir.path()).unwrap();
+        assert_eq!(s.files.keys().collect::<Vec<_>>(), ["ok.cnf"]);
+        std::fs::create_dir_all(d.join(UNDO)).unwrap();
+        std::fs::write(
+            d.join(UNDO).join(INTENT),
+            br#"{"version":1,"what":"apply","entries":[{"name":"../x","act":"remove","had_old":false}],"state_before":{"files":{}},"state_after":{"files":{}}}"#,
+        )
+        .unwrap();
+        assert!(matches!(
+            undo(dir.path(), true, Durability::Rename),
+            Err(JournalError::Corrupt { .. })
+        ));
     }
 
     /// Stopped before the commit point: the next run drops it, the root is as before.

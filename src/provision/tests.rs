@@ -173,3 +173,54 @@ fn lint_finds_nothing_in_what_provision_writes() {
     }
     assert!(all.is_empty(), "{}", all.join("\n"));
 }
+
+/// Untrusted bytes never panic the parser; what parses renders.
+#[test]
+fn random_inventories_never_panic() {
+    use rand::{Rng, SeedableRng};
+    let mut rng = rand::rngs::StdRng::seed_from_u64(20);
+    let pieces: &[&[u8]] = &[
+        b"mac",
+        b"model",
+        b"protocol",
+        b"number",
+        b"password",
+        b"proxy",
+        b"load",
+        b"timezone",
+        b"line2_number",
+        b"nat_enable",
+        b"*",
+        b"0014f28dd38a",
+        b"7960",
+        b"7912",
+        b"ata186",
+        b"sip",
+        b"sccp",
+        b",",
+        b",",
+        b",",
+        b"\n",
+        b"\n",
+        b"\"",
+        b"\xff",
+        b"Europe/Paris",
+        b"1",
+        b"line9_label",
+        b"CallWaiting",
+        b"\r\n",
+        b"\0",
+    ];
+    let mut parsed = 0;
+    for _ in 0..400 {
+        let mut bytes = b"mac,model,protocol,number\n".to_vec();
+        for _ in 0..rng.gen_range(0..40) {
+            bytes.extend_from_slice(pieces[rng.gen_range(0..pieces.len())]);
+        }
+        if let Ok(inv) = Inventory::parse(&bytes, "fuzz.csv") {
+            parsed += 1;
+            let _ = inv.render();
+        }
+    }
+    assert!(parsed > 0);
+}
