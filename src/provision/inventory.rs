@@ -612,6 +612,9 @@ impl Inventory {
             }
         }
         let mut no_load = Vec::new();
+        // One note per column and kind of device, not one per row.
+        let mut ignored: std::collections::BTreeMap<(String, String), Vec<u64>> =
+            std::collections::BTreeMap::new();
         for dev in &self.devices {
             let kind = dev.kind();
             for (col, v) in self.columns.iter().zip(&dev.row.cells) {
@@ -627,18 +630,14 @@ impl Inventory {
                                 col.header
                             ),
                         ),
-                        Err(_) => c.push(
-                            Severity::Info,
-                            "inventory-column-ignored",
-                            dev.row.line,
-                            format!(
-                                "column {} does not apply to a {} {} ({}): ignored",
-                                col.header,
-                                dev.model,
-                                dev.protocol,
-                                kind_label(kind)
-                            ),
-                        ),
+                        Err(_) => {
+                            let label =
+                                format!("{} {} ({})", dev.model, dev.protocol, kind_label(kind));
+                            let e = ignored
+                                .entry((col.header.clone(), label))
+                                .or_insert_with(Vec::new);
+                            e.push(dev.row.line);
+                        }
                     },
                     Key::Line(n, _) if *n > dev.model.lines() => c.error(
                         "inventory-no-such-line",
@@ -668,6 +667,19 @@ impl Inventory {
             if self.value(dev, &Key::Std(Std::Load)).is_none() {
                 no_load.push(dev.row.line);
             }
+        }
+        for ((column, label), lines) in ignored {
+            let shown: Vec<String> = lines.iter().take(8).map(u64::to_string).collect();
+            let more = if lines.len() > 8 { " …" } else { "" };
+            c.push(
+                Severity::Info,
+                "inventory-column-ignored",
+                lines.first().copied().unwrap_or(0),
+                format!(
+                    "column {column} does not apply to a {label}: ignored (line {}{more})",
+                    shown.join(", ")
+                ),
+            );
         }
         if let Some(&first) = no_load.first() {
             let shown: Vec<String> = no_load.iter().take(8).map(u64::to_string).collect();
