@@ -633,9 +633,7 @@ impl Inventory {
                         Err(_) => {
                             let label =
                                 format!("{} {} ({})", dev.model, dev.protocol, kind_label(kind));
-                            let e = ignored
-                                .entry((col.header.clone(), label))
-                                .or_insert_with(Vec::new);
+                            let e = ignored.entry((col.header.clone(), label)).or_default();
                             e.push(dev.row.line);
                         }
                     },
