@@ -647,6 +647,15 @@ impl Inventory {
                             dev.model.lines()
                         ),
                     ),
+                    // An SCCP phone's lines live in the call manager, not in its file.
+                    Key::Line(..) if kind == ConfigKind::SccpXml => {
+                        let label =
+                            format!("{} SCCP (its lines are set in the call manager)", dev.model);
+                        ignored
+                            .entry((col.header.clone(), label))
+                            .or_default()
+                            .push(dev.row.line);
+                    }
                     key => check_standard(key, col, v, Some(kind), dev.row.line, c),
                 }
             }

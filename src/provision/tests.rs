@@ -224,3 +224,23 @@ fn random_inventories_never_panic() {
     }
     assert!(parsed > 0);
 }
+
+/// Notes come once per column and kind of device, naming the lines.
+#[test]
+fn ignored_columns_are_noted_once() {
+    let csv = b"mac,model,protocol,number,CallWaiting\n0014f28d0001,7960,sccp,1,1\n0014f28d0002,7960,sccp,2,1\n0014f28d0003,7912,sip,3,1\n";
+    let inv = Inventory::parse(csv, "n.csv").unwrap_or_else(|e| panic!("{e}"));
+    let notes: Vec<&str> = inv
+        .notes
+        .iter()
+        .filter(|f| f.code == "inventory-column-ignored")
+        .map(|f| f.message.as_str())
+        .collect();
+    assert_eq!(
+        notes,
+        [
+            "column CallWaiting does not apply to a 7960G SCCP (SCCP SEP<MAC>.cnf.xml): ignored (line 2, 3)",
+            "column number does not apply to a 7960G SCCP (its lines are set in the call manager): ignored (line 2, 3)",
+        ]
+    );
+}
