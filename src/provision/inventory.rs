@@ -415,7 +415,8 @@ impl Inventory {
             .and_then(|(col, v)| v.as_deref().map(|v| (v, col)))
     }
 
-    /// A device's value of a column: its own cell, else the fleet row's.
+    /// A device's value of a column: its own cell, else the fleet row's (a fleet `load`
+    /// only for the models its name is for).
     pub fn value<'a>(&'a self, dev: &'a Device, key: &Key) -> Option<(&'a str, Source)> {
         if let Some((v, col)) = self.cell(&dev.row, key) {
             return Some((
@@ -427,6 +428,7 @@ impl Inventory {
             ));
         }
         self.fleet_value(key)
+            .filter(|(v, _)| *key != Key::Std(Std::Load) || load_fits(v, dev.model) != Some(false))
     }
 
     /// The fleet row's value of a column.
@@ -450,7 +452,12 @@ impl Inventory {
         audience: &[&'a Device],
         key: &Key,
     ) -> Option<(&'a str, Source)> {
-        if let Some(v) = self.fleet_value(key) {
+        if let Some(v) = self.fleet_value(key)
+            && (*key != Key::Std(Std::Load)
+                || audience
+                    .iter()
+                    .all(|d| load_fits(v.0, d.model) != Some(false)))
+        {
             return Some(v);
         }
         let mut common: Option<&str> = None;
@@ -721,6 +728,25 @@ impl Inventory {
             );
         }
     }
+}
+
+/// Whether a load name is for a model: `None` when the name does not say.
+pub fn load_fits(load: &str, model: Model) -> Option<bool> {
+    use crate::pkg::names::{self, Family as F};
+    let name = names::parse(load).or_else(|| names::parse(&format!("{load}.sbin")))?;
+    let family = model.family();
+    Some(match name.family {
+        F::Phone7940_7960 => family == Family::P7940,
+        F::Cp(7905) => model == Model::M7905,
+        F::Cp(7912) => model == Model::M7912,
+        F::Ata => family == Family::Ata,
+        F::Cnu(11) => family == Family::P7911,
+        F::Cnu(41) => family == Family::P7941,
+        F::Cnu(42) => family == Family::P7942,
+        F::Cnu(45) => family == Family::P7945,
+        F::Cnu(70) => family == Family::P7970,
+        _ => return None,
+    })
 }
 
 /// The header: standard columns, line columns and catalogue parameters; anything else is a

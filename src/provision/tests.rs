@@ -244,3 +244,37 @@ fn ignored_columns_are_noted_once() {
         ]
     );
 }
+
+/// A fleet `load` reaches only the models its name is for.
+#[test]
+fn a_fleet_load_reaches_only_its_models() {
+    use crate::device::Model;
+    assert_eq!(
+        inventory::load_fits("P0S3-8-12-00", Model::M7960),
+        Some(true)
+    );
+    assert_eq!(
+        inventory::load_fits("P0S3-8-12-00", Model::M7941),
+        Some(false)
+    );
+    assert_eq!(
+        inventory::load_fits("SIP41.9-4-2SR1-1S", Model::M7961),
+        Some(true)
+    );
+    assert_eq!(
+        inventory::load_fits("CP7912080000SIP060111A", Model::M7912),
+        Some(true)
+    );
+    assert_eq!(
+        inventory::load_fits("CP7912080000SIP060111A", Model::M7905),
+        Some(false)
+    );
+    let csv = b"mac,model,protocol,number,load\n*,,,,P0S3-8-12-00\n0014f28d0001,7960,sip,1,\n0014f28d0002,7941,sip,2,\n";
+    let inv = Inventory::parse(csv, "l.csv").unwrap_or_else(|e| panic!("{e}"));
+    let r = inv.render().unwrap();
+    let text = |n: &str| String::from_utf8(r.get(n).unwrap().bytes.clone()).unwrap();
+    assert!(text("SIPDefault.cnf").contains("image_version: \"P0S3-8-12-00\""));
+    assert_eq!(text("OS79XX.TXT"), "P003-8-12-00\r\n");
+    assert!(!text("SEP0014F28D0002.cnf.xml").contains("loadInformation"));
+    assert!(!text("XMLDefault.cnf.xml").contains("loadInformation"));
+}
