@@ -223,6 +223,7 @@ pub const CATALOGUES: &[(&str, &[Check])] = &[
     ("inspect-profile", crate::profile::inspect::CHECKS),
     #[cfg(feature = "firmware")]
     ("inspect-package", crate::pkg::CHECKS),
+    #[cfg(feature = "firmware")]
     ("lint", crate::lint::LINT_CHECKS),
 ];
 

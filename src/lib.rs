@@ -23,6 +23,7 @@
 pub mod assist;
 #[cfg(feature = "batch")]
 pub mod batch;
+#[cfg(feature = "firmware")]
 pub mod catalogue;
 pub mod cnum;
 pub mod codec;
@@ -33,10 +34,13 @@ pub mod diag;
 pub mod file;
 pub mod finding;
 pub mod io;
+#[cfg(feature = "firmware")]
 pub mod lint;
 #[cfg(feature = "firmware")]
 pub mod pkg;
 pub mod profile;
+#[cfg(all(feature = "firmware", feature = "batch"))]
+pub mod provision;
 pub mod report;
 pub mod table;
 pub mod text;

@@ -73,6 +73,9 @@ enum Command {
     /// parameter definitions (exit 1 on errors).
     #[command(after_help = super::lint::AFTER_HELP)]
     Lint(super::lint::LintArgs),
+    /// Render every file each phone of an inventory (CSV) reads, show what would change in a
+    /// TFTP root, and --apply it atomically with an undo journal.
+    Provision(super::provision::ProvisionArgs),
 }
 
 #[derive(Args, Debug)]
@@ -374,12 +377,12 @@ impl CompilerSwitches {
 }
 
 pub fn run(args: Vec<OsString>) -> i32 {
-    let lint = args.get(1).is_some_and(|a| a == "lint");
+    // lint and provision keep 1 for what the run found: their usage errors are 2.
+    let lint = args.get(1).is_some_and(|a| a == "lint" || a == "provision");
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
-            // lint keeps 1 for "errors found": its usage errors are 2.
             return if !e.use_stderr() {
                 0
             } else if lint {
@@ -439,6 +442,7 @@ pub fn run(args: Vec<OsString>) -> i32 {
         Command::Upgradecode(a) => super::assist::run_upgradecode(&a),
         Command::Tftplog(a) => Ok(super::tftp::run_tftplog(&a)),
         Command::Probe(a) => super::tftp::run_probe(&a),
+        Command::Provision(a) => Ok(super::provision::run(&a)),
         Command::Lint(a) => Ok(super::lint::run_lint(&a)),
     };
     result.unwrap_or_else(|e| failure::report(&e))

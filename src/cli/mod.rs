@@ -24,6 +24,7 @@ pub mod job;
 pub mod legacy;
 pub mod lint;
 pub mod out;
+pub mod provision;
 pub mod tftp;
 
 use std::ffi::OsString;

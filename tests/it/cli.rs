@@ -589,11 +589,14 @@ fn mistyped_subcommand_suggests_the_right_one() {
 #[test]
 fn unknown_subcommand_is_an_error_with_a_suggestion() {
     let dir = scratch(&[]);
-    let o = run(dir.path(), &["provision", "--help"]);
+    let o = run(dir.path(), &["frobnicate", "--help"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stdout(&o).is_empty(), "{}", stdout(&o));
     let err = stderr(&o);
-    assert!(err.contains("unrecognized subcommand 'provision'"), "{err}");
+    assert!(
+        err.contains("unrecognized subcommand 'frobnicate'"),
+        "{err}"
+    );
     // Nothing is close to it: every subcommand is listed, derived from the clap definition.
     for sub in ["compile", "doctor", "probe", "tftplog", "manpage"] {
         assert!(err.contains(sub), "{sub}: {err}");
@@ -608,12 +611,12 @@ fn unknown_subcommand_is_an_error_with_a_suggestion() {
     );
     // The same word alone may be the original's missing input: its usage banner and exit
     // status, and a hint on stderr.
-    let o = run(dir.path(), &["provision"]);
+    let o = run(dir.path(), &["frobnicate"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("cfgfmt-rs --help"), "{}", stderr(&o));
     // A file of that name stays an input, `--` options and all.
-    let dir = scratch(&[("provision", "#txt\n")]);
-    let o = run(dir.path(), &["provision", "out.cfg", "--strict"]);
+    let dir = scratch(&[("frobnicate", "#txt\n")]);
+    let o = run(dir.path(), &["frobnicate", "out.cfg", "--strict"]);
     assert!(!stderr(&o).contains("unrecognized"), "{}", stderr(&o));
     assert!(
         stderr(&o).contains("can't open ptag file"),

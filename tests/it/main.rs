@@ -42,6 +42,7 @@ mod pkg_snapshots;
 mod pkg_text;
 mod pkg_tlv;
 mod profile_reports;
+mod provision;
 mod roundtrip;
 mod streaming;
 mod tftp_log;

@@ -278,7 +278,7 @@ fn folder_table(folder: &Folder) -> (TagTable, String) {
 
 /// A newer phone's manifest: `None` when the bytes are not one (not signed, or the 7940/7960
 /// shape), else its file list or why it does not parse.
-fn file_list(name: &str, bytes: &[u8]) -> Option<Result<loads::FileList, String>> {
+pub(crate) fn file_list(name: &str, bytes: &[u8]) -> Option<Result<loads::FileList, String>> {
     match detect(name, bytes) {
         FileKind::LoadsList => Some(
             sgn::parse(bytes)
