@@ -464,6 +464,9 @@ impl Limit {
     pub const OS79XX: Limit = Limit::new(64 << 10, "not an OS79XX.TXT");
     /// A phone configuration file (`.cnf`, `.cnf.xml`) that `lint` and `doctor` read.
     pub const CONFIG: Limit = Limit::new(1 << 20, "not a phone configuration file");
+    /// A file in a TFTP root that `provision` compares with what it renders, or keeps in
+    /// its journal to put back.
+    pub const ROOT_FILE: Limit = Limit::new(64 << 20, "not a file provision writes");
 
     pub const fn new(bytes: u64, verdict: &'static str) -> Limit {
         Limit { bytes, verdict }

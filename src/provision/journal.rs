@@ -465,7 +465,7 @@ pub fn undo_plan(root: &Path) -> Result<UndoPlan, JournalError> {
     let (_, intent) = undo_inputs(root)?;
     let mut p = UndoPlan::default();
     for e in &intent.entries {
-        let now = std::fs::read(root.join(&e.name)).ok();
+        let now = crate::io::read_bounded(&root.join(&e.name), crate::io::Limit::ROOT_FILE).ok();
         let expected = e.new_sha.as_ref();
         match (e.act, e.had_old) {
             (Act::Write, true) => p.restore.push(e.name.clone()),
@@ -502,7 +502,15 @@ pub fn undo(
     for (i, e) in intent.entries.iter().enumerate() {
         if e.had_old {
             let path = dir_undo.join("old").join(i.to_string());
-            let bytes = std::fs::read(&path).map_err(io(&path))?;
+            let bytes = crate::io::read_bounded(&path, crate::io::Limit::ROOT_FILE).map_err(
+                |e| match e {
+                    crate::io::ReadError::Io { source, .. } => io(&path)(source),
+                    too_large => JournalError::Corrupt {
+                        path: path.clone(),
+                        why: too_large.to_string(),
+                    },
+                },
+            )?;
             olds.push((e.name.clone(), bytes));
         } else if e.act == Act::Write {
             removes.push(&e.name);

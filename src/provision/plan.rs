@@ -140,7 +140,11 @@ pub fn plan(
         .map(|f| {
             let path = root.join(&f.name);
             let old = match std::fs::symlink_metadata(&path) {
-                Ok(m) if m.is_file() => std::fs::read(&path).ok(),
+                // Unreadable or too large: some file is there all the same, and one that
+                // matches nothing provision wrote is never replaced without --force.
+                Ok(m) if m.is_file() => Some(
+                    crate::io::read_bounded(&path, crate::io::Limit::ROOT_FILE).unwrap_or_default(),
+                ),
                 Ok(_) => Some(Vec::new()),
                 Err(_) => None,
             };
@@ -211,7 +215,7 @@ pub fn plan(
             continue;
         }
         let path = root.join(name);
-        let Ok(old) = std::fs::read(&path) else {
+        let Ok(old) = crate::io::read_bounded(&path, crate::io::Limit::ROOT_FILE) else {
             state_after.files.remove(name);
             continue;
         };
