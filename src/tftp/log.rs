@@ -24,6 +24,8 @@ pub enum Server {
     Cisco,
     TftpdHpa,
     Dnsmasq,
+    /// `cfgfmt-rs serve`'s live events.
+    Serve,
 }
 
 impl Server {
@@ -32,6 +34,7 @@ impl Server {
             Server::Cisco => "cisco",
             Server::TftpdHpa => "tftpd-hpa",
             Server::Dnsmasq => "dnsmasq",
+            Server::Serve => "cfgfmt-rs serve",
         }
     }
 }
