@@ -68,6 +68,9 @@ enum Command {
     /// Fetch from a TFTP server what a phone would, following the names in each file
     /// (read-only; exit 1 on problems).
     Probe(super::tftp::ProbeArgs),
+    /// Serve a TFTP root read-only (and the inventory's files, rendered on request),
+    /// printing every transfer and the guide's findings live.
+    Serve(super::serve::ServeArgs),
 }
 
 #[derive(Args, Debug)]
@@ -223,6 +226,7 @@ struct BatchArgs {
 }
 
 const SUBCOMMANDS: &[&str] = &[
+    "serve",
     "compile",
     "decode",
     "inspect",
@@ -422,6 +426,7 @@ pub fn run(args: Vec<OsString>) -> i32 {
         Command::Upgradecode(a) => super::assist::run_upgradecode(&a),
         Command::Tftplog(a) => Ok(super::tftp::run_tftplog(&a)),
         Command::Probe(a) => super::tftp::run_probe(&a),
+        Command::Serve(a) => super::serve::run(&a),
     };
     result.unwrap_or_else(|e| failure::report(&e))
 }

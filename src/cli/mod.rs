@@ -12,6 +12,7 @@ pub mod failure;
 pub mod inspect;
 pub mod job;
 pub mod legacy;
+pub mod serve;
 pub mod tftp;
 
 use std::ffi::OsString;

@@ -65,8 +65,8 @@ impl Default for ServerConfig {
 /// Asks a running server to stop (`stop`), or to stop at once (`abort`).
 #[derive(Debug, Default)]
 pub struct Control {
-    pub stop: AtomicBool,
-    pub abort: AtomicBool,
+    pub stop: Arc<AtomicBool>,
+    pub abort: Arc<AtomicBool>,
 }
 
 /// One request and how it ended: a line of the live log.

@@ -168,7 +168,6 @@ impl Watch {
         if e.mac.is_some() {
             c.mac.clone_from(&e.mac);
         }
-        c.last_file = Some(e.file.clone());
         let kind = names::classify(&e.file);
         let withheld = e.note.as_deref().is_some_and(|n| n.starts_with("withheld"));
         let write = e
@@ -176,6 +175,9 @@ impl Watch {
             .as_deref()
             .is_some_and(|n| n.starts_with("write request"));
         c.withheld |= withheld;
+        if !write {
+            c.last_file = Some(e.file.clone());
+        }
         if e.outcome.is_success() {
             c.last_image = kind.is_image();
             if matches!(
