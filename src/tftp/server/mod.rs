@@ -305,7 +305,13 @@ pub fn serve(
             retransmits: 0,
         };
         let refuse = |ev: &mut Event, code: ErrorCode, outcome: Outcome, note: String| {
-            let _ = socket.send_to(&packet::error(code, &note), from);
+            // The wire gets the usual words for a missing file; the log gets the details.
+            let wire = if code == ErrorCode::NotFound {
+                "File not found"
+            } else {
+                note.as_str()
+            };
+            let _ = socket.send_to(&packet::error(code, wire), from);
             ev.outcome = outcome;
             ev.note = Some(note);
             ev.seq = seq.fetch_add(1, Ordering::Relaxed) + 1;
