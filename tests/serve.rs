@@ -95,6 +95,7 @@ impl Serve {
                 std::thread::sleep(Duration::from_millis(20));
             }
             let _ = child.kill();
+            let _ = child.wait();
         }
         panic!("cfgfmt-rs serve did not start");
     }
@@ -747,6 +748,7 @@ fn packet_loss_each_way_and_transfers_stay_exact() {
         total_resent > 20,
         "the proxy did drop packets: {total_resent} resent"
     );
+    assert_eq!(Counters::get(&srv.counters.sent), 3);
     println!(
         "lossy transfers exact: 3 × 256 KiB at 5–20 % loss each way, {total_resent} blocks resent"
     );
