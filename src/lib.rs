@@ -41,6 +41,7 @@ pub mod finding;
 pub mod io;
 pub mod pkg;
 pub mod profile;
+pub mod provision;
 pub mod report;
 pub mod table;
 pub mod text;
