@@ -902,3 +902,88 @@ fn fold_case_serves_and_says_so_each_time() {
     );
     assert!(log.iter().any(|l| l.contains("[requested-name-case]")));
 }
+
+#[test]
+fn inventory_files_are_served_as_provision_renders_them_and_probe_walks_the_chain() {
+    // The folder holds the images only; the inventory renders OS79XX.TXT, SIPDefault.cnf
+    // and SIP<MAC>.cnf.
+    let mut fx = clean_7940_sip();
+    for f in [
+        "OS79XX.TXT".to_string(),
+        "SIPDefault.cnf".into(),
+        format!("SIP{MAC}.cnf"),
+    ] {
+        fx.remove(&f);
+    }
+    let root = fx.write();
+    let csv = format!(
+        "mac,model,protocol,number,password,proxy,load\n{MAC},7960,sip,201,s3cret-201,pbx.example.com,P0S3-8-12-00\n"
+    );
+    let inv_dir = tempfile::tempdir().unwrap();
+    let inv_path = inv_dir.path().join("inventory.csv");
+    std::fs::write(&inv_path, &csv).unwrap();
+    let rendered = cfgfmt::provision::Inventory::parse(csv.as_bytes(), "inventory.csv")
+        .unwrap()
+        .render()
+        .unwrap();
+    let srv = Serve::start(
+        root.path(),
+        &["--inventory", inv_path.to_str().unwrap(), "--json"],
+    );
+    for f in rendered.files() {
+        assert_eq!(
+            fetched_bytes(fetch(srv.addr, &f.name, quick())),
+            f.bytes,
+            "{}",
+            f.name
+        );
+    }
+    let mut client = UdpClient::new(srv.addr, quick()).unwrap();
+    let r = probe::probe(
+        &mut client,
+        &ProbeOptions {
+            mac: MAC.into(),
+            model: Model::M7940,
+            protocol: Protocol::Sip,
+        },
+    );
+    assert!(!r.has_problems(), "{}", r.render_text());
+    let fetched: Vec<&str> = r
+        .steps
+        .iter()
+        .filter(|s| matches!(s.result, Fetch::Fetched { .. }))
+        .map(|s| s.file.as_str())
+        .collect();
+    for f in [
+        "OS79XX.TXT",
+        "SIPDefault.cnf",
+        &format!("SIP{MAC}.cnf"),
+        "P0S3-8-12-00.loads",
+        "P0S3-8-12-00.sb2",
+        "RINGLIST.DAT",
+    ] {
+        assert!(fetched.contains(&f), "{f} not fetched: {fetched:?}");
+    }
+    let (_, log) = srv.stop();
+    let events: Vec<serde_json::Value> = log
+        .iter()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let origin = |f: &str| {
+        events
+            .iter()
+            .find(|e| e["file"] == f)
+            .map(|e| e["origin"].clone())
+    };
+    assert_eq!(origin(&format!("SIP{MAC}.cnf")), Some("rendered".into()));
+    assert_eq!(origin("P0S3-8-12-00.sb2"), Some("root".into()));
+    assert!(
+        !log.iter().any(|l| l.contains("s3cret")),
+        "a password in the log"
+    );
+    let status = events.iter().find(|e| e["event"] == "status").unwrap();
+    assert_eq!(status["phones"][0]["mac"], MAC);
+    assert_eq!(status["phones"][0]["status"], "configured");
+    // Nothing was written into the root.
+    assert!(!root.path().join("OS79XX.TXT").exists());
+}

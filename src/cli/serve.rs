@@ -146,15 +146,35 @@ impl Printer {
     }
 }
 
-/// The files the inventory renders (name, bytes).
-fn inventory_files(csv: &std::path::Path) -> Result<Vec<(String, Vec<u8>)>, Failure> {
-    Err(Failure::Rejected {
+/// Largest inventory read.
+const MAX_INVENTORY: u64 = 64 << 20;
+
+/// The inventory's files, rendered (nothing starts when a row does not render), and the
+/// MACs of its devices.
+fn inventory(
+    csv: &std::path::Path,
+    fold_case: bool,
+) -> Result<(MemorySource, Vec<String>), Failure> {
+    use std::io::Read as _;
+    let reject = |reason: String| Failure::Rejected {
         what: "--inventory: ",
-        reason: format!(
-            "{}: rendering an inventory needs the provision module, not in this build",
+        reason,
+    };
+    let mut bytes = Vec::new();
+    std::fs::File::open(csv)
+        .and_then(|f| f.take(MAX_INVENTORY + 1).read_to_end(&mut bytes))
+        .map_err(|e| reject(format!("cannot read {}: {e}", csv.display())))?;
+    if bytes.len() as u64 > MAX_INVENTORY {
+        return Err(reject(format!(
+            "{}: over {MAX_INVENTORY} bytes",
             csv.display()
-        ),
-    })
+        )));
+    }
+    let inv = cfgfmt::provision::Inventory::parse(&bytes, &csv.display().to_string())
+        .map_err(|e| reject(e.to_string()))?;
+    let rendered = inv.render().map_err(|e| reject(e.to_string()))?;
+    let macs = inv.devices.iter().map(|d| d.mac.upper()).collect();
+    Ok((MemorySource::from_rendered(&rendered, fold_case), macs))
 }
 
 fn bind(listen: &str) -> Result<(UdpSocket, &'static str), Failure> {
@@ -246,12 +266,10 @@ pub fn run(a: &ServeArgs) -> Result<i32, Failure> {
         what: "ROOT: ",
         reason: format!("cannot serve {}: {e}", a.root.display()),
     })?;
-    let mut rendered = MemorySource::new(a.fold_case);
-    if let Some(csv) = &a.inventory {
-        for (name, bytes) in inventory_files(csv)? {
-            rendered.insert(&name, bytes);
-        }
-    }
+    let (rendered, inventory_macs) = match &a.inventory {
+        Some(csv) => inventory(csv, a.fold_case)?,
+        None => (MemorySource::new(a.fold_case), Vec::new()),
+    };
     let mut index = RootIndex::read(&a.root).ok();
     if let Some(ix) = index.as_mut() {
         ix.files.extend(rendered.names().map(str::to_string));
@@ -277,10 +295,24 @@ pub fn run(a: &ServeArgs) -> Result<i32, Failure> {
     }
     signal_hook::flag::register(signal_hook::consts::SIGUSR1, Arc::clone(&usr1))
         .map_err(Failure::Socket)?;
-    let expected: Vec<String> = only
+    // Phones expected: the inventory's (those --only lists, when it lists MACs), or the
+    // MACs --only lists.
+    let listed: Vec<String> = only
         .as_ref()
         .map(|o| o.macs().map(|m| m.upper()).collect())
         .unwrap_or_default();
+    let mut expected: Vec<String> = if inventory_macs.is_empty() {
+        listed
+    } else if listed.is_empty() {
+        inventory_macs
+    } else {
+        inventory_macs
+            .into_iter()
+            .filter(|m| listed.contains(m))
+            .collect()
+    };
+    expected.sort();
+    expected.dedup();
     let printer = Arc::new(Printer {
         json: a.json,
         watch: Mutex::new(Watch::new(index, expected)),

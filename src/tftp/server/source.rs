@@ -317,6 +317,17 @@ impl FileSource for MemorySource {
     }
 }
 
+impl MemorySource {
+    /// Every file an inventory renders, as `provision --apply` would write them.
+    pub fn from_rendered(rendered: &crate::provision::Rendered, fold_case: bool) -> MemorySource {
+        let mut m = MemorySource::new(fold_case);
+        for f in rendered.files() {
+            m.insert(&f.name, f.bytes.clone());
+        }
+        m
+    }
+}
+
 /// `first`, then `then` for what `first` does not have.
 pub struct Layered<A, B> {
     pub first: A,
@@ -462,6 +473,7 @@ mod tests {
             (b"rendered".to_vec(), Origin::Rendered)
         );
         let o = l.open("image.bin").unwrap();
+        assert_eq!(o.served_as, "image.bin");
         assert_eq!((read_all(&o), o.origin), (b"img".to_vec(), Origin::Root));
         assert_eq!(
             l.open("sipdefault.cnf").err(),
@@ -476,5 +488,19 @@ mod tests {
             (2, &b"ef"[..])
         );
         assert_eq!(b.read_at(&mut buf, 99).unwrap(), 0);
+    }
+
+    #[test]
+    fn rendered_inventory_is_served_byte_for_byte() {
+        let csv = b"mac,model,protocol,number,password,proxy\n0014f28dd38a,7960,sip,2001,secret,pbx.example.com\n";
+        let inv = crate::provision::Inventory::parse(csv, "inventory.csv").unwrap();
+        let rendered = inv.render().unwrap();
+        let m = MemorySource::from_rendered(&rendered, true);
+        assert_eq!(m.len(), rendered.len());
+        for f in rendered.files() {
+            assert_eq!(read_all(&m.open(&f.name).unwrap()), f.bytes, "{}", f.name);
+        }
+        let o = m.open("sip0014f28dd38a.cnf").unwrap();
+        assert_eq!(o.served_as, "SIP0014F28DD38A.cnf");
     }
 }
