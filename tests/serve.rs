@@ -987,3 +987,93 @@ fn inventory_files_are_served_as_provision_renders_them_and_probe_walks_the_chai
     // Nothing was written into the root.
     assert!(!root.path().join("OS79XX.TXT").exists());
 }
+
+fn is_root() -> bool {
+    std::fs::read_to_string("/proc/self/status").is_ok_and(|s| {
+        s.lines()
+            .any(|l| l.starts_with("Uid:") && l.split_whitespace().nth(2) == Some("0"))
+    })
+}
+
+#[test]
+fn binds_then_drops_to_the_user() {
+    if !is_root() {
+        println!("SKIP: binds_then_drops_to_the_user: needs root");
+        return;
+    }
+    let (root, img) = image_root();
+    use std::os::unix::fs::PermissionsExt as _;
+    std::fs::set_permissions(root.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let srv = Serve::start(root.path(), &["--user", "nobody"]);
+    let status = std::fs::read_to_string(format!("/proc/{}/status", srv.child.id())).unwrap();
+    let uid = status
+        .lines()
+        .find(|l| l.starts_with("Uid:"))
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        uid.split_whitespace().skip(1).collect::<Vec<_>>(),
+        ["65534"; 4],
+        "{uid}"
+    );
+    let groups = status
+        .lines()
+        .find(|l| l.starts_with("Groups:"))
+        .unwrap()
+        .to_string();
+    assert!(!groups.split_whitespace().any(|g| g == "0"), "{groups}");
+    assert_eq!(
+        fetched_bytes(fetch(srv.addr, "P0S3-08-12-00.sb2", quick())),
+        img
+    );
+    let (code, log) = srv.stop();
+    assert_eq!(code, 0);
+    assert!(log[0].contains("running as nobody"), "{}", log[0]);
+}
+
+#[test]
+fn takes_the_socket_systemd_passes() {
+    if !have("python3") {
+        println!("SKIP: takes_the_socket_systemd_passes: python3 not found");
+        return;
+    }
+    let (root, img) = image_root();
+    let port = UdpSocket::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    // As systemd does: the bound socket as fd 3, LISTEN_FDS=1, LISTEN_PID = the process
+    // that execs the server (python keeps its pid across exec).
+    let script = format!(
+        "import os, socket, sys\n\
+         s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n\
+         s.bind(('127.0.0.1', {port}))\n\
+         os.dup2(s.fileno(), 3)\n\
+         os.set_inheritable(3, True)\n\
+         os.environ['LISTEN_FDS'] = '1'\n\
+         os.environ['LISTEN_PID'] = str(os.getpid())\n\
+         os.execv(sys.argv[1], sys.argv[1:])\n"
+    );
+    let mut child = Command::new("python3")
+        .args(["-c", &script, env!("CARGO_BIN_EXE_cfgfmt-rs"), "serve"])
+        .arg(root.path())
+        .args(["--listen", "127.0.0.1:1", "--grace", "1"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut banner = String::new();
+    out.read_line(&mut banner).unwrap();
+    assert!(
+        banner.contains(&format!("127.0.0.1:{port} (socket from systemd)")),
+        "{banner}"
+    );
+    let got = fetch(([127, 0, 0, 1], port).into(), "P0S3-08-12-00.sb2", quick());
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    let status = child.wait().unwrap();
+    assert_eq!(fetched_bytes(got), img);
+    assert_eq!(status.code(), Some(0));
+}
