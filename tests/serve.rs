@@ -494,6 +494,7 @@ fn traversal_special_files_and_writes_are_refused() {
     .map(|s| s.as_bytes().to_vec())
     .collect();
     names.push(b"\xff\xfe../x".to_vec());
+    names.push(b"x\n2026-01-01T00:00:00.000Z FAKE RRQ OS79XX.TXT: sent".to_vec());
     if fifo {
         names.push(b"fifo".to_vec());
     } else {
@@ -537,6 +538,11 @@ fn traversal_special_files_and_writes_are_refused() {
         "{log:#?}"
     );
     assert!(!log.iter().any(|l| l.contains("hunter2")));
+    assert!(
+        !log.iter()
+            .any(|l| l.contains("Z FAKE") && !l.contains("\\x0a")),
+        "a name forged a log line"
+    );
     println!(
         "traversal and special-file requests refused: {}, write requests refused: 3",
         names.len()
@@ -1076,4 +1082,52 @@ fn takes_the_socket_systemd_passes() {
     let status = child.wait().unwrap();
     assert_eq!(fetched_bytes(got), img);
     assert_eq!(status.code(), Some(0));
+}
+
+#[test]
+fn garbage_and_strangers_on_the_transfer_port_change_nothing() {
+    let (root, img) = image_root();
+    let srv = Serve::start(root.path(), &[]);
+    let me = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let stranger = UdpSocket::bind("127.0.0.1:0").unwrap();
+    me.set_read_timeout(Some(Duration::from_secs(3))).unwrap();
+    me.send_to(&rrq(b"P0S3-08-12-00.sb2", &[("blksize", "1428")]), srv.addr)
+        .unwrap();
+    let mut buf = vec![0u8; 2000];
+    let (n, tid) = me.recv_from(&mut buf).unwrap();
+    assert_eq!(&buf[..2], &[0, 6], "OACK");
+    assert!(n > 2);
+    let mut ack = |b: u16| me.send_to(&[0, 4, (b >> 8) as u8, b as u8], tid).unwrap();
+    ack(0);
+    let mut got = Vec::new();
+    let mut expected = 1u16;
+    let mut rng = rand::rngs::StdRng::seed_from_u64(5);
+    loop {
+        let (n, from) = me.recv_from(&mut buf).unwrap();
+        assert_eq!(from, tid);
+        assert_eq!(&buf[..2], &[0, 3], "{:?}", &buf[..n.min(40)]);
+        let block = u16::from_be_bytes([buf[2], buf[3]]);
+        if block != expected {
+            continue; // a retransmission
+        }
+        got.extend_from_slice(&buf[4..n]);
+        // Before each ACK: garbage from our own port, and fake ACKs and errors from a
+        // stranger (another port: another transfer id).
+        let junk: Vec<u8> = (0..rng.gen_range(0..40)).map(|_| rng.r#gen()).collect();
+        me.send_to(&junk, tid).unwrap();
+        stranger.send_to(&[0, 4, 0xff, 0xff], tid).unwrap();
+        stranger.send_to(b"\x00\x05\x00\x00stop\x00", tid).unwrap();
+        ack(block);
+        expected = expected.wrapping_add(1);
+        if n < 4 + 1428 {
+            break;
+        }
+    }
+    assert_eq!(got, img);
+    let (_, log) = srv.stop();
+    assert!(
+        log.iter()
+            .any(|l| l.contains("RRQ P0S3-08-12-00.sb2 {blksize=1428}: sent, 1048576 bytes")),
+        "{log:#?}"
+    );
 }

@@ -222,6 +222,20 @@ pub fn utc_stamp(t: SystemTime) -> String {
     )
 }
 
+/// A requested name as the log shows it: control characters escaped (`\x0a`), so that a
+/// name cannot forge a log line.
+pub fn printable(name: &str) -> String {
+    let mut s = String::with_capacity(name.len());
+    for c in name.chars().take(packet::MAX_NAME) {
+        if c.is_control() {
+            s.push_str(&format!("\\x{:02x}", u32::from(c)));
+        } else {
+            s.push(c);
+        }
+    }
+    s
+}
+
 /// MACs learned from the names clients asked for, by address (bounded).
 struct Learned(Mutex<HashMap<IpAddr, Mac>>);
 
@@ -293,7 +307,7 @@ pub fn serve(
             time: utc_stamp(SystemTime::now()),
             client: from.to_string(),
             mac: mac.map(|m| m.upper()),
-            file: req.file.chars().take(packet::MAX_NAME).collect(),
+            file: printable(&req.file),
             served_as: None,
             origin: None,
             options: req.options.to_string(),
@@ -525,6 +539,12 @@ mod tests {
             utc_stamp(SystemTime::UNIX_EPOCH + Duration::from_secs(951_782_400)),
             "2000-02-29T00:00:00.000Z"
         );
+    }
+
+    #[test]
+    fn names_cannot_forge_log_lines() {
+        assert_eq!(printable("a\nFAKE\r\u{7f}b"), "a\\x0aFAKE\\x0d\\x7fb");
+        assert_eq!(printable("SIPDefault.cnf"), "SIPDefault.cnf");
     }
 
     #[test]

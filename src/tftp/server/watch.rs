@@ -197,7 +197,7 @@ impl Watch {
                 "live",
                 usize::try_from(e.seq).ok(),
                 format!("{} asked for {} and was served {} (--fold-case)", e.client, e.file, served),
-                format!("The phone would not find it on a case-sensitive server: name the file {} as the phone asks, or keep --fold-case.", e.file),
+                format!("A case-sensitive server would not find it: keep --fold-case, or give the file the name the phone asks for ({}).", e.file),
             ));
         }
         // Refusals by policy are not the folder's problems: they stay out of the checks.
