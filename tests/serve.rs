@@ -1097,7 +1097,7 @@ fn garbage_and_strangers_on_the_transfer_port_change_nothing() {
     let (n, tid) = me.recv_from(&mut buf).unwrap();
     assert_eq!(&buf[..2], &[0, 6], "OACK");
     assert!(n > 2);
-    let mut ack = |b: u16| me.send_to(&[0, 4, (b >> 8) as u8, b as u8], tid).unwrap();
+    let ack = |b: u16| me.send_to(&[0, 4, (b >> 8) as u8, b as u8], tid).unwrap();
     ack(0);
     let mut got = Vec::new();
     let mut expected = 1u16;
