@@ -478,7 +478,7 @@ pub fn serve(
             if let Ok(mut run) = lock.lock() {
                 run.transfers.remove(&from);
                 if let Some(c) = run.per_ip.get_mut(&ip) {
-                    *c -= 1;
+                    *c = c.saturating_sub(1);
                     if *c == 0 {
                         run.per_ip.remove(&ip);
                     }
