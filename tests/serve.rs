@@ -1131,3 +1131,45 @@ fn garbage_and_strangers_on_the_transfer_port_change_nothing() {
         "{log:#?}"
     );
 }
+
+#[test]
+fn an_image_that_keeps_failing_and_a_boot_loop_fire_live() {
+    let (root, _) = image_root();
+    let srv = Serve::start(root.path(), &[]);
+    // Phone 127.0.0.5 gives up on the image after its first block, three times (what a
+    // phone stuck in "State Error" does).
+    for _ in 0..3 {
+        let s = UdpSocket::bind("127.0.0.5:0").unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(3))).unwrap();
+        s.send_to(&rrq(b"P0S3-08-12-00.sb2", &[]), srv.addr)
+            .unwrap();
+        let mut buf = [0u8; 600];
+        let (_, tid) = s.recv_from(&mut buf).unwrap();
+        s.send_to(b"\x00\x05\x00\x00State Error\x00", tid).unwrap();
+    }
+    srv.wait_for("error[image-state-error]");
+    // Phone 127.0.0.6 fetches OS79XX.TXT again and again and nothing else.
+    for _ in 0..3 {
+        let c = UdpSocket::bind("127.0.0.6:0").unwrap();
+        let _ = fetched_bytes(UdpClient::from_socket(c, srv.addr, quick()).read("OS79XX.TXT"));
+    }
+    srv.wait_for("error[boot-loop]");
+    srv.signal("-USR1");
+    srv.wait_for("status (SIGUSR1)");
+    let (_, log) = srv.stop();
+    let fired = |code: &str| {
+        log.iter()
+            .filter(|l| l.contains(&format!("error[{code}]")))
+            .count()
+    };
+    // Each fires once, when it first appears, not again on each later transfer.
+    assert_eq!(fired("image-state-error"), 1, "{log:#?}");
+    assert_eq!(fired("boot-loop"), 1, "{log:#?}");
+    let looping: Vec<&String> = log.iter().filter(|l| l.contains(" looping ")).collect();
+    assert!(looping.iter().any(|l| l.contains("127.0.0.5")), "{log:#?}");
+    assert!(looping.iter().any(|l| l.contains("127.0.0.6")), "{log:#?}");
+    assert!(
+        log.iter()
+            .any(|l| l.contains("failed (client sent error 0: State Error)"))
+    );
+}
