@@ -68,7 +68,7 @@ enum Command {
     /// Fetch from a TFTP server what a phone would, following the names in each file
     /// (read-only; exit 1 on problems).
     Probe(super::tftp::ProbeArgs),
-    /// Serve a TFTP root read-only (and the inventory's files, rendered on request),
+    /// Serve a TFTP root read-only (and the files an inventory renders, from memory),
     /// printing every transfer and the guide's findings live.
     Serve(super::serve::ServeArgs),
 }

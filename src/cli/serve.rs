@@ -39,8 +39,10 @@ pub struct ServeArgs {
     /// The TFTP root: files are served from it, never from outside it.
     #[arg(value_name = "ROOT")]
     root: PathBuf,
-    /// Devices CSV: each device's files are rendered in memory on request, as
-    /// `provision --apply` would write them (ahead of ROOT's files of the same name).
+    /// Devices CSV (as `provision` reads it): its files are rendered in memory when the
+    /// server starts, byte for byte what `provision --apply` would write, and served ahead
+    /// of ROOT's files of the same name; nothing is written. A row that does not render
+    /// stops the start.
     #[arg(long, value_name = "CSV")]
     inventory: Option<PathBuf>,
     /// Address and port to listen on (ignored when systemd passes a socket).
