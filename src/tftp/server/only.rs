@@ -87,7 +87,7 @@ impl Only {
 }
 
 /// Whether a file can convert the phone that loads it: an image, the files that name one
-/// (OS79XX.TXT, XMLDefault.cnf.xml, SEP<MAC>.cnf.xml, the 7905/7912 and ATA profiles with
+/// (`OS79XX.TXT`, `XMLDefault.cnf.xml`, `SEP<MAC>.cnf.xml`, the 7905/7912 and ATA profiles with
 /// their upgrade codes) and the SIP configuration files. Ring tones, dial plans and trust
 /// lists are served to everyone.
 pub fn converts(file: &str) -> bool {
