@@ -8,7 +8,12 @@ bin=target/release/cfgfmt-rs
 out=target/assets
 mkdir -p "$out"
 "$bin" manpage >"$out/cfgfmt-rs.1"
-gzip -9nf "$out/cfgfmt-rs.1"
+# One page per subcommand too (man cfgfmt-rs-serve).
+for sub in $("$bin" --help | awk '/^Commands:/ {on=1; next} on && /^  [a-z]/ {print $1} on && /^$/ {exit}'); do
+  [ "$sub" = help ] && continue
+  "$bin" manpage "$sub" >"$out/cfgfmt-rs-$sub.1"
+done
+gzip -9nf "$out"/*.1
 "$bin" completions bash >"$out/cfgfmt-rs.bash"
 "$bin" completions zsh >"$out/_cfgfmt-rs"
 "$bin" completions fish >"$out/cfgfmt-rs.fish"

@@ -1173,3 +1173,34 @@ fn an_image_that_keeps_failing_and_a_boot_loop_fire_live() {
             .any(|l| l.contains("failed (client sent error 0: State Error)"))
     );
 }
+
+#[test]
+fn serve_has_its_own_manual_page() {
+    let bin = env!("CARGO_BIN_EXE_cfgfmt-rs");
+    let out = Command::new(bin)
+        .args(["manpage", "serve"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let page = String::from_utf8(out.stdout).unwrap();
+    assert!(page.contains(".TH cfgfmt-rs-serve 1"), "{page}");
+    for opt in [
+        "inventory",
+        "only",
+        "fold\\-case",
+        "user",
+        "max\\-transfers",
+        "grace",
+    ] {
+        assert!(
+            page.contains(&format!("\\fB\\-\\-{opt}\\fR")),
+            "--{opt} missing"
+        );
+    }
+    let bad = Command::new(bin)
+        .args(["manpage", "no-such"])
+        .output()
+        .unwrap();
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("manpage \"no-such\""));
+}

@@ -54,8 +54,12 @@ enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the manual page (roff) on stdout: `cfgfmt-rs manpage > cfgfmt-rs.1`.
-    Manpage,
+    /// Print the manual page (roff) on stdout: `cfgfmt-rs manpage > cfgfmt-rs.1`;
+    /// `cfgfmt-rs manpage serve > cfgfmt-rs-serve.1` for one subcommand's page.
+    Manpage {
+        /// A subcommand: its own page (`cfgfmt-rs-serve(1)`).
+        subcommand: Option<String>,
+    },
     /// Check a TFTP root against Cisco's SCCP/SIP conversion guide (exit 1 on errors).
     Doctor(super::assist::DoctorArgs),
     /// The ordered steps to convert a phone from one load to another.
@@ -405,8 +409,25 @@ pub fn run(args: Vec<OsString>) -> i32 {
             clap_complete::generate(shell, &mut cmd, "cfgfmt-rs", &mut std::io::stdout());
             Ok(0)
         }
-        Command::Manpage => {
-            let page = clap_mangen::Man::new(Cli::command());
+        Command::Manpage { subcommand } => {
+            let mut cli = Cli::command();
+            cli.build();
+            let cmd = match &subcommand {
+                None => cli,
+                Some(name) => match cli.find_subcommand(name) {
+                    // clap takes a 'static name; the process ends right after the page.
+                    Some(sub) => sub
+                        .clone()
+                        .name(&*Box::leak(format!("cfgfmt-rs-{name}").into_boxed_str())),
+                    None => {
+                        return failure::report(&Failure::BadValue {
+                            what: format!("manpage {name:?}"),
+                            expected: "a subcommand (cfgfmt-rs --help lists them)",
+                        });
+                    }
+                },
+            };
+            let page = clap_mangen::Man::new(cmd);
             match page.render(&mut std::io::stdout()) {
                 Ok(()) => Ok(0),
                 // The reader went away (`| head`): stop as C tools do.
