@@ -1204,3 +1204,45 @@ fn serve_has_its_own_manual_page() {
     assert!(!bad.status.success());
     assert!(String::from_utf8_lossy(&bad.stderr).contains("manpage \"no-such\""));
 }
+
+#[test]
+fn sighup_reloads_the_inventory_and_a_broken_one_changes_nothing() {
+    let root = tempfile::tempdir().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let inv = dir.path().join("inventory.csv");
+    let csv = |number: &str| {
+        format!(
+            "mac,model,protocol,number,password,proxy\n{MAC},7960,sip,{number},pw,pbx.example.com\n"
+        )
+    };
+    let render = |text: &str| {
+        let r = cfgfmt::provision::Inventory::parse(text.as_bytes(), "i.csv")
+            .unwrap()
+            .render()
+            .unwrap();
+        r.get(&format!("SIP{MAC}.cnf")).unwrap().bytes.clone()
+    };
+    std::fs::write(&inv, csv("2001")).unwrap();
+    let srv = Serve::start(root.path(), &["--inventory", inv.to_str().unwrap()]);
+    let name = format!("SIP{MAC}.cnf");
+    assert_eq!(
+        fetched_bytes(fetch(srv.addr, &name, quick())),
+        render(&csv("2001"))
+    );
+    std::fs::write(&inv, csv("2002")).unwrap();
+    srv.signal("-HUP");
+    srv.wait_for("reloaded (SIGHUP)");
+    assert_eq!(
+        fetched_bytes(fetch(srv.addr, &name, quick())),
+        render(&csv("2002"))
+    );
+    std::fs::write(&inv, "mac,model\nnot-a-mac,7960\n").unwrap();
+    srv.signal("-HUP");
+    srv.wait_for("reload failed (SIGHUP), still serving the previous files");
+    assert_eq!(
+        fetched_bytes(fetch(srv.addr, &name, quick())),
+        render(&csv("2002"))
+    );
+    let (code, _) = srv.stop();
+    assert_eq!(code, 0);
+}

@@ -14,7 +14,7 @@ use clap::Args;
 use super::failure::Failure;
 use cfgfmt::tftp::diagnose::RootIndex;
 use cfgfmt::tftp::server::only::{self, ArpTable, Only};
-use cfgfmt::tftp::server::source::{FileSource, Layered, MemorySource, StaticRoot};
+use cfgfmt::tftp::server::source::{FileSource, Layered, MemorySource, StaticRoot, Swappable};
 use cfgfmt::tftp::server::transfer::TransferLimits;
 use cfgfmt::tftp::server::watch::Watch;
 use cfgfmt::tftp::server::{self, Control, Counters, Event, Events, ServerConfig};
@@ -22,7 +22,8 @@ use cfgfmt::tftp::server::{self, Control, Counters, Event, Events, ServerConfig}
 const AFTER_HELP: &str = "\
 Every transfer is one line on standard output (one JSON object a line with --json), and the
 conversion guide's findings follow each phone's boot as it happens. SIGUSR1 prints the status
-of every phone; SIGINT or SIGTERM stops: running transfers get --grace seconds, then are
+of every phone; SIGHUP reads ROOT and the inventory again (an inventory that does not render
+leaves the previous files served); SIGINT or SIGTERM stops: running transfers get --grace seconds, then are
 aborted, and the status is printed.
 
 Port 69 needs root: run as root with --user tftp (the socket is bound first, then the process
@@ -33,7 +34,7 @@ Examples:
   cfgfmt-rs serve /srv/tftp --only 10.0.0.21 --only 0006.d7aa.2a2e --fold-case
   cfgfmt-rs serve /srv/tftp --listen 127.0.0.1:6969 --json";
 
-#[derive(Args, Debug)]
+#[derive(Args, Debug, Clone)]
 #[command(after_help = AFTER_HELP)]
 pub struct ServeArgs {
     /// The TFTP root: files are served from it, never from outside it.
@@ -132,6 +133,41 @@ impl Events for Printer {
 }
 
 impl Printer {
+    /// SIGHUP: ROOT and the inventory read again; on an error the previous files stay.
+    fn reload(&self, a: &ServeArgs, source: &Swappable) {
+        match load(a) {
+            Ok(l) => {
+                source.swap(l.source);
+                if let Ok(mut w) = self.watch.lock() {
+                    w.set_root(l.index);
+                }
+                if self.json {
+                    print_line(
+                        &serde_json::json!({"event": "reload", "rendered": l.rendered}).to_string(),
+                    );
+                } else {
+                    print_line(&format!(
+                        "reloaded (SIGHUP): {} rendered file{}",
+                        l.rendered,
+                        if l.rendered == 1 { "" } else { "s" }
+                    ));
+                }
+            }
+            Err(e) => {
+                let why = e.line();
+                if self.json {
+                    print_line(
+                        &serde_json::json!({"event": "reload-failed", "error": why}).to_string(),
+                    );
+                } else {
+                    print_line(&format!(
+                        "reload failed (SIGHUP), still serving the previous files: {why}"
+                    ));
+                }
+            }
+        }
+    }
+
     fn status(&self, why: &str) {
         let Ok(w) = self.watch.lock() else { return };
         let s = w.status();
@@ -237,6 +273,42 @@ fn drop_to(user: &str) -> Result<(), Failure> {
     Ok(())
 }
 
+/// What the server serves: ROOT under the inventory's rendered files.
+struct Loaded {
+    source: Arc<dyn FileSource>,
+    /// The folder's names and the rendered ones, for the live checks.
+    index: Option<RootIndex>,
+    /// The inventory's phones.
+    macs: Vec<String>,
+    rendered: usize,
+}
+
+fn load(a: &ServeArgs) -> Result<Loaded, Failure> {
+    let root = StaticRoot::new(&a.root, a.fold_case).map_err(|e| Failure::Rejected {
+        what: "ROOT: ",
+        reason: format!("cannot serve {}: {e}", a.root.display()),
+    })?;
+    let (rendered, macs) = match &a.inventory {
+        Some(csv) => inventory(csv, a.fold_case)?,
+        None => (MemorySource::new(a.fold_case), Vec::new()),
+    };
+    let mut index = RootIndex::read(&a.root).ok();
+    if let Some(ix) = index.as_mut() {
+        ix.files.extend(rendered.names().map(str::to_string));
+        ix.files.sort();
+        ix.files.dedup();
+    }
+    Ok(Loaded {
+        rendered: rendered.len(),
+        source: Arc::new(Layered {
+            first: rendered,
+            then: root,
+        }),
+        index,
+        macs,
+    })
+}
+
 /// Exit status: 0 after a clean stop, 1 when the server could not start or its socket failed.
 pub fn run(a: &ServeArgs) -> Result<i32, Failure> {
     let only = if a.only.is_empty() {
@@ -264,25 +336,10 @@ pub fn run(a: &ServeArgs) -> Result<i32, Failure> {
             expected: "blksize 8..65464, the others at least 1",
         });
     }
-    let root = StaticRoot::new(&a.root, a.fold_case).map_err(|e| Failure::Rejected {
-        what: "ROOT: ",
-        reason: format!("cannot serve {}: {e}", a.root.display()),
-    })?;
-    let (rendered, inventory_macs) = match &a.inventory {
-        Some(csv) => inventory(csv, a.fold_case)?,
-        None => (MemorySource::new(a.fold_case), Vec::new()),
-    };
-    let mut index = RootIndex::read(&a.root).ok();
-    if let Some(ix) = index.as_mut() {
-        ix.files.extend(rendered.names().map(str::to_string));
-        ix.files.sort();
-        ix.files.dedup();
-    }
-    let rendered_count = rendered.len();
-    let source: Arc<dyn FileSource> = Arc::new(Layered {
-        first: rendered,
-        then: root,
-    });
+    let loaded = load(a)?;
+    let (index, inventory_macs, rendered_count) = (loaded.index, loaded.macs, loaded.rendered);
+    let swappable = Arc::new(Swappable::new(loaded.source));
+    let source: Arc<dyn FileSource> = Arc::clone(&swappable) as Arc<dyn FileSource>;
     let (socket, how) = bind(&a.listen)?;
     if let Some(user) = &a.user {
         drop_to(user)?;
@@ -295,6 +352,9 @@ pub fn run(a: &ServeArgs) -> Result<i32, Failure> {
             .and_then(|_| signal_hook::flag::register(sig, Arc::clone(&control.stop)))
             .map_err(Failure::Socket)?;
     }
+    let hup = Arc::new(AtomicBool::new(false));
+    signal_hook::flag::register(signal_hook::consts::SIGHUP, Arc::clone(&hup))
+        .map_err(Failure::Socket)?;
     signal_hook::flag::register(signal_hook::consts::SIGUSR1, Arc::clone(&usr1))
         .map_err(Failure::Socket)?;
     // Phones expected: the inventory's (those --only lists, when it lists MACs), or the
@@ -359,6 +419,7 @@ pub fn run(a: &ServeArgs) -> Result<i32, Failure> {
     let counters = Arc::new(Counters::default());
     // SIGUSR1 and the stop notice are printed from a small thread that polls the flags.
     let watcher = {
+        let (args, swappable, hup) = (a.clone(), Arc::clone(&swappable), Arc::clone(&hup));
         let (printer, control, usr1) = (
             Arc::clone(&printer),
             Arc::clone(&control),
@@ -369,6 +430,9 @@ pub fn run(a: &ServeArgs) -> Result<i32, Failure> {
             loop {
                 if usr1.swap(false, Ordering::Relaxed) {
                     printer.status("SIGUSR1");
+                }
+                if hup.swap(false, Ordering::Relaxed) {
+                    printer.reload(&args, &swappable);
                 }
                 if control.stop.load(Ordering::Relaxed) && !said {
                     said = true;

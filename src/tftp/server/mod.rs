@@ -452,6 +452,10 @@ pub fn serve(
             let failed = |why: String| Outcome::Failed(why);
             ev.outcome = match r.end {
                 End::Sent => Outcome::Sent,
+                End::SentUnconfirmed => {
+                    ev.note = Some("every block sent; the last one's acknowledgement never came (the client most likely has the file)".into());
+                    Outcome::Sent
+                }
                 End::ClientError(code, msg) => failed(format!(
                     "client sent error {code}: {}",
                     msg.chars().take(80).collect::<String>()

@@ -348,6 +348,32 @@ impl<A: FileSource, B: FileSource> FileSource for Layered<A, B> {
     }
 }
 
+/// A source that can be replaced while the server runs (the binary reloads the inventory on
+/// SIGHUP); transfers already running keep the file they opened.
+pub struct Swappable(std::sync::RwLock<Arc<dyn FileSource>>);
+
+impl Swappable {
+    pub fn new(source: Arc<dyn FileSource>) -> Swappable {
+        Swappable(std::sync::RwLock::new(source))
+    }
+    pub fn swap(&self, source: Arc<dyn FileSource>) {
+        if let Ok(mut s) = self.0.write() {
+            *s = source;
+        }
+    }
+}
+
+impl FileSource for Swappable {
+    fn open(&self, name: &str) -> Result<Opened, Refusal> {
+        let current = self
+            .0
+            .read()
+            .map(|s| Arc::clone(&s))
+            .map_err(|_| Refusal::Unreadable("source lock poisoned".into()))?;
+        current.open(name)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -502,5 +528,19 @@ mod tests {
         }
         let o = m.open("sip0014f28dd38a.cnf").unwrap();
         assert_eq!(o.served_as, "SIP0014F28DD38A.cnf");
+    }
+
+    #[test]
+    fn swapped_source_answers_from_then_on() {
+        let mut a = MemorySource::new(false);
+        a.insert("SIPDefault.cnf", b"old".to_vec());
+        let s = Swappable::new(Arc::new(a));
+        let before = s.open("SIPDefault.cnf").unwrap();
+        let mut b = MemorySource::new(false);
+        b.insert("SIPDefault.cnf", b"new".to_vec());
+        s.swap(Arc::new(b));
+        assert_eq!(read_all(&s.open("SIPDefault.cnf").unwrap()), b"new");
+        // What was opened before keeps its bytes.
+        assert_eq!(read_all(&before), b"old");
     }
 }

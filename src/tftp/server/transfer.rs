@@ -70,6 +70,9 @@ impl Default for TransferLimits {
 pub enum End {
     /// Every block acknowledged.
     Sent,
+    /// Every block sent and all but the last acknowledged: the last ACK never came (lost,
+    /// or the client did not wait to repeat it). The client most likely has the file.
+    SentUnconfirmed,
     /// The client sent an error packet (code, text): it gave up or refused the options.
     ClientError(u16, String),
     /// No ACK after the retries.
@@ -170,6 +173,7 @@ fn run(
     let mut inbuf = [0u8; 516];
     let mut out = vec![0u8; usize::try_from(blksize).unwrap_or(512) + 4];
     let mut tries = 0u32;
+    let mut heard = false;
 
     // Options: OACK, answered by ACK 0 (or an error when the client refuses them).
     if granted.any() {
@@ -179,7 +183,10 @@ fn run(
                 return End::Io(e.to_string());
             }
             match wait(link, &mut inbuf, timeout, started, limits, abort) {
-                Wait::Packet(Packet::Ack(0)) => break,
+                Wait::Packet(Packet::Ack(0)) => {
+                    heard = true;
+                    break;
+                }
                 Wait::Packet(Packet::Error { code, message }) => {
                     return End::ClientError(code, message);
                 }
@@ -228,6 +235,7 @@ fn run(
                 let lo = base - 1;
                 let idx = lo + u64::from(n.wrapping_sub((lo & 0xffff) as u16));
                 if idx >= base && idx < next {
+                    heard = true;
                     *acked_bytes = (idx * blksize).min(size);
                     base = idx + 1;
                     tries = 0;
@@ -246,6 +254,11 @@ fn run(
             Wait::Timeout => {
                 tries += 1;
                 if tries > limits.retries {
+                    // Only a client heard from (an earlier ACK) counts as having the
+                    // rest; one that never answered did not get the file.
+                    if base == last && next > last && heard {
+                        return End::SentUnconfirmed;
+                    }
                     return End::NoAck;
                 }
                 *retransmits += next - base;
@@ -606,5 +619,31 @@ mod tests {
             (g.blksize, g.windowsize, g.timeout),
             (Some(1468), Some(16), Some(3))
         );
+    }
+
+    #[test]
+    fn a_lost_final_ack_is_sent_unconfirmed() {
+        let c = data(1000);
+        let mut s = Script {
+            sent: vec![],
+            inbox: VecDeque::new(),
+            reply: |p: &[u8], q: &mut VecDeque<Vec<u8>>| {
+                // Block 1 is acknowledged; the client goes away after the last one.
+                if p[1] == 3 && p[3] == 1 {
+                    q.push_back(ack(1))
+                }
+            },
+        };
+        let r = send_file(
+            &mut s,
+            &c,
+            &Options::default(),
+            &fast(),
+            &AtomicBool::new(false),
+        );
+        assert_eq!(r.end, End::SentUnconfirmed);
+        assert_eq!(r.bytes, 512);
+        // No error packet to a client that is gone.
+        assert_eq!(s.sent.last().unwrap()[1], 3);
     }
 }

@@ -148,6 +148,11 @@ impl Watch {
         }
     }
 
+    /// A new index of the folder (after a reload).
+    pub fn set_root(&mut self, root: Option<RootIndex>) {
+        self.root = root;
+    }
+
     /// Takes one event; returns the findings it brings.
     pub fn observe(&mut self, e: &Event) -> Vec<Finding> {
         self.tick += 1;
