@@ -677,9 +677,9 @@ fn lossy_proxy(
     let front = UdpSocket::bind("127.0.0.1:0").unwrap();
     let back = UdpSocket::bind("127.0.0.1:0").unwrap();
     front
-        .set_read_timeout(Some(Duration::from_millis(5)))
+        .set_read_timeout(Some(Duration::from_millis(1)))
         .unwrap();
-    back.set_read_timeout(Some(Duration::from_millis(5)))
+    back.set_read_timeout(Some(Duration::from_millis(1)))
         .unwrap();
     let addr = front.local_addr().unwrap();
     let done = Arc::new(AtomicBool::new(false));
@@ -791,6 +791,8 @@ fn tftp_hpa_through_a_lossy_proxy() {
         std::fs::read(out.path().join("small")).unwrap(),
         &img[..24 << 10]
     );
+    let (_, log) = srv.stop();
+    println!("{}", log.join("\n"));
 }
 
 #[test]

@@ -178,11 +178,17 @@ fn run(
     // Options: OACK, answered by ACK 0 (or an error when the client refuses them).
     if granted.any() {
         let oack = packet::oack(granted, granted.tsize.then_some(size));
+        let mut send_oack = true;
+        let mut until = Instant::now();
         loop {
-            if let Err(e) = link.send(&oack) {
-                return End::Io(e.to_string());
+            if send_oack {
+                if let Err(e) = link.send(&oack) {
+                    return End::Io(e.to_string());
+                }
+                send_oack = false;
+                until = Instant::now() + timeout;
             }
-            match wait(link, &mut inbuf, timeout, started, limits, abort) {
+            match wait(link, &mut inbuf, until, started, limits, abort) {
                 Wait::Packet(Packet::Ack(0)) => {
                     heard = true;
                     break;
@@ -190,15 +196,17 @@ fn run(
                 Wait::Packet(Packet::Error { code, message }) => {
                     return End::ClientError(code, message);
                 }
-                Wait::Packet(_) => continue,
-                Wait::Timeout => {
-                    tries += 1;
-                    *retransmits += 1;
-                    if tries > limits.retries {
-                        return End::NoAck;
-                    }
-                }
+                // Anything else changes nothing: the OACK goes again on the timeout only.
+                Wait::Packet(_) | Wait::Timeout => {}
                 Wait::End(e) => return e,
+            }
+            if Instant::now() >= until {
+                send_oack = true;
+                tries += 1;
+                *retransmits += 1;
+                if tries > limits.retries {
+                    return End::NoAck;
+                }
             }
         }
     }
@@ -207,7 +215,13 @@ fn run(
     let mut base = 1u64; // first block not acknowledged
     let mut next = 1u64; // next block to send
     tries = 0;
+    // The retransmission timer runs from the last packet sent; what arrives meanwhile (a
+    // duplicate ACK, garbage) does not restart it.
+    let mut until = Instant::now() + timeout;
     loop {
+        if next < base + window && next <= last {
+            until = Instant::now() + timeout;
+        }
         while next < base + window && next <= last {
             let offset = (next - 1) * blksize;
             let want = usize::try_from(blksize.min(size.saturating_sub(offset))).unwrap_or(0);
@@ -229,12 +243,14 @@ fn run(
             }
             next += 1;
         }
-        match wait(link, &mut inbuf, timeout, started, limits, abort) {
+        let mut progress = false;
+        match wait(link, &mut inbuf, until, started, limits, abort) {
             Wait::Packet(Packet::Ack(n)) => {
                 // The block this ACK names: between the last acknowledged one and the last sent.
                 let lo = base - 1;
                 let idx = lo + u64::from(n.wrapping_sub((lo & 0xffff) as u16));
                 if idx >= base && idx < next {
+                    progress = true;
                     heard = true;
                     *acked_bytes = (idx * blksize).min(size);
                     base = idx + 1;
@@ -250,21 +266,23 @@ fn run(
             Wait::Packet(Packet::Error { code, message }) => {
                 return End::ClientError(code, message);
             }
-            Wait::Packet(_) => {}
-            Wait::Timeout => {
-                tries += 1;
-                if tries > limits.retries {
-                    // Only a client heard from (an earlier ACK) counts as having the
-                    // rest; one that never answered did not get the file.
-                    if base == last && next > last && heard {
-                        return End::SentUnconfirmed;
-                    }
-                    return End::NoAck;
-                }
-                *retransmits += next - base;
-                next = base;
-            }
+            Wait::Packet(_) | Wait::Timeout => {}
             Wait::End(e) => return e,
+        }
+        // A timeout, or packets that changed nothing until the timer ran out (a client
+        // repeating its last ACK must not hold the retransmission off).
+        if !progress && Instant::now() >= until {
+            tries += 1;
+            if tries > limits.retries {
+                // Only a client heard from (an earlier ACK) counts as having the
+                // rest; one that never answered did not get the file.
+                if base == last && next > last && heard {
+                    return End::SentUnconfirmed;
+                }
+                return End::NoAck;
+            }
+            *retransmits += next - base;
+            next = base;
         }
     }
 }
@@ -275,15 +293,15 @@ enum Wait {
     End(End),
 }
 
+/// Waits for a packet until `until`.
 fn wait(
     link: &mut dyn Link,
     buf: &mut [u8],
-    timeout: Duration,
+    until: Instant,
     started: Instant,
     limits: &TransferLimits,
     abort: &AtomicBool,
 ) -> Wait {
-    let until = Instant::now() + timeout;
     loop {
         if abort.load(Ordering::Relaxed) {
             return Wait::End(End::Aborted);
@@ -645,5 +663,71 @@ mod tests {
         assert_eq!(r.bytes, 512);
         // No error packet to a client that is gone.
         assert_eq!(s.sent.last().unwrap()[1], 3);
+    }
+
+    /// A client that repeats its last ACK every 2 ms while it waits (RFC 1350 receivers
+    /// re-ACK on their own timeout); DATA 3 is lost once.
+    struct Chatty {
+        sent: Vec<Vec<u8>>,
+        last_ack: Option<u16>,
+        lost: bool,
+        fresh: VecDeque<Vec<u8>>,
+    }
+
+    impl Link for Chatty {
+        fn send(&mut self, buf: &[u8]) -> io::Result<()> {
+            self.sent.push(buf.to_vec());
+            let b = u16::from_be_bytes([buf[2], buf[3]]);
+            if b == 3 && !self.lost {
+                self.lost = true;
+                return Ok(());
+            }
+            self.last_ack = Some(b);
+            self.fresh.push_back(ack(b));
+            Ok(())
+        }
+        fn recv(&mut self, buf: &mut [u8], _t: Duration) -> io::Result<Option<usize>> {
+            let p = match self.fresh.pop_front() {
+                Some(p) => p,
+                None => {
+                    std::thread::sleep(Duration::from_millis(2));
+                    ack(self.last_ack.unwrap_or(0))
+                }
+            };
+            buf[..4].copy_from_slice(&p);
+            Ok(Some(4))
+        }
+    }
+
+    #[test]
+    fn duplicate_acks_do_not_hold_off_the_retransmission() {
+        let c = data(512 * 5 + 10);
+        let mut link = Chatty {
+            sent: vec![],
+            last_ack: None,
+            lost: false,
+            fresh: VecDeque::new(),
+        };
+        let limits = TransferLimits {
+            timeout: Duration::from_millis(30),
+            max_duration: Duration::from_secs(3),
+            ..TransferLimits::default()
+        };
+        let t = Instant::now();
+        let r = send_file(
+            &mut link,
+            &c,
+            &Options::default(),
+            &limits,
+            &AtomicBool::new(false),
+        );
+        assert_eq!(
+            r.end,
+            End::Sent,
+            "a stream of duplicate ACKs must not stop the timer"
+        );
+        assert!(t.elapsed() < Duration::from_secs(1), "{:?}", t.elapsed());
+        assert_eq!(blocks(&link.sent), [1, 2, 3, 3, 4, 5, 6]);
+        assert_eq!(payload(&link.sent), c.0.to_vec());
     }
 }
