@@ -309,6 +309,19 @@ fn sync_folder_data(dir: &Path) -> std::io::Result<()> {
     }
 }
 
+/// Waits until everything written to the file system holding `dir` is on the disk: one
+/// `syncfs` on Linux, else a flush of the folder itself.
+pub fn flush_file_system(dir: &Path) -> std::io::Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        syncfs(dir)
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        std::fs::File::open(dir)?.sync_all()
+    }
+}
+
 /// Flushes the whole file system holding `dir` (one call for any number of files).
 #[cfg(target_os = "linux")]
 fn syncfs(dir: &Path) -> std::io::Result<()> {

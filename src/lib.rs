@@ -31,6 +31,7 @@
 
 pub mod assist;
 pub mod batch;
+pub mod catalogue;
 pub mod cnum;
 pub mod codec;
 pub mod crypto;
@@ -39,6 +40,7 @@ pub mod diag;
 pub mod file;
 pub mod finding;
 pub mod io;
+pub mod lint;
 pub mod pkg;
 pub mod profile;
 pub mod provision;

@@ -423,7 +423,13 @@ pub const PLAN_RULES: &[(&str, &str)] = &[
 pub fn render_findings(root: &str, findings: &[Finding]) -> String {
     let mut out = String::new();
     for f in findings {
-        let _ = writeln!(out, "{}[{}] {} ({})", f.severity, f.code, f.place(), f.rule);
+        // lint's findings (run by doctor) cite no rule of the guide.
+        let rule = if f.rule.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", f.rule)
+        };
+        let _ = writeln!(out, "{}[{}] {}{rule}", f.severity, f.code, f.place());
         let _ = writeln!(out, "  what: {}", f.message);
         let _ = writeln!(out, "  why:  {}", f.why);
         let _ = writeln!(out, "  fix:  {}", f.fix);

@@ -75,6 +75,13 @@ enum Command {
     /// Serve a TFTP root read-only (and the files an inventory renders, from memory),
     /// printing every transfer and the guide's findings live.
     Serve(super::serve::ServeArgs),
+    /// Check configuration files (.cnf, .cnf.xml, #txt) or a whole TFTP root against Cisco's
+    /// parameter definitions (exit 1 on errors).
+    #[command(after_help = super::lint::AFTER_HELP)]
+    Lint(super::lint::LintArgs),
+    /// Render every file each phone of an inventory (CSV) reads, show what would change in a
+    /// TFTP root, and --apply it atomically with an undo journal.
+    Provision(super::provision::ProvisionArgs),
 }
 
 #[derive(Args, Debug)]
@@ -243,6 +250,8 @@ const SUBCOMMANDS: &[&str] = &[
     "upgradecode",
     "tftplog",
     "probe",
+    "lint",
+    "provision",
     "tables",
     "completions",
     "manpage",
@@ -368,11 +377,19 @@ impl CompilerSwitches {
 }
 
 pub fn run(args: Vec<OsString>) -> i32 {
+    // lint and provision keep 1 for what the run found: their usage errors are 2.
+    let lint = args.get(1).is_some_and(|a| a == "lint" || a == "provision");
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
-            return if e.use_stderr() { 1 } else { 0 };
+            return if !e.use_stderr() {
+                0
+            } else if lint {
+                2
+            } else {
+                1
+            };
         }
     };
     let result = match cli.command {
@@ -448,6 +465,8 @@ pub fn run(args: Vec<OsString>) -> i32 {
         Command::Tftplog(a) => Ok(super::tftp::run_tftplog(&a)),
         Command::Probe(a) => super::tftp::run_probe(&a),
         Command::Serve(a) => super::serve::run(&a),
+        Command::Provision(a) => Ok(super::provision::run(&a)),
+        Command::Lint(a) => Ok(super::lint::run_lint(&a)),
     };
     result.unwrap_or_else(|e| failure::report(&e))
 }

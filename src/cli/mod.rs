@@ -13,6 +13,8 @@ pub mod inspect;
 pub mod job;
 pub mod legacy;
 pub mod serve;
+pub mod lint;
+pub mod provision;
 pub mod tftp;
 
 use std::ffi::OsString;

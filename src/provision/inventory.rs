@@ -415,7 +415,8 @@ impl Inventory {
             .and_then(|(col, v)| v.as_deref().map(|v| (v, col)))
     }
 
-    /// A device's value of a column: its own cell, else the fleet row's.
+    /// A device's value of a column: its own cell, else the fleet row's (a fleet `load`
+    /// only for the models its name is for).
     pub fn value<'a>(&'a self, dev: &'a Device, key: &Key) -> Option<(&'a str, Source)> {
         if let Some((v, col)) = self.cell(&dev.row, key) {
             return Some((
@@ -427,6 +428,7 @@ impl Inventory {
             ));
         }
         self.fleet_value(key)
+            .filter(|(v, _)| *key != Key::Std(Std::Load) || load_fits(v, dev.model) != Some(false))
     }
 
     /// The fleet row's value of a column.
@@ -450,7 +452,12 @@ impl Inventory {
         audience: &[&'a Device],
         key: &Key,
     ) -> Option<(&'a str, Source)> {
-        if let Some(v) = self.fleet_value(key) {
+        if let Some(v) = self.fleet_value(key)
+            && (*key != Key::Std(Std::Load)
+                || audience
+                    .iter()
+                    .all(|d| load_fits(v.0, d.model) != Some(false)))
+        {
             return Some(v);
         }
         let mut common: Option<&str> = None;
@@ -611,6 +618,10 @@ impl Inventory {
                 }
             }
         }
+        let mut no_load = Vec::new();
+        // One note per column and kind of device, not one per row.
+        let mut ignored: std::collections::BTreeMap<(String, String), Vec<u64>> =
+            std::collections::BTreeMap::new();
         for dev in &self.devices {
             let kind = dev.kind();
             for (col, v) in self.columns.iter().zip(&dev.row.cells) {
@@ -626,18 +637,12 @@ impl Inventory {
                                 col.header
                             ),
                         ),
-                        Err(_) => c.push(
-                            Severity::Info,
-                            "inventory-column-ignored",
-                            dev.row.line,
-                            format!(
-                                "column {} does not apply to a {} {} ({}): ignored",
-                                col.header,
-                                dev.model,
-                                dev.protocol,
-                                kind_label(kind)
-                            ),
-                        ),
+                        Err(_) => {
+                            let label =
+                                format!("{} {} ({})", dev.model, dev.protocol, kind_label(kind));
+                            let e = ignored.entry((col.header.clone(), label)).or_default();
+                            e.push(dev.row.line);
+                        }
                     },
                     Key::Line(n, _) if *n > dev.model.lines() => c.error(
                         "inventory-no-such-line",
@@ -649,6 +654,15 @@ impl Inventory {
                             dev.model.lines()
                         ),
                     ),
+                    // An SCCP phone's lines live in the call manager, not in its file.
+                    Key::Line(..) if kind == ConfigKind::SccpXml => {
+                        let label =
+                            format!("{} SCCP (its lines are set in the call manager)", dev.model);
+                        ignored
+                            .entry((col.header.clone(), label))
+                            .or_default()
+                            .push(dev.row.line);
+                    }
                     key => check_standard(key, col, v, Some(kind), dev.row.line, c),
                 }
             }
@@ -665,16 +679,35 @@ impl Inventory {
                 );
             }
             if self.value(dev, &Key::Std(Std::Load)).is_none() {
-                c.push(
-                    Severity::Warning,
-                    "inventory-no-load",
-                    dev.row.line,
-                    format!(
-                        "{} has no load: no firmware name written for it; it keeps the one it runs",
-                        dev.mac
-                    ),
-                );
+                no_load.push(dev.row.line);
             }
+        }
+        for ((column, label), lines) in ignored {
+            let shown: Vec<String> = lines.iter().take(8).map(u64::to_string).collect();
+            let more = if lines.len() > 8 { " …" } else { "" };
+            c.push(
+                Severity::Info,
+                "inventory-column-ignored",
+                lines.first().copied().unwrap_or(0),
+                format!(
+                    "column {column} does not apply to a {label}: ignored (line {}{more})",
+                    shown.join(", ")
+                ),
+            );
+        }
+        if let Some(&first) = no_load.first() {
+            let shown: Vec<String> = no_load.iter().take(8).map(u64::to_string).collect();
+            let more = if no_load.len() > 8 { " …" } else { "" };
+            c.push(
+                Severity::Warning,
+                "inventory-no-load",
+                first,
+                format!(
+                    "{} device(s) have no load (line {}{more}): no firmware name is written for them; they keep the one they run",
+                    no_load.len(),
+                    shown.join(", ")
+                ),
+            );
         }
     }
 
@@ -695,6 +728,25 @@ impl Inventory {
             );
         }
     }
+}
+
+/// Whether a load name is for a model: `None` when the name does not say.
+pub fn load_fits(load: &str, model: Model) -> Option<bool> {
+    use crate::pkg::names::{self, Family as F};
+    let name = names::parse(load).or_else(|| names::parse(&format!("{load}.sbin")))?;
+    let family = model.family();
+    Some(match name.family {
+        F::Phone7940_7960 => family == Family::P7940,
+        F::Cp(7905) => model == Model::M7905,
+        F::Cp(7912) => model == Model::M7912,
+        F::Ata => family == Family::Ata,
+        F::Cnu(11) => family == Family::P7911,
+        F::Cnu(41) => family == Family::P7941,
+        F::Cnu(42) => family == Family::P7942,
+        F::Cnu(45) => family == Family::P7945,
+        F::Cnu(70) => family == Family::P7970,
+        _ => return None,
+    })
 }
 
 /// The header: standard columns, line columns and catalogue parameters; anything else is a
@@ -819,6 +871,9 @@ fn check_standard(
                     "{v} is not a whole number of hours from UTC, which the profile's TimeZone needs"
                 ))
             }
+            Some(z) if !z.has_cnf() && kind == Some(ConfigKind::SipCnf) => Err(format!(
+                "{v}: the 7940/7960 SIP firmware has no time_zone abbreviation for this offset"
+            )),
             Some(_) => Ok(()),
             None => Err(format!(
                 "{v:?} is not an IANA time zone provision knows{}",

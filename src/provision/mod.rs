@@ -18,8 +18,13 @@
 //! assert!(files.get("SIPDefault.cnf").unwrap().shared);
 //! ```
 
+pub mod diff;
+pub mod import;
 pub mod inventory;
+pub mod journal;
+pub mod loads;
 pub mod params;
+pub mod plan;
 pub mod render;
 pub mod tz;
 pub mod xml;
@@ -148,10 +153,16 @@ impl Inventory {
 
     /// Renders every file. Touches no disk.
     pub fn render(&self) -> Result<Rendered, RenderErrors> {
+        // What SIPDefault.cnf holds, once: each SIP<MAC>.cnf holds only what differs.
+        let cnf_audience = self.audience(Audience::Cnf);
+        let shared = render::CnfShared::new(self, &cnf_audience);
         let results: Vec<Result<Vec<File>, Box<Finding>>> = self
             .devices
             .par_iter()
-            .map(|d| self.device_file(d, &mut Trace::default()).map(|f| vec![f]))
+            .map(|d| {
+                self.device_file_with(d, Some(&shared), &mut Trace::default())
+                    .map(|f| vec![f])
+            })
             .collect();
         let mut files = Vec::with_capacity(self.devices.len() + 8);
         let mut errors = Vec::new();
@@ -226,16 +237,28 @@ impl Inventory {
 
     /// The device's own file.
     fn device_file(&self, dev: &Device, trace: &mut Trace) -> Result<File, Box<Finding>> {
+        self.device_file_with(dev, None, trace)
+    }
+
+    fn device_file_with(
+        &self,
+        dev: &Device,
+        shared: Option<&render::CnfShared>,
+        trace: &mut Trace,
+    ) -> Result<File, Box<Finding>> {
         let (name, kind) = render::device_files(dev)
             .into_iter()
             .find(|(_, k)| !k.is_shared())
             .ok_or_else(|| render::row_error(self, Some(dev), "?", "no file of its own".into()))?;
         let bytes = match dev.kind() {
-            ConfigKind::SipCnf => {
-                let audience = self.audience(Audience::Cnf);
-                let shared = render::CnfShared::new(self, &audience);
-                render::sip_mac(self, dev, &shared, &name, trace)
-            }
+            ConfigKind::SipCnf => match shared {
+                Some(shared) => render::sip_mac(self, dev, shared, &name, trace),
+                None => {
+                    let audience = self.audience(Audience::Cnf);
+                    let shared = render::CnfShared::new(self, &audience);
+                    render::sip_mac(self, dev, &shared, &name, trace)
+                }
+            },
             ConfigKind::SipXml | ConfigKind::SccpXml => render::sep(self, dev, &name, trace),
             k => render::profile(self, k, dev.model.family(), Some(dev), &[], &name, trace)
                 .map_err(|e| render::row_error(self, Some(dev), &name, e))?,

@@ -9,6 +9,7 @@
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 
+use crate::catalogue::{Catalogue, Lookup};
 use crate::device::ConfigKind;
 use crate::profile::{CompileOptions, compile};
 use crate::table::{Protocol as TableProtocol, Protocols, TagTable, builtin};
@@ -269,8 +270,8 @@ pub const XML_DEVICE: &[Param] = &[
     p("dateTemplate", Text(16), Some("M/D/Y")),
     p("deviceSecurityMode", Int(1, 3), Some("1")),
     p("directoryURL", Text(255), None),
-    p("servicesURL", Text(255), None),
     p("idleURL", Text(255), None),
+    p("servicesURL", Text(255), None),
 ];
 
 /// Every XML group whose elements a column may set, for the given kind.
@@ -374,7 +375,18 @@ pub fn lookup(kind: ConfigKind, column: &str) -> Result<Known, Refusal> {
         return Err(Refusal::Derived(from));
     }
     match kind {
-        ConfigKind::SipCnf => find(CNF.iter(), column),
+        ConfigKind::SipCnf => {
+            let cat = Catalogue::builtin();
+            match cat.find(kind, column) {
+                Lookup::Exact(p) | Lookup::OtherCase(p) => Ok(Known {
+                    name: p.name.clone(),
+                    secret: p.kind.is_secret(),
+                }),
+                Lookup::Unknown => Err(Refusal::Unknown(
+                    cat.suggest(kind, column).first().map(|s| s.to_string()),
+                )),
+            }
+        }
         ConfigKind::SipXml | ConfigKind::SccpXml => {
             find(xml_groups(kind).into_iter().flatten(), column)
         }
@@ -426,13 +438,34 @@ pub fn param(kind: ConfigKind, name: &str) -> Option<&'static Param> {
     }
 }
 
+/// The shared catalogue's entry: a `.cnf` name, or the XML element whose path ends in
+/// `name`.
+fn catalogue_param(kind: ConfigKind, name: &str) -> Option<&'static crate::catalogue::Param> {
+    let cat = Catalogue::builtin();
+    match kind {
+        ConfigKind::SipCnf => cat.lookup(kind, name),
+        ConfigKind::SipXml | ConfigKind::SccpXml => cat
+            .params_of(kind)
+            .into_iter()
+            .find(|p| p.name.rsplit('/').next() == Some(name)),
+        _ => None,
+    }
+}
+
+/// Whether a `.cnf` parameter belongs in the per-phone file only (the catalogue's scope).
+pub fn per_phone_only(name: &str) -> bool {
+    catalogue_param(ConfigKind::SipCnf, name)
+        .is_some_and(|p| p.scope == crate::catalogue::Scope::Phone)
+}
+
 /// Checks one value of a known parameter. Messages never repeat a secret's value.
 pub fn check(kind: ConfigKind, name: &str, value: &str) -> Result<(), Refusal> {
     match kind {
         ConfigKind::Profile7905 | ConfigKind::ProfileAta => check_profile(kind, name, value),
-        _ => match param(kind, name) {
-            Some(p) => check_type(p.ty, value).map_err(Refusal::Value),
-            None => Err(Refusal::Unknown(None)),
+        _ => match (catalogue_param(kind, name), param(kind, name)) {
+            (Some(p), _) => p.check(value).map_err(|e| Refusal::Value(e.message)),
+            (None, Some(p)) => check_type(p.ty, value).map_err(Refusal::Value),
+            (None, None) => Err(Refusal::Unknown(None)),
         },
     }
 }
@@ -638,18 +671,22 @@ mod tests {
         assert!(check(ConfigKind::SipCnf, "start_media_port", "16384").is_ok());
         assert_eq!(
             bad(ConfigKind::SipCnf, "start_media_port", "16348"),
-            Refusal::Value("16348 is out of range 16384–32766".into())
+            Refusal::Value(
+                "16348 is below 16384; start_media_port takes an integer from 16384 to 32766"
+                    .into()
+            )
         );
         assert!(
-            matches!(bad(ConfigKind::SipCnf, "network_media_type", "auto"), Refusal::Value(m) if m.contains("wrong case: write Auto"))
-        );
-        assert!(
-            matches!(bad(ConfigKind::SipCnf, "nat_enable", "on"), Refusal::Value(m) if m.contains("not 0 or 1"))
+            matches!(bad(ConfigKind::SipCnf, "network_media_type", "auto"), Refusal::Value(m) if m.contains("Auto"))
         );
         assert!(matches!(
-            bad(ConfigKind::SipXml, "natEnabled", "1"),
+            bad(ConfigKind::SipCnf, "nat_enable", "on"),
             Refusal::Value(_)
         ));
+        assert!(
+            check(ConfigKind::SipXml, "natEnabled", "1").is_ok(),
+            "the catalogue: XML booleans take 1/0 too"
+        );
         assert!(
             matches!(bad(ConfigKind::SipCnf, "dyn_tftp_addr", "tftp.example.com"), Refusal::Value(m) if m.contains("dotted IP"))
         );

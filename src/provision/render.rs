@@ -140,7 +140,14 @@ impl<'a> CnfShared<'a> {
             values: cnf_keys(inv)
                 .into_iter()
                 .map(|k| {
-                    let v = inv.shared_value(audience, &k);
+                    // A per-phone parameter never goes to SIPDefault.cnf.
+                    let phone_only = extra_name(inv, ConfigKind::SipCnf, &k)
+                        .is_some_and(|n| params::per_phone_only(&n.name));
+                    let v = if phone_only {
+                        None
+                    } else {
+                        inv.shared_value(audience, &k)
+                    };
                     (k, v)
                 })
                 .collect(),
@@ -250,9 +257,15 @@ pub(super) fn sip_mac(
     f.text.into_bytes()
 }
 
-/// `OS79XX.TXT`: the bare load name, one line.
+/// `OS79XX.TXT`: the bare image name, one line. For a SIP load (`P0S3-…`, its `.loads`
+/// manifest) that is the universal loader it names, `P003-…`, as Cisco's releases write it:
+/// a phone on an older image asks for `<name>.sbn`/`.bin`.
 pub(super) fn os79xx(load: &str) -> Vec<u8> {
-    format!("{load}\r\n").into_bytes()
+    let name = match load.strip_prefix("P0S") {
+        Some(rest) => format!("P00{rest}"),
+        None => load.to_string(),
+    };
+    format!("{name}\r\n").into_bytes()
 }
 
 // ----- XML phones -------------------------------------------------------------------------
@@ -290,6 +303,7 @@ fn call_manager_group(
     proxy: Option<(&str, Source)>,
     sip_port: Option<(&str, Source)>,
     sccp_port: Option<(&str, Source)>,
+    sip: bool,
 ) {
     x.w.open("callManagerGroup")
         .open("members")
@@ -302,7 +316,8 @@ fn call_manager_group(
     }
     match sip_port {
         Some((p, s)) => x.leaf("sipPort", p, &s, false),
-        None => x.leaf("sipPort", "5060", &Source::Catalogue, false),
+        None if sip => x.leaf("sipPort", "5060", &Source::Catalogue, false),
+        None => {}
     }
     x.w.close();
     if let Some((p, src)) = proxy {
@@ -338,9 +353,10 @@ pub(super) fn sep(inv: &Inventory, dev: &Device, name: &str, trace: &mut Trace) 
     if let Some((tzv, src)) = inv.value(dev, &Key::Std(Std::Timezone))
         && let Some(z) = tz::zone(tzv)
     {
-        x.leaf("timeZone", z.xml, &src, false);
+        x.leaf("timeZone", &z.xml, &src, false);
     }
-    if let Some((ntp, src)) = inv.value(dev, &Key::Std(Std::Ntp)) {
+    // SCCP phones take the time from the call manager: no <ntps> there.
+    if let (true, Some((ntp, src))) = (sip, inv.value(dev, &Key::Std(Std::Ntp))) {
         x.w.open("ntps").open("ntp");
         x.leaf("name", ntp, &src, false);
         x.leaf("ntpMode", "Unicast", &Source::Catalogue, false);
@@ -350,9 +366,9 @@ pub(super) fn sep(inv: &Inventory, dev: &Device, name: &str, trace: &mut Trace) 
     let proxy = inv.value(dev, &Key::Std(Std::Proxy));
     let port = inv.value(dev, &Key::Std(Std::ProxyPort));
     if sip {
-        call_manager_group(&mut x, proxy.clone(), port.clone(), None);
+        call_manager_group(&mut x, proxy.clone(), port.clone(), None, true);
     } else {
-        call_manager_group(&mut x, proxy.clone(), None, sccp_port(inv, dev));
+        call_manager_group(&mut x, proxy.clone(), None, sccp_port(inv, dev), false);
     }
     x.w.close();
     let load = inv.value(dev, &Key::Std(Std::Load));
@@ -367,10 +383,17 @@ pub(super) fn sep(inv: &Inventory, dev: &Device, name: &str, trace: &mut Trace) 
         x.w.open("sipStack");
         x.group(inv, dev, params::XML_SIP_STACK);
         x.w.close();
-        x.group(inv, dev, params::XML_SIP_PROFILE);
+        // Cisco's order puts phoneLabel right after natAddress.
+        let split = params::XML_SIP_PROFILE
+            .iter()
+            .position(|p| p.name == "natAddress")
+            .map_or(0, |i| i + 1);
+        let (head, tail) = params::XML_SIP_PROFILE.split_at(split);
+        x.group(inv, dev, head);
         if let Some((l, src)) = inv.value(dev, &Key::Line(1, LineField::Label)) {
             x.leaf("phoneLabel", l, &src, false);
         }
+        x.group(inv, dev, tail);
         // 9.x registers through the call-manager list; 8.x needs the proxy on each line.
         let use_cm = load
             .as_ref()
@@ -456,7 +479,7 @@ pub(super) fn xml_default(inv: &Inventory, audience: &[&Device], trace: &mut Tra
     } else {
         inv.shared_value(&sip, &Key::Std(Std::ProxyPort))
     };
-    call_manager_group(&mut x, proxy, port, None);
+    call_manager_group(&mut x, proxy, port, None, true);
     let mut models: BTreeMap<u32, (Model, Vec<&Device>)> = BTreeMap::new();
     for d in audience {
         if let Some(id) = d.model.load_id() {

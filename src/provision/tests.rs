@@ -157,3 +157,124 @@ fn render_file_matches_render() {
     assert_eq!(inv.render_file("SEP001122334455.cnf.xml").unwrap(), None);
     assert_eq!(inv.render_file("readme.txt").unwrap(), None);
 }
+
+/// What provision writes, lint finds nothing in.
+#[test]
+fn lint_finds_nothing_in_what_provision_writes() {
+    let r = fleet().render().unwrap();
+    let mut all = Vec::new();
+    for f in r.files() {
+        for x in crate::lint::lint_file(&f.name, &f.bytes) {
+            all.push(format!(
+                "{}: {} {} {}",
+                f.name, x.severity, x.code, x.message
+            ));
+        }
+    }
+    assert!(all.is_empty(), "{}", all.join("\n"));
+}
+
+/// Untrusted bytes never panic the parser; what parses renders.
+#[test]
+fn random_inventories_never_panic() {
+    use rand::{Rng, SeedableRng};
+    let mut rng = rand::rngs::StdRng::seed_from_u64(20);
+    let pieces: &[&[u8]] = &[
+        b"mac",
+        b"model",
+        b"protocol",
+        b"number",
+        b"password",
+        b"proxy",
+        b"load",
+        b"timezone",
+        b"line2_number",
+        b"nat_enable",
+        b"*",
+        b"0014f28dd38a",
+        b"7960",
+        b"7912",
+        b"ata186",
+        b"sip",
+        b"sccp",
+        b",",
+        b",",
+        b",",
+        b"\n",
+        b"\n",
+        b"\"",
+        b"\xff",
+        b"Europe/Paris",
+        b"1",
+        b"line9_label",
+        b"CallWaiting",
+        b"\r\n",
+        b"\0",
+    ];
+    let mut parsed = 0;
+    for _ in 0..400 {
+        let mut bytes = b"mac,model,protocol,number\n".to_vec();
+        for _ in 0..rng.gen_range(0..40) {
+            bytes.extend_from_slice(pieces[rng.gen_range(0..pieces.len())]);
+        }
+        if let Ok(inv) = Inventory::parse(&bytes, "fuzz.csv") {
+            parsed += 1;
+            let _ = inv.render();
+        }
+    }
+    assert!(parsed > 0);
+}
+
+/// Notes come once per column and kind of device, naming the lines.
+#[test]
+fn ignored_columns_are_noted_once() {
+    let csv = b"mac,model,protocol,number,CallWaiting\n0014f28d0001,7960,sccp,1,1\n0014f28d0002,7960,sccp,2,1\n0014f28d0003,7912,sip,3,1\n";
+    let inv = Inventory::parse(csv, "n.csv").unwrap_or_else(|e| panic!("{e}"));
+    let notes: Vec<&str> = inv
+        .notes
+        .iter()
+        .filter(|f| f.code == "inventory-column-ignored")
+        .map(|f| f.message.as_str())
+        .collect();
+    assert_eq!(
+        notes,
+        [
+            "column CallWaiting does not apply to a 7960G SCCP (SCCP SEP<MAC>.cnf.xml): ignored (line 2, 3)",
+            "column number does not apply to a 7960G SCCP (its lines are set in the call manager): ignored (line 2, 3)",
+        ]
+    );
+}
+
+/// A fleet `load` reaches only the models its name is for.
+#[test]
+fn a_fleet_load_reaches_only_its_models() {
+    use crate::device::Model;
+    assert_eq!(
+        inventory::load_fits("P0S3-8-12-00", Model::M7960),
+        Some(true)
+    );
+    assert_eq!(
+        inventory::load_fits("P0S3-8-12-00", Model::M7941),
+        Some(false)
+    );
+    assert_eq!(
+        inventory::load_fits("SIP41.9-4-2SR1-1S", Model::M7961),
+        Some(true)
+    );
+    assert_eq!(
+        inventory::load_fits("CP7912080000SIP060111A", Model::M7912),
+        Some(true)
+    );
+    assert_eq!(
+        inventory::load_fits("CP7912080000SIP060111A", Model::M7905),
+        Some(false)
+    );
+    let csv = b"mac,model,protocol,number,load\n*,,,,P0S3-8-12-00\n0014f28d0001,7960,sip,1,\n0014f28d0002,7941,sip,2,\n";
+    let inv = Inventory::parse(csv, "l.csv").unwrap_or_else(|e| panic!("{e}"));
+    let r = inv.render().unwrap();
+    let text = |n: &str| String::from_utf8(r.get(n).unwrap().bytes.clone()).unwrap();
+    assert!(text("SIPDefault.cnf").contains("image_version: \"P0S3-8-12-00\""));
+    assert_eq!(text("OS79XX.TXT"), "P003-8-12-00\r\n");
+    assert!(!text("SEP0014F28D0002.cnf.xml").contains("loadInformation"));
+    assert!(!text("XMLDefault.cnf.xml").contains("loadInformation"));
+}

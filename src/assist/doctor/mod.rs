@@ -20,6 +20,7 @@ use std::time::SystemTime;
 mod configs;
 mod folder;
 mod images;
+mod lint;
 mod manifests;
 mod os79xx;
 mod profiles;
@@ -252,7 +253,7 @@ fn folder_table(folder: &Folder) -> (TagTable, String) {
 
 /// A newer phone's manifest: `None` when the bytes are not one (not signed, or the 7940/7960
 /// shape), else its file list or why it does not parse.
-fn file_list(name: &str, bytes: &[u8]) -> Option<Result<loads::FileList, String>> {
+pub(crate) fn file_list(name: &str, bytes: &[u8]) -> Option<Result<loads::FileList, String>> {
     match detect(name, bytes) {
         FileKind::LoadsList => Some(
             sgn::parse(bytes)
@@ -305,6 +306,7 @@ pub fn doctor(dir: &Path, opts: &DoctorOptions) -> Result<Report, DoctorError> {
     d.cross_config(&sip, &sccp);
     d.ringlist();
     d.profiles();
+    d.lint_configs();
     d.images();
     d.permissions();
     let mut findings = d.findings;
