@@ -12,9 +12,9 @@ pub mod failure;
 pub mod inspect;
 pub mod job;
 pub mod legacy;
-pub mod serve;
 pub mod lint;
 pub mod provision;
+pub mod serve;
 pub mod tftp;
 
 use std::ffi::OsString;
