@@ -14,7 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 seconds=${1:-60}
 shift || true
-all=(table_parse text_compile profile_decode profile_decode_keyed profile_inspect profile_roundtrip
+all=(table_parse text_compile profile_decode profile_decode_keyed profile_inspect profile_roundtrip tftp_packet
      pkg_inspect sgn loads kup tlv bundle names textfiles lint)
 targets=("${@:-${all[@]}}")
 export RUSTC_BOOTSTRAP=1

@@ -55,8 +55,12 @@ enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the manual page (roff) on stdout: `cfgfmt-rs manpage > cfgfmt-rs.1`.
-    Manpage,
+    /// Print the manual page (roff) on stdout: `cfgfmt-rs manpage > cfgfmt-rs.1`;
+    /// `cfgfmt-rs manpage serve > cfgfmt-rs-serve.1` for one subcommand's page.
+    Manpage {
+        /// A subcommand: its own page (`cfgfmt-rs-serve(1)`).
+        subcommand: Option<String>,
+    },
     /// Check a TFTP root against Cisco's SCCP/SIP conversion guide (exit 1 on errors).
     Doctor(super::assist::DoctorArgs),
     /// The ordered steps to convert a phone from one load to another.
@@ -69,6 +73,9 @@ enum Command {
     /// Fetch from a TFTP server what a phone would, following the names in each file
     /// (read-only; exit 1 on problems).
     Probe(super::tftp::ProbeArgs),
+    /// Serve a TFTP root read-only (and the files an inventory renders, from memory),
+    /// printing every transfer and the guide's findings live.
+    Serve(super::serve::ServeArgs),
     /// Check configuration files (.cnf, .cnf.xml, #txt) or a whole TFTP root against Cisco's
     /// parameter definitions (exit 1 on errors).
     #[command(after_help = super::lint::AFTER_HELP)]
@@ -428,8 +435,25 @@ pub fn run(args: Vec<OsString>) -> i32 {
             clap_complete::generate(shell, &mut cmd, "cfgfmt-rs", &mut script);
             super::out::print(&String::from_utf8_lossy(&script)).map(|()| 0)
         }
-        Command::Manpage => {
-            let page = clap_mangen::Man::new(Cli::command());
+        Command::Manpage { subcommand } => {
+            let mut cli = Cli::command();
+            cli.build();
+            let cmd = match &subcommand {
+                None => cli,
+                Some(name) => match cli.find_subcommand(name) {
+                    // clap takes a 'static name; the process ends right after the page.
+                    Some(sub) => sub
+                        .clone()
+                        .name(&*Box::leak(format!("cfgfmt-rs-{name}").into_boxed_str())),
+                    None => {
+                        return failure::report(&Failure::BadValue {
+                            what: format!("manpage {name:?}"),
+                            expected: "a subcommand (cfgfmt-rs --help lists them)",
+                        });
+                    }
+                },
+            };
+            let page = clap_mangen::Man::new(cmd);
             let mut out = super::out::plain();
             page.render(&mut out)
                 .and_then(|()| out.flush())
@@ -442,6 +466,7 @@ pub fn run(args: Vec<OsString>) -> i32 {
         Command::Upgradecode(a) => super::assist::run_upgradecode(&a),
         Command::Tftplog(a) => Ok(super::tftp::run_tftplog(&a)),
         Command::Probe(a) => super::tftp::run_probe(&a),
+        Command::Serve(a) => super::serve::run(&a),
         Command::Provision(a) => Ok(super::provision::run(&a)),
         Command::Lint(a) => Ok(super::lint::run_lint(&a)),
     };

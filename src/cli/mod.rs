@@ -25,6 +25,7 @@ pub mod legacy;
 pub mod lint;
 pub mod out;
 pub mod provision;
+pub mod serve;
 pub mod tftp;
 
 use std::ffi::OsString;

@@ -510,6 +510,15 @@ impl UdpClient {
         })
     }
 
+    /// A client on a socket already bound (to a chosen source address, say).
+    pub fn from_socket(socket: UdpSocket, server: SocketAddr, options: ClientOptions) -> UdpClient {
+        UdpClient {
+            socket,
+            server,
+            options,
+        }
+    }
+
     pub fn read(&mut self, file: &str) -> Fetch {
         read_file(&mut self.socket, self.server, file, &self.options)
     }

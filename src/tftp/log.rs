@@ -25,6 +25,8 @@ pub enum Server {
     Cisco,
     TftpdHpa,
     Dnsmasq,
+    /// `cfgfmt-rs serve`'s live events.
+    Serve,
 }
 
 impl Server {
@@ -33,6 +35,7 @@ impl Server {
             Server::Cisco => "cisco",
             Server::TftpdHpa => "tftpd-hpa",
             Server::Dnsmasq => "dnsmasq",
+            Server::Serve => "cfgfmt-rs serve",
         }
     }
 }

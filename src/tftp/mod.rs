@@ -7,6 +7,8 @@
 //! - [`diagnose`] groups transfers into one timeline per client and reports the
 //!   conversion guide's traps as [`crate::assist::Finding`]s;
 //! - [`client`] is a read-only TFTP client (RFC 1350 with the RFC 2347/2348/2349 options);
+//! - [`server`] is a read-only TFTP server answering from a folder or rendered files,
+//!   reporting every transfer live in [`log`]'s model;
 //! - [`probe`] plays a phone against a server through the [`probe::Transport`] trait, parsing
 //!   each file with the project's parsers and following the names they hold.
 //!
@@ -16,6 +18,7 @@ pub mod diagnose;
 pub mod log;
 pub mod names;
 pub mod probe;
+pub mod server;
 
 use crate::assist::{Check, Finding, Severity};
 
