@@ -194,18 +194,90 @@ fn profiles_decode_back_to_the_inventory() {
     );
 }
 
+/// Every model of `fleet.csv`, and each with a load (the 7905G's and the ATA's too).
+const LOADED_CSV: &str = "\
+mac,model,protocol,number,password,display_name,proxy,proxy_port,load,timezone,ntp
+*,,,,,,pbx.example.com,5060,P0S3-8-12-00,Europe/Paris,192.168.1.1
+0014F28D0001,7960,sip,2001,s3cret-1,Front desk,,,,,
+0014F28D0002,7940,sip,2002,s3cret-2,Lab,,,,,
+0014F28D0003,7941,sip,2003,s3cret-3,Hall,,,SIP41.9-4-2SR1-1S,,
+0014F28D0004,7961,sip,2004,s3cret-4,Office,,,SIP41.8-5-4S,America/New_York,
+0014F28D0005,7960,sccp,,,,10.0.0.5,2000,P0030801SR02,,
+0014F28D0006,7911,sccp,,,,10.0.0.5,2000,SCCP11.9-4-2SR1-1S,,
+0014F28D0007,7912,sip,2007,s3cret-7,Reception,,,CP7912080000SIP060111A,,
+0014F28D0008,7905,sip,2008,s3cret-8,Lobby,,,CP7905080000SIP060111A,,
+0014F28D0009,ata186,sip,2009,s3cret-9,Fax,,,ATA030204SIP060104A,,
+";
+
+/// `doctor` reports no error, and `lint` of the root no finding, after provisioning every
+/// model of the fixture (fleet.csv), and every model with its load (LOADED_CSV).
 #[test]
 fn doctor_finds_no_error_in_a_provisioned_root() {
-    let root = root_with_loads();
-    let o = provision(root.path(), &fleet_csv(), &["--apply"]);
-    assert!(o.status.success(), "{}", text(&o));
-    let report = cfgfmt::assist::doctor::doctor(root.path(), &Default::default()).unwrap();
-    let errors: Vec<_> = report
-        .findings
-        .iter()
-        .filter(|f| f.severity == cfgfmt::finding::Severity::Error)
-        .collect();
-    assert!(errors.is_empty(), "{}", report.render_text());
+    for (label, csv) in [("fleet.csv", None), ("loaded.csv", Some(LOADED_CSV))] {
+        let root = root_with_loads();
+        std::fs::write(
+            root.path().join("CP7905080000SIP060111A.sbin"),
+            sbin("CP7905080000SIP060111A.sbin", 0x501),
+        )
+        .unwrap();
+        std::fs::write(
+            root.path().join("ATA030204SIP060104A.zup"),
+            sbin("ATA030204SIP060104A.zup", 0x301),
+        )
+        .unwrap();
+        let inv_dir = tempfile::tempdir().unwrap();
+        let path = match csv {
+            Some(text) => {
+                let p = inv_dir.path().join(label);
+                std::fs::write(&p, text).unwrap();
+                p
+            }
+            None => fleet_csv(),
+        };
+        let before = snapshot(root.path());
+        let o = provision(root.path(), &path, &["--apply"]);
+        assert!(o.status.success(), "{label}: {}", text(&o));
+        let written: Vec<String> = snapshot(root.path())
+            .into_keys()
+            .filter(|n| !before.contains_key(n))
+            .collect();
+        // Each device's own file is among those written.
+        let inv = Inventory::load(&path).unwrap();
+        for d in &inv.devices {
+            let own = cfgfmt::provision::render::device_files(d)
+                .into_iter()
+                .find(|(_, k)| !k.is_shared())
+                .unwrap()
+                .0;
+            assert!(written.contains(&own), "{label}: {own} not written");
+        }
+        let report = cfgfmt::assist::doctor::doctor(root.path(), &Default::default()).unwrap();
+        let errors: Vec<_> = report
+            .findings
+            .iter()
+            .filter(|f| f.severity == cfgfmt::finding::Severity::Error)
+            .collect();
+        assert!(errors.is_empty(), "{label}: {}", report.render_text());
+        // The one warning a mixed fleet gets: SIP and SCCP files side by side (R12).
+        let warnings: Vec<&str> = report
+            .findings
+            .iter()
+            .filter(|f| f.severity == cfgfmt::finding::Severity::Warning)
+            .map(|f| f.code.as_str())
+            .collect();
+        assert_eq!(
+            warnings,
+            ["both-protocol-configs"],
+            "{label}: {}",
+            report.render_text()
+        );
+        // lint of the root: no finding at all. It reads the text files (SIPDefault.cnf,
+        // two SIP<MAC>.cnf, four SEP<MAC>.cnf.xml, XMLDefault.cnf.xml); the binary profiles
+        // are linted as decoded text in src/provision/tests.rs.
+        let lint = cfgfmt::lint::lint_paths(&[root.path().to_path_buf()]).unwrap();
+        assert!(lint.findings.is_empty(), "{label}: {}", lint.render_text());
+        assert_eq!(lint.files, 8, "{label}: {}", lint.render_text());
+    }
 }
 
 #[test]
