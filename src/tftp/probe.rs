@@ -623,9 +623,14 @@ impl Prober<'_> {
         let stem = default.strip_suffix(".cfg").unwrap_or(&default);
         let compile = format!("cfgfmt-rs -tbuiltin:{table} {stem}.txt {default}");
         match upgradecodes(&bytes, table) {
+            // An ATA's profile is often encrypted on purpose (EncryptKey): said, not a problem.
             Err(ProfileProblem::Encrypted) => self.warn(
                 &file,
-                Severity::Warning,
+                if table == "ata186" {
+                    Severity::Info
+                } else {
+                    Severity::Warning
+                },
                 "no #ata magic: encrypted (EncryptKey) or not a compiled profile; its upgradecode is not followed".into(),
                 &format!("If it is not encrypted on purpose, compile it again: {compile}"),
             ),

@@ -367,4 +367,10 @@ fn ata_profile_upgradecode_image_is_followed() {
     fx.remove(image);
     let (r, _) = run(&fx, Model::Ata186, Protocol::Sip);
     assert_eq!(checks(&r)[0], format!("error probe-required-file {image}"));
+    // Encrypted (no #ata magic), as ATA profiles often are: noted, not a problem.
+    fx.set("atadefault.cfg", vec![0x11u8; 64]);
+    let (r, asked) = run(&fx, Model::Ata186, Protocol::Sip);
+    assert_eq!(asked.len(), 2);
+    assert!(checks(&r).contains(&"info probe-note atadefault.cfg".to_string()));
+    assert!(!r.has_problems(), "{}", r.render_text());
 }
