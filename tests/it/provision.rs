@@ -510,6 +510,29 @@ fn bad_inventories_write_nothing_and_name_the_row() {
         std::fs::remove_file(r.join("fleet.csv")).unwrap();
         assert_eq!(snapshot(r), before);
     }
+    // A value longer than a binary profile's parameter holds: refused, row and column named
+    // (cfgfmt would store it whole; the phone and Cisco's decoder keep 32 bytes).
+    let long = "A display name of 40 bytes: far too long";
+    for (csv, want) in [
+        (
+            format!("{head},display_name\n{good},x\n0014F28D0009,7912,sip,2009,pbx,,{long}\n"),
+            "fleet.csv:3: gk0014f28d0009: DisplayName from the device's row (line 3, column display_name): 40 bytes, but the profile's DisplayName holds at most 32",
+        ),
+        (
+            format!(
+                "{head},DialPlan\n{good},\n0014F28D0009,7912,sip,2009,pbx,,{}\n",
+                "9".repeat(201)
+            ),
+            "fleet.csv:3: column DialPlan: 201 bytes, but the profile's DialPlan holds at most 200",
+        ),
+    ] {
+        std::fs::write(r.join("fleet.csv"), csv).unwrap();
+        let o = run(&["provision", "fleet.csv", "--root", ".", "--apply"], r);
+        assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+        assert!(text(&o).contains(want), "want {want:?} in\n{}", text(&o));
+        std::fs::remove_file(r.join("fleet.csv")).unwrap();
+        assert_eq!(snapshot(r), before);
+    }
     // A column that does not apply to a row's model is a note, not an error.
     std::fs::write(
         r.join("fleet.csv"),

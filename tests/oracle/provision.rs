@@ -252,12 +252,13 @@ fn check_profile(
 /// A second inventory reaching what `fleet.csv` does not: an authentication name of its
 /// own, a proxy port, a load for the 7905G and the ATA, the ATA's second line whole, and
 /// catalogue columns of every value type (IP, number, boolean, text) in the fleet row and
-/// in device rows.
+/// in device rows; a display name of exactly the 32 bytes the table allows (provision
+/// refuses a longer one: the original's decoder cuts it).
 const WIDE_CSV: &str = "\
 mac,model,protocol,number,auth_name,password,display_name,label,proxy,proxy_port,load,timezone,ntp,line2_number,line2_auth_name,line2_password,line2_display_name,SIPPort,StaticIP,Dhcp,DialPlan,NumTxFrames
 *,,,,,,,,10.1.1.1,5070,,America/New_York,10.1.1.2,,,,,5062,,,,
 0014F28D0101,7905,sip,3001,a3001,pw-3001,Lobby,Lb,,,CP7905080000SIP060111A,,,,,,,,10.2.0.5,0,911|9.T,2
-0014F28D0102,7912,sip,3002,,pw-3002,Stock room,Stock,,,CP7912080000SIP060111A,Europe/Paris,,,,,,5064,,1,,
+0014F28D0102,7912,sip,3002,,pw-3002,Stock room and loading dock west,Stock,,,CP7912080000SIP060111A,Europe/Paris,,,,,,5064,,1,,
 0014F28D0103,7912,sip,3003,,pw-3003,Dock,,,,CP7912080000SIP060111A,,,,,,,,,,,
 0014F28D0104,ata188,sip,3004,a3004,pw-3004,Fax A,,,,ATA030204SIP060104A,,,3005,a3005,pw-3005,Fax B,,10.2.0.9,0,,3
 ";
