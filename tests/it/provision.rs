@@ -501,6 +501,21 @@ fn bad_inventories_write_nothing_and_name_the_row() {
             format!("{head},image_version\n{good},X\n"),
             "provision writes it from column load",
         ),
+        // sntp_server takes a dotted IP (lint says so of what would be written).
+        (
+            format!("{head},ntp\n{good},ntp.example.com\n"),
+            "fleet.csv:2: column ntp: \"ntp.example.com\" is not a dotted IP address",
+        ),
+        // A fleet value is held to the rules of the devices that take it.
+        (
+            format!("{head},ntp\n*,,,,,,ntp.example.com\n{good},\n"),
+            "fleet.csv:2: column ntp: \"ntp.example.com\" is not a dotted IP address (a host name does not work here) (the fleet row's value, taken by the 7940G SIP on line 3)",
+        ),
+        // Line 1's label is the SIP XML phone's phoneLabel: 11 characters at most.
+        (
+            format!("{head},label\n{good},x\n0014F28D0009,7941,sip,2009,pbx,,Twelve chars\n"),
+            "fleet.csv:3: column label: \"Twelve chars\" has 12 characters, more than 11",
+        ),
     ] {
         let csv = csv.replace("0014F28DD38A,7960", "0014F28DD38A,7940");
         std::fs::write(r.join("fleet.csv"), csv).unwrap();
