@@ -27,7 +27,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use assist_fixtures::*;
-use cfgfmt::device::{Mac, Model, Protocol};
+use cfgfmt::device::{Mac, Model, Need, Protocol};
 use cfgfmt::tftp::client::{ClientOptions, Fetch, UdpClient};
 use cfgfmt::tftp::probe::{self, ProbeOptions, ProbeReport};
 
@@ -401,4 +401,254 @@ fn no_server_is_a_timeout_and_the_probe_stops() {
     assert!(r.stopped.is_some());
     assert!(r.has_problems());
     let _ = Path::new("");
+}
+
+/// The inventory of the provisioned root: every family and protocol `probe` plays, each
+/// with a load (the 7940/7960 SIP rows share theirs through the fleet row).
+const FLEET_CSV: &str = "\
+mac,model,protocol,number,password,display_name,proxy,proxy_port,load,timezone,ntp
+*,,,,,,pbx.example.com,5060,P0S3-8-12-00,Europe/Paris,192.168.1.1
+0014F28D0001,7960,sip,2001,pw-2001,Front desk,,,,,
+0014F28D0002,7940,sip,2002,pw-2002,Lab,,,,,
+0014F28D0003,7941,sip,2003,pw-2003,Hall,,,SIP41.9-4-2SR1-1S,,
+0014F28D0004,7961,sip,2004,pw-2004,Office,,,SIP41.8-5-4S,,
+0014F28D0005,7960,sccp,,,,10.0.0.5,2000,P0030801SR02,,
+0014F28D0006,7911,sccp,,,,10.0.0.5,2000,SCCP11.9-4-2SR1-1S,,
+0014F28D0007,7912,sip,2007,pw-2007,Reception,,,CP7912080000SIP060111A,,
+0014F28D0008,7905,sip,2008,pw-2008,Lobby,,,CP7905080000SIP060111A,,
+0014F28D0009,ata186,sip,2009,pw-2009,Fax,,,ATA030204SIP060104A,,
+";
+
+/// A newer phone's release: a signed file-list manifest (`# RELEASE load version …`) and
+/// the signed files it lists.
+fn file_list_release(stem: &str, files: &[&str]) -> Vec<(String, Vec<u8>)> {
+    let mut body = "#\r\n# RELEASE load version test\r\n#\r\n\r\n".to_string();
+    for f in files {
+        body.push_str(f);
+        body.push_str("\r\n");
+    }
+    let manifest = format!("{stem}.loads");
+    let mut out = vec![(
+        manifest.clone(),
+        pkg_fixtures::SgnBuilder::cisco(&manifest).build(body.as_bytes()),
+    )];
+    for f in files {
+        out.push((
+            f.to_string(),
+            pkg_fixtures::SgnBuilder::cisco(f).build(b"CNU_File_Archive_3.0"),
+        ));
+    }
+    out
+}
+
+/// A TFTP root holding every load FLEET_CSV names (synthetic files), before provisioning.
+fn fleet_loads() -> Fx {
+    let mut fx = Fx::default();
+    // The 7940/7960 SIP 8.12 release; provision writes OS79XX.TXT itself.
+    for (name, bytes) in pkg_fixtures::sip812_set(0x200) {
+        if name != "OS79XX.TXT" {
+            fx.set(&name, bytes);
+        }
+    }
+    // The 7940/7960 SCCP 8.1(2)SR2 load (its files only).
+    for (name, bytes) in clean_7940_sccp().files {
+        if name.starts_with("P0030801SR02") {
+            fx.set(&name, bytes);
+        }
+    }
+    for (stem, files) in [
+        (
+            "SIP41.9-4-2SR1-1S",
+            &["jar41sip.9-4-2ES26.sbn", "cnu41.9-4-2ES26.sbn"][..],
+        ),
+        ("SIP41.8-5-4S", &["jar41sip.8-5-4TH1-6.sbn"][..]),
+        (
+            "SCCP11.9-4-2SR1-1S",
+            &["jar11sccp.9-4-2ES26.sbn", "cnu11.9-4-2ES26.sbn"][..],
+        ),
+    ] {
+        for (name, bytes) in file_list_release(stem, files) {
+            fx.set(&name, bytes);
+        }
+    }
+    fx.set(
+        "CP7912080000SIP060111A.sbin",
+        sbin("CP7912080000SIP060111A.sbin", 0x601),
+    );
+    fx.set(
+        "CP7905080000SIP060111A.sbin",
+        sbin("CP7905080000SIP060111A.sbin", 0x501),
+    );
+    fx.set(
+        "ATA030204SIP060104A.zup",
+        sbin("ATA030204SIP060104A.zup", 0x301),
+    );
+    fx
+}
+
+/// Provisions FLEET_CSV into a copy of `loads` with the binary (`provision --apply`) and
+/// returns the root's files, the journal left out (the server cannot read it).
+fn provisioned(loads: &Fx) -> Fx {
+    let dir = loads.write();
+    let csv = dir.path().join("fleet.csv");
+    std::fs::write(&csv, FLEET_CSV).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_cfgfmt-rs"))
+        .arg("provision")
+        .arg(&csv)
+        .arg("--root")
+        .arg(dir.path())
+        .arg("--apply")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "provision --apply failed:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::remove_file(&csv).unwrap();
+    let mut fx = Fx::default();
+    for e in std::fs::read_dir(dir.path()).unwrap() {
+        let e = e.unwrap();
+        if e.file_type().unwrap().is_file() {
+            fx.set(
+                &e.file_name().to_string_lossy(),
+                std::fs::read(e.path()).unwrap(),
+            );
+        }
+    }
+    fx
+}
+
+#[test]
+#[ignore = "needs tftpd-hpa (in.tftpd) and root; .ci/run runs these with --ignored"]
+fn probe_fetches_each_provisioned_phones_whole_chain() {
+    let loads = fleet_loads();
+    let root = provisioned(&loads);
+    let Some(server) = serve(&root, "provisioned_root") else {
+        return;
+    };
+    let devices = [
+        ("0014F28D0001", Model::M7960, Protocol::Sip),
+        ("0014F28D0002", Model::M7940, Protocol::Sip),
+        ("0014F28D0003", Model::M7941, Protocol::Sip),
+        ("0014F28D0004", Model::M7961, Protocol::Sip),
+        ("0014F28D0005", Model::M7960, Protocol::Sccp),
+        ("0014F28D0006", Model::M7911, Protocol::Sccp),
+        ("0014F28D0007", Model::M7912, Protocol::Sip),
+        ("0014F28D0008", Model::M7905, Protocol::Sip),
+        ("0014F28D0009", Model::Ata186, Protocol::Sip),
+    ];
+    let sip812 = [
+        "OS79XX.TXT",
+        "P003-8-12-00.sbn",
+        "SIPDefault.cnf",
+        "SIP{MAC}.cnf",
+        "P0S3-8-12-00.loads",
+        "P003-8-12-00.sbn",
+        "P0S3-8-12-00.sb2",
+    ];
+    // Each phone's chain, as the firmware asks for it: its configuration, the load it
+    // names, and every file of the load.
+    let chains: [&[&str]; 9] = [
+        &sip812,
+        &sip812,
+        &[
+            "SEP{MAC}.cnf.xml",
+            "SIP41.9-4-2SR1-1S.loads",
+            "jar41sip.9-4-2ES26.sbn",
+            "cnu41.9-4-2ES26.sbn",
+        ],
+        &[
+            "SEP{MAC}.cnf.xml",
+            "SIP41.8-5-4S.loads",
+            "jar41sip.8-5-4TH1-6.sbn",
+        ],
+        &[
+            "SEP{MAC}.cnf.xml",
+            "P0030801SR02.loads",
+            "P0030801SR02.sbn",
+            "P0030801SR02.sb2",
+        ],
+        &[
+            "SEP{MAC}.cnf.xml",
+            "SCCP11.9-4-2SR1-1S.loads",
+            "jar11sccp.9-4-2ES26.sbn",
+            "cnu11.9-4-2ES26.sbn",
+        ],
+        &["gk{mac}", "CP7912080000SIP060111A.sbin"],
+        &["ld{mac}", "CP7905080000SIP060111A.sbin"],
+        &["ata{mac}", "ATA030204SIP060104A.zup"],
+    ];
+    let mut fetched_total = 0;
+    for ((mac, model, protocol), chain) in devices.into_iter().zip(chains) {
+        let opts = ProbeOptions {
+            mac: Mac::parse(mac).unwrap(),
+            model,
+            protocol,
+        };
+        let r = run_probe(&server, &opts);
+        let label = format!("{} {} {mac}", model.label(), protocol.label());
+        let want: Vec<String> = chain
+            .iter()
+            .map(|f| {
+                f.replace("{MAC}", mac)
+                    .replace("{mac}", &mac.to_ascii_lowercase())
+            })
+            .collect();
+        let fetched: Vec<String> = r
+            .steps
+            .iter()
+            .filter(|s| matches!(s.result, Fetch::Fetched { .. }))
+            .map(|s| s.file.clone())
+            .collect();
+        assert_eq!(fetched, want, "{label}:\n{}", r.render_text());
+        // What was not fetched is optional (a trust list, a ring list): information only.
+        for s in &r.steps {
+            if !matches!(s.result, Fetch::Fetched { .. }) {
+                assert_eq!(
+                    s.need,
+                    Need::Optional,
+                    "{label}: {}\n{}",
+                    s.file,
+                    r.render_text()
+                );
+            }
+        }
+        assert_eq!(
+            (r.errors, r.warnings),
+            (0, 0),
+            "{label}:\n{}",
+            r.render_text()
+        );
+        assert!(r.stopped.is_none(), "{label}");
+        // Every byte came through: the sizes are the files' own.
+        for s in &r.steps {
+            if let Fetch::Fetched { size, .. } = &s.result {
+                assert_eq!(
+                    *size,
+                    root.files[&s.file].len() as u64,
+                    "{label}: {}",
+                    s.file
+                );
+            }
+        }
+        fetched_total += fetched.len();
+        // The command line agrees: exit 0 for each phone.
+        let out = Command::new(env!("CARGO_BIN_EXE_cfgfmt-rs"))
+            .args(["probe", &server.addr.to_string(), "--mac", mac])
+            .args(["--model", model.name(), "--protocol"])
+            .arg(protocol.label().to_ascii_lowercase())
+            .args(["--timeout", "0.5"])
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{label}: cfgfmt-rs probe:\n{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    println!("9 phones probed against tftpd-hpa: {fetched_total} files fetched");
 }

@@ -619,6 +619,50 @@ impl Inventory {
                 }
             }
         }
+        // A fleet value a device takes is checked as that device's kind takes it (a host
+        // name is fine for an XML phone's NTP, not for a 7940's sntp_server), once per kind.
+        if let Some(fleet) = self.fleet.clone() {
+            let mut done = std::collections::HashSet::new();
+            for dev in &self.devices {
+                let kind = dev.kind();
+                for (i, (col, v)) in self.columns.iter().zip(&fleet.cells).enumerate() {
+                    // The columns whose rules depend on the kind of device.
+                    let (
+                        Some(v),
+                        Key::Std(Std::Ntp | Std::Timezone) | Key::Line(1, LineField::Label),
+                    ) = (v, &col.key)
+                    else {
+                        continue;
+                    };
+                    let own = dev.row.cells.get(i).is_some_and(Option::is_some);
+                    if own
+                        || (kind == ConfigKind::SccpXml && matches!(col.key, Key::Line(..)))
+                        || !done.insert((i, kind))
+                    {
+                        continue;
+                    }
+                    let mut one = Checker {
+                        path: c.path,
+                        findings: Vec::new(),
+                    };
+                    check_standard(&col.key, col, v, Some(kind), fleet.line, &mut one);
+                    for mut f in one.findings {
+                        // Said already when the fleet row was checked on its own.
+                        if c.findings
+                            .iter()
+                            .any(|x| x.message == f.message && x.line() == f.line())
+                        {
+                            continue;
+                        }
+                        f.message = format!(
+                            "{} (the fleet row's value, taken by the {} {} on line {})",
+                            f.message, dev.model, dev.protocol, dev.row.line
+                        );
+                        c.findings.push(f);
+                    }
+                }
+            }
+        }
         let mut no_load = Vec::new();
         // One note per column and kind of device, not one per row.
         let mut ignored: std::collections::BTreeMap<(String, String), Vec<u64>> =
@@ -857,12 +901,22 @@ fn check_standard(
     let r = match key {
         Key::Std(Std::Proxy) => params::check_type(Type::Host, v),
         Key::Std(Std::ProxyPort) => params::check_type(Type::Int(1, 65535), v),
+        // The profiles' NTPIP and the 7940/7960's sntp_server take a dotted IP only.
         Key::Std(Std::Ntp) => match kind {
-            Some(ConfigKind::Profile7905 | ConfigKind::ProfileAta) => {
+            Some(ConfigKind::Profile7905 | ConfigKind::ProfileAta | ConfigKind::SipCnf) => {
                 params::check_type(Type::Ip, v)
             }
             _ => params::check_type(Type::Host, v),
         },
+        // Line 1's label is also the SIP XML phone's <phoneLabel>, which is short.
+        Key::Line(1, LineField::Label) if kind == Some(ConfigKind::SipXml) => {
+            match crate::catalogue::Catalogue::builtin()
+                .find(ConfigKind::SipXml, "sipProfile/phoneLabel")
+            {
+                crate::catalogue::Lookup::Exact(p) => p.check(v).map_err(|e| e.message),
+                _ => Ok(()),
+            }
+        }
         Key::Std(Std::Timezone) => match tz::zone(v) {
             Some(z)
                 if z.hours().is_none()

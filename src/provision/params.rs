@@ -541,7 +541,33 @@ fn is_word_bool(v: &str) -> bool {
 
 /// A binary-profile value: compiled alone with the table; any diagnostic refuses it.
 /// Results are remembered, as thousands of rows repeat the same few values.
+/// The most bytes a text parameter of a binary profile holds: its table line's size. The
+/// compiler stores a longer value whole, as cfgfmt 2.3 did, but Cisco's decoder (and the
+/// phone, whose buffer has that size) keeps only the first `size` bytes. `None` for
+/// parameters that are not text (numbers, addresses, booleans, tones) or not in the table.
+pub fn profile_text_limit(kind: ConfigKind, name: &str) -> Option<usize> {
+    use crate::table::fmt_bits as b;
+    let d = table(kind)?.by_name(name, profile_protocols())?;
+    // The decoder reads these formats first, whatever text bits they carry.
+    let not_text = b::BOOL | b::IPV4 | b::EXT_IP | b::INT | 0x0001 | b::HEX | b::SHORTS;
+    (d.fmt & (b::DIGITS | b::STRING) != 0 && d.fmt & not_text == 0).then_some(usize::from(d.size))
+}
+
+/// Why a value is too long for a binary profile's parameter, if it is.
+pub fn profile_too_long(kind: ConfigKind, name: &str, value: &str) -> Option<String> {
+    let limit = profile_text_limit(kind, name)?;
+    (value.len() > limit).then(|| {
+        format!(
+            "{} bytes, but the profile's {name} holds at most {limit} (the phone and Cisco's decoder cut the rest)",
+            value.len()
+        )
+    })
+}
+
 fn check_profile(kind: ConfigKind, name: &str, value: &str) -> Result<(), Refusal> {
+    if let Some(why) = profile_too_long(kind, name, value) {
+        return Err(Refusal::Value(why));
+    }
     type Memo = Mutex<HashMap<(ConfigKind, String, String), Result<(), String>>>;
     static MEMO: OnceLock<Memo> = OnceLock::new();
     let memo = MEMO.get_or_init(Default::default);
@@ -697,5 +723,33 @@ mod tests {
             bad(ConfigKind::Profile7905, "SIPPort", "notanumber"),
             Refusal::Value(_)
         ));
+    }
+
+    /// Text parameters of the profiles hold at most their table size; a longer value is
+    /// refused (the compiler would store it whole, the phone and decoder cut it).
+    #[test]
+    fn profile_text_parameters_have_a_size() {
+        let k = ConfigKind::Profile7905;
+        let bad = |k, n, v: &str| check(k, n, v).unwrap_err();
+        assert_eq!(profile_text_limit(k, "DisplayName"), Some(32));
+        assert_eq!(profile_text_limit(k, "LoginID"), Some(52));
+        assert_eq!(profile_text_limit(k, "DialPlan"), Some(200));
+        assert_eq!(profile_text_limit(k, "UIPassword"), Some(10));
+        for not_text in ["NTPIP", "CallWaiting", "TimeZone", "DialTone", "NoSuchName"] {
+            assert_eq!(profile_text_limit(k, not_text), None, "{not_text}");
+        }
+        assert_eq!(
+            profile_text_limit(ConfigKind::ProfileAta, "DisplayName0"),
+            Some(32)
+        );
+        assert!(check(k, "DialPlan", &"9".repeat(200)).is_ok());
+        assert!(
+            matches!(bad(k, "DialPlan", &"9".repeat(201)), Refusal::Value(m) if m.contains("at most 200"))
+        );
+        // A secret's value is not in the message.
+        let Refusal::Value(m) = bad(k, "UIPassword", "12345678901") else {
+            panic!("not a value refusal")
+        };
+        assert!(!m.contains("12345678901"), "{m}");
     }
 }

@@ -539,12 +539,18 @@ pub fn upgrade_line(load: &str, family: Family) -> Result<String, String> {
 
 struct ProfileText<'t> {
     name: String,
+    kind: ConfigKind,
     text: String,
+    /// Values longer than their parameter holds: what and where from.
+    too_long: Vec<String>,
     trace: &'t mut Trace,
 }
 
 impl ProfileText<'_> {
     fn put(&mut self, key: &str, value: &str, src: &Source, secret: bool) {
+        if let Some(why) = params::profile_too_long(self.kind, key, value) {
+            self.too_long.push(format!("{key} from {src}: {why}"));
+        }
         self.text.push_str(key);
         self.text.push(':');
         self.text.push_str(value);
@@ -565,7 +571,9 @@ fn profile_text(
 ) -> Result<String, String> {
     let mut t = ProfileText {
         name: name.to_string(),
+        kind,
         text: "#txt\n".into(),
+        too_long: Vec::new(),
         trace,
     };
     let get = |key: &Key| match dev {
@@ -650,6 +658,9 @@ fn profile_text(
     };
     for (name, v, src, secret) in extras {
         t.put(&name, v, &src, secret);
+    }
+    if !t.too_long.is_empty() {
+        return Err(t.too_long.join("; "));
     }
     Ok(t.text)
 }

@@ -158,20 +158,53 @@ fn render_file_matches_render() {
     assert_eq!(inv.render_file("readme.txt").unwrap(), None);
 }
 
-/// What provision writes, lint finds nothing in.
+/// What provision writes, lint finds nothing in: the text files as written, the binary
+/// profiles (which lint reads as `#txt`) as our decoder gives them back. Every file but
+/// `OS79XX.TXT` (a load name, nothing to lint) is one lint reads.
 #[test]
 fn lint_finds_nothing_in_what_provision_writes() {
+    use crate::lint::{FileRole, lint_file};
     let r = fleet().render().unwrap();
     let mut all = Vec::new();
+    let mut roles = std::collections::BTreeSet::new();
     for f in r.files() {
-        for x in crate::lint::lint_file(&f.name, &f.bytes) {
-            all.push(format!(
-                "{}: {} {} {}",
-                f.name, x.severity, x.code, x.message
-            ));
+        let (name, bytes) = match f.kind {
+            BootFileKind::ProfileMac
+            | BootFileKind::ProfileDefault
+            | BootFileKind::AtaMac
+            | BootFileKind::AtaDefault => {
+                let kind = if f.name.starts_with("ata") {
+                    ConfigKind::ProfileAta
+                } else {
+                    ConfigKind::Profile7905
+                };
+                let opts = crate::profile::DecodeOptions {
+                    protocols: params::profile_protocols(),
+                    reencodable: true,
+                    ..Default::default()
+                };
+                let d = crate::profile::decode(&f.bytes, params::table(kind).unwrap(), &opts)
+                    .unwrap_or_else(|e| panic!("{}: {e}", f.name));
+                (f.name.clone(), d.text)
+            }
+            _ => (f.name.clone(), f.bytes.clone()),
+        };
+        match FileRole::of(&name, &bytes) {
+            Some(role) => {
+                roles.insert(format!("{role:?}"));
+            }
+            None => assert_eq!(name, "OS79XX.TXT", "lint does not read {name}"),
+        }
+        for x in lint_file(&name, &bytes) {
+            all.push(format!("{name}: {} {} {}", x.severity, x.code, x.message));
         }
     }
     assert!(all.is_empty(), "{}", all.join("\n"));
+    // Every kind lint knows was linted.
+    assert_eq!(
+        roles.into_iter().collect::<Vec<_>>(),
+        ["Profile7905", "ProfileAta", "SipDefault", "SipPhone", "Xml"]
+    );
 }
 
 /// Untrusted bytes never panic the parser; what parses renders.
@@ -277,4 +310,184 @@ fn a_fleet_load_reaches_only_its_models() {
     assert_eq!(text("OS79XX.TXT"), "P003-8-12-00\r\n");
     assert!(!text("SEP0014F28D0002.cnf.xml").contains("loadInformation"));
     assert!(!text("XMLDefault.cnf.xml").contains("loadInformation"));
+}
+
+/// Lint of a rendered file: binary profiles as our decoder gives them back.
+fn lint_rendered(f: &File) -> Vec<crate::finding::Finding> {
+    let bytes = match f.kind {
+        BootFileKind::ProfileMac
+        | BootFileKind::ProfileDefault
+        | BootFileKind::AtaMac
+        | BootFileKind::AtaDefault => {
+            let kind = if f.name.starts_with("ata") {
+                ConfigKind::ProfileAta
+            } else {
+                ConfigKind::Profile7905
+            };
+            let opts = crate::profile::DecodeOptions {
+                protocols: params::profile_protocols(),
+                reencodable: true,
+                ..Default::default()
+            };
+            match crate::profile::decode(&f.bytes, params::table(kind).unwrap(), &opts) {
+                Ok(d) => d.text,
+                Err(e) => panic!("{}: our decoder refuses it: {e}", f.name),
+            }
+        }
+        _ => f.bytes.clone(),
+    };
+    crate::lint::lint_file(&f.name, &bytes)
+}
+
+/// A property: whatever inventory provision accepts, lint finds nothing in what it
+/// renders (random rows over every model, protocol, standard column and edge values).
+#[test]
+fn lint_finds_nothing_in_any_accepted_inventory() {
+    use rand::{Rng, SeedableRng};
+    let mut rng = rand::rngs::StdRng::seed_from_u64(2026);
+    let long = |n: usize| "x".repeat(n);
+    let pools: Vec<(&str, Vec<String>)> = vec![
+        (
+            "model",
+            [
+                "7940", "7960", "7905", "7912", "ata186", "ata188", "7906", "7911", "7941", "7961",
+                "7942", "7962", "7945", "7965", "7970", "7971",
+            ]
+            .map(String::from)
+            .to_vec(),
+        ),
+        (
+            "protocol",
+            ["sip", "sip", "sccp"].map(String::from).to_vec(),
+        ),
+        (
+            "number",
+            vec![
+                "2001".into(),
+                "100".into(),
+                "a.user".into(),
+                long(31),
+                long(33),
+            ],
+        ),
+        ("auth_name", vec![String::new(), "auth1".into(), long(40)]),
+        (
+            "password",
+            vec![
+                String::new(),
+                "pw".into(),
+                "p w;x".into(),
+                long(32),
+                long(33),
+            ],
+        ),
+        (
+            "display_name",
+            vec![
+                String::new(),
+                "Front Desk".into(),
+                "A & <B> 'C'".into(),
+                "Caf\u{e9}".into(),
+                "semi;colon #hash".into(),
+                long(32),
+                long(33),
+            ],
+        ),
+        (
+            "label",
+            vec![String::new(), "Desk".into(), "Desk 2".into(), long(20)],
+        ),
+        (
+            "proxy",
+            vec![String::new(), "pbx.example.com".into(), "10.0.0.1".into()],
+        ),
+        (
+            "proxy_port",
+            vec![String::new(), "5060".into(), "5070".into(), "2000".into()],
+        ),
+        (
+            "timezone",
+            vec![
+                String::new(),
+                "Europe/Paris".into(),
+                "America/New_York".into(),
+                "Asia/Kolkata".into(),
+                "UTC".into(),
+            ],
+        ),
+        (
+            "ntp",
+            vec![
+                String::new(),
+                "10.0.0.2".into(),
+                "10.0.0.3".into(),
+                "ntp.example.com".into(),
+            ],
+        ),
+        (
+            "line2_number",
+            vec![String::new(), String::new(), "2002".into()],
+        ),
+        ("line2_display_name", vec![String::new(), "Two".into()]),
+        ("nat_enable", vec![String::new(), "0".into(), "1".into()]),
+        (
+            "natEnabled",
+            vec![String::new(), "true".into(), "false".into()],
+        ),
+        ("CallWaiting", vec![String::new(), "0".into(), "1".into()]),
+    ];
+    let quote = |v: &str| {
+        if v.contains([',', '"']) {
+            format!("\"{}\"", v.replace('"', "\"\""))
+        } else {
+            v.to_string()
+        }
+    };
+    let (mut accepted, mut files) = (0, 0);
+    let mut problems = Vec::new();
+    for case in 0..200 {
+        let mut csv = String::from("mac");
+        for (h, _) in &pools {
+            csv.push(',');
+            csv.push_str(h);
+        }
+        csv.push('\n');
+        for row in 0..rng.gen_range(1..5u32) {
+            csv.push_str(&format!("0014F28D{case:02X}{row:02X}"));
+            for (_, pool) in &pools {
+                csv.push(',');
+                csv.push_str(&quote(&pool[rng.gen_range(0..pool.len())]));
+            }
+            csv.push('\n');
+        }
+        let Ok(inv) = Inventory::parse(csv.as_bytes(), "random.csv") else {
+            continue;
+        };
+        let Ok(rendered) = inv.render() else {
+            continue;
+        };
+        accepted += 1;
+        for f in rendered.files() {
+            files += 1;
+            for x in lint_rendered(f) {
+                problems.push(format!(
+                    "case {case}: {}: {} {} {}\n{csv}",
+                    f.name, x.severity, x.code, x.message
+                ));
+            }
+        }
+    }
+    println!("{accepted} inventories accepted, {files} files linted");
+    assert!(accepted >= 40, "only {accepted} inventories accepted");
+    assert!(
+        problems.is_empty(),
+        "{} findings; the first:\n{}",
+        problems.len(),
+        problems
+            .iter()
+            .take(4)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
 }

@@ -1,8 +1,9 @@
 //! Plays a phone against a TFTP server: asks for the files the given phone would, in its
 //! order, parses each with the project's parsers and follows the names they hold
 //! (`OS79XX.TXT` → `.loads` → loader and application; `SIPDefault.cnf`/`SIP<MAC>.cnf`
-//! `image_version`; `RINGLIST.DAT` → ring files; `SEP<MAC>.cnf.xml` `loadInformation`;
-//! `gk<mac>`/`gkdefault.cfg` → the `upgradecode` image). Reads only.
+//! `image_version`; `RINGLIST.DAT` → ring files; `SEP<MAC>.cnf.xml` `loadInformation` →
+//! `.loads` → the files it lists; `gk<mac>`/`gkdefault.cfg`/`ata<mac>` → the `upgradecode`
+//! image). Reads only.
 //!
 //! The server is reached through [`Transport`], so the logic is tested without a network;
 //! [`crate::tftp::client::UdpClient`] is the real one.
@@ -544,12 +545,42 @@ impl Prober<'_> {
                 } else {
                     vec![format!("{}.loads", li.value), format!("{}.LOADS", li.value)]
                 };
-                if self.first_of(&forms, &why).is_some() {
-                    self.note(
-                        "the files it lists are not followed (cfgfmt-rs doctor checks them)".into(),
-                    );
+                if let Some((file, bytes)) = self.first_of(&forms, &why) {
+                    self.manifest_files(&file, &bytes);
                 }
             }
+        }
+    }
+
+    /// The files a newer phone's manifest lists (or a manifest in the 7940/7960 shape
+    /// names): the phone fetches each of them.
+    fn manifest_files(&mut self, file: &str, bytes: &[u8]) {
+        let listed: Result<Vec<String>, String> =
+            match crate::assist::doctor::file_list(file, bytes) {
+                Some(Ok(list)) => Ok(list.files.into_iter().map(|f| f.name).collect()),
+                Some(Err(e)) => Err(e),
+                None => loads::parse(bytes)
+                    .map(|l| {
+                        vec![
+                            l.loader_name().to_string(),
+                            l.application_name().to_string(),
+                        ]
+                    })
+                    .map_err(|e| e.to_string()),
+            };
+        match listed {
+            Ok(names) => {
+                self.note(format!("lists {} file(s)", names.len()));
+                let reason = format!("listed in {file}");
+                for n in names {
+                    self.get(&n, reason.clone(), Need::Required);
+                }
+            }
+            Err(e) => self.unparsable(
+                file,
+                e,
+                "Unpack the release zip again (rule R29); do not edit or rename .loads files.",
+            ),
         }
     }
 
@@ -584,21 +615,29 @@ impl Prober<'_> {
                 .map(|b| (default.clone(), b));
         }
         let Some((file, bytes)) = got else { return };
-        if self.opts.model.family() != Family::P7905 {
-            // An ATA profile needs the ATA's table; its upgradecode is not followed here.
-            return;
-        }
-        match upgradecodes(&bytes) {
+        let table = if self.opts.model.family() == Family::Ata {
+            "ata186"
+        } else {
+            "7912"
+        };
+        let stem = default.strip_suffix(".cfg").unwrap_or(&default);
+        let compile = format!("cfgfmt-rs -tbuiltin:{table} {stem}.txt {default}");
+        match upgradecodes(&bytes, table) {
+            // An ATA's profile is often encrypted on purpose (EncryptKey): said, not a problem.
             Err(ProfileProblem::Encrypted) => self.warn(
                 &file,
-                Severity::Warning,
+                if table == "ata186" {
+                    Severity::Info
+                } else {
+                    Severity::Warning
+                },
                 "no #ata magic: encrypted (EncryptKey) or not a compiled profile; its upgradecode is not followed".into(),
-                "If it is not encrypted on purpose, compile it again: cfgfmt-rs -tbuiltin:7912 gkdefault.txt gkdefault.cfg",
+                &format!("If it is not encrypted on purpose, compile it again: {compile}"),
             ),
             Err(ProfileProblem::Damaged(why)) => self.unparsable(
                 &file,
                 why,
-                "Compile it again from its text: cfgfmt-rs -tbuiltin:7912 gkdefault.txt gkdefault.cfg",
+                &format!("Compile it again from its text: {compile}"),
             ),
             Ok(codes) if codes.is_empty() => {
                 self.note("no upgradecode: the phone keeps its image".into())
@@ -642,15 +681,16 @@ enum ProfileProblem {
     Damaged(String),
 }
 
-/// The `upgradecode` records of a binary profile (as `doctor` reads them).
-fn upgradecodes(bytes: &[u8]) -> Result<Vec<UpgradeCode>, ProfileProblem> {
+/// The `upgradecode` records of a binary profile (as `doctor` reads them), read with the
+/// built-in table `table` (`7912`, or `ata186` for an ATA's profile).
+fn upgradecodes(bytes: &[u8], table: &str) -> Result<Vec<UpgradeCode>, ProfileProblem> {
     use crate::profile::{inspect, layout};
     if !inspect::looks_like_profile(bytes) {
         return Err(ProfileProblem::Encrypted);
     }
-    let table = crate::table::builtin("7912")
+    let table = crate::table::builtin(table)
         .map(|b| crate::table::TagTable::parse(b.text.as_bytes()).0)
-        .ok_or_else(|| ProfileProblem::Damaged("no built-in 7912 table".into()))?;
+        .ok_or_else(|| ProfileProblem::Damaged(format!("no built-in {table} table")))?;
     let ins = inspect::inspect(bytes, &table, "", &Default::default());
     if let Some(f) = ins
         .findings

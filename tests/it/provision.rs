@@ -194,18 +194,90 @@ fn profiles_decode_back_to_the_inventory() {
     );
 }
 
+/// Every model of `fleet.csv`, and each with a load (the 7905G's and the ATA's too).
+const LOADED_CSV: &str = "\
+mac,model,protocol,number,password,display_name,proxy,proxy_port,load,timezone,ntp
+*,,,,,,pbx.example.com,5060,P0S3-8-12-00,Europe/Paris,192.168.1.1
+0014F28D0001,7960,sip,2001,s3cret-1,Front desk,,,,,
+0014F28D0002,7940,sip,2002,s3cret-2,Lab,,,,,
+0014F28D0003,7941,sip,2003,s3cret-3,Hall,,,SIP41.9-4-2SR1-1S,,
+0014F28D0004,7961,sip,2004,s3cret-4,Office,,,SIP41.8-5-4S,America/New_York,
+0014F28D0005,7960,sccp,,,,10.0.0.5,2000,P0030801SR02,,
+0014F28D0006,7911,sccp,,,,10.0.0.5,2000,SCCP11.9-4-2SR1-1S,,
+0014F28D0007,7912,sip,2007,s3cret-7,Reception,,,CP7912080000SIP060111A,,
+0014F28D0008,7905,sip,2008,s3cret-8,Lobby,,,CP7905080000SIP060111A,,
+0014F28D0009,ata186,sip,2009,s3cret-9,Fax,,,ATA030204SIP060104A,,
+";
+
+/// `doctor` reports no error, and `lint` of the root no finding, after provisioning every
+/// model of the fixture (fleet.csv), and every model with its load (LOADED_CSV).
 #[test]
 fn doctor_finds_no_error_in_a_provisioned_root() {
-    let root = root_with_loads();
-    let o = provision(root.path(), &fleet_csv(), &["--apply"]);
-    assert!(o.status.success(), "{}", text(&o));
-    let report = cfgfmt::assist::doctor::doctor(root.path(), &Default::default()).unwrap();
-    let errors: Vec<_> = report
-        .findings
-        .iter()
-        .filter(|f| f.severity == cfgfmt::finding::Severity::Error)
-        .collect();
-    assert!(errors.is_empty(), "{}", report.render_text());
+    for (label, csv) in [("fleet.csv", None), ("loaded.csv", Some(LOADED_CSV))] {
+        let root = root_with_loads();
+        std::fs::write(
+            root.path().join("CP7905080000SIP060111A.sbin"),
+            sbin("CP7905080000SIP060111A.sbin", 0x501),
+        )
+        .unwrap();
+        std::fs::write(
+            root.path().join("ATA030204SIP060104A.zup"),
+            sbin("ATA030204SIP060104A.zup", 0x301),
+        )
+        .unwrap();
+        let inv_dir = tempfile::tempdir().unwrap();
+        let path = match csv {
+            Some(text) => {
+                let p = inv_dir.path().join(label);
+                std::fs::write(&p, text).unwrap();
+                p
+            }
+            None => fleet_csv(),
+        };
+        let before = snapshot(root.path());
+        let o = provision(root.path(), &path, &["--apply"]);
+        assert!(o.status.success(), "{label}: {}", text(&o));
+        let written: Vec<String> = snapshot(root.path())
+            .into_keys()
+            .filter(|n| !before.contains_key(n))
+            .collect();
+        // Each device's own file is among those written.
+        let inv = Inventory::load(&path).unwrap();
+        for d in &inv.devices {
+            let own = cfgfmt::provision::render::device_files(d)
+                .into_iter()
+                .find(|(_, k)| !k.is_shared())
+                .unwrap()
+                .0;
+            assert!(written.contains(&own), "{label}: {own} not written");
+        }
+        let report = cfgfmt::assist::doctor::doctor(root.path(), &Default::default()).unwrap();
+        let errors: Vec<_> = report
+            .findings
+            .iter()
+            .filter(|f| f.severity == cfgfmt::finding::Severity::Error)
+            .collect();
+        assert!(errors.is_empty(), "{label}: {}", report.render_text());
+        // The one warning a mixed fleet gets: SIP and SCCP files side by side (R12).
+        let warnings: Vec<&str> = report
+            .findings
+            .iter()
+            .filter(|f| f.severity == cfgfmt::finding::Severity::Warning)
+            .map(|f| f.code.as_str())
+            .collect();
+        assert_eq!(
+            warnings,
+            ["both-protocol-configs"],
+            "{label}: {}",
+            report.render_text()
+        );
+        // lint of the root: no finding at all. It reads the text files (SIPDefault.cnf,
+        // two SIP<MAC>.cnf, four SEP<MAC>.cnf.xml, XMLDefault.cnf.xml); the binary profiles
+        // are linted as decoded text in src/provision/tests.rs.
+        let lint = cfgfmt::lint::lint_paths(&[root.path().to_path_buf()]).unwrap();
+        assert!(lint.findings.is_empty(), "{label}: {}", lint.render_text());
+        assert_eq!(lint.files, 8, "{label}: {}", lint.render_text());
+    }
 }
 
 #[test]
@@ -429,8 +501,46 @@ fn bad_inventories_write_nothing_and_name_the_row() {
             format!("{head},image_version\n{good},X\n"),
             "provision writes it from column load",
         ),
+        // sntp_server takes a dotted IP (lint says so of what would be written).
+        (
+            format!("{head},ntp\n{good},ntp.example.com\n"),
+            "fleet.csv:2: column ntp: \"ntp.example.com\" is not a dotted IP address",
+        ),
+        // A fleet value is held to the rules of the devices that take it.
+        (
+            format!("{head},ntp\n*,,,,,,ntp.example.com\n{good},\n"),
+            "fleet.csv:2: column ntp: \"ntp.example.com\" is not a dotted IP address (a host name does not work here) (the fleet row's value, taken by the 7940G SIP on line 3)",
+        ),
+        // Line 1's label is the SIP XML phone's phoneLabel: 11 characters at most.
+        (
+            format!("{head},label\n{good},x\n0014F28D0009,7941,sip,2009,pbx,,Twelve chars\n"),
+            "fleet.csv:3: column label: \"Twelve chars\" has 12 characters, more than 11",
+        ),
     ] {
         let csv = csv.replace("0014F28DD38A,7960", "0014F28DD38A,7940");
+        std::fs::write(r.join("fleet.csv"), csv).unwrap();
+        let o = run(&["provision", "fleet.csv", "--root", ".", "--apply"], r);
+        assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+        assert!(text(&o).contains(want), "want {want:?} in\n{}", text(&o));
+        std::fs::remove_file(r.join("fleet.csv")).unwrap();
+        assert_eq!(snapshot(r), before);
+    }
+    // A value longer than a binary profile's parameter holds: refused, row and column named
+    // (cfgfmt would store it whole; the phone and Cisco's decoder keep 32 bytes).
+    let long = "A display name of 40 bytes: far too long";
+    for (csv, want) in [
+        (
+            format!("{head},display_name\n{good},x\n0014F28D0009,7912,sip,2009,pbx,,{long}\n"),
+            "fleet.csv:3: gk0014f28d0009: DisplayName from the device's row (line 3, column display_name): 40 bytes, but the profile's DisplayName holds at most 32",
+        ),
+        (
+            format!(
+                "{head},DialPlan\n{good},\n0014F28D0009,7912,sip,2009,pbx,,{}\n",
+                "9".repeat(201)
+            ),
+            "fleet.csv:3: column DialPlan: 201 bytes, but the profile's DialPlan holds at most 200",
+        ),
+    ] {
         std::fs::write(r.join("fleet.csv"), csv).unwrap();
         let o = run(&["provision", "fleet.csv", "--root", ".", "--apply"], r);
         assert_eq!(o.status.code(), Some(1), "{}", text(&o));

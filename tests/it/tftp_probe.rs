@@ -289,3 +289,88 @@ fn probe_follows_what_plan_writes() {
         }
     }
 }
+
+/// A newer phone fetches every file its `.loads` manifest lists: the probe follows them,
+/// and one missing is an error.
+#[test]
+fn newer_phone_follows_the_files_its_manifest_lists() {
+    use crate::pkg_fixtures::SgnBuilder;
+    let stem = "SIP41.9-4-2SR1-1S";
+    let listed = ["jar41sip.9-4-2ES26.sbn", "cnu41.9-4-2ES26.sbn"];
+    let body = format!(
+        "#\r\n# RELEASE load version 9-4-2ES26\r\n#\r\n\r\n{}\r\n{}\r\n",
+        listed[0], listed[1]
+    );
+    let mut fx = Fx::default();
+    fx.set(
+        &format!("SEP{MAC}.cnf.xml"),
+        format!("<device>\n<loadInformation>{stem}</loadInformation>\n</device>\n"),
+    )
+    .set(
+        &format!("{stem}.loads"),
+        SgnBuilder::cisco(&format!("{stem}.loads")).build(body.as_bytes()),
+    );
+    for f in listed {
+        fx.set(f, SgnBuilder::cisco(f).build(b"CNU_File_Archive_3.0"));
+    }
+    let (r, asked) = run(&fx, Model::M7941, Protocol::Sip);
+    assert_eq!(
+        asked,
+        [
+            format!("CTLSEP{MAC}.tlv"),
+            format!("SEP{MAC}.cnf.xml"),
+            format!("{stem}.loads"),
+            listed[0].into(),
+            listed[1].into(),
+        ]
+    );
+    assert!(!r.has_problems(), "{}", r.render_text());
+    fx.remove(listed[1]);
+    let (r, _) = run(&fx, Model::M7941, Protocol::Sip);
+    assert_eq!(
+        checks(&r)[0],
+        format!("error probe-required-file {}", listed[1])
+    );
+    // A manifest that does not parse is an error, not a silent stop.
+    fx.set(&format!("{stem}.loads"), b"not a manifest".to_vec());
+    let (r, _) = run(&fx, Model::M7941, Protocol::Sip);
+    assert_eq!(
+        checks(&r)[0],
+        format!("error probe-unparsable {stem}.loads")
+    );
+}
+
+/// An ATA's profile is read with the ATA's table and its upgradecode image fetched.
+#[test]
+fn ata_profile_upgradecode_image_is_followed() {
+    use cfgfmt::table::{TagTable, builtin};
+    let image = "ATA030204SIP060104A.zup";
+    let text = format!(
+        "#txt\nupgradecode:3,0x301,0x0400,0x0200,0.0.0.0,69,0x060104a,{image}\nUID0:2009\nUseSIP:1\n"
+    );
+    let table = TagTable::parse(builtin("ata186").unwrap().text.as_bytes()).0;
+    let out = cfgfmt::profile::compile(
+        text.as_bytes(),
+        std::path::Path::new("atadefault.txt"),
+        &mut cfgfmt::text::NoIncludes,
+        &table,
+        &Default::default(),
+    )
+    .unwrap();
+    let mut fx = Fx::default();
+    fx.set("atadefault.cfg", out.files[0].bytes.clone())
+        .set(image, sbin(image, 0x301));
+    let (r, asked) = run(&fx, Model::Ata186, Protocol::Sip);
+    let own = format!("ata{}", MAC.to_ascii_lowercase());
+    assert_eq!(asked, [own.clone(), "atadefault.cfg".into(), image.into()]);
+    assert_eq!(checks(&r), [format!("info probe-optional-file {own}")]);
+    fx.remove(image);
+    let (r, _) = run(&fx, Model::Ata186, Protocol::Sip);
+    assert_eq!(checks(&r)[0], format!("error probe-required-file {image}"));
+    // Encrypted (no #ata magic), as ATA profiles often are: noted, not a problem.
+    fx.set("atadefault.cfg", vec![0x11u8; 64]);
+    let (r, asked) = run(&fx, Model::Ata186, Protocol::Sip);
+    assert_eq!(asked.len(), 2);
+    assert!(checks(&r).contains(&"info probe-note atadefault.cfg".to_string()));
+    assert!(!r.has_problems(), "{}", r.render_text());
+}

@@ -22,6 +22,7 @@
 mod case;
 mod compare;
 mod generate;
+mod provision;
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, Write};

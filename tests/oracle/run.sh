@@ -17,4 +17,5 @@ if [ -n "${2:-}" ]; then export CFGFMT_ORACLE_SEED="$2"; fi
 if [ -n "${CFGFMT_ORACLE_RECORD:-}" ]; then
   CFGFMT_ORACLE_RECORD=$(realpath -m "$CFGFMT_ORACLE_RECORD"); export CFGFMT_ORACLE_RECORD
 fi
-exec cargo test --release --test oracle -- --ignored --nocapture live_against_original
+exec cargo test --release --test oracle -- --ignored --nocapture \
+  live_against_original provisioned_profiles_decode_with_the_original
