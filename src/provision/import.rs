@@ -144,11 +144,22 @@ pub fn import(root: &Path) -> Result<Imported, ImportError> {
         let Some((kind, mac)) = classify_boot_file(&name) else {
             continue;
         };
-        let Ok(bytes) = crate::text::read_bounded(&root.join(&name), crate::io::Limit::CONFIG)
-        else {
-            continue;
-        };
         let note = |what: String| Finding::info("import-note", what).in_file(&name);
+        let bytes = match crate::text::read_bounded(&root.join(&name), crate::io::Limit::CONFIG) {
+            Ok(bytes) => bytes,
+            Err(e) => {
+                // A device left out of the inventory without a word would be re-provisioned
+                // from defaults: say which file was not read, and why.
+                findings.push(
+                    Finding::warning(
+                        "import-unreadable",
+                        format!("not imported: {e}; fill in its device by hand"),
+                    )
+                    .in_file(&name),
+                );
+                continue;
+            }
+        };
         match (kind, mac) {
             (BootFileKind::SipDefault, _) => {
                 if let Some(p) = diff::file_params(kind, &bytes) {
@@ -319,4 +330,30 @@ pub fn import(root: &Path) -> Result<Imported, ImportError> {
         devices: rows.len(),
         findings,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A device file the import cannot read is named, not dropped in silence.
+    #[test]
+    fn a_file_too_large_to_import_is_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let big = "SEP0014F28DD38A.cnf.xml";
+        std::fs::write(
+            dir.path().join(big),
+            vec![b' '; crate::io::Limit::CONFIG.bytes as usize + 1],
+        )
+        .unwrap();
+        let imported = import(dir.path()).unwrap();
+        assert_eq!(imported.devices, 0);
+        let f = imported
+            .findings
+            .iter()
+            .find(|f| f.code == "import-unreadable")
+            .unwrap_or_else(|| panic!("{:#?}", imported.findings));
+        assert_eq!(f.file, big, "{f:?}");
+        assert!(f.message.contains("more than 1 MiB"), "{}", f.message);
+    }
 }
