@@ -46,7 +46,8 @@ pub struct ProvisionArgs {
     #[arg(long)]
     apply: bool,
     /// Replace files provision did not write (or that were edited since); the journal keeps
-    /// them for --undo. With --undo: undo even files changed since the apply.
+    /// them for --undo. With --undo: undo even files changed since the apply. With --import:
+    /// replace an existing --out file.
     #[arg(long)]
     force: bool,
     /// Change only these devices' files (MACs, comma-separated, any form).
@@ -398,6 +399,15 @@ fn run_import(a: &ProvisionArgs, src: &Path) -> i32 {
             "--import needs --out CSV (the inventory holds passwords: it is not printed)",
         );
     };
+    // The file named is often the admin's own inventory: never replace it unasked.
+    if !a.force && std::fs::symlink_metadata(out).is_ok() {
+        eprintln!(
+            "error: {} exists: --import does not replace it (it may be your inventory); \
+             name another file, or add --force",
+            out.display()
+        );
+        return 1;
+    }
     let imported = match import::import(src) {
         Ok(i) => i,
         Err(e) => {

@@ -675,3 +675,42 @@ fn import_reads_a_root_back_into_an_inventory() {
     let _ = std::fs::remove_file(out);
     let _ = MAC;
 }
+
+/// `--import --out FILE` never replaces an existing file (often the admin's own inventory)
+/// unless `--force`.
+#[test]
+fn import_does_not_replace_an_existing_out_file_without_force() {
+    let root = tempfile::tempdir().unwrap();
+    let r = root.path();
+    std::fs::write(
+        r.join("SIP0014F28DD38A.cnf"),
+        "line1_name: \"2001\"\nline1_password: \"pw\"\n",
+    )
+    .unwrap();
+    let work = tempfile::tempdir().unwrap();
+    let out = work.path().join("fleet.csv");
+    std::fs::write(&out, "mac,model\n* ,hand-made\n").unwrap();
+    let args = [
+        "provision",
+        "--import",
+        r.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    let o = run(&args, work.path());
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("exists"), "{}", text(&o));
+    assert_eq!(
+        std::fs::read_to_string(&out).unwrap(),
+        "mac,model\n* ,hand-made\n"
+    );
+    let mut forced = args.to_vec();
+    forced.push("--force");
+    let o = run(&forced, work.path());
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(
+        std::fs::read_to_string(&out)
+            .unwrap()
+            .contains("0014F28DD38A")
+    );
+}
