@@ -270,12 +270,15 @@ impl Inventory {
     /// Reads an inventory file (at most 64 MiB).
     pub fn load(path: &std::path::Path) -> Result<Inventory, InventoryErrors> {
         let name = path.display().to_string();
-        let bytes = crate::text::read_bounded(path, crate::io::Limit::DEVICES).map_err(|e| {
+        let bytes = crate::io::read_bounded(path, crate::io::Limit::DEVICES).map_err(|e| {
+            // The finding names the file already: the message says only why.
+            let why = match e {
+                crate::io::ReadError::Io { source, .. } => format!("cannot read it: {source}"),
+                crate::io::ReadError::TooLarge(t) => t.reason(),
+            };
             InventoryErrors {
                 path: name.clone(),
-                findings: vec![
-                    Finding::error("inventory-unreadable", e.to_string()).in_file(&name),
-                ],
+                findings: vec![Finding::error("inventory-unreadable", why).in_file(&name)],
             }
         })?;
         Inventory::parse(&bytes, &name)
@@ -295,6 +298,7 @@ impl Inventory {
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
+            .delimiter(crate::text::csv_separator(bytes))
             .from_reader(bytes);
         let mut header = csv::StringRecord::new();
         match reader.read_record(&mut header) {
@@ -917,5 +921,25 @@ mod tests {
         );
         assert_eq!(Key::standard("line0_number"), None);
         assert_eq!(Key::Line(2, LineField::Label).canonical(), "line2_label");
+    }
+
+    /// Excel saves "CSV" with semicolons in many locales; batch reads those, so does provision.
+    #[test]
+    fn a_semicolon_separated_inventory_is_read() {
+        let csv = b"mac;model;protocol;number\n0014f28dd38a;7960;sip;2001\n";
+        let inv = Inventory::parse(csv, "x.csv").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(inv.devices.len(), 1);
+    }
+
+    /// A file that cannot be read says why, naming it once.
+    #[test]
+    fn an_unreadable_inventory_says_why() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("missing.csv");
+        let e = Inventory::load(&path).unwrap_err();
+        let f = &e.findings[0];
+        assert_eq!(f.file, path.display().to_string());
+        assert!(f.message.contains("No such file"), "{}", f.message);
+        assert!(!f.message.contains("missing.csv"), "{}", f.message);
     }
 }
