@@ -343,6 +343,14 @@ fn stage(
     let mut entries = Vec::with_capacity(writes.len() + removes.len());
     for (i, (name, bytes)) in writes.iter().enumerate() {
         let dest = root.join(name);
+        // Before the commit point: a folder at the name would make the renames fail
+        // half-way, with a journal that cannot be finished.
+        if std::fs::symlink_metadata(&dest).is_ok_and(|m| m.is_dir()) {
+            let _ = std::fs::remove_dir_all(&tmp);
+            return Err(io(&dest)(std::io::Error::other(
+                "a folder is in the way of a file provision writes",
+            )));
+        }
         let staged = tmp.join("new").join(i.to_string());
         std::fs::write(&staged, bytes).map_err(io(&staged))?;
         let had_old = dest.is_file();
@@ -569,6 +577,30 @@ mod tests {
             .iter()
             .map(|(n, b)| (n.to_string(), b.to_vec()))
             .collect()
+    }
+
+    /// A folder where a file goes is refused before the commit point: nothing written, no
+    /// journal left that no recovery could finish.
+    #[test]
+    fn a_folder_in_the_way_is_refused_before_the_commit() {
+        let (dir, before) = setup();
+        let r = dir.path();
+        std::fs::create_dir(r.join("b")).unwrap();
+        let e = transact(
+            r,
+            "apply",
+            WRITES,
+            &[],
+            State::default(),
+            State::default(),
+            Durability::Rename,
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("folder"), "{e}");
+        assert!(!pending(r));
+        assert!(r.join("b").is_dir());
+        assert_eq!(std::fs::read(r.join("a")).unwrap(), before["a"]);
+        assert!(recover(r).unwrap().is_none());
     }
 
     #[test]

@@ -714,3 +714,31 @@ fn import_does_not_replace_an_existing_out_file_without_force() {
             .contains("0014F28DD38A")
     );
 }
+
+/// A folder at a name provision writes blocks the apply, even with --force, before anything
+/// is written (a rename cannot replace a folder: the apply would stop half-way).
+#[test]
+fn a_folder_at_a_file_s_name_blocks_the_apply_even_with_force() {
+    let root = tempfile::tempdir().unwrap();
+    let r = root.path();
+    std::fs::create_dir(r.join("SIP0014F28DD38A.cnf")).unwrap();
+    let csv = r.join("..").join(format!(
+        "{}-folder.csv",
+        r.file_name().unwrap().to_string_lossy()
+    ));
+    std::fs::write(
+        &csv,
+        "mac,model,protocol,number\n0014f28dd38a,7960,sip,2001\n",
+    )
+    .unwrap();
+    let o = provision(r, &csv, &["--apply", "--force"]);
+    let _ = std::fs::remove_file(&csv);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(
+        text(&o).contains("SIP0014F28DD38A.cnf: not a regular file"),
+        "{}",
+        text(&o)
+    );
+    assert!(!r.join("SIPDefault.cnf").exists());
+    assert!(!r.join(".cfgfmt-provision").join("txn").exists());
+}
