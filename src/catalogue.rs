@@ -641,6 +641,16 @@ fn parse_int(v: &str) -> Option<i64> {
     v.parse().ok()
 }
 
+/// Whether a parameter or element name looks like it holds a secret (`line1_password`,
+/// `PWD0`, `authPassword`, `EncryptKey` …), for names the catalogue does not type: their
+/// values are never shown either. One list for lint's messages and provision's diffs.
+pub fn looks_secret(name: &str) -> bool {
+    let l = name.to_ascii_lowercase();
+    ["password", "passwd", "pwd", "secret", "encryptkey"]
+        .iter()
+        .any(|w| l.contains(w))
+}
+
 /// The candidate closest to `word` (Jaro-Winkler similarity ≥ 0.85, or a normalised edit
 /// distance ≤ 0.25), if any.
 pub fn nearest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {

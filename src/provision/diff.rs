@@ -50,10 +50,7 @@ impl std::fmt::Display for Change {
 
 const MASK: &str = "***";
 
-fn is_secret_name(name: &str) -> bool {
-    let l = name.to_ascii_lowercase();
-    l.contains("password") || l.contains("pwd") || l.ends_with("secret")
-}
+use crate::catalogue::looks_secret as is_secret_name;
 
 /// A `.cnf` file's `name: value` lines (comments and blank lines skipped, quotes and a
 /// trailing `;` removed).
