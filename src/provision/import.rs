@@ -72,17 +72,7 @@ fn line_col(n: usize, field: &str) -> String {
 
 /// The model a load's name points to (`SIP41…` → 7941); `None` when it does not say.
 fn model_of_load(load: &str) -> Option<&'static str> {
-    let l = load.to_ascii_uppercase();
-    let digits = l.trim_start_matches("SIP").trim_start_matches("SCCP");
-    match digits.get(..2)? {
-        "41" => Some("7941"),
-        "42" => Some("7942"),
-        "45" => Some("7945"),
-        "11" => Some("7911"),
-        "70" => Some("7970"),
-        _ if l.starts_with("P00") || l.starts_with("P0S") => Some("7960"),
-        _ => None,
-    }
+    super::inventory::load_model(load).map(crate::device::Model::name)
 }
 
 fn cnf_row(row: &mut Row, p: &[Param]) {
@@ -355,5 +345,16 @@ mod tests {
             .unwrap_or_else(|| panic!("{:#?}", imported.findings));
         assert_eq!(f.file, big, "{f:?}");
         assert!(f.message.contains("more than 1 MiB"), "{}", f.message);
+    }
+
+    /// The model is read from any load name the shared tables know, the 7912G's SCCP
+    /// image included (the import's own table missed it and asked for the model by hand).
+    #[test]
+    fn the_model_comes_from_the_load_name() {
+        assert_eq!(model_of_load("CP7912080004SCCP080108A"), Some("7912"));
+        assert_eq!(model_of_load("SCCP11.9-4-2SR1-1S"), Some("7911"));
+        assert_eq!(model_of_load("SIP41.9-4-2SR1-1S"), Some("7941"));
+        assert_eq!(model_of_load("P0S3-8-12-00"), Some("7960"));
+        assert_eq!(model_of_load("whatever"), None);
     }
 }

@@ -735,22 +735,29 @@ impl Inventory {
     }
 }
 
-/// Whether a load name is for a model: `None` when the name does not say.
-pub fn load_fits(load: &str, model: Model) -> Option<bool> {
+/// The model a load's name is for (one of its family: `P0S3-8-12-00` → 7960G, `SIP41.…` →
+/// 7941G, `CP7912…` → 7912G); `None` when the name does not say. Series numbers come from
+/// [`Model::from_load_series`], the one table of them.
+pub fn load_model(load: &str) -> Option<Model> {
     use crate::pkg::names::{self, Family as F};
     let name = names::parse(load).or_else(|| names::parse(&format!("{load}.sbin")))?;
-    let family = model.family();
-    Some(match name.family {
-        F::Phone7940_7960 => family == Family::P7940,
-        F::Cp(7905) => model == Model::M7905,
-        F::Cp(7912) => model == Model::M7912,
-        F::Ata => family == Family::Ata,
-        F::Cnu(11) => family == Family::P7911,
-        F::Cnu(41) => family == Family::P7941,
-        F::Cnu(42) => family == Family::P7942,
-        F::Cnu(45) => family == Family::P7945,
-        F::Cnu(70) => family == Family::P7970,
-        _ => return None,
+    match name.family {
+        F::Phone7940_7960 => Some(Model::M7960),
+        F::Cp(7905) => Some(Model::M7905),
+        F::Cp(7912) => Some(Model::M7912),
+        F::Ata => Some(Model::Ata186),
+        F::Cnu(series) => Model::from_load_series(series),
+        _ => None,
+    }
+}
+
+/// Whether a load name is for a model: `None` when the name does not say. The 7905G and
+/// the 7912G share a family but not their images.
+pub fn load_fits(load: &str, model: Model) -> Option<bool> {
+    let of = load_model(load)?;
+    Some(match of {
+        Model::M7905 | Model::M7912 => of == model,
+        _ => of.family() == model.family(),
     })
 }
 
@@ -941,5 +948,22 @@ mod tests {
         assert_eq!(f.file, path.display().to_string());
         assert!(f.message.contains("No such file"), "{}", f.message);
         assert!(!f.message.contains("missing.csv"), "{}", f.message);
+    }
+
+    /// Loads fit their family; the 7905G and 7912G (one family) each have their own images.
+    #[test]
+    fn loads_fit_their_models() {
+        assert_eq!(load_fits("P0S3-8-12-00", Model::M7940), Some(true));
+        assert_eq!(load_fits("SIP41.9-4-2SR1-1S", Model::M7961), Some(true));
+        assert_eq!(load_fits("SIP41.9-4-2SR1-1S", Model::M7960), Some(false));
+        assert_eq!(
+            load_fits("CP7912080000SIP060111A", Model::M7912),
+            Some(true)
+        );
+        assert_eq!(
+            load_fits("CP7912080000SIP060111A", Model::M7905),
+            Some(false)
+        );
+        assert_eq!(load_fits("nothing", Model::M7905), None);
     }
 }
