@@ -263,8 +263,14 @@ pub fn render_plan(p: &Plan, apply: bool) -> String {
         };
         let mut notes = Vec::new();
         if c.shared {
+            // Under --only --global: how many phones beyond the selection it reaches.
+            let beyond = if c.others > 0 {
+                format!(", {} outside --only", c.others)
+            } else {
+                String::new()
+            };
             notes.push(format!(
-                "shared: {} phone{}",
+                "shared: {} phone{}{beyond}",
                 c.devices,
                 if c.devices == 1 { "" } else { "s" }
             ));

@@ -348,6 +348,13 @@ fn only_holds_back_shared_files_without_global() {
             .unwrap()
             .contains("\"pbx.example.com\"")
     );
+    // With --global the dry run still says how far the shared file reaches.
+    let o = provision(r, &csv2, &["--only", "0014F28DD38A", "--global"]);
+    assert!(
+        text(&o).contains("replace SIPDefault.cnf (shared: 2 phones, 1 outside --only)"),
+        "{}",
+        text(&o)
+    );
     let o = provision(r, &csv2, &["--only", "0014F28DD38A", "--global", "--apply"]);
     assert!(o.status.success(), "{}", text(&o));
     assert!(
