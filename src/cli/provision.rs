@@ -105,7 +105,20 @@ pub fn run(a: &ProvisionArgs) -> i32 {
         Durability::Rename
     };
     if a.recover {
-        return match journal::recover(root) {
+        let found = journal::recover(root);
+        if a.json
+            && let Ok(found) = &found
+        {
+            let interrupted = found
+                .as_ref()
+                .map(|(what, forward)| serde_json::json!({ "what": what, "finished": forward }));
+            println!(
+                "{}",
+                serde_json::json!({ "root": root.display().to_string(), "interrupted": interrupted })
+            );
+            return 0;
+        }
+        return match found {
             Ok(None) => {
                 println!("{}: no interrupted apply", root.display());
                 0
@@ -345,6 +358,12 @@ fn run_undo(a: &ProvisionArgs, root: &Path, durability: Durability) -> i32 {
             0
         }
         Ok(Err(p)) => {
+            if a.json {
+                println!(
+                    "{}",
+                    serde_json::json!({ "refused": true, "changed-since": p.changed_since })
+                );
+            }
             eprintln!(
                 "error: refused: changed since the last apply: {}; --force undoes anyway",
                 p.changed_since.join(", ")

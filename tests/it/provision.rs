@@ -749,3 +749,49 @@ fn a_folder_at_a_file_s_name_blocks_the_apply_even_with_force() {
     assert!(!r.join("SIPDefault.cnf").exists());
     assert!(!r.join(".cfgfmt-provision").join("txn").exists());
 }
+
+/// `--json` gives a JSON document for --recover and for a refused --undo too.
+#[test]
+fn recover_and_a_refused_undo_answer_in_json() {
+    let root = tempfile::tempdir().unwrap();
+    let r = root.path();
+    let o = run(
+        &[
+            "provision",
+            "--root",
+            r.to_str().unwrap(),
+            "--recover",
+            "--json",
+        ],
+        r,
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(v["interrupted"].is_null(), "{v}");
+    let csv = r.join("..").join(format!(
+        "{}-json.csv",
+        r.file_name().unwrap().to_string_lossy()
+    ));
+    std::fs::write(
+        &csv,
+        "mac,model,protocol,number\n0014f28dd38a,7960,sip,2001\n",
+    )
+    .unwrap();
+    let o = provision(r, &csv, &["--apply"]);
+    let _ = std::fs::remove_file(&csv);
+    assert!(o.status.success(), "{}", text(&o));
+    std::fs::write(r.join("SIP0014F28DD38A.cnf"), "line1_name: \"hand\"\n").unwrap();
+    let o = run(
+        &[
+            "provision",
+            "--root",
+            r.to_str().unwrap(),
+            "--undo",
+            "--json",
+        ],
+        r,
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["changed-since"][0], "SIP0014F28DD38A.cnf", "{v}");
+}
