@@ -168,6 +168,15 @@ fn read_intent(path: &Path) -> Result<Intent, JournalError> {
     Ok(intent)
 }
 
+/// The bytes of a regular file of the root (bounded); `None` for anything else, unreadable
+/// or absent. A FIFO is never opened: that would wait for a writer forever.
+pub(super) fn read_regular(path: &Path) -> Option<Vec<u8>> {
+    std::fs::symlink_metadata(path)
+        .ok()
+        .filter(|m| m.is_file())?;
+    crate::io::read_bounded(path, crate::io::Limit::ROOT_FILE).ok()
+}
+
 /// Whether an interrupted apply waits in `root`.
 pub fn pending(root: &Path) -> bool {
     let d = dir(root);
@@ -473,7 +482,7 @@ pub fn undo_plan(root: &Path) -> Result<UndoPlan, JournalError> {
     let (_, intent) = undo_inputs(root)?;
     let mut p = UndoPlan::default();
     for e in &intent.entries {
-        let now = crate::io::read_bounded(&root.join(&e.name), crate::io::Limit::ROOT_FILE).ok();
+        let now = read_regular(&root.join(&e.name));
         let expected = e.new_sha.as_ref();
         match (e.act, e.had_old) {
             (Act::Write, true) => p.restore.push(e.name.clone()),
@@ -483,7 +492,7 @@ pub fn undo_plan(root: &Path) -> Result<UndoPlan, JournalError> {
         let as_left = match (e.act, &now) {
             (Act::Write, Some(b)) => expected.is_some_and(|s| *s == sha(b)),
             (Act::Write, None) => false,
-            (Act::Remove, now) => now.is_none(),
+            (Act::Remove, _) => std::fs::symlink_metadata(root.join(&e.name)).is_err(),
         };
         if !as_left {
             p.changed_since.push(e.name.clone());

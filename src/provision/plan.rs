@@ -237,7 +237,7 @@ pub fn plan(
             continue;
         }
         let path = root.join(name);
-        let Ok(old) = crate::io::read_bounded(&path, crate::io::Limit::ROOT_FILE) else {
+        let Some(old) = journal::read_regular(&path) else {
             state_after.files.remove(name);
             continue;
         };

@@ -795,3 +795,79 @@ fn recover_and_a_refused_undo_answer_in_json() {
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["changed-since"][0], "SIP0014F28DD38A.cnf", "{v}");
 }
+
+/// Runs the binary, killed after `secs`: `None` when it did not finish (it hung).
+#[cfg(unix)]
+fn run_within(args: &[&str], dir: &Path, secs: u64) -> Option<Output> {
+    use std::time::{Duration, Instant};
+    let mut child = Command::new(bin())
+        .args(args)
+        .current_dir(dir)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed() > Duration::from_secs(secs) {
+            let _ = child.kill();
+            let _ = child.wait();
+            return None;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    Some(child.wait_with_output().unwrap())
+}
+
+/// A FIFO put where provision wrote a file is never opened (that waits for a writer
+/// forever): the dry run leaves it alone, the undo refuses it as changed since.
+#[cfg(unix)]
+#[test]
+fn a_fifo_where_provision_wrote_a_file_is_never_opened() {
+    let root = tempfile::tempdir().unwrap();
+    let r = root.path();
+    let csv = r.join("..").join(format!(
+        "{}-fifo.csv",
+        r.file_name().unwrap().to_string_lossy()
+    ));
+    let csv1 = r.join("..").join(format!(
+        "{}-fifo1.csv",
+        r.file_name().unwrap().to_string_lossy()
+    ));
+    std::fs::write(
+        &csv,
+        "mac,model,protocol,number\n0014f28dd38a,7960,sip,2001\n0014f28dd38b,7960,sip,2002\n",
+    )
+    .unwrap();
+    std::fs::write(
+        &csv1,
+        "mac,model,protocol,number\n0014f28dd38a,7960,sip,2001\n",
+    )
+    .unwrap();
+    assert!(provision(r, &csv, &["--apply"]).status.success());
+    let fifo = r.join("SIP0014F28DD38B.cnf");
+    std::fs::remove_file(&fifo).unwrap();
+    let made = Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|s| s.success()) {
+        println!("SKIP: mkfifo failed: no FIFO test");
+        return;
+    }
+    let (root_s, csv1_s) = (r.to_str().unwrap(), csv1.to_str().unwrap());
+    let dry = run_within(&["provision", csv1_s, "--root", root_s], r, 10);
+    let undo = run_within(&["provision", "--root", root_s, "--undo"], r, 10);
+    let _ = std::fs::remove_file(&csv);
+    let _ = std::fs::remove_file(&csv1);
+    let dry = dry.expect("the dry run hung on the FIFO");
+    assert!(
+        !text(&dry).contains("remove  SIP0014F28DD38B.cnf"),
+        "{}",
+        text(&dry)
+    );
+    let undo = undo.expect("--undo hung on the FIFO");
+    assert_eq!(undo.status.code(), Some(1), "{}", text(&undo));
+    assert!(
+        text(&undo).contains("SIP0014F28DD38B.cnf"),
+        "{}",
+        text(&undo)
+    );
+}
