@@ -343,13 +343,18 @@ fn clock_ok(v: &str) -> bool {
 }
 
 impl Param {
+    /// Its values are never shown: typed as a secret, or named like one (`EncryptKey`).
+    pub fn is_secret(&self) -> bool {
+        self.kind.is_secret() || looks_secret(&self.name)
+    }
+
     /// Checks one value as the phone would read it (surrounding quotes already removed).
     /// An empty value always passes: the phone keeps its default.
     pub fn check(&self, value: &str) -> Result<(), ValueProblem> {
         if value.is_empty() {
             return Ok(());
         }
-        let shown = if self.kind.is_secret() {
+        let shown = if self.is_secret() {
             "the value".to_string()
         } else {
             format!("\"{}\"", value.escape_debug())

@@ -130,7 +130,7 @@ pub(crate) fn value_finding(
             ProblemKind::UnknownZone => &checks::UNKNOWN_TIME_ZONE,
         }
     };
-    let fix = match (&problem.suggestion, p.kind.is_secret()) {
+    let fix = match (&problem.suggestion, p.is_secret()) {
         (Some(s), false) => format!("Write \"{s}\"."),
         _ => format!("Write {}.", p.kind.describe()),
     };
@@ -223,7 +223,7 @@ pub(crate) fn check_value(
     out: &mut Vec<Finding>,
 ) {
     if is_placeholder(value) {
-        let shown = if p.kind.is_secret() {
+        let shown = if p.is_secret() {
             "a placeholder".to_string()
         } else {
             format!("\"{value}\"")

@@ -525,3 +525,15 @@ fn unknown_secret_names_never_show_their_values() {
         assert!(!all.contains("SECRET"), "{name}: {all}");
     }
 }
+
+/// A key the tag table does not flag as sensitive is still never quoted when refused.
+#[test]
+fn a_refused_key_is_not_quoted() {
+    let f = lint_file(
+        "gk0014f28dd38a",
+        b"#txt\nEncryptKey:SECRETZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZ\n",
+    );
+    assert!(!f.is_empty(), "{f:#?}");
+    let all = format!("{f:?}");
+    assert!(!all.contains("SECRET"), "{all}");
+}

@@ -380,7 +380,7 @@ pub fn lookup(kind: ConfigKind, column: &str) -> Result<Known, Refusal> {
             match cat.find(kind, column) {
                 Lookup::Exact(p) | Lookup::OtherCase(p) => Ok(Known {
                     name: p.name.clone(),
-                    secret: p.kind.is_secret() || crate::catalogue::looks_secret(&p.name),
+                    secret: p.is_secret(),
                 }),
                 Lookup::Unknown => Err(Refusal::Unknown(
                     cat.suggest(kind, column).first().map(|s| s.to_string()),
