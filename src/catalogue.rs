@@ -518,9 +518,10 @@ impl Param {
             }
             ValueType::Load => {
                 let l = value.to_ascii_lowercase();
-                let ext = [".loads", ".bin", ".sbn", ".sbin", ".zup", ".zz.sgn"]
+                let ext = crate::device::LOAD_FILE_EXTENSIONS
                     .iter()
-                    .find(|e| l.ends_with(*e));
+                    .map(|e| format!(".{}", e.to_ascii_lowercase()))
+                    .find(|e| l.ends_with(e.as_str()));
                 if let Some(e) = ext {
                     let stem = value.get(..value.len() - e.len()).unwrap_or(value);
                     Err(suggest(
