@@ -343,13 +343,18 @@ fn clock_ok(v: &str) -> bool {
 }
 
 impl Param {
+    /// Its values are never shown: typed as a secret, or named like one (`EncryptKey`).
+    pub fn is_secret(&self) -> bool {
+        self.kind.is_secret() || looks_secret(&self.name)
+    }
+
     /// Checks one value as the phone would read it (surrounding quotes already removed).
     /// An empty value always passes: the phone keeps its default.
     pub fn check(&self, value: &str) -> Result<(), ValueProblem> {
         if value.is_empty() {
             return Ok(());
         }
-        let shown = if self.kind.is_secret() {
+        let shown = if self.is_secret() {
             "the value".to_string()
         } else {
             format!("\"{}\"", value.escape_debug())
@@ -513,9 +518,10 @@ impl Param {
             }
             ValueType::Load => {
                 let l = value.to_ascii_lowercase();
-                let ext = [".loads", ".bin", ".sbn", ".sbin", ".zup", ".zz.sgn"]
+                let ext = crate::device::LOAD_FILE_EXTENSIONS
                     .iter()
-                    .find(|e| l.ends_with(*e));
+                    .map(|e| format!(".{}", e.to_ascii_lowercase()))
+                    .find(|e| l.ends_with(e.as_str()));
                 if let Some(e) = ext {
                     let stem = value.get(..value.len() - e.len()).unwrap_or(value);
                     Err(suggest(
@@ -639,6 +645,16 @@ fn parse_int(v: &str) -> Option<i64> {
         return None;
     }
     v.parse().ok()
+}
+
+/// Whether a parameter or element name looks like it holds a secret (`line1_password`,
+/// `PWD0`, `authPassword`, `EncryptKey` …), for names the catalogue does not type: their
+/// values are never shown either. One list for lint's messages and provision's diffs.
+pub fn looks_secret(name: &str) -> bool {
+    let l = name.to_ascii_lowercase();
+    ["password", "passwd", "pwd", "secret", "encryptkey"]
+        .iter()
+        .any(|w| l.contains(w))
 }
 
 /// The candidate closest to `word` (Jaro-Winkler similarity ≥ 0.85, or a normalised edit

@@ -495,6 +495,12 @@ impl Model {
     }
 }
 
+/// The extensions a load's file has in a TFTP root, after the load's name (`P0S3-8-12-00` →
+/// `P0S3-8-12-00.loads`): manifests first (`.LOADS` is how Cisco's 7921G/7925G releases
+/// spell theirs), then images (`.zz.sgn`: the 69xx). One list for `lint` and `provision`.
+pub const LOAD_FILE_EXTENSIONS: &[&str] =
+    &["loads", "LOADS", "bin", "sbn", "sbin", "zup", "zz.sgn"];
+
 /// What a requested file name says: its kind and the MAC it carries. Case-insensitive, so
 /// that a request in the wrong case is still recognised (see [`canonical_name`]).
 pub fn classify_boot_file(name: &str) -> Option<(BootFileKind, Option<Mac>)> {

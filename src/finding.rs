@@ -225,6 +225,8 @@ pub const CATALOGUES: &[(&str, &[Check])] = &[
     ("inspect-package", crate::pkg::CHECKS),
     #[cfg(feature = "firmware")]
     ("lint", crate::lint::LINT_CHECKS),
+    #[cfg(all(feature = "firmware", feature = "batch"))]
+    ("provision", crate::provision::checks::PROVISION_CHECKS),
 ];
 
 /// The check of an id, in any catalogue.

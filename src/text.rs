@@ -116,6 +116,22 @@ pub fn read_bounded(path: &Path, limit: crate::io::Limit) -> Result<Vec<u8>> {
     })
 }
 
+/// The field separator of a CSV file (batch's devices, provision's inventory): its header
+/// row's. A header without a comma but with semicolons (Excel's CSV in many locales) or
+/// tabs is read with those.
+pub fn csv_separator(bytes: &[u8]) -> u8 {
+    let header = bytes.split(|&b| b == b'\n').next().unwrap_or_default();
+    if header.contains(&b',') {
+        b','
+    } else if header.contains(&b';') {
+        b';'
+    } else if header.contains(&b'\t') {
+        b'\t'
+    } else {
+        b','
+    }
+}
+
 /// Splits one line into name and value as the original did: skip `:`, space and CR, take
 /// the name up to the next of those, skip one run of them; the value is the rest up to a
 /// CR. A TAB separates nothing: it belongs to the name or the value. `has_cr`: whether

@@ -48,21 +48,6 @@ pub struct Devices {
     pub separator: u8,
 }
 
-/// The separator of a devices file: its header row's. A header without a comma but with
-/// semicolons (Excel's CSV in many locales) or tabs is read with those.
-fn separator(bytes: &[u8]) -> u8 {
-    let header = bytes.split(|&b| b == b'\n').next().unwrap_or_default();
-    if header.contains(&b',') {
-        b','
-    } else if header.contains(&b';') {
-        b';'
-    } else if header.contains(&b'\t') {
-        b'\t'
-    } else {
-        b','
-    }
-}
-
 impl Devices {
     /// Reads a devices file (at most [`MAX_DEVICES_BYTES`]).
     pub fn load(
@@ -91,7 +76,7 @@ impl Devices {
         let path = name.to_string();
         // Spreadsheets often save a UTF-8 byte-order mark; it is not part of the first name.
         let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-        let separator = separator(bytes);
+        let separator = text::csv_separator(bytes);
         let mut reader = csv::ReaderBuilder::new()
             .delimiter(separator)
             .has_headers(false)

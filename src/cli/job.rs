@@ -315,6 +315,11 @@ fn input_hint(e: &Error, job: &Job) -> Option<String> {
     }
     let name = job.input.display();
     let mut head = Vec::new();
+    // A regular file only: a FIFO read once is gone, and opening it again waits for a
+    // writer that never comes.
+    if !job.input.is_file() {
+        return None;
+    }
     std::fs::File::open(&job.input)
         .ok()?
         .take(512)

@@ -46,7 +46,8 @@ pub struct ProvisionArgs {
     #[arg(long)]
     apply: bool,
     /// Replace files provision did not write (or that were edited since); the journal keeps
-    /// them for --undo. With --undo: undo even files changed since the apply.
+    /// them for --undo. With --undo: undo even files changed since the apply. With --import:
+    /// replace an existing --out file.
     #[arg(long)]
     force: bool,
     /// Change only these devices' files (MACs, comma-separated, any form).
@@ -104,7 +105,20 @@ pub fn run(a: &ProvisionArgs) -> i32 {
         Durability::Rename
     };
     if a.recover {
-        return match journal::recover(root) {
+        let found = journal::recover(root);
+        if a.json
+            && let Ok(found) = &found
+        {
+            let interrupted = found
+                .as_ref()
+                .map(|(what, forward)| serde_json::json!({ "what": what, "finished": forward }));
+            println!(
+                "{}",
+                serde_json::json!({ "root": root.display().to_string(), "interrupted": interrupted })
+            );
+            return 0;
+        }
+        return match found {
             Ok(None) => {
                 println!("{}: no interrupted apply", root.display());
                 0
@@ -262,8 +276,14 @@ pub fn render_plan(p: &Plan, apply: bool) -> String {
         };
         let mut notes = Vec::new();
         if c.shared {
+            // Under --only --global: how many phones beyond the selection it reaches.
+            let beyond = if c.others > 0 {
+                format!(", {} outside --only", c.others)
+            } else {
+                String::new()
+            };
             notes.push(format!(
-                "shared: {} phone{}",
+                "shared: {} phone{}{beyond}",
                 c.devices,
                 if c.devices == 1 { "" } else { "s" }
             ));
@@ -338,6 +358,12 @@ fn run_undo(a: &ProvisionArgs, root: &Path, durability: Durability) -> i32 {
             0
         }
         Ok(Err(p)) => {
+            if a.json {
+                println!(
+                    "{}",
+                    serde_json::json!({ "refused": true, "changed-since": p.changed_since })
+                );
+            }
             eprintln!(
                 "error: refused: changed since the last apply: {}; --force undoes anyway",
                 p.changed_since.join(", ")
@@ -398,6 +424,15 @@ fn run_import(a: &ProvisionArgs, src: &Path) -> i32 {
             "--import needs --out CSV (the inventory holds passwords: it is not printed)",
         );
     };
+    // The file named is often the admin's own inventory: never replace it unasked.
+    if !a.force && std::fs::symlink_metadata(out).is_ok() {
+        eprintln!(
+            "error: {} exists: --import does not replace it (it may be your inventory); \
+             name another file, or add --force",
+            out.display()
+        );
+        return 1;
+    }
     let imported = match import::import(src) {
         Ok(i) => i,
         Err(e) => {

@@ -17,7 +17,20 @@ use cfgfmt::tftp::diagnose::{self, RootIndex};
 use cfgfmt::tftp::log::{self, LogParser};
 use cfgfmt::tftp::probe::{self, ProbeOptions};
 
+const TFTPLOG_AFTER_HELP: &str = "\
+A stock tftpd-hpa logs no requests: start it with -v (Debian/Ubuntu: TFTP_OPTIONS=\"--secure -v\"
+in /etc/default/tftpd-hpa), then read journalctl -t in.tftpd or /var/log/syslog. dnsmasq logs
+TFTP transfers unless quiet-tftp is set.
+
+Examples:
+  cfgfmt-rs tftplog /var/log/syslog --root /srv/tftp
+  journalctl -t in.tftpd --since today | cfgfmt-rs tftplog -
+
+Exit status: 0 no phone shows a problem, 1 one does, 2 a log cannot be read or holds no TFTP
+server line, or bad arguments.";
+
 #[derive(Args, Debug)]
+#[command(after_help = TFTPLOG_AFTER_HELP)]
 pub struct TftplogArgs {
     /// Log files: Cisco's TFTP server log, syslog files with in.tftpd or dnsmasq-tftp
     /// lines, in any mix; `-` reads stdin.

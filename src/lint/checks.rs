@@ -72,6 +72,9 @@ catalogue! {
         FILE_UNREADABLE = "file-unreadable", [], Error,
             "a file that cannot be read, or is too large to be a configuration file",
             "Nothing in it was checked.";
+        NOT_A_CONFIG_FILE = "not-a-config-file", [], Error,
+            "a file named on the command line that is none of the kinds lint reads (a .cnf, .cnf.xml or .cfg.xml name, or a profile starting with #txt)",
+            "Nothing in it was checked: a clean report would say nothing about it.";
 }
 
 /// The catalogue entry of a lint check.

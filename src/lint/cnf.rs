@@ -97,7 +97,7 @@ pub(crate) fn lint(file: &str, bytes: &[u8], default_file: bool, out: &mut Vec<F
             Some(line),
             out,
         );
-        let secret = p.is_some_and(|p| p.kind.is_secret());
+        let secret = p.is_some_and(|p| p.is_secret()) || crate::catalogue::looks_secret(name);
         if let Some(&(first, v0)) = seen.get(name) {
             if v0 == value {
                 out.push(finding(

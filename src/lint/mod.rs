@@ -130,7 +130,7 @@ pub(crate) fn value_finding(
             ProblemKind::UnknownZone => &checks::UNKNOWN_TIME_ZONE,
         }
     };
-    let fix = match (&problem.suggestion, p.kind.is_secret()) {
+    let fix = match (&problem.suggestion, p.is_secret()) {
         (Some(s), false) => format!("Write \"{s}\"."),
         _ => format!("Write {}.", p.kind.describe()),
     };
@@ -223,7 +223,7 @@ pub(crate) fn check_value(
     out: &mut Vec<Finding>,
 ) {
     if is_placeholder(value) {
-        let shown = if p.kind.is_secret() {
+        let shown = if p.is_secret() {
             "a placeholder".to_string()
         } else {
             format!("\"{value}\"")
@@ -396,6 +396,9 @@ pub fn lint_paths(paths: &[PathBuf]) -> Result<LintReport, LintError> {
         } else {
             files += 1;
             match read_config(path) {
+                Ok(bytes) if FileRole::of(&shown, &bytes).is_none() => {
+                    findings.push(not_a_config_file(&shown, &bytes));
+                }
                 Ok(bytes) => findings.extend(lint_file(&shown, &bytes)),
                 Err(f) => findings.push((*f).in_file(shown.clone())),
             }
@@ -403,6 +406,27 @@ pub fn lint_paths(paths: &[PathBuf]) -> Result<LintReport, LintError> {
     }
     let shown = paths.iter().map(|p| p.display().to_string()).collect();
     Ok(LintReport::new(shown, files, findings))
+}
+
+/// A file named on the command line that lint cannot tell as a configuration file: without
+/// this, `lint /etc/passwd` would report "0 errors" about a file it never checked.
+fn not_a_config_file(name: &str, bytes: &[u8]) -> Finding {
+    const BOM: &[u8] = b"\xEF\xBB\xBF";
+    let (message, fix) = match bytes.strip_prefix(BOM) {
+        Some(rest) if rest.starts_with(crate::text::TEXT_MAGIC) => (
+            "starts with a UTF-8 byte order mark before #txt (as Notepad saves)".to_string(),
+            "Save the file without the byte order mark (\"UTF-8\", not \"UTF-8 with BOM\").".to_string(),
+        ),
+        _ => (
+            "not a configuration file lint reads: its name is not .cnf, .cnf.xml or .cfg.xml \
+             and it does not start with #txt"
+                .to_string(),
+            "Name the phone's configuration files (SIPDefault.cnf, SIP<MAC>.cnf, SEP<MAC>.cnf.xml, \
+             #txt profiles), or the TFTP root."
+                .to_string(),
+        ),
+    };
+    finding(&checks::NOT_A_CONFIG_FILE, name, None, message, fix)
 }
 
 /// Reads a configuration file, bounded; a problem is a `file-unreadable` finding.

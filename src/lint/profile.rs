@@ -46,7 +46,7 @@ pub(crate) fn lint(file: &str, bytes: &[u8], kind: ConfigKind, out: &mut Vec<Fin
             continue;
         }
         let p = check_name_value(cat, kind, &name, Some(&value), file, Some(line), out);
-        let secret = p.is_some_and(|p| p.kind.is_secret());
+        let secret = p.is_some_and(|p| p.is_secret()) || crate::catalogue::looks_secret(&name);
         let key = name.to_ascii_lowercase();
         match seen.get(&key) {
             Some((first, v0)) if *v0 == value => out.push(finding(

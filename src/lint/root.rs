@@ -11,9 +11,7 @@ use crate::finding::Finding;
 /// Subfolders walked below the root (Cisco trees keep locales and ring tones one or two
 /// levels down).
 const MAX_DEPTH: usize = 4;
-/// Extensions a load's file can have on a TFTP root (the 792x wireless phones' manifests are
-/// `.LOADS` in Cisco's own releases).
-const LOAD_EXTENSIONS: &[&str] = &["loads", "LOADS", "bin", "sbn", "sbin", "zup", "zz.sgn"];
+use crate::device::LOAD_FILE_EXTENSIONS as LOAD_EXTENSIONS;
 
 /// A configuration file whose name is the phone's in another case.
 pub(crate) fn name_case(name: &str) -> Option<Finding> {

@@ -499,3 +499,41 @@ fn a_cme_generated_default_file_is_clean() {
         .collect();
     clean("SIPDefault.cnf", &text);
 }
+
+/// A secret the catalogue does not know (a line the model lacks, a misspelt name) is still
+/// never quoted: a conflicting duplicate says only that the values differ.
+#[test]
+fn unknown_secret_names_never_show_their_values() {
+    let cases = [
+        (
+            "SIP0014F28DD38A.cnf",
+            "line9_password: \"SECRETA\"\nline9_password: \"SECRETB\"\n",
+        ),
+        ("gk0014f28dd38a", "#txt\nPWD7:SECRETA\nPWD7:SECRETB\n"),
+        (
+            "SEP0014F28DD38A.cnf.xml",
+            "<device><fooPassword>SECRETA</fooPassword><fooPassword>SECRETB</fooPassword></device>",
+        ),
+    ];
+    for (name, text) in cases {
+        let f = lint_file(name, text.as_bytes());
+        assert!(
+            f.iter().any(|f| f.code == "conflicting-duplicate"),
+            "{name}: {f:#?}"
+        );
+        let all = format!("{f:?}");
+        assert!(!all.contains("SECRET"), "{name}: {all}");
+    }
+}
+
+/// A key the tag table does not flag as sensitive is still never quoted when refused.
+#[test]
+fn a_refused_key_is_not_quoted() {
+    let f = lint_file(
+        "gk0014f28dd38a",
+        b"#txt\nEncryptKey:SECRETZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZ\n",
+    );
+    assert!(!f.is_empty(), "{f:#?}");
+    let all = format!("{f:?}");
+    assert!(!all.contains("SECRET"), "{all}");
+}

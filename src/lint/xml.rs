@@ -155,7 +155,8 @@ impl Walker<'_, '_> {
     }
 
     fn duplicate(&mut self, path: &str, first: usize, v0: &str, value: &str, line: usize) {
-        let secret = self.param(path).is_some_and(|p| p.kind.is_secret());
+        let secret = self.param(path).is_some_and(Param::is_secret)
+            || crate::catalogue::looks_secret(path.rsplit('/').next().unwrap_or(path));
         let (id, msg) = if v0 == value {
             (
                 &checks::DUPLICATE_KEY,

@@ -50,10 +50,7 @@ impl std::fmt::Display for Change {
 
 const MASK: &str = "***";
 
-fn is_secret_name(name: &str) -> bool {
-    let l = name.to_ascii_lowercase();
-    l.contains("password") || l.contains("pwd") || l.ends_with("secret")
-}
+use crate::catalogue::looks_secret as is_secret_name;
 
 /// A `.cnf` file's `name: value` lines (comments and blank lines skipped, quotes and a
 /// trailing `;` removed).
@@ -85,7 +82,13 @@ pub fn cnf_params(text: &str) -> Vec<Param> {
 pub fn xml_params(text: &str) -> Option<Vec<Param>> {
     let doc = roxmltree::Document::parse(text).ok()?;
     let mut out = Vec::new();
-    fn walk(node: roxmltree::Node, path: &str, out: &mut Vec<Param>) {
+    /// Deeper than any phone's file (Cisco's go 6 deep): a file nested further is not
+    /// compared (the walk recurses, and a root's file is untrusted).
+    const MAX_DEPTH: usize = 32;
+    fn walk(node: roxmltree::Node, path: &str, depth: usize, out: &mut Vec<Param>) -> Option<()> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
         for child in node.children().filter(|c| c.is_element()) {
             let mut name = child.tag_name().name().to_string();
             if let Some(b) = child.attribute("button") {
@@ -107,7 +110,7 @@ pub fn xml_params(text: &str) -> Option<Vec<Param>> {
                 });
             }
             if child.children().any(|c| c.is_element()) {
-                walk(child, &here, out);
+                walk(child, &here, depth + 1, out)?;
             } else {
                 let secret = is_secret_name(child.tag_name().name());
                 out.push(Param {
@@ -117,8 +120,9 @@ pub fn xml_params(text: &str) -> Option<Vec<Param>> {
                 });
             }
         }
+        Some(())
     }
-    walk(doc.root_element(), "", &mut out);
+    walk(doc.root_element(), "", 0, &mut out)?;
     Some(out)
 }
 
@@ -155,6 +159,11 @@ pub fn profile_params(kind: ConfigKind, bytes: &[u8]) -> Option<Vec<Param>> {
 
 /// The parameters of a file of that kind; `None` when it cannot be read as one.
 pub fn file_params(kind: BootFileKind, bytes: &[u8]) -> Option<Vec<Param>> {
+    // Larger than any configuration file (lint's bound): not compared parameter by
+    // parameter, which would cost time and memory in proportion to an untrusted file.
+    if bytes.len() as u64 > crate::io::Limit::CONFIG.bytes {
+        return None;
+    }
     match kind {
         BootFileKind::Os79xx => {
             let t = String::from_utf8_lossy(bytes);
@@ -239,6 +248,19 @@ pub fn diff(kind: BootFileKind, old: &[u8], new: &[u8]) -> Option<Vec<Change>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A root's file nested deeper than any phone's, or larger than any configuration
+    /// file, is not compared parameter by parameter (the walk used to overflow the stack).
+    #[test]
+    fn deep_or_huge_files_are_not_walked() {
+        let n = 100_000;
+        let deep = format!("<device>{}{}</device>", "<a>".repeat(n), "</a>".repeat(n));
+        assert!(xml_params(&deep).is_none());
+        let shallow = "<device><a><b>1</b></a></device>";
+        assert_eq!(xml_params(shallow).map(|p| p.len()), Some(1));
+        let huge = "a: 1\n".repeat(300_000);
+        assert!(file_params(BootFileKind::SipMac, huge.as_bytes()).is_none());
+    }
 
     #[test]
     fn cnf_diff_masks_passwords() {

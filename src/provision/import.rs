@@ -72,17 +72,7 @@ fn line_col(n: usize, field: &str) -> String {
 
 /// The model a load's name points to (`SIP41…` → 7941); `None` when it does not say.
 fn model_of_load(load: &str) -> Option<&'static str> {
-    let l = load.to_ascii_uppercase();
-    let digits = l.trim_start_matches("SIP").trim_start_matches("SCCP");
-    match digits.get(..2)? {
-        "41" => Some("7941"),
-        "42" => Some("7942"),
-        "45" => Some("7945"),
-        "11" => Some("7911"),
-        "70" => Some("7970"),
-        _ if l.starts_with("P00") || l.starts_with("P0S") => Some("7960"),
-        _ => None,
-    }
+    super::inventory::load_model(load).map(crate::device::Model::name)
 }
 
 fn cnf_row(row: &mut Row, p: &[Param]) {
@@ -144,11 +134,22 @@ pub fn import(root: &Path) -> Result<Imported, ImportError> {
         let Some((kind, mac)) = classify_boot_file(&name) else {
             continue;
         };
-        let Ok(bytes) = crate::text::read_bounded(&root.join(&name), crate::io::Limit::CONFIG)
-        else {
-            continue;
-        };
         let note = |what: String| Finding::info("import-note", what).in_file(&name);
+        let bytes = match crate::text::read_bounded(&root.join(&name), crate::io::Limit::CONFIG) {
+            Ok(bytes) => bytes,
+            Err(e) => {
+                // A device left out of the inventory without a word would be re-provisioned
+                // from defaults: say which file was not read, and why.
+                findings.push(
+                    Finding::warning(
+                        "import-unreadable",
+                        format!("not imported: {e}; fill in its device by hand"),
+                    )
+                    .in_file(&name),
+                );
+                continue;
+            }
+        };
         match (kind, mac) {
             (BootFileKind::SipDefault, _) => {
                 if let Some(p) = diff::file_params(kind, &bytes) {
@@ -319,4 +320,41 @@ pub fn import(root: &Path) -> Result<Imported, ImportError> {
         devices: rows.len(),
         findings,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A device file the import cannot read is named, not dropped in silence.
+    #[test]
+    fn a_file_too_large_to_import_is_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let big = "SEP0014F28DD38A.cnf.xml";
+        std::fs::write(
+            dir.path().join(big),
+            vec![b' '; crate::io::Limit::CONFIG.bytes as usize + 1],
+        )
+        .unwrap();
+        let imported = import(dir.path()).unwrap();
+        assert_eq!(imported.devices, 0);
+        let f = imported
+            .findings
+            .iter()
+            .find(|f| f.code == "import-unreadable")
+            .unwrap_or_else(|| panic!("{:#?}", imported.findings));
+        assert_eq!(f.file, big, "{f:?}");
+        assert!(f.message.contains("more than 1 MiB"), "{}", f.message);
+    }
+
+    /// The model is read from any load name the shared tables know, the 7912G's SCCP
+    /// image included (the import's own table missed it and asked for the model by hand).
+    #[test]
+    fn the_model_comes_from_the_load_name() {
+        assert_eq!(model_of_load("CP7912080004SCCP080108A"), Some("7912"));
+        assert_eq!(model_of_load("SCCP11.9-4-2SR1-1S"), Some("7911"));
+        assert_eq!(model_of_load("SIP41.9-4-2SR1-1S"), Some("7941"));
+        assert_eq!(model_of_load("P0S3-8-12-00"), Some("7960"));
+        assert_eq!(model_of_load("whatever"), None);
+    }
 }

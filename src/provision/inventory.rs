@@ -270,12 +270,15 @@ impl Inventory {
     /// Reads an inventory file (at most 64 MiB).
     pub fn load(path: &std::path::Path) -> Result<Inventory, InventoryErrors> {
         let name = path.display().to_string();
-        let bytes = crate::text::read_bounded(path, crate::io::Limit::DEVICES).map_err(|e| {
+        let bytes = crate::io::read_bounded(path, crate::io::Limit::DEVICES).map_err(|e| {
+            // The finding names the file already: the message says only why.
+            let why = match e {
+                crate::io::ReadError::Io { source, .. } => format!("cannot read it: {source}"),
+                crate::io::ReadError::TooLarge(t) => t.reason(),
+            };
             InventoryErrors {
                 path: name.clone(),
-                findings: vec![
-                    Finding::error("inventory-unreadable", e.to_string()).in_file(&name),
-                ],
+                findings: vec![Finding::error("inventory-unreadable", why).in_file(&name)],
             }
         })?;
         Inventory::parse(&bytes, &name)
@@ -295,6 +298,7 @@ impl Inventory {
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
+            .delimiter(crate::text::csv_separator(bytes))
             .from_reader(bytes);
         let mut header = csv::StringRecord::new();
         match reader.read_record(&mut header) {
@@ -775,22 +779,29 @@ impl Inventory {
     }
 }
 
-/// Whether a load name is for a model: `None` when the name does not say.
-pub fn load_fits(load: &str, model: Model) -> Option<bool> {
+/// The model a load's name is for (one of its family: `P0S3-8-12-00` → 7960G, `SIP41.…` →
+/// 7941G, `CP7912…` → 7912G); `None` when the name does not say. Series numbers come from
+/// [`Model::from_load_series`], the one table of them.
+pub fn load_model(load: &str) -> Option<Model> {
     use crate::pkg::names::{self, Family as F};
     let name = names::parse(load).or_else(|| names::parse(&format!("{load}.sbin")))?;
-    let family = model.family();
-    Some(match name.family {
-        F::Phone7940_7960 => family == Family::P7940,
-        F::Cp(7905) => model == Model::M7905,
-        F::Cp(7912) => model == Model::M7912,
-        F::Ata => family == Family::Ata,
-        F::Cnu(11) => family == Family::P7911,
-        F::Cnu(41) => family == Family::P7941,
-        F::Cnu(42) => family == Family::P7942,
-        F::Cnu(45) => family == Family::P7945,
-        F::Cnu(70) => family == Family::P7970,
-        _ => return None,
+    match name.family {
+        F::Phone7940_7960 => Some(Model::M7960),
+        F::Cp(7905) => Some(Model::M7905),
+        F::Cp(7912) => Some(Model::M7912),
+        F::Ata => Some(Model::Ata186),
+        F::Cnu(series) => Model::from_load_series(series),
+        _ => None,
+    }
+}
+
+/// Whether a load name is for a model: `None` when the name does not say. The 7905G and
+/// the 7912G share a family but not their images.
+pub fn load_fits(load: &str, model: Model) -> Option<bool> {
+    let of = load_model(load)?;
+    Some(match of {
+        Model::M7905 | Model::M7912 => of == model,
+        _ => of.family() == model.family(),
     })
 }
 
@@ -971,5 +982,42 @@ mod tests {
         );
         assert_eq!(Key::standard("line0_number"), None);
         assert_eq!(Key::Line(2, LineField::Label).canonical(), "line2_label");
+    }
+
+    /// Excel saves "CSV" with semicolons in many locales; batch reads those, so does provision.
+    #[test]
+    fn a_semicolon_separated_inventory_is_read() {
+        let csv = b"mac;model;protocol;number\n0014f28dd38a;7960;sip;2001\n";
+        let inv = Inventory::parse(csv, "x.csv").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(inv.devices.len(), 1);
+    }
+
+    /// A file that cannot be read says why, naming it once.
+    #[test]
+    fn an_unreadable_inventory_says_why() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("missing.csv");
+        let e = Inventory::load(&path).unwrap_err();
+        let f = &e.findings[0];
+        assert_eq!(f.file, path.display().to_string());
+        assert!(f.message.contains("No such file"), "{}", f.message);
+        assert!(!f.message.contains("missing.csv"), "{}", f.message);
+    }
+
+    /// Loads fit their family; the 7905G and 7912G (one family) each have their own images.
+    #[test]
+    fn loads_fit_their_models() {
+        assert_eq!(load_fits("P0S3-8-12-00", Model::M7940), Some(true));
+        assert_eq!(load_fits("SIP41.9-4-2SR1-1S", Model::M7961), Some(true));
+        assert_eq!(load_fits("SIP41.9-4-2SR1-1S", Model::M7960), Some(false));
+        assert_eq!(
+            load_fits("CP7912080000SIP060111A", Model::M7912),
+            Some(true)
+        );
+        assert_eq!(
+            load_fits("CP7912080000SIP060111A", Model::M7905),
+            Some(false)
+        );
+        assert_eq!(load_fits("nothing", Model::M7905), None);
     }
 }

@@ -168,6 +168,15 @@ fn read_intent(path: &Path) -> Result<Intent, JournalError> {
     Ok(intent)
 }
 
+/// The bytes of a regular file of the root (bounded); `None` for anything else, unreadable
+/// or absent. A FIFO is never opened: that would wait for a writer forever.
+pub(super) fn read_regular(path: &Path) -> Option<Vec<u8>> {
+    std::fs::symlink_metadata(path)
+        .ok()
+        .filter(|m| m.is_file())?;
+    crate::io::read_bounded(path, crate::io::Limit::ROOT_FILE).ok()
+}
+
 /// Whether an interrupted apply waits in `root`.
 pub fn pending(root: &Path) -> bool {
     let d = dir(root);
@@ -343,6 +352,14 @@ fn stage(
     let mut entries = Vec::with_capacity(writes.len() + removes.len());
     for (i, (name, bytes)) in writes.iter().enumerate() {
         let dest = root.join(name);
+        // Before the commit point: a folder at the name would make the renames fail
+        // half-way, with a journal that cannot be finished.
+        if std::fs::symlink_metadata(&dest).is_ok_and(|m| m.is_dir()) {
+            let _ = std::fs::remove_dir_all(&tmp);
+            return Err(io(&dest)(std::io::Error::other(
+                "a folder is in the way of a file provision writes",
+            )));
+        }
         let staged = tmp.join("new").join(i.to_string());
         std::fs::write(&staged, bytes).map_err(io(&staged))?;
         let had_old = dest.is_file();
@@ -465,7 +482,7 @@ pub fn undo_plan(root: &Path) -> Result<UndoPlan, JournalError> {
     let (_, intent) = undo_inputs(root)?;
     let mut p = UndoPlan::default();
     for e in &intent.entries {
-        let now = crate::io::read_bounded(&root.join(&e.name), crate::io::Limit::ROOT_FILE).ok();
+        let now = read_regular(&root.join(&e.name));
         let expected = e.new_sha.as_ref();
         match (e.act, e.had_old) {
             (Act::Write, true) => p.restore.push(e.name.clone()),
@@ -475,7 +492,7 @@ pub fn undo_plan(root: &Path) -> Result<UndoPlan, JournalError> {
         let as_left = match (e.act, &now) {
             (Act::Write, Some(b)) => expected.is_some_and(|s| *s == sha(b)),
             (Act::Write, None) => false,
-            (Act::Remove, now) => now.is_none(),
+            (Act::Remove, _) => std::fs::symlink_metadata(root.join(&e.name)).is_err(),
         };
         if !as_left {
             p.changed_since.push(e.name.clone());
@@ -569,6 +586,30 @@ mod tests {
             .iter()
             .map(|(n, b)| (n.to_string(), b.to_vec()))
             .collect()
+    }
+
+    /// A folder where a file goes is refused before the commit point: nothing written, no
+    /// journal left that no recovery could finish.
+    #[test]
+    fn a_folder_in_the_way_is_refused_before_the_commit() {
+        let (dir, before) = setup();
+        let r = dir.path();
+        std::fs::create_dir(r.join("b")).unwrap();
+        let e = transact(
+            r,
+            "apply",
+            WRITES,
+            &[],
+            State::default(),
+            State::default(),
+            Durability::Rename,
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("folder"), "{e}");
+        assert!(!pending(r));
+        assert!(r.join("b").is_dir());
+        assert_eq!(std::fs::read(r.join("a")).unwrap(), before["a"]);
+        assert!(recover(r).unwrap().is_none());
     }
 
     #[test]

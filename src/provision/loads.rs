@@ -37,13 +37,18 @@ pub fn missing_files(root: &Path, load: &str) -> Vec<String> {
         };
         return named.into_iter().filter(|n| !exists(n)).collect();
     }
-    // A 7905G/7912G/ATA image, or a bare signed image.
-    for ext in ["sbin", "zup", "sbn", "bin"] {
+    // A signed manifest (the 792x's `.LOADS`), a 7905G/7912G/ATA image, or a bare signed
+    // image (the 69xx's `.zz.sgn`).
+    let others = crate::device::LOAD_FILE_EXTENSIONS
+        .iter()
+        .filter(|e| **e != "loads");
+    for ext in others.clone() {
         if exists(&format!("{load}.{ext}")) {
             return Vec::new();
         }
     }
-    vec![format!("{load}.loads (or {load}.sbin, .zup, .sbn)")]
+    let shown: Vec<String> = others.map(|e| format!(".{e}")).collect();
+    vec![format!("{manifest} (or {load}{})", shown.join(", "))]
 }
 
 /// One error per load that is not complete in `root`, naming the rows that use it.
@@ -88,4 +93,24 @@ pub fn check(inv: &Inventory, root: &Path) -> Vec<Finding> {
         );
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Cisco's 7921G/7925G releases ship a signed `.LOADS` manifest, the 69xx a `.zz.sgn`
+    /// image: each makes its load present, as lint and doctor see it.
+    #[test]
+    fn a_792x_loads_manifest_and_a_69xx_image_count() {
+        let dir = tempfile::tempdir().unwrap();
+        let r = dir.path();
+        std::fs::write(r.join("CP7925G-1.4.7.3.LOADS"), b"\x00signed").unwrap();
+        std::fs::write(r.join("SIP69xx.9-4-1-3SR2.zz.sgn"), b"\x00signed").unwrap();
+        assert_eq!(missing_files(r, "CP7925G-1.4.7.3"), Vec::<String>::new());
+        assert_eq!(missing_files(r, "SIP69xx.9-4-1-3SR2"), Vec::<String>::new());
+        let missing = missing_files(r, "CP7921G-1.4.6.3");
+        assert_eq!(missing.len(), 1);
+        assert!(missing[0].contains(".LOADS"), "{missing:?}");
+    }
 }

@@ -18,6 +18,7 @@
 //! assert!(files.get("SIPDefault.cnf").unwrap().shared);
 //! ```
 
+pub mod checks;
 pub mod diff;
 pub mod import;
 pub mod inventory;

@@ -380,7 +380,7 @@ pub fn lookup(kind: ConfigKind, column: &str) -> Result<Known, Refusal> {
             match cat.find(kind, column) {
                 Lookup::Exact(p) | Lookup::OtherCase(p) => Ok(Known {
                     name: p.name.clone(),
-                    secret: p.kind.is_secret(),
+                    secret: p.is_secret(),
                 }),
                 Lookup::Unknown => Err(Refusal::Unknown(
                     cat.suggest(kind, column).first().map(|s| s.to_string()),
@@ -400,9 +400,10 @@ pub fn lookup(kind: ConfigKind, column: &str) -> Result<Known, Refusal> {
                 .find(|n| n.eq_ignore_ascii_case(column))
                 .and_then(|n| t.by_name(n, profile_protocols()))
             {
+                // The tables flag some secrets only (not the 7912G's EncryptKey).
                 Some(d) => Ok(Known {
                     name: d.name.clone(),
-                    secret: d.is_sensitive(),
+                    secret: d.is_sensitive() || crate::catalogue::looks_secret(&d.name),
                 }),
                 None => Err(Refusal::Unknown(closest(column, names).map(String::from))),
             }
@@ -418,7 +419,7 @@ fn find<'a>(
     match params.find(|p| p.name.eq_ignore_ascii_case(column)) {
         Some(p) => Ok(Known {
             name: p.name.to_string(),
-            secret: p.secret,
+            secret: p.secret || crate::catalogue::looks_secret(p.name),
         }),
         None => Err(Refusal::Unknown(
             closest(column, all.map(|p| p.name)).map(String::from),
@@ -662,6 +663,26 @@ pub fn distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Keys and passwords the tag tables do not flag are secrets all the same: masked in
+    /// --explain, never quoted in a refusal.
+    #[test]
+    fn keys_and_passwords_are_secret_in_every_kind() {
+        for (kind, name) in [
+            (ConfigKind::Profile7905, "EncryptKey"),
+            (ConfigKind::ProfileAta, "EncryptKey"),
+            (ConfigKind::Profile7905, "UIPassword"),
+            (ConfigKind::SipCnf, "phone_password"),
+        ] {
+            let k = lookup(kind, name).unwrap_or_else(|_| panic!("{name}"));
+            assert!(k.secret, "{kind:?} {name}");
+        }
+        assert!(
+            !lookup(ConfigKind::Profile7905, "CallWaiting")
+                .unwrap()
+                .secret
+        );
+    }
 
     #[test]
     fn columns_are_found_in_any_case_with_suggestions() {

@@ -133,13 +133,18 @@ pub fn plan(
     struct Seen {
         change: Option<FileChange>,
         sha: Option<String>,
+        /// Something other than a regular file is at the name (a folder, a link, a FIFO):
+        /// a rename cannot replace a folder, and the journal keeps only files' bytes.
+        not_a_file: bool,
     }
     let results: Vec<Seen> = rendered
         .files()
         .par_iter()
         .map(|f| {
             let path = root.join(&f.name);
-            let old = match std::fs::symlink_metadata(&path) {
+            let meta = std::fs::symlink_metadata(&path);
+            let not_a_file = meta.as_ref().is_ok_and(|m| !m.is_file());
+            let old = match meta {
                 // Unreadable or too large: some file is there all the same, and one that
                 // matches nothing provision wrote is never replaced without --force.
                 Ok(m) if m.is_file() => Some(
@@ -167,7 +172,11 @@ pub fn plan(
             match old {
                 Some(old) if old == f.bytes => {
                     let sha = (!state.files.contains_key(&f.name)).then(|| journal::sha(&f.bytes));
-                    Seen { change: None, sha }
+                    Seen {
+                        change: None,
+                        sha,
+                        not_a_file,
+                    }
                 }
                 Some(old) => {
                     let owned = state
@@ -179,6 +188,7 @@ pub fn plan(
                     Seen {
                         change: Some(c),
                         sha: None,
+                        not_a_file,
                     }
                 }
                 None => {
@@ -187,6 +197,7 @@ pub fn plan(
                     Seen {
                         change: Some(c),
                         sha: None,
+                        not_a_file,
                     }
                 }
             }
@@ -206,7 +217,18 @@ pub fn plan(
             }
             Some(c) if f.shared && opts.only.is_some() && !opts.global => held_back.push(c),
             Some(_) if !selected(&opts.only, &f.devices) => {}
-            Some(c) => changes.push(c),
+            Some(c) => {
+                if seen.not_a_file {
+                    findings.push(
+                        Finding::error(
+                            "provision-not-a-file",
+                            "not a regular file (a folder, a link or a device): provision replaces only files, even with --force; move it away",
+                        )
+                        .in_file(root.join(&f.name).display().to_string()),
+                    );
+                }
+                changes.push(c)
+            }
         }
     }
     // Files provision wrote that nothing renders any more: removed if still as written.
@@ -215,7 +237,7 @@ pub fn plan(
             continue;
         }
         let path = root.join(name);
-        let Ok(old) = crate::io::read_bounded(&path, crate::io::Limit::ROOT_FILE) else {
+        let Some(old) = journal::read_regular(&path) else {
             state_after.files.remove(name);
             continue;
         };

@@ -85,7 +85,8 @@ fn docs_list_the_inspect_checks() {
             "tftp",
             "inspect-profile",
             "inspect-package",
-            "lint"
+            "lint",
+            "provision"
         ]
     );
 }

@@ -395,3 +395,49 @@ fn folders_skip_fifos_and_devices() {
         }
     }
 }
+
+/// A FIFO that gives nothing and closes: `compile` says the input is empty and ends. Its
+/// hint about the input must not open the FIFO again (that waits for a writer forever).
+#[test]
+fn an_empty_fifo_ends_compile_without_waiting_for_another_writer() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("empty");
+    let made = Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|s| s.success()) {
+        println!("SKIP: mkfifo failed: no FIFO test");
+        return;
+    }
+    let p = fifo.clone();
+    let writer = std::thread::spawn(move || {
+        // Opens (once the reader does), writes nothing, closes.
+        let _ = std::fs::OpenOptions::new().write(true).open(&p);
+    });
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cfgfmt-rs"))
+        .args(["compile", "-t", "builtin:7912", "empty", "out.cfg"])
+        .current_dir(dir.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break Some(s);
+        }
+        if start.elapsed() > Duration::from_secs(10) {
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    // Release a writer still waiting (when compile never opened the FIFO).
+    let _ = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(&fifo);
+    let _ = writer.join();
+    let status = status.expect("compile hung on the FIFO after reading it");
+    assert!(!status.success());
+    assert!(!dir.path().join("out.cfg").exists());
+}

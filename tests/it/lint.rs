@@ -154,3 +154,21 @@ fn a_root_s_missing_loads_and_792x_manifests() {
     let r = cfgfmt::assist::doctor::doctor(d, &Default::default()).unwrap();
     assert!(!r.findings.iter().any(|f| f.code == "xml-load-missing"));
 }
+
+#[test]
+fn a_named_file_lint_cannot_read_is_an_error_not_a_clean_report() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    std::fs::write(d.join("passwd"), "root:x:0:0:root:/root:/bin/bash\n").unwrap();
+    std::fs::write(d.join("gk.txt"), b"\xEF\xBB\xBF#txt\nUID:1\n").unwrap();
+    let (code, out, _) = run(&["lint", "passwd"], d);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("error[not-a-config-file] passwd"), "{out}");
+    let (code, out, _) = run(&["lint", "gk.txt"], d);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("byte order mark"), "{out}");
+    // In a root, files of other kinds (firmware, logs) are skipped, as before.
+    let (code, out, _) = run(&["lint", "."], d);
+    assert!(!out.contains("not-a-config-file"), "{out}");
+    assert_eq!(code, 0, "{out}");
+}

@@ -420,6 +420,13 @@ fn only_holds_back_shared_files_without_global() {
             .unwrap()
             .contains("\"pbx.example.com\"")
     );
+    // With --global the dry run still says how far the shared file reaches.
+    let o = provision(r, &csv2, &["--only", "0014F28DD38A", "--global"]);
+    assert!(
+        text(&o).contains("replace SIPDefault.cnf (shared: 2 phones, 1 outside --only)"),
+        "{}",
+        text(&o)
+    );
     let o = provision(r, &csv2, &["--only", "0014F28DD38A", "--global", "--apply"]);
     assert!(o.status.success(), "{}", text(&o));
     assert!(
@@ -784,4 +791,193 @@ fn import_reads_a_root_back_into_an_inventory() {
     }
     let _ = std::fs::remove_file(out);
     let _ = MAC;
+}
+
+/// `--import --out FILE` never replaces an existing file (often the admin's own inventory)
+/// unless `--force`.
+#[test]
+fn import_does_not_replace_an_existing_out_file_without_force() {
+    let root = tempfile::tempdir().unwrap();
+    let r = root.path();
+    std::fs::write(
+        r.join("SIP0014F28DD38A.cnf"),
+        "line1_name: \"2001\"\nline1_password: \"pw\"\n",
+    )
+    .unwrap();
+    let work = tempfile::tempdir().unwrap();
+    let out = work.path().join("fleet.csv");
+    std::fs::write(&out, "mac,model\n* ,hand-made\n").unwrap();
+    let args = [
+        "provision",
+        "--import",
+        r.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    let o = run(&args, work.path());
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("exists"), "{}", text(&o));
+    assert_eq!(
+        std::fs::read_to_string(&out).unwrap(),
+        "mac,model\n* ,hand-made\n"
+    );
+    let mut forced = args.to_vec();
+    forced.push("--force");
+    let o = run(&forced, work.path());
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(
+        std::fs::read_to_string(&out)
+            .unwrap()
+            .contains("0014F28DD38A")
+    );
+}
+
+/// A folder at a name provision writes blocks the apply, even with --force, before anything
+/// is written (a rename cannot replace a folder: the apply would stop half-way).
+#[test]
+fn a_folder_at_a_file_s_name_blocks_the_apply_even_with_force() {
+    let root = tempfile::tempdir().unwrap();
+    let r = root.path();
+    std::fs::create_dir(r.join("SIP0014F28DD38A.cnf")).unwrap();
+    let csv = r.join("..").join(format!(
+        "{}-folder.csv",
+        r.file_name().unwrap().to_string_lossy()
+    ));
+    std::fs::write(
+        &csv,
+        "mac,model,protocol,number\n0014f28dd38a,7960,sip,2001\n",
+    )
+    .unwrap();
+    let o = provision(r, &csv, &["--apply", "--force"]);
+    let _ = std::fs::remove_file(&csv);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(
+        text(&o).contains("SIP0014F28DD38A.cnf: not a regular file"),
+        "{}",
+        text(&o)
+    );
+    assert!(!r.join("SIPDefault.cnf").exists());
+    assert!(!r.join(".cfgfmt-provision").join("txn").exists());
+}
+
+/// `--json` gives a JSON document for --recover and for a refused --undo too.
+#[test]
+fn recover_and_a_refused_undo_answer_in_json() {
+    let root = tempfile::tempdir().unwrap();
+    let r = root.path();
+    let o = run(
+        &[
+            "provision",
+            "--root",
+            r.to_str().unwrap(),
+            "--recover",
+            "--json",
+        ],
+        r,
+    );
+    assert!(o.status.success(), "{}", text(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(v["interrupted"].is_null(), "{v}");
+    let csv = r.join("..").join(format!(
+        "{}-json.csv",
+        r.file_name().unwrap().to_string_lossy()
+    ));
+    std::fs::write(
+        &csv,
+        "mac,model,protocol,number\n0014f28dd38a,7960,sip,2001\n",
+    )
+    .unwrap();
+    let o = provision(r, &csv, &["--apply"]);
+    let _ = std::fs::remove_file(&csv);
+    assert!(o.status.success(), "{}", text(&o));
+    std::fs::write(r.join("SIP0014F28DD38A.cnf"), "line1_name: \"hand\"\n").unwrap();
+    let o = run(
+        &[
+            "provision",
+            "--root",
+            r.to_str().unwrap(),
+            "--undo",
+            "--json",
+        ],
+        r,
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["changed-since"][0], "SIP0014F28DD38A.cnf", "{v}");
+}
+
+/// Runs the binary, killed after `secs`: `None` when it did not finish (it hung).
+#[cfg(unix)]
+fn run_within(args: &[&str], dir: &Path, secs: u64) -> Option<Output> {
+    use std::time::{Duration, Instant};
+    let mut child = Command::new(bin())
+        .args(args)
+        .current_dir(dir)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed() > Duration::from_secs(secs) {
+            let _ = child.kill();
+            let _ = child.wait();
+            return None;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    Some(child.wait_with_output().unwrap())
+}
+
+/// A FIFO put where provision wrote a file is never opened (that waits for a writer
+/// forever): the dry run leaves it alone, the undo refuses it as changed since.
+#[cfg(unix)]
+#[test]
+fn a_fifo_where_provision_wrote_a_file_is_never_opened() {
+    let root = tempfile::tempdir().unwrap();
+    let r = root.path();
+    let csv = r.join("..").join(format!(
+        "{}-fifo.csv",
+        r.file_name().unwrap().to_string_lossy()
+    ));
+    let csv1 = r.join("..").join(format!(
+        "{}-fifo1.csv",
+        r.file_name().unwrap().to_string_lossy()
+    ));
+    std::fs::write(
+        &csv,
+        "mac,model,protocol,number\n0014f28dd38a,7960,sip,2001\n0014f28dd38b,7960,sip,2002\n",
+    )
+    .unwrap();
+    std::fs::write(
+        &csv1,
+        "mac,model,protocol,number\n0014f28dd38a,7960,sip,2001\n",
+    )
+    .unwrap();
+    assert!(provision(r, &csv, &["--apply"]).status.success());
+    let fifo = r.join("SIP0014F28DD38B.cnf");
+    std::fs::remove_file(&fifo).unwrap();
+    let made = Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|s| s.success()) {
+        println!("SKIP: mkfifo failed: no FIFO test");
+        return;
+    }
+    let (root_s, csv1_s) = (r.to_str().unwrap(), csv1.to_str().unwrap());
+    let dry = run_within(&["provision", csv1_s, "--root", root_s], r, 10);
+    let undo = run_within(&["provision", "--root", root_s, "--undo"], r, 10);
+    let _ = std::fs::remove_file(&csv);
+    let _ = std::fs::remove_file(&csv1);
+    let dry = dry.expect("the dry run hung on the FIFO");
+    assert!(
+        !text(&dry).contains("remove  SIP0014F28DD38B.cnf"),
+        "{}",
+        text(&dry)
+    );
+    let undo = undo.expect("--undo hung on the FIFO");
+    assert_eq!(undo.status.code(), Some(1), "{}", text(&undo));
+    assert!(
+        text(&undo).contains("SIP0014F28DD38B.cnf"),
+        "{}",
+        text(&undo)
+    );
 }

@@ -594,3 +594,24 @@ Nov 30 08:01:13 pbx in.tftpd[13]: RRQ from 10.1.1.40 filename P0030801SR02.loads
         r.render_text()
     );
 }
+
+/// `tftplog --help` teaches what a stock server needs before it logs anything, and the exit
+/// statuses.
+#[test]
+fn help_teaches_the_server_side_and_exit_statuses() {
+    let o = Command::new(env!("CARGO_BIN_EXE_cfgfmt-rs"))
+        .args(["tftplog", "--help"])
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    let out = String::from_utf8_lossy(&o.stdout);
+    for want in [
+        "-v",
+        "/etc/default/tftpd-hpa",
+        "quiet-tftp",
+        "Exit status",
+        "tftplog -",
+    ] {
+        assert!(out.contains(want), "{want}: {out}");
+    }
+}
