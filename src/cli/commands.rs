@@ -25,7 +25,7 @@ Keys can come from files so they stay out of the process list: --key-file F, --x
 --strict fails (exit 2, nothing written) on any warning.";
 
 #[derive(Parser, Debug)]
-#[command(name = "cfgfmt-rs", version, about = "Cisco ATA 186/188 and 7905G/7912G profile compiler, decoder and firmware inspector", after_help = AFTER_HELP)]
+#[command(name = "cfgfmt-rs", version, about = "Toolkit for the provisioning files of Cisco's legacy IP phones: a byte-exact cfgfmt (profile compiler and decoder), firmware inspector, conversion assistant, fleet provisioning (lint, provision) and a read-only TFTP server (serve)", after_help = AFTER_HELP)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -15,6 +15,30 @@ macro_rules! eprintln {
     }};
 }
 
+/// `print!`/`println!` for reports printed piece by piece (lint, provision), without std's
+/// panic on a failed stdout: `cfgfmt-rs provision … | head` ends as a C tool killed by
+/// SIGPIPE would (exit 141, nothing on stderr); another write error is said, exit 1. An
+/// apply prints its plan before it writes and its summary after the journal's commit, so a
+/// run ended here leaves a root as before or as after.
+macro_rules! print {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let mut out = std::io::stdout().lock();
+        if let Err(e) = write!(out, $($arg)*).and_then(|()| out.flush()) {
+            $crate::cli::out::stdout_failed(&e);
+        }
+    }};
+}
+macro_rules! println {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let mut out = std::io::stdout().lock();
+        if let Err(e) = writeln!(out, $($arg)*).and_then(|()| out.flush()) {
+            $crate::cli::out::stdout_failed(&e);
+        }
+    }};
+}
+
 pub mod assist;
 pub mod batch;
 pub mod commands;

@@ -93,5 +93,15 @@ pub fn is_broken_pipe(e: &(dyn std::error::Error + 'static)) -> bool {
     false
 }
 
+/// Ends the process after a failed write to stdout: 141 and silence for a closed pipe,
+/// else the reason and 1.
+pub fn stdout_failed(e: &std::io::Error) -> ! {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        std::process::exit(BROKEN_PIPE_STATUS);
+    }
+    eprintln!("error: can't write to standard output: {e}");
+    std::process::exit(1);
+}
+
 /// Exit status of a run stopped by a closed pipe: 141, as a C tool killed by SIGPIPE.
 pub const BROKEN_PIPE_STATUS: i32 = 141;

@@ -235,7 +235,7 @@ pub fn run(a: &ProvisionArgs) -> i32 {
             );
         }
         if plan.findings.iter().any(|f| f.severity == Severity::Error) {
-            eprintln!("error: nothing written");
+            eprintln!("error: the inventory has errors (above): nothing written");
         }
         return 1;
     }

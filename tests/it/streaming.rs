@@ -315,3 +315,31 @@ fn a_closed_stderr_keeps_the_exit_status() {
         assert_eq!(status.code(), Some(want), "{args:?}");
     }
 }
+
+/// provision prints its plan piece by piece: a reader that goes away ends it as `dump` ends
+/// (141, nothing said), before anything is written (std's `print!` panicked here).
+#[test]
+fn a_closed_pipe_ends_a_provision_dry_run_with_141_and_no_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut csv = String::from("mac,model,protocol,number,password\n");
+    // One line of plan a device, far more than a pipe buffers.
+    for i in 0..3000u32 {
+        csv.push_str(&format!("0014f2{i:06x},7960,sip,{},pw{i}\n", 1000 + i));
+    }
+    let inventory = dir.path().join("fleet.csv");
+    std::fs::write(&inventory, csv).unwrap();
+    let root = dir.path().join("root");
+    std::fs::create_dir(&root).unwrap();
+    let args = [
+        "provision",
+        inventory.to_str().unwrap(),
+        "--root",
+        root.to_str().unwrap(),
+        "--apply",
+    ];
+    let (code, line, err) = first_line_only(&args);
+    assert_eq!(code, Some(141), "stderr {err:?}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(line.contains("fleet.csv"), "{line:?}");
+    assert_eq!(std::fs::read_dir(&root).unwrap().count(), 0, "written");
+}
