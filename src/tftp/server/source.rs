@@ -319,6 +319,7 @@ impl FileSource for MemorySource {
 
 impl MemorySource {
     /// Every file an inventory renders, as `provision --apply` would write them.
+    #[cfg(feature = "batch")]
     pub fn from_rendered(rendered: &crate::provision::Rendered, fold_case: bool) -> MemorySource {
         let mut m = MemorySource::new(fold_case);
         for f in rendered.files() {
@@ -516,6 +517,7 @@ mod tests {
         assert_eq!(b.read_at(&mut buf, 99).unwrap(), 0);
     }
 
+    #[cfg(feature = "batch")]
     #[test]
     fn rendered_inventory_is_served_byte_for_byte() {
         let csv = b"mac,model,protocol,number,password,proxy\n0014f28dd38a,7960,sip,2001,secret,pbx.example.com\n";
